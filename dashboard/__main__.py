@@ -1,0 +1,153 @@
+"""Command line: validate, import, history, rollback, check.
+
+    python -m dashboard validate DATASET FILE
+    python -m dashboard import DATASET FILE [--by NAME]
+    python -m dashboard history [DATASET]
+    python -m dashboard rollback DATASET VERSION [--by NAME]
+    python -m dashboard check
+
+Exit codes: 0 accepted (warnings printed), 1 refused (nothing changed), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from dashboard import uploads
+from dashboard.contract import DATASET_ORDER
+from dashboard.i18n import LANGS, format_day, t
+from dashboard.ingest import Problem
+from dashboard.store import CommitRefused, Store
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
+    parser = _Parser(prog="python -m dashboard", parents=[common],
+                     description="ALL steering dashboard: data commands.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    names = ", ".join(DATASET_ORDER)
+    p = sub.add_parser("validate", parents=[common], help="check a file, change nothing")
+    p.add_argument("dataset", help=names)
+    p.add_argument("file", type=Path)
+    p = sub.add_parser("import", parents=[common], help="check a file and store it as a new version")
+    p.add_argument("dataset", help=names)
+    p.add_argument("file", type=Path)
+    p.add_argument("--by", default=None, help="who imports (default: the system user)")
+    p = sub.add_parser("history", parents=[common], help="list the versions")
+    p.add_argument("dataset", nargs="?", help=names)
+    p = sub.add_parser("rollback", parents=[common], help="make an earlier version current again")
+    p.add_argument("dataset", help=names)
+    p.add_argument("version", type=int)
+    p.add_argument("--by", default=None)
+    sub.add_parser("check", parents=[common], help="check the whole data folder")
+    return parser
+
+
+def _print_problems(problems: Sequence[Problem], lang: str, out: TextIO) -> None:
+    for p in problems:
+        print(f"  - {p.message(lang)}", file=out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    lang = getattr(args, "lang", "fr")
+    store = Store()
+    dataset = getattr(args, "dataset", None)
+    if dataset is not None and dataset not in DATASET_ORDER:
+        print(t("problem.unknown_dataset", lang, name=dataset, expected=", ".join(DATASET_ORDER)),
+              file=sys.stderr)
+        return 2
+    by = getattr(args, "by", None) or getpass.getuser()
+
+    if args.command in ("validate", "import"):
+        path: Path = args.file
+        try:
+            data = path.read_bytes()
+        except OSError:
+            print(t("cli.file_missing", lang, file=path), file=sys.stderr)
+            return 2
+        upload = uploads.check_upload(store, dataset, data, path.name)
+        if not upload.ok:
+            print(t("cli.refused", lang, file=path.name, count=len(upload.errors)), file=sys.stderr)
+            _print_problems(upload.problems, lang, sys.stderr)
+            if upload.broken:
+                print(t("problem.other_datasets", lang), file=sys.stderr)
+                _print_problems(upload.broken, lang, sys.stderr)
+            return 1
+        print(t("cli.accepted", lang, file=path.name, rows=upload.rows, dataset=dataset))
+        if upload.warnings:
+            print(t("cli.warnings", lang, count=len(upload.warnings)))
+            _print_problems(upload.warnings, lang, sys.stdout)
+        if args.command == "validate":
+            return 0
+        try:
+            version = uploads.commit_upload(store, upload, by=by)
+        except CommitRefused as exc:
+            print(t("cli.refused", lang, file=path.name, count=len(exc.problems)), file=sys.stderr)
+            _print_problems([p for p in exc.problems if isinstance(p, Problem)], lang, sys.stderr)
+            return 1
+        if version is None:
+            print(t("cli.unchanged", lang, dataset=dataset))
+        else:
+            print(t("cli.imported", lang, dataset=dataset, version=version.version,
+                    rows=version.rows, by=version.by))
+        return 0
+
+    if args.command == "history":
+        versions = store.history(dataset)
+        if not versions:
+            print(t("cli.no_history", lang))
+            return 0
+        print(t("cli.history_header", lang))
+        for v in versions:
+            when = format_day(v.when.date(), lang, "medium") + v.when.strftime(" %H:%M")
+            source = v.source + (f" (← v{v.from_version})" if v.from_version else "")
+            print(f"{v.dataset} | {v.version} | {when} | {v.by or '—'} | {v.rows} | {source}")
+        return 0
+
+    if args.command == "rollback":
+        try:
+            version = uploads.rollback(store, dataset, args.version, by=by)
+        except KeyError:
+            print(t("cli.no_version", lang, dataset=dataset, version=args.version), file=sys.stderr)
+            return 1
+        except CommitRefused as exc:
+            print(t("cli.refused", lang, file=f"{dataset} v{args.version}", count=len(exc.problems)),
+                  file=sys.stderr)
+            _print_problems([p for p in exc.problems if isinstance(p, Problem)], lang, sys.stderr)
+            return 1
+        if version is None:
+            print(t("cli.unchanged", lang, dataset=dataset))
+        else:
+            print(t("cli.rolled_back", lang, dataset=dataset, from_version=args.version,
+                    version=version.version))
+        return 0
+
+    # check
+    problems = uploads.check_folder(store)
+    errors = [p for p in problems if p.severity == "error"]
+    present = sum(1 for p in store.current_files().values() if p is not None)
+    if errors:
+        print(t("cli.check_failed", lang, folder=store.root, count=len(errors)), file=sys.stderr)
+        _print_problems(problems, lang, sys.stderr)
+        return 1
+    print(t("cli.check_ok", lang, folder=store.root, count=present))
+    _print_problems(problems, lang, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""DuckDB over the data folder: one in-memory database per data version.
+
+Named queries live in `sql/queries/NAME.sql` and take `$name` parameters; the
+schema in `sql/schema/`. Every query runs on its own cursor, so one connection
+can serve all sessions' threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from dashboard.contract import DATASET_ORDER
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+
+# Statements over one dataset's table; the table name is checked against the
+# contract by `_table`, values always travel as parameters.
+_DELETE = "delete from {table}"
+_LOAD_CSV = (
+    "insert into {table} by name "
+    "select *, (row_number() over ())::integer + 1 as _row "
+    "from read_csv($path, header = true, all_varchar = true, delim = ',', quote = '\"')"
+)
+_LOAD_FRAME = "insert into {table} by name select * from staged_frame"
+
+
+@cache
+def sql_text(kind: str, name: str) -> str:
+    path = SQL_DIR / kind / f"{name}.sql"
+    return path.read_text(encoding="utf-8")
+
+
+def sql_names(kind: str) -> list[str]:
+    return sorted(p.stem for p in (SQL_DIR / kind).glob("*.sql"))
+
+
+def empty_database() -> duckdb.DuckDBPyConnection:
+    """An in-memory database with every dataset's table, empty."""
+    con = duckdb.connect(":memory:", config={"threads": 2})
+    for name in DATASET_ORDER:
+        con.execute(sql_text("schema", name))
+    return con
+
+
+def load_canonical(con: duckdb.DuckDBPyConnection, dataset: str, path: Path) -> None:
+    """Fill a table from a canonical CSV (already validated when committed)."""
+    cur = con.cursor()
+    cur.execute(_DELETE.format(table=_table(dataset)))
+    cur.execute(_LOAD_CSV.format(table=_table(dataset)), {"path": str(path)})
+
+
+def load_frame(con: duckdb.DuckDBPyConnection, dataset: str, frame: pd.DataFrame) -> None:
+    """Replace a table's rows with a typed frame from ingest."""
+    cur = con.cursor()
+    cur.register("staged_frame", frame)
+    cur.execute(_DELETE.format(table=_table(dataset)))
+    cur.execute(_LOAD_FRAME.format(table=_table(dataset)))
+    cur.unregister("staged_frame")
+
+
+def open_database(files: Mapping[str, Path | None]) -> duckdb.DuckDBPyConnection:
+    """A database holding each dataset's current file (a missing file: no rows)."""
+    con = empty_database()
+    for name in DATASET_ORDER:
+        path = files.get(name)
+        if path is not None and path.exists() and path.stat().st_size > 0:
+            load_canonical(con, name, path)
+    return con
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """Run the named query `sql/queries/NAME.sql` with its `$parameters`."""
+    return run_sql(con, sql_text("queries", name), params)
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any]) -> pd.DataFrame:
+    cur = con.cursor()
+    try:
+        return cur.execute(sql, dict(params) if params else None).df()
+    finally:
+        cur.close()
+
+
+def _table(dataset: str) -> str:
+    # Table names come from the contract, never from users.
+    if dataset not in DATASET_ORDER:
+        raise KeyError(dataset)
+    return dataset

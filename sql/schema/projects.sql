@@ -1,0 +1,12 @@
+-- projects: one row per line of projects.csv; `_row` is the spreadsheet row (header = 1).
+create table projects (
+    project_id varchar,
+    evaluation varchar,
+    "name" varchar,
+    theme varchar,
+    stakeholder_id varchar,
+    site_id varchar,
+    price_eur double,
+    status varchar,
+    _row integer
+);
