@@ -33,16 +33,21 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
-    parser = _Parser(prog="python -m dashboard", parents=[common],
-                     description="ALL steering dashboard: data commands.")
+    parser = _Parser(
+        prog="python -m dashboard",
+        parents=[common],
+        description="ALL steering dashboard: data commands.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     names = ", ".join(DATASET_ORDER)
     p = sub.add_parser("validate", parents=[common], help="check a file, change nothing")
     p.add_argument("dataset", help=names)
     p.add_argument("file", type=Path)
-    p = sub.add_parser("import", parents=[common], help="check a file and store it as a new version")
+    p = sub.add_parser(
+        "import", parents=[common], help="check a file and store it as a new version"
+    )
     p.add_argument("dataset", help=names)
     p.add_argument("file", type=Path)
     p.add_argument("--by", default=None, help="who imports (default: the system user)")
@@ -65,10 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     lang = getattr(args, "lang", "fr")
     store = Store()
-    dataset = getattr(args, "dataset", None)
-    if dataset is not None and dataset not in DATASET_ORDER:
-        print(t("problem.unknown_dataset", lang, name=dataset, expected=", ".join(DATASET_ORDER)),
-              file=sys.stderr)
+    dataset: str = getattr(args, "dataset", None) or ""
+    if dataset and dataset not in DATASET_ORDER:
+        print(
+            t("problem.unknown_dataset", lang, name=dataset, expected=", ".join(DATASET_ORDER)),
+            file=sys.stderr,
+        )
         return 2
     by = getattr(args, "by", None) or getpass.getuser()
 
@@ -102,12 +109,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if version is None:
             print(t("cli.unchanged", lang, dataset=dataset))
         else:
-            print(t("cli.imported", lang, dataset=dataset, version=version.version,
-                    rows=version.rows, by=version.by))
+            print(
+                t(
+                    "cli.imported",
+                    lang,
+                    dataset=dataset,
+                    version=version.version,
+                    rows=version.rows,
+                    by=version.by,
+                )
+            )
         return 0
 
     if args.command == "history":
-        versions = store.history(dataset)
+        versions = store.history(dataset or None)
         if not versions:
             print(t("cli.no_history", lang))
             return 0
@@ -125,15 +140,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(t("cli.no_version", lang, dataset=dataset, version=args.version), file=sys.stderr)
             return 1
         except CommitRefused as exc:
-            print(t("cli.refused", lang, file=f"{dataset} v{args.version}", count=len(exc.problems)),
-                  file=sys.stderr)
+            print(
+                t("cli.refused", lang, file=f"{dataset} v{args.version}", count=len(exc.problems)),
+                file=sys.stderr,
+            )
             _print_problems([p for p in exc.problems if isinstance(p, Problem)], lang, sys.stderr)
             return 1
         if version is None:
             print(t("cli.unchanged", lang, dataset=dataset))
         else:
-            print(t("cli.rolled_back", lang, dataset=dataset, from_version=args.version,
-                    version=version.version))
+            print(
+                t(
+                    "cli.rolled_back",
+                    lang,
+                    dataset=dataset,
+                    from_version=args.version,
+                    version=version.version,
+                )
+            )
         return 0
 
     # check

@@ -31,7 +31,9 @@ def rules() -> tuple[Rule, ...]:
     out = []
     for name in db.sql_names("checks"):
         sql = db.sql_text("checks", name)
-        severity: Severity = "warning" if sql.lstrip().startswith("-- severity: warning") else "error"
+        severity: Severity = (
+            "warning" if sql.lstrip().startswith("-- severity: warning") else "error"
+        )
         out.append(Rule(name, severity, sql))
     return tuple(out)
 
@@ -74,22 +76,20 @@ def validate(current: Mapping[str, Path | None], staged: Mapping[str, Parsed]) -
     baseline = {_key(p) for p in run_checks(con)} if staged else set()
     for name, parsed in staged.items():
         db.load_frame(con, name, parsed.frame)
-    already = {
-        (name, p.row, p.column) for name, parsed in staged.items() for p in parsed.problems
-    }
+    already = {(name, p.row, p.column) for name, parsed in staged.items() for p in parsed.problems}
     out: list[Problem] = []
     for p in run_checks(con):
-        parsed = staged.get(p.dataset or "")
-        if parsed is not None:
+        upload = staged.get(p.dataset or "")
+        if upload is not None:
             column = p.column or ""
-            if (p.dataset, p.row, parsed.header_for(column)) in already:
+            if (p.dataset, p.row, upload.header_for(column)) in already:
                 continue
             out.append(
                 Problem(
-                    file=parsed.file,
+                    file=upload.file,
                     code=p.code,
                     row=p.row,
-                    column=parsed.header_for(column),
+                    column=upload.header_for(column),
                     value=p.value,
                     params=p.params,
                     severity=p.severity,

@@ -422,9 +422,7 @@ _DTYPES = {
 
 
 def _frame(dataset: Dataset, columns: dict[str, list[Cell]], rows: list[int]) -> pd.DataFrame:
-    data = {
-        c.name: pd.Series(columns[c.name], dtype=_DTYPES[c.type]) for c in dataset.columns
-    }
+    data = {c.name: pd.Series(columns[c.name], dtype=_DTYPES[c.type]) for c in dataset.columns}
     data["_row"] = pd.Series(rows, dtype="int64")
     return pd.DataFrame(data)
 

@@ -189,8 +189,15 @@ class Store:
             self._record_initial(dataset, current)
             return self._commit_locked(dataset, data, by, source, rows, action, from_version)
 
-    def rollback(self, dataset: str, version: int, *, by: str, rows: int,
-                 precheck: Callable[[bytes], None] | None = None) -> Version | None:
+    def rollback(
+        self,
+        dataset: str,
+        version: int,
+        *,
+        by: str,
+        rows: int,
+        precheck: Callable[[bytes], None] | None = None,
+    ) -> Version | None:
         """Make an earlier version current again, as a new commit."""
         old = self.version_bytes(dataset, version)
         source = next((v.source for v in self.history(dataset) if v.version == version), "")
@@ -242,11 +249,21 @@ class Store:
         """Keep the file that was there before the first commit as version 1."""
         if current is None or self.history(dataset):
             return
-        rows = max(sum(1 for _ in csv.reader(io.StringIO(current.decode("utf-8", "replace")))) - 1, 0)
+        rows = max(
+            sum(1 for _ in csv.reader(io.StringIO(current.decode("utf-8", "replace")))) - 1, 0
+        )
         self._commit_locked(dataset, current, "", f"{dataset}.csv", rows, "initial", None)
 
-    def _commit_locked(self, dataset: str, data: bytes, by: str, source: str, rows: int,
-                       action: str, from_version: int | None) -> Version:
+    def _commit_locked(
+        self,
+        dataset: str,
+        data: bytes,
+        by: str,
+        source: str,
+        rows: int,
+        action: str,
+        from_version: int | None,
+    ) -> Version:
         number = self._next_version(dataset)
         path = self._version_path(dataset, number)
         path.parent.mkdir(parents=True, exist_ok=True)

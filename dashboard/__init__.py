@@ -1,0 +1,1 @@
+"""Steering dashboard of ALL, Autour du Louvre-Lens."""

@@ -1,0 +1,188 @@
+"""Streamlit glue: the shell's sidebar, roles, language, situation date, cached data.
+
+Pages call `query()` for data and `tr()` for text; the connection and query
+results are cached by data version, so a commit is seen on the next rerun.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboard import auth, db
+from dashboard.i18n import DEFAULT_LANG, LANGS, format_day, normalise_lang, t
+from dashboard.status import default_situation
+from dashboard.store import Store
+
+PAGE_FILES = {"overview": "pages/overview.py"}
+PAGE_ICONS = {"overview": "🏠"}
+LANG_NAMES = {"fr": "Français", "en": "English"}
+
+
+def store() -> Store:
+    return Store()
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def _database(root: str, version: str) -> duckdb.DuckDBPyConnection:
+    # `version` is the cache key: a commit changes it and opens a fresh database.
+    return db.open_database(Store(root=Path(root)).current_files())
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _query(root: str, version: str, name: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    return db.query(_database(root, version), name, **dict(params))
+
+
+def data_version() -> str:
+    return store().data_version()
+
+
+def query(name: str, **params: Any) -> pd.DataFrame:
+    """A named query's rows for the current data version."""
+    s = store()
+    return _query(str(s.root), s.data_version(), name, tuple(sorted(params.items()))).copy()
+
+
+# --- language -------------------------------------------------------------------
+
+
+def lang() -> str:
+    return normalise_lang(st.session_state.get("lang") or st.query_params.get("lang"))
+
+
+def tr(key: str, **params: object) -> str:
+    return t(key, lang(), **params)
+
+
+# --- role -----------------------------------------------------------------------
+
+
+def role() -> auth.Role:
+    return "staff" if st.session_state.get("role") == "staff" else "viewer"
+
+
+def _password_settings() -> tuple[str | None, str | None]:
+    plain = os.environ.get("DASHBOARD_STAFF_PASSWORD") or None
+    hashed = None
+    try:
+        section = st.secrets.get("dashboard", {})
+        hashed = section.get("staff_password_hash") or None
+    except (FileNotFoundError, KeyError, AttributeError):
+        hashed = None
+    except Exception:
+        hashed = None
+    return plain, hashed
+
+
+def _sign_in_box() -> None:
+    plain, hashed = _password_settings()
+    if role() == "staff":
+        st.sidebar.success(tr("auth.signed_in"), icon="🔓")
+        if st.sidebar.button(tr("auth.sign_out"), key="sign_out"):
+            st.session_state["role"] = "viewer"
+            st.rerun()
+        return
+    if not auth.password_configured(plain, hashed):
+        return
+    with st.sidebar.expander(tr("auth.sign_in"), icon="🔐"), st.form("sign_in", border=False):
+        password = st.text_input(tr("auth.password"), type="password", key="password")
+        if st.form_submit_button(tr("auth.submit")):
+            if auth.verify_password(password, plain=plain, hashed=hashed):
+                st.session_state["role"] = "staff"
+                st.session_state["failures"] = 0
+                st.rerun()
+            failures = int(st.session_state.get("failures", 0)) + 1
+            st.session_state["failures"] = failures
+            time.sleep(auth.failure_delay(failures))
+            st.error(tr("auth.wrong"))
+
+
+# --- situation date ---------------------------------------------------------------
+
+
+def situation() -> date:
+    value = st.session_state.get("situation")
+    return value if isinstance(value, date) else _default_situation()
+
+
+def _default_situation() -> date:
+    span = query("mission_span")
+    row: dict[str, object] = {str(k): v for k, v in span.iloc[0].items()} if not span.empty else {}
+    return default_situation(
+        row.get("first_start"), row.get("last_end"), row.get("status_date"), date.today()
+    )
+
+
+def _situation_box() -> None:
+    if "situation" not in st.session_state:
+        from_url = st.query_params.get("date")
+        try:
+            st.session_state["situation"] = date.fromisoformat(from_url) if from_url else None
+        except ValueError:
+            st.session_state["situation"] = None
+        if st.session_state["situation"] is None:
+            st.session_state["situation"] = _default_situation()
+    st.sidebar.date_input(
+        tr("app.situation_date"),
+        key="situation",
+        format="DD/MM/YYYY",
+        help=tr("app.situation_help"),
+    )
+
+
+def _language_box() -> None:
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = normalise_lang(st.query_params.get("lang"))
+    st.sidebar.segmented_control(
+        tr("app.language"),
+        LANGS,
+        key="lang",
+        format_func=LANG_NAMES.__getitem__,
+        selection_mode="single",
+    )
+    if st.session_state.get("lang") is None:
+        st.session_state["lang"] = DEFAULT_LANG
+
+
+def _sync_url() -> None:
+    """Keep language and situation date in the URL so a shared link reopens the view."""
+    wanted = {"lang": lang(), "date": situation().isoformat()}
+    for key, value in wanted.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def shell() -> Any:
+    """Sidebar settings and the navigation built from the role; returns the page."""
+    _language_box()
+    _situation_box()
+    _sign_in_box()
+    _sync_url()
+    st.sidebar.caption(tr("app.data_version", version=data_version()))
+    pages = [
+        st.Page(
+            PAGE_FILES[name],
+            title=tr(f"nav.{name}"),
+            icon=PAGE_ICONS[name],
+            url_path=name,
+            default=(name == "overview"),
+        )
+        for name in auth.pages_for(role())
+    ]
+    return st.navigation({tr("nav.section_main"): pages})
+
+
+def header(title_key: str) -> None:
+    """A page's title, its situation-date caption and, for viewers, the banner."""
+    st.title(tr(title_key))
+    st.caption(tr("overview.caption", date=format_day(situation(), lang())))
+    if role() == "viewer":
+        st.info(tr("app.viewer_banner"), icon="👁️")

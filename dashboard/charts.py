@@ -1,0 +1,162 @@
+"""Altair chart builders: DataFrame in, chart out (pure, testable).
+
+Every builder takes the UI language so that axes, numbers and month names
+follow it (French: "avril", "42 %").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from dashboard.i18n import t
+
+STATE_COLOURS = {
+    "done": "#2e7d32",
+    "on_track": "#1565c0",
+    "at_risk": "#ef6c00",
+    "late": "#c62828",
+    "blocked": "#6a1b9a",
+    "cancelled": "#9e9e9e",
+    "planned": "#90a4ae",
+}
+
+_FR_TIME = {
+    "dateTime": "%A %e %B %Y à %X",
+    "date": "%d/%m/%Y",
+    "time": "%H:%M:%S",
+    "periods": ["AM", "PM"],
+    "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+    "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+    "months": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    "shortMonths": [
+        "janv.",
+        "févr.",
+        "mars",
+        "avr.",
+        "mai",
+        "juin",
+        "juil.",
+        "août",
+        "sept.",
+        "oct.",
+        "nov.",
+        "déc.",
+    ],
+}
+_FR_NUMBER = {
+    "decimal": ",",
+    "thousands": "\u202f",
+    "grouping": [3],
+    "currency": ["", "\u00a0€"],
+    "percent": "\u202f%",
+}
+_EN_TIME = {
+    "dateTime": "%a %e %b %Y %X",
+    "date": "%d/%m/%Y",
+    "time": "%H:%M:%S",
+    "periods": ["AM", "PM"],
+    "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+    "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+    "months": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "shortMonths": [
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "May",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Oct",
+        "Nov",
+        "Dec",
+    ],
+}
+_EN_NUMBER = {
+    "decimal": ".",
+    "thousands": ",",
+    "grouping": [3],
+    "currency": ["€", ""],
+    "percent": "%",
+}
+
+
+def vega_locale(lang: str) -> dict[str, Any]:
+    """Vega's number and time format locale for the UI language."""
+    if lang == "en":
+        return {"number": _EN_NUMBER, "time": _EN_TIME}
+    return {"number": _FR_NUMBER, "time": _FR_TIME}
+
+
+def finish(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
+    """The chart with the language's locale, so month names and numbers follow it."""
+    configured: alt.TopLevelMixin = chart.configure(locale=vega_locale(lang))
+    return configured.configure_view(stroke=None)  # type: ignore[no-any-return]
+
+
+def progress_by_group(frame: pd.DataFrame, group: str, lang: str) -> alt.Chart:
+    """Horizontal bars of duration-weighted progress (0-100) per group, state-coloured.
+
+    `frame` has columns `group`, `progress` (0-100) and `state`.
+    """
+    data = frame.assign(
+        share=frame["progress"].astype(float) / 100.0,
+        state_label=[t(f"state.{s}", lang) for s in frame["state"]],
+    )
+    domain = [t(f"state.{s}", lang) for s in STATE_COLOURS]
+    chart = (
+        alt.Chart(data)
+        .mark_bar(cornerRadiusEnd=3)
+        .encode(
+            y=alt.Y(f"{group}:N", title=None, sort=None),
+            x=alt.X(
+                "share:Q",
+                title=t("overview.progress", lang),
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format=".0%"),
+            ),
+            color=alt.Color(
+                "state_label:N",
+                title=None,
+                scale=alt.Scale(domain=domain, range=list(STATE_COLOURS.values())),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip(f"{group}:N", title=" "),
+                alt.Tooltip("share:Q", format=".0%", title=t("overview.progress", lang)),
+                alt.Tooltip("state_label:N", title=" "),
+            ],
+        )
+        .properties(height=alt.Step(34))
+    )
+    return chart  # type: ignore[no-any-return]

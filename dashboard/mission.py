@@ -1,0 +1,4 @@
+"""Settings of the mission the dashboard steers (not data: how to read the data)."""
+
+# The event the overview counts down to: the task whose name starts like this.
+EVENT_PATTERN = "mois noir%"

@@ -1,0 +1,103 @@
+"""Overview: the mission at a glance for the situation date."""
+
+import streamlit as st
+
+from dashboard import app, charts, mission, safe, status
+from dashboard.i18n import format_day, format_number, format_pct
+
+lang = app.lang()
+situation = app.situation()
+app.header("overview.title")
+
+tasks = status.with_states(app.query("tasks"), situation)
+sites = app.query("sites")
+actions = app.query("open_actions", situation=situation)
+engagement = app.query("engagement_counts")
+event = app.query("event_window", pattern=mission.EVENT_PATTERN)
+
+if tasks.empty and sites.empty:
+    st.info(app.tr("app.no_data"), icon="📂")
+    st.stop()
+
+# --- figures -----------------------------------------------------------------------
+overall = status.rollup_progress(tasks)
+late = int((tasks["state"] == "late").sum())
+overdue = int((actions["days_overdue"] > 0).sum())
+engaged = int(
+    engagement.loc[engagement["engagement"].isin(["engaged", "committed"]), "stakeholders"].sum()
+)
+total = int(engagement["stakeholders"].sum())
+
+c1, c2, c3, c4, c5 = st.columns(5)
+if event.empty:
+    c1.metric(app.tr("overview.event"), app.tr("overview.event_unknown"))
+else:
+    start, end = event["start"].iloc[0].date(), event["end"].iloc[0].date()
+    if situation < start:
+        value = app.tr("overview.event_days", days=(start - situation).days)
+    elif situation <= end:
+        value = app.tr("overview.event_running")
+    else:
+        value = app.tr("overview.event_over")
+    c1.metric(
+        app.tr("overview.event"),
+        value,
+        help=app.tr(
+            "overview.event_help", start=format_day(start, lang), end=format_day(end, lang)
+        ),
+    )
+c2.metric(
+    app.tr("overview.progress"),
+    "—" if overall is None else format_pct(overall / 100, lang),
+    help=app.tr("overview.progress_help"),
+)
+c3.metric(app.tr("overview.late"), format_number(late, lang), help=app.tr("overview.late_help"))
+c4.metric(
+    app.tr("overview.actions"),
+    format_number(len(actions), lang),
+    delta=app.tr("overview.actions_overdue", count=overdue) if overdue else None,
+    delta_color="inverse",
+)
+c5.metric(
+    app.tr("overview.stakeholders"),
+    f"{format_number(engaged, lang)} / {format_number(total, lang)}",
+    help=app.tr("overview.stakeholders_help"),
+)
+
+upcoming = status.next_milestone(tasks, situation)
+if upcoming is not None:
+    st.markdown(
+        f"**{app.tr('overview.next_milestone')}** · "
+        + app.tr(
+            "overview.next_milestone_value",
+            name=safe.md(upcoming["name"]),
+            date=format_day(upcoming["start"], lang),
+            days=(upcoming["start"] - situation).days,
+        )
+    )
+
+# --- sites -----------------------------------------------------------------------
+st.subheader(app.tr("overview.sites"))
+cards = status.site_rollups(tasks, sites)
+columns = st.columns(max(len(cards), 1))
+for column, card in zip(columns, cards.to_dict("records"), strict=False):
+    with column.container(border=True):
+        st.markdown(f"**{safe.md(card['name'])}**")
+        if card["tasks"] == 0:
+            st.caption(app.tr("overview.site_no_tasks"))
+            continue
+        state = card["state"]
+        st.markdown(f"{status.STATE_ICONS[state]} {app.tr(f'state.{state}')}")
+        st.progress(
+            min(max(card["progress"] / 100, 0.0), 1.0),
+            text=app.tr("overview.site_progress", pct=format_pct(card["progress"] / 100, lang)),
+        )
+        st.caption(app.tr("overview.site_tasks", count=card["tasks"]))
+
+# --- workstreams -------------------------------------------------------------------
+st.subheader(app.tr("overview.workstreams"))
+streams = status.group_rollups(tasks, "workstream")
+st.altair_chart(
+    charts.finish(charts.progress_by_group(streams, "workstream", lang), lang), width="stretch"
+)
+st.caption(app.tr("overview.states_rule", threshold=format_number(status.AT_RISK_POINTS, lang)))

@@ -1,0 +1,8 @@
+"""Entry point: page config, then the navigation the visitor's role allows."""
+
+import streamlit as st
+
+from dashboard import app
+
+st.set_page_config(page_title="ALL · Pilotage", page_icon="🍟", layout="wide")
+app.shell().run()
