@@ -161,12 +161,8 @@ def _sync_url() -> None:
 
 
 def shell() -> Any:
-    """Sidebar settings and the navigation built from the role; returns the page."""
-    _language_box()
-    _situation_box()
-    _sign_in_box()
-    _sync_url()
-    st.sidebar.caption(tr("app.data_version", version=data_version()))
+    """The navigation built from the role; pages the role may not open are absent,
+    so their URL cannot be reached either."""
     pages = [
         st.Page(
             PAGE_FILES[name],
@@ -180,8 +176,19 @@ def shell() -> Any:
     return st.navigation({tr("nav.section_main"): pages})
 
 
+def sidebar() -> None:
+    """Language, situation date and sign-in; drawn by each page as it starts."""
+    _language_box()
+    _situation_box()
+    _sign_in_box()
+    _sync_url()
+    st.sidebar.caption(tr("app.data_version", version=data_version()))
+
+
 def header(title_key: str) -> None:
-    """A page's title, its situation-date caption and, for viewers, the banner."""
+    """The sidebar, then a page's title, its situation-date caption and, for
+    viewers, the read-only banner."""
+    sidebar()
     st.title(tr(title_key))
     st.caption(tr("overview.caption", date=format_day(situation(), lang())))
     if role() == "viewer":

@@ -5,9 +5,9 @@ import streamlit as st
 from dashboard import app, charts, mission, safe, status
 from dashboard.i18n import format_day, format_number, format_pct
 
+app.header("overview.title")
 lang = app.lang()
 situation = app.situation()
-app.header("overview.title")
 
 tasks = status.with_states(app.query("tasks"), situation)
 sites = app.query("sites")

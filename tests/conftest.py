@@ -1,0 +1,53 @@
+"""Shared fixtures: a fresh data folder on disk per test, never the repository's."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dashboard.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "data"
+
+
+def copy_demo(target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for csv_file in DEMO.glob("*.csv"):
+        shutil.copy2(csv_file, target / csv_file.name)
+    return target
+
+
+@pytest.fixture
+def demo_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the demo data, used as DASHBOARD_DATA_DIR for the test."""
+    folder = copy_demo(tmp_path / "data")
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def empty_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def demo_store(demo_dir: Path) -> Store:
+    return Store(demo_dir)
+
+
+@pytest.fixture
+def clear_streamlit_caches() -> Iterator[None]:
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
