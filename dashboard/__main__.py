@@ -69,6 +69,18 @@ def _print_problems(problems: Sequence[Problem], lang: str, out: TextIO) -> None
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     lang = getattr(args, "lang", "fr")
+    try:
+        return _run(args, lang)
+    except OSError as exc:
+        # A folder that cannot be written, a disk full: say it plainly, no traceback.
+        print(
+            t("cli.os_error", lang, detail=f"{exc.strerror or exc} ({exc.filename or ''})"),
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _run(args: argparse.Namespace, lang: str) -> int:
     store = Store()
     dataset: str = getattr(args, "dataset", None) or ""
     if dataset and dataset not in DATASET_ORDER:

@@ -1,8 +1,9 @@
 """French / English texts and locale formatting.
 
-Texts live in one TOML catalogue per language (`dashboard/locales/`); French is
-the default. Dates, numbers and euros are formatted with Babel for the locale.
-Mission content (task names, comments...) is data and is never translated.
+Texts live in one catalogue per language, `dashboard/locales/<lang>/*.toml`
+(a file per page or room, merged); French is the default. Dates, numbers and
+euros are formatted with Babel for the locale. Mission content (task names,
+comments...) is data and is never translated.
 """
 
 from __future__ import annotations
@@ -33,10 +34,10 @@ def _flatten(prefix: str, tree: dict[str, Any], out: dict[str, str]) -> None:
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    with (_DIR / f"{lang}.toml").open("rb") as fh:
-        tree = tomllib.load(fh)
     out: dict[str, str] = {}
-    _flatten("", tree, out)
+    for path in sorted((_DIR / lang).glob("*.toml")):
+        with path.open("rb") as fh:
+            _flatten("", tomllib.load(fh), out)
     return out
 
 

@@ -186,3 +186,17 @@ def test_module_entry_point(demo_dir: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "8 files, no error" in done.stdout
+
+
+def test_unwritable_folder_is_a_plain_refusal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(blocker / "data"))
+    upload = tmp_path / "sites.csv"
+    upload.write_bytes(b"site_id,name\nolhain,Olhain\n")
+    code, _, err = run(["import", "sites", str(upload), "--lang", "en"], capsys)
+    assert code == 1
+    assert err.startswith("The data folder could not be read or written:")
+    assert "Nothing was changed." in err and "Traceback" not in err
