@@ -46,9 +46,23 @@ def data_version() -> str:
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:
-    """A named query's rows for the current data version."""
+    """A named query's rows for the current data version, as the role may see them.
+
+    This is where access is enforced: a staff-only query is refused to viewers,
+    and the columns viewers never receive are dropped before anything reaches a
+    page (and so the browser).
+    """
+    who = role()
+    if not auth.may_run(db.audience(name), who):
+        raise PermissionError(name)
     s = store()
-    return _query(str(s.root), s.data_version(), name, tuple(sorted(params.items()))).copy()
+    frame = _query(str(s.root), s.data_version(), name, tuple(sorted(params.items())))
+    return frame[auth.visible_columns(list(frame.columns), who)].copy()
+
+
+def confidential_evaluations() -> tuple[str, ...]:
+    """Evaluations a viewer may not see (settings: DASHBOARD_CONFIDENTIAL_EVALUATIONS)."""
+    return auth.confidential_evaluations(os.environ.get("DASHBOARD_CONFIDENTIAL_EVALUATIONS"))
 
 
 # --- language -------------------------------------------------------------------

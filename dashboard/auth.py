@@ -23,6 +23,34 @@ PAGES: dict[str, tuple[Role, ...]] = {
 }
 
 
+# Columns a viewer's session never receives, whatever query returns them:
+# personal data, prices, jurors' identities and their comments.
+VIEWER_HIDDEN_COLUMNS: frozenset[str] = frozenset(
+    {"contact_name", "email", "phone", "price_eur", "juror", "comment", "by"}
+)
+
+# Evaluations only staff see, unless DASHBOARD_CONFIDENTIAL_EVALUATIONS says otherwise
+# (a comma-separated list; empty for none).
+DEFAULT_CONFIDENTIAL_EVALUATIONS: tuple[str, ...] = ("choix-agence",)
+
+
+def confidential_evaluations(setting: str | None) -> tuple[str, ...]:
+    if setting is None:
+        return DEFAULT_CONFIDENTIAL_EVALUATIONS
+    return tuple(e.strip() for e in setting.split(",") if e.strip())
+
+
+def may_run(audience: str, role: Role) -> bool:
+    """A named query declares its audience (`-- audience: staff`); default: all."""
+    return audience != "staff" or role == "staff"
+
+
+def visible_columns(columns: list[str], role: Role) -> list[str]:
+    if role == "staff":
+        return list(columns)
+    return [c for c in columns if c not in VIEWER_HIDDEN_COLUMNS]
+
+
 def pages_for(role: Role) -> list[str]:
     return [page for page, roles in PAGES.items() if role in roles]
 

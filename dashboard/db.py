@@ -74,6 +74,16 @@ def open_database(files: Mapping[str, Path | None]) -> duckdb.DuckDBPyConnection
     return con
 
 
+def audience(name: str) -> str:
+    """Who may run a named query: 'staff' when its header says `-- audience: staff`."""
+    for line in sql_text("queries", name).splitlines():
+        if not line.startswith("--"):
+            break
+        if line.replace(" ", "").lower() == "--audience:staff":
+            return "staff"
+    return "all"
+
+
 def query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
     """Run the named query `sql/queries/NAME.sql` with its `$parameters`."""
     return run_sql(con, sql_text("queries", name), params)
