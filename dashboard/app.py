@@ -21,8 +21,6 @@ from dashboard.i18n import DEFAULT_LANG, LANGS, format_day, normalise_lang, t
 from dashboard.status import default_situation
 from dashboard.store import Store
 
-PAGE_FILES = {"overview": "pages/overview.py"}
-PAGE_ICONS = {"overview": "🏠"}
 LANG_NAMES = {"fr": "Français", "en": "English"}
 
 
@@ -179,9 +177,9 @@ def shell() -> Any:
     so their URL cannot be reached either."""
     pages = [
         st.Page(
-            PAGE_FILES[name],
+            auth.PAGES[name].file,
             title=tr(f"nav.{name}"),
-            icon=PAGE_ICONS[name],
+            icon=auth.PAGES[name].icon,
             url_path=name,
             default=(name == "overview"),
         )

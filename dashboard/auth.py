@@ -8,6 +8,7 @@ for local use, a plain password in `DASHBOARD_STAFF_PASSWORD`.
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 from typing import Literal
 
 from argon2 import PasswordHasher
@@ -16,10 +17,18 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 Role = Literal["viewer", "staff"]
 ROLES: tuple[Role, ...] = ("viewer", "staff")
 
-# Pages of the navigation and the roles that may open them. A page left out of
-# a role's navigation cannot be reached by URL either.
-PAGES: dict[str, tuple[Role, ...]] = {
-    "overview": ("viewer", "staff"),
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str  # relative to the app's root
+    icon: str  # an emoji: icon fonts would be fetched from outside
+    roles: tuple[Role, ...]
+
+
+# The navigation, in order. A page left out of a role's navigation cannot be
+# reached by URL either: Streamlit only serves the pages it was given.
+PAGES: dict[str, PageSpec] = {
+    "overview": PageSpec("pages/overview.py", "🏠", ("viewer", "staff")),
 }
 
 
@@ -52,7 +61,7 @@ def visible_columns(columns: list[str], role: Role) -> list[str]:
 
 
 def pages_for(role: Role) -> list[str]:
-    return [page for page, roles in PAGES.items() if role in roles]
+    return [name for name, spec in PAGES.items() if role in spec.roles]
 
 
 def hash_password(password: str) -> str:

@@ -56,3 +56,14 @@ def test_query_audience() -> None:
 def test_every_page_is_open_to_staff() -> None:
     assert set(auth.pages_for("staff")) == set(auth.PAGES)
     assert set(auth.pages_for("viewer")) <= set(auth.pages_for("staff"))
+
+
+def test_every_registered_page_exists_and_has_a_title() -> None:
+    from pathlib import Path
+
+    from dashboard.i18n import has
+
+    root = Path(__file__).resolve().parents[2]
+    for name, spec in auth.PAGES.items():
+        assert (root / spec.file).is_file(), spec.file
+        assert has(f"nav.{name}", "fr") and has(f"nav.{name}", "en")
