@@ -5,44 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard import uploads
 from dashboard.store import Store
-
-ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "noir-2020-test"
-
-
-@pytest.fixture(autouse=True)
-def _fresh(clear_streamlit_caches: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DASHBOARD_STAFF_PASSWORD", PASSWORD)
-
-
-def start(lang: str | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
-    if lang:
-        at.query_params["lang"] = lang
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def sign_in(at: AppTest, password: str = PASSWORD) -> AppTest:
-    at.text_input(key="password").input(password)
-    submit = next(b for b in at.button if b.label in ("Se connecter", "Sign in"))
-    return submit.click().run()
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [str(getattr(e, "value", "")) for e in at.info]
-    return "\n".join(parts)
-
+from tests.app.support import metrics, sign_in, start, texts
 
 FR_FIGURES = {
     "Mois noir": "J-43",
