@@ -281,11 +281,16 @@ def read_bytes(dataset_name: str, data: bytes, file: str) -> Parsed:
         parsed.problems.append(Problem(file, "empty_file", dataset=dataset.name))
         return parsed
     parsed.separator = detect_separator(text)
+    # strict: an unclosed quote is refused instead of swallowing the rest of the file
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=parsed.separator, strict=True)
+    records: list[list[str]] = []
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=parsed.separator))
-    except csv.Error as exc:
+        for record in reader:
+            records.append(record)
+    except csv.Error:
+        # The csv module's own text is English and technical: the row is what helps.
         parsed.problems.append(
-            Problem(file, "bad_quoting", params={"detail": str(exc)}, dataset=dataset.name)
+            Problem(file, "bad_quoting", row=len(records) + 1, dataset=dataset.name)
         )
         return parsed
     return read_records(dataset, records, parsed)
@@ -295,6 +300,8 @@ def read_records(dataset: Dataset, records: Sequence[Sequence[str]], parsed: Par
     """Map headers and type every cell of already split records (header first)."""
     file = parsed.file
     header = [h.strip() for h in records[0]] if records else []
+    # values beyond the header row's own width are a row's extra values
+    named = len(header)
     body = [list(r) for r in records[1:]]
     width = max([len(header), *(len(r) for r in body)]) if header or body else 0
     header += [""] * (width - len(header))
@@ -307,7 +314,7 @@ def read_records(dataset: Dataset, records: Sequence[Sequence[str]], parsed: Par
     unknown: list[str] = []
     for i, name in enumerate(header):
         if not name:
-            if column_is_empty(i):
+            if i >= named or column_is_empty(i):
                 continue
             parsed.problems.append(
                 Problem(file, "no_header", row=1, column=_column_letter(i), dataset=dataset.name)
@@ -362,19 +369,19 @@ def read_records(dataset: Dataset, records: Sequence[Sequence[str]], parsed: Par
 
     columns: dict[str, list[Cell]] = {c.name: [] for c in dataset.columns}
     rows: list[int] = []
-    used = set(positions.values())
     for n, record in enumerate(body):
         spreadsheet_row = n + 2
         if not any(str(v).strip() for v in record):
             continue
-        extra = [v for i, v in enumerate(record) if i not in used and str(v).strip()]
-        if len(record) > len(header) and extra:
+        extra = [(i, str(v).strip()) for i, v in enumerate(record) if i >= named and str(v).strip()]
+        if extra:
             parsed.problems.append(
                 Problem(
                     file,
                     "extra_values",
                     row=spreadsheet_row,
-                    value=str(extra[0]),
+                    column=_column_letter(extra[0][0]),
+                    value=extra[0][1],
                     dataset=dataset.name,
                 )
             )
