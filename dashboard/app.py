@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, db
+from dashboard import auth, db, ingest
+from dashboard.contract import get_dataset
 from dashboard.i18n import DEFAULT_LANG, LANGS, format_day, normalise_lang, t
 from dashboard.status import default_situation
-from dashboard.store import Store
+from dashboard.store import Store, Version
 
 LANG_NAMES = {"fr": "Français", "en": "English"}
 
@@ -56,6 +58,32 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     s = store()
     frame = _query(str(s.root), s.data_version(), name, tuple(sorted(params.items())))
     return frame[auth.visible_columns(list(frame.columns), who)].copy()
+
+
+def versions(dataset: str) -> list[Version]:
+    """Committed versions of a dataset, oldest first; who committed is staff-only."""
+    history = store().history(dataset)
+    if role() == "staff":
+        return history
+    return [replace(v, by="") for v in history]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _version_frame(root: str, dataset: str, version: int, checksum: str) -> pd.DataFrame:
+    data = Store(root=Path(root)).version_bytes(dataset, version)
+    frame = ingest.read_bytes(dataset, data, f"{dataset}.csv").frame.drop(columns=["_row"])
+    # the same types the named queries return, so versions compare cell by cell
+    for column in get_dataset(dataset).columns:
+        if column.type == "date":
+            frame[column.name] = pd.to_datetime(frame[column.name])
+    return frame
+
+
+def version_frame(dataset: str, version: Version) -> pd.DataFrame:
+    """The rows of one committed version, typed (no column a viewer may not see)."""
+    s = store()
+    frame = _version_frame(str(s.root), dataset, version.version, version.checksum)
+    return frame[auth.visible_columns(list(frame.columns), role())].copy()
 
 
 def confidential_evaluations() -> tuple[str, ...]:

@@ -15,10 +15,14 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data"
 
 
-def copy_demo(target: Path) -> Path:
+def copy_demo(target: Path, history: bool = True) -> Path:
+    """The demo's current files and (by default) its history of versions."""
     target.mkdir(parents=True, exist_ok=True)
     for csv_file in DEMO.glob("*.csv"):
         shutil.copy2(csv_file, target / csv_file.name)
+    if history and (DEMO / ".history").is_dir():
+        shutil.copytree(DEMO / ".history", target / ".history",
+                        ignore=shutil.ignore_patterns("lock"))
     return target
 
 

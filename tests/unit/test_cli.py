@@ -53,7 +53,7 @@ def test_validate_accepts_a_french_excel_export_and_changes_nothing(
     assert code == 0
     assert "5 lignes valides pour sites" in out
     assert (demo_dir / "sites.csv").read_bytes() == before
-    assert Store(demo_dir).history() == []
+    assert Store(demo_dir).history("sites") == []
 
 
 def test_import_stores_a_new_version(
@@ -91,7 +91,7 @@ def test_refusal_names_file_row_column_value(
     assert code == 1
     assert expected in err
     assert (demo_dir / "sites.csv").read_bytes() == before
-    assert Store(demo_dir).history() == []
+    assert Store(demo_dir).history("sites") == []
 
 
 def test_refusal_for_references_broken_elsewhere(
