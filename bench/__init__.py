@@ -1,0 +1,1 @@
+"""Benchmarks on generated data: `python -m bench.run` (not part of the tests)."""
