@@ -1,0 +1,492 @@
+"""Per-site progress: cards, indicators at a date and budgets (pure, no Streamlit).
+
+A site's card rolls up its tasks with the shared rules of `dashboard.status`, so
+"late" and "at risk" mean on the site page what they mean on the overview and
+the timeline. The whole destination is one more card: every task, every open
+action and the indicators that belong to no site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from dashboard import status
+from dashboard.i18n import column_label, format_day, format_eur, format_number, format_pct, t
+
+# The whole destination's entry in the site selector and the URL (`?site=destination`).
+DESTINATION = "destination"
+
+BUDGET_COLUMNS = [
+    "task_id",
+    "name",
+    "workstream",
+    "site_id",
+    "budget_eur",
+    "spent_eur",
+    "remaining_eur",
+    "overspend_eur",
+    "overspent",
+]
+SITE_BUDGET_COLUMNS = [
+    "site_id",
+    "name",
+    "budget_eur",
+    "spent_eur",
+    "remaining_eur",
+    "overspend_eur",
+    "overspent",
+    "overspent_tasks",
+]
+
+
+@dataclass(frozen=True)
+class Milestone:
+    task_id: str
+    name: str
+    day: date
+    days_to_go: int
+
+
+@dataclass(frozen=True)
+class SiteCard:
+    site_id: str
+    name: str
+    progress: float | None  # 0-100, duration-weighted; None without a live task
+    state: str | None  # None without a live task
+    tasks: int
+    cancelled: int
+    late_tasks: int
+    milestone: Milestone | None
+    open_actions: int
+    overdue_actions: int
+    budget_eur: float
+    spent_eur: float
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    """An indicator as it stood at a date."""
+
+    site_id: str  # "" for the whole destination
+    kpi: str
+    unit: str
+    day: date | None  # date of the latest value; None before the first one
+    value: float | None
+    target: float | None
+
+    @property
+    def delta(self) -> float | None:
+        """Value minus target (negative: below target)."""
+        if self.value is None or self.target is None:
+            return None
+        return self.value - self.target
+
+
+@dataclass(frozen=True)
+class BudgetTotals:
+    budget_eur: float
+    spent_eur: float
+    remaining_eur: float  # budget - spent, negative when overspent
+    overspend_eur: float  # sum of the overspent lines' excess
+    overspent: int  # lines spent beyond their budget
+
+    @property
+    def share(self) -> float | None:
+        """Spent as a share of the budget (None without a budget)."""
+        return self.spent_eur / self.budget_eur if self.budget_eur > 0 else None
+
+
+@dataclass(frozen=True)
+class CardText:
+    """A card's lines, plain text (data inside: escape before rendering as Markdown)."""
+
+    title: str
+    state: str
+    progress: float | None  # 0 to 1, for a progress bar
+    progress_text: str
+    milestone: str
+    facts: list[str] = field(default_factory=list)
+
+
+# --- scopes ---------------------------------------------------------------------------
+
+
+def _site_column(frame: pd.DataFrame) -> pd.Series:
+    return frame["site_id"].fillna("").astype(str)
+
+
+def scope_tasks(tasks: pd.DataFrame, site_id: str) -> pd.DataFrame:
+    """The tasks a card rolls up: a site's own, or all of them for the destination."""
+    if site_id == DESTINATION:
+        return tasks
+    return tasks[_site_column(tasks) == site_id]
+
+
+def scope_actions(actions: pd.DataFrame, site_id: str) -> pd.DataFrame:
+    """Open actions linked to the site's tasks; for the destination, all of them."""
+    if site_id == DESTINATION:
+        return actions
+    return actions[_site_column(actions) == site_id]
+
+
+def scope_kpis(kpis: pd.DataFrame, site_id: str) -> pd.DataFrame:
+    """A site's indicators; for the destination, those that belong to no site."""
+    wanted = "" if site_id == DESTINATION else site_id
+    return kpis[_site_column(kpis) == wanted]
+
+
+# --- cards ----------------------------------------------------------------------------
+
+
+def next_milestone(tasks: pd.DataFrame, situation: date) -> Milestone | None:
+    found = status.next_milestone(tasks, situation)
+    if found is None:
+        return None
+    day = found["start"]
+    assert isinstance(day, date)
+    return Milestone(
+        task_id=str(found["task_id"]),
+        name=str(found["name"]),
+        day=day,
+        days_to_go=(day - situation).days,
+    )
+
+
+def site_card(
+    tasks: pd.DataFrame,
+    actions: pd.DataFrame,
+    situation: date,
+    site_id: str,
+    name: str,
+) -> SiteCard:
+    """One card. `tasks` carry their states (`status.with_states`), `actions` are the
+    open ones at the situation date with `site_id` and `days_overdue`."""
+    own = scope_tasks(tasks, site_id)
+    acts = scope_actions(actions, site_id)
+    lines = budget_lines(own)
+    live = own[own["state"] != "cancelled"] if not own.empty else own
+    return SiteCard(
+        site_id=site_id,
+        name=name,
+        progress=status.rollup_progress(own) if not own.empty else None,
+        state=status.rollup_state(own["state"]) if not own.empty else None,
+        tasks=len(own),
+        cancelled=len(own) - len(live),
+        late_tasks=int((own["state"] == "late").sum()) if not own.empty else 0,
+        milestone=next_milestone(own, situation),
+        open_actions=len(acts),
+        overdue_actions=int((acts["days_overdue"] > 0).sum()) if not acts.empty else 0,
+        budget_eur=float(lines["budget_eur"].sum()),
+        spent_eur=float(lines["spent_eur"].sum()),
+    )
+
+
+def site_cards(
+    tasks: pd.DataFrame,
+    sites: pd.DataFrame,
+    actions: pd.DataFrame,
+    situation: date,
+    destination_name: str,
+) -> list[SiteCard]:
+    """The destination's card first, then one per site in file order."""
+    cards = [site_card(tasks, actions, situation, DESTINATION, destination_name)]
+    for site in sites.to_dict("records"):
+        cards.append(site_card(tasks, actions, situation, str(site["site_id"]), str(site["name"])))
+    return cards
+
+
+def late_tasks(tasks: pd.DataFrame) -> pd.DataFrame:
+    """Tasks past their end and not done, the longest overdue first."""
+    late = tasks[tasks["state"] == "late"]
+    return late.sort_values(["days_late", "end"], ascending=[False, True])
+
+
+# --- indicators -----------------------------------------------------------------------
+
+
+def _optional(value: object) -> float | None:
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
+def kpi_history(kpis: pd.DataFrame, situation: date) -> pd.DataFrame:
+    """Indicator values known at the situation date (what a chart may draw)."""
+    if kpis.empty:
+        return kpis.copy()
+    days = pd.to_datetime(kpis["date"]).dt.date
+    return kpis[days <= situation].copy()
+
+
+def kpi_latest(kpis: pd.DataFrame, situation: date) -> list[KpiValue]:
+    """Per indicator (first-named first): the latest value on or before the situation
+    date and its target.
+
+    An indicator with no value yet at that date is kept with an empty value, so the
+    page can say so. The target is the latest one given by that date (before any
+    value: the first one planned).
+    """
+    out: list[KpiValue] = []
+    if kpis.empty:
+        return out
+    for (site_id, kpi), group in kpis.groupby(
+        [_site_column(kpis), kpis["kpi"]], sort=False, dropna=False
+    ):
+        group = group.assign(_day=pd.to_datetime(group["date"]).dt.date).sort_values("_day")
+        known = group[group["_day"] <= situation]
+        targets = (known if not known.empty else group)["target"].dropna()
+        target = _optional(targets.iloc[-1 if not known.empty else 0]) if len(targets) else None
+        units = group["unit"].dropna()
+        last = known.iloc[-1] if not known.empty else None
+        out.append(
+            KpiValue(
+                site_id=str(site_id),
+                kpi=str(kpi),
+                unit=str(units.iloc[-1]) if not units.empty else "",
+                day=None if last is None else last["_day"],
+                value=None if last is None else _optional(last["value"]),
+                target=target,
+            )
+        )
+    return out
+
+
+def _number(value: float, lang: str) -> str:
+    return format_number(value, lang, 0 if float(value).is_integer() else 1)
+
+
+def _amount(value: float, unit: str, lang: str) -> str:
+    return format_eur(value, lang) if unit.strip() == "€" else _number(value, lang)
+
+
+def kpi_value_text(value: float | None, unit: str, lang: str) -> str:
+    """'11 plats', '75 350 €'; a dash when there is no value yet."""
+    if value is None:
+        return "—"
+    if unit.strip() == "€":
+        return format_eur(value, lang)
+    return f"{_number(value, lang)} {unit}".strip()
+
+
+def kpi_delta_text(kv: KpiValue, lang: str) -> str | None:
+    """'-7 par rapport à la cible (18 plats)': its sign drives the metric's arrow.
+    None without a value or a target (the value is then shown alone)."""
+    delta = kv.delta
+    if delta is None or kv.target is None:
+        return None
+    sign = "+" if delta > 0 else ""
+    return t(
+        "sites.kpi_delta",
+        lang,
+        delta=f"{sign}{_amount(delta, kv.unit, lang)}",
+        target=kpi_value_text(kv.target, kv.unit, lang),
+    )
+
+
+def kpi_line(kv: KpiValue, lang: str) -> str:
+    """One indicator in a compact card: 'Plats définis à la carte : 11 / 18 plats'."""
+    if kv.target is None:
+        shown = kpi_value_text(kv.value, kv.unit, lang)
+    else:
+        left = "—" if kv.value is None else _amount(kv.value, kv.unit, lang)
+        shown = f"{left} / {kpi_value_text(kv.target, kv.unit, lang)}"
+    return t("sites.kpi_line", lang, kpi=kv.kpi, value=shown)
+
+
+# --- budget ---------------------------------------------------------------------------
+
+
+def budget_lines(tasks: pd.DataFrame) -> pd.DataFrame:
+    """Task lines carrying a budget or a spend, with what is left and any overspend."""
+    if tasks.empty:
+        return pd.DataFrame(columns=BUDGET_COLUMNS)
+    budget = pd.to_numeric(tasks["budget_eur"], errors="coerce")
+    spent = pd.to_numeric(tasks["spent_eur"], errors="coerce")
+    keep = budget.notna() | spent.notna()
+    lines = tasks.loc[keep, ["task_id", "name", "workstream", "site_id"]].copy()
+    lines["site_id"] = _site_column(lines)
+    lines["budget_eur"] = budget[keep].fillna(0.0).astype(float)
+    lines["spent_eur"] = spent[keep].fillna(0.0).astype(float)
+    lines["remaining_eur"] = lines["budget_eur"] - lines["spent_eur"]
+    lines["overspend_eur"] = (-lines["remaining_eur"]).clip(lower=0.0)
+    lines["overspent"] = lines["overspend_eur"] > 0
+    return lines[BUDGET_COLUMNS].reset_index(drop=True)
+
+
+def budget_totals(lines: pd.DataFrame) -> BudgetTotals:
+    planned = float(lines["budget_eur"].sum()) if not lines.empty else 0.0
+    spent = float(lines["spent_eur"].sum()) if not lines.empty else 0.0
+    return BudgetTotals(
+        budget_eur=planned,
+        spent_eur=spent,
+        remaining_eur=planned - spent,
+        overspend_eur=float(lines["overspend_eur"].sum()) if not lines.empty else 0.0,
+        overspent=int(lines["overspent"].sum()) if not lines.empty else 0,
+    )
+
+
+def budget_by_site(tasks: pd.DataFrame, sites: pd.DataFrame, unassigned: str) -> pd.DataFrame:
+    """Budget per site in file order, then the lines of no site (named `unassigned`),
+    so that the rows add up to the destination's totals. Sites without any budget
+    line are left out."""
+    lines = budget_lines(tasks)
+    places = [(str(s["site_id"]), str(s["name"])) for s in sites.to_dict("records")]
+    rows = []
+    for site_id, name in [*places, ("", unassigned)]:
+        own = lines[lines["site_id"] == site_id]
+        if own.empty:
+            continue
+        totals = budget_totals(own)
+        rows.append(
+            {
+                "site_id": site_id,
+                "name": name,
+                "budget_eur": totals.budget_eur,
+                "spent_eur": totals.spent_eur,
+                "remaining_eur": totals.remaining_eur,
+                "overspend_eur": max(-totals.remaining_eur, 0.0),
+                "overspent": totals.remaining_eur < 0,
+                "overspent_tasks": totals.overspent,
+            }
+        )
+    return pd.DataFrame(rows, columns=SITE_BUDGET_COLUMNS)
+
+
+def budget_table(lines: pd.DataFrame, lang: str, label: str = "name") -> pd.DataFrame:
+    """Budget rows for display: euros as the language writes them, overspend flagged."""
+    heads = {
+        label: t("sites.budget_line", lang),
+        "budget_eur": t("sites.budget_planned", lang),
+        "spent_eur": t("sites.budget_spent", lang),
+        "remaining_eur": t("sites.budget_remaining", lang),
+        "overspend_eur": t("sites.budget_overspend", lang),
+    }
+    out = pd.DataFrame(
+        {
+            heads[label]: lines[label].astype(str),
+            heads["budget_eur"]: [format_eur(v, lang) for v in lines["budget_eur"]],
+            heads["spent_eur"]: [format_eur(v, lang) for v in lines["spent_eur"]],
+            heads["remaining_eur"]: [format_eur(v, lang) for v in lines["remaining_eur"]],
+            heads["overspend_eur"]: [
+                f"⚠️ {format_eur(v, lang)}" if v > 0 else "" for v in lines["overspend_eur"]
+            ],
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def _day_text(value: object, lang: str) -> str:
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return ""
+    return format_day(pd.Timestamp(value).date(), lang, "medium")  # type: ignore[arg-type]
+
+
+def late_table(late: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Late tasks for display: name, end, progress, days late."""
+    return pd.DataFrame(
+        {
+            column_label("tasks", "name", lang): late["name"].astype(str).to_list(),
+            column_label("tasks", "end", lang): [_day_text(v, lang) for v in late["end"]],
+            column_label("tasks", "progress", lang): [
+                format_pct(float(v) / 100, lang) for v in late["progress"].fillna(0)
+            ],
+            t("sites.days_late", lang): [int(v) for v in late["days_late"]],
+        }
+    )
+
+
+def actions_table(actions: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Open actions for display: text, owner, due date, days overdue, linked task."""
+    return pd.DataFrame(
+        {
+            column_label("actions", "text", lang): actions["text"].astype(str).to_list(),
+            column_label("actions", "owner", lang): actions["owner"]
+            .fillna("")
+            .astype(str)
+            .to_list(),
+            column_label("actions", "due", lang): [_day_text(v, lang) for v in actions["due"]],
+            t("sites.days_overdue", lang): [int(v) for v in actions["days_overdue"]],
+            t("sites.task", lang): actions["task_name"].fillna("").astype(str).to_list(),
+        }
+    ).reset_index(drop=True)
+
+
+# --- texts ----------------------------------------------------------------------------
+
+
+def state_text(card: SiteCard, lang: str) -> str:
+    if card.tasks == 0:
+        return t("sites.no_tasks", lang)
+    if card.state is None:
+        return t("sites.no_live_tasks", lang, count=card.cancelled)
+    return f"{status.STATE_ICONS[card.state]} {t(f'state.{card.state}', lang)}"
+
+
+def milestone_text(card: SiteCard, lang: str) -> str:
+    if card.milestone is None:
+        return t("sites.milestone_none", lang)
+    m = card.milestone
+    return t(
+        "sites.milestone_value",
+        lang,
+        name=m.name,
+        date=format_day(m.day, lang),
+        days=countdown(m.days_to_go, lang),
+    )
+
+
+def countdown(days: int, lang: str) -> str:
+    """'J-52' / 'D-52'; 'aujourd'hui' on the day."""
+    return t("sites.today", lang) if days == 0 else t("sites.countdown", lang, days=days)
+
+
+def card_text(card: SiteCard, lang: str) -> CardText:
+    """The compact card's lines, shared by the overview and the side-by-side view."""
+    pct = None if card.progress is None else min(max(card.progress / 100, 0.0), 1.0)
+    facts = [
+        t("sites.fact_late", lang, count=format_number(card.late_tasks, lang)),
+        t("sites.fact_actions", lang, count=format_number(card.open_actions, lang))
+        + (
+            t("sites.fact_actions_overdue", lang, count=format_number(card.overdue_actions, lang))
+            if card.overdue_actions
+            else ""
+        ),
+    ]
+    if card.budget_eur > 0 or card.spent_eur > 0:
+        facts.append(
+            t(
+                "sites.fact_budget",
+                lang,
+                spent=format_eur(card.spent_eur, lang),
+                budget=format_eur(card.budget_eur, lang),
+            )
+        )
+    return CardText(
+        title=card.name,
+        state=state_text(card, lang),
+        progress=pct,
+        progress_text="—"
+        if pct is None
+        else t("sites.progress_value", lang, pct=format_pct(pct, lang)),
+        milestone=milestone_text(card, lang),
+        facts=facts,
+    )
+
+
+def rules(lang: str, threshold: float = status.AT_RISK_POINTS) -> list[str]:
+    """The status rules in one sentence each (Markdown: state names in bold)."""
+    points = format_number(threshold, lang)
+    out = [
+        t(
+            "sites.rule_line",
+            lang,
+            icon=status.STATE_ICONS[state],
+            state=t(f"state.{state}", lang),
+            rule=t(f"sites.rule_{state}", lang, threshold=points),
+        )
+        for state in status.STATES
+    ]
+    return [*out, t("sites.rule_site", lang), t("sites.rule_progress", lang)]
