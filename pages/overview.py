@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import app, charts, mission, safe, status
+from dashboard import app, charts, mission, safe, sites, status
 from dashboard.i18n import format_day, format_number, format_pct
 
 app.header("overview.title")
@@ -10,12 +10,12 @@ lang = app.lang()
 situation = app.situation()
 
 tasks = status.with_states(app.query("tasks"), situation)
-sites = app.query("sites")
+site_list = app.query("sites")
 actions = app.query("open_actions", situation=situation)
 engagement = app.query("engagement_counts")
 event = app.query("event_window", pattern=mission.EVENT_PATTERN)
 
-if tasks.empty and sites.empty:
+if tasks.empty and site_list.empty:
     st.info(app.tr("app.no_data"), icon="📂")
     st.stop()
 
@@ -78,21 +78,25 @@ if upcoming is not None:
 
 # --- sites -----------------------------------------------------------------------
 st.subheader(app.tr("overview.sites"))
-cards = status.site_rollups(tasks, sites)
+site_actions = app.query("site_open_actions", situation=situation)
+cards = sites.site_cards(tasks, site_list, site_actions, situation, app.tr("sites.destination"))[1:]
 columns = st.columns(max(len(cards), 1))
-for column, card in zip(columns, cards.to_dict("records"), strict=False):
+for column, card in zip(columns, cards, strict=False):
+    text = sites.card_text(card, lang)
     with column.container(border=True):
-        st.markdown(f"**{safe.md(card['name'])}**")
-        if card["tasks"] == 0:
-            st.caption(app.tr("overview.site_no_tasks"))
-            continue
-        state = card["state"]
-        st.markdown(f"{status.STATE_ICONS[state]} {app.tr(f'state.{state}')}")
-        st.progress(
-            min(max(card["progress"] / 100, 0.0), 1.0),
-            text=app.tr("overview.site_progress", pct=format_pct(card["progress"] / 100, lang)),
+        st.markdown(f"**{safe.md(text.title)}**")
+        st.markdown(safe.md(text.state))
+        if text.progress is not None:
+            st.progress(text.progress, text=safe.md(text.progress_text))
+        st.caption(safe.md(text.milestone))
+        for fact in text.facts:
+            st.caption(safe.md(fact))
+        st.page_link(
+            "pages/sites.py",
+            label=app.tr("overview.site_link"),
+            icon="📍",
+            query_params={"site": card.site_id, "lang": lang, "date": situation.isoformat()},
         )
-        st.caption(app.tr("overview.site_tasks", count=card["tasks"]))
 
 # --- workstreams -------------------------------------------------------------------
 st.subheader(app.tr("overview.workstreams"))
