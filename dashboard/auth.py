@@ -30,6 +30,7 @@ class PageSpec:
 PAGES: dict[str, PageSpec] = {
     "overview": PageSpec("pages/overview.py", "🏠", ("viewer", "staff")),
     "sites": PageSpec("pages/sites.py", "📍", ("viewer", "staff")),
+    "scoring": PageSpec("pages/scoring.py", "⚖️", ("viewer", "staff")),
 }
 
 

@@ -1,0 +1,28 @@
+-- scoring_juror_scores: every juror's score and comment on one evaluation's
+-- projects and rating criteria, for the juror spread, the jurors' own rankings
+-- and the comments.
+-- audience: staff
+-- Parameters: $evaluation (text).
+with evaluation_projects as (
+    select project_id
+    from projects
+    where evaluation = $evaluation
+),
+
+rating_criteria as (
+    select criterion_id, _row as criterion_row
+    from criteria
+    where evaluation = $evaluation
+        and coalesce(method, 'rating') = 'rating'
+),
+
+final as (
+    select s.project_id, s.criterion_id, s.juror, s.score, s.comment
+    from scores as s
+    inner join evaluation_projects as p using (project_id)
+    inner join rating_criteria as c using (criterion_id)
+    where s.score is not null
+    order by s._row
+)
+
+select * from final
