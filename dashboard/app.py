@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,7 @@ import streamlit as st
 
 from dashboard import auth, db, ingest
 from dashboard.contract import get_dataset
-from dashboard.i18n import DEFAULT_LANG, LANGS, format_day, normalise_lang, t
+from dashboard.i18n import LANGS, format_day, normalise_lang, t
 from dashboard.status import default_situation
 from dashboard.store import Store, Version
 
@@ -91,15 +92,74 @@ def confidential_evaluations() -> tuple[str, ...]:
     return auth.confidential_evaluations(os.environ.get("DASHBOARD_CONFIDENTIAL_EVALUATIONS"))
 
 
+# --- view state in the URL ----------------------------------------------------------
+
+
+def remember(widget_key: str, url_key: str, default: Any, kind: type = str) -> None:
+    """Seed a widget's state from the URL on the first run of the session.
+
+    `kind` is str, list (comma-separated in the URL), bool ("1"/"0"), int or date.
+    """
+    if widget_key in st.session_state:
+        return
+    raw = st.query_params.get(url_key)
+    value: Any = default
+    if raw is not None:
+        try:
+            if kind is list:
+                value = [v for v in raw.split(",") if v]
+            elif kind is bool:
+                value = raw == "1"
+            elif kind is int:
+                value = int(raw)
+            elif kind is date:
+                value = date.fromisoformat(raw)
+            else:
+                value = raw
+        except ValueError:
+            value = default
+    st.session_state[widget_key] = value
+
+
+def to_url(**values: Any) -> None:
+    """Write a page's view state to the URL; None or an empty list removes the key."""
+    for key, value in values.items():
+        if value is None or value == [] or value == "":
+            if key in st.query_params:
+                del st.query_params[key]
+            continue
+        if isinstance(value, bool):
+            text = "1" if value else "0"
+        elif isinstance(value, list | tuple):
+            text = ",".join(str(v) for v in value)
+        elif isinstance(value, date):
+            text = value.isoformat()
+        else:
+            text = str(value)
+        if st.query_params.get(key) != text:
+            st.query_params[key] = text
+
+
 # --- language -------------------------------------------------------------------
 
 
 def lang() -> str:
-    return normalise_lang(st.session_state.get("lang") or st.query_params.get("lang"))
+    return normalise_lang(st.session_state.get("_lang") or st.query_params.get("lang"))
 
 
 def tr(key: str, **params: object) -> str:
     return t(key, lang(), **params)
+
+
+def labeller(prefix: str) -> Callable[[object], str]:
+    """A widget's format_func for coded options: `prefix + option` in the language
+    of this run (bound now: widgets may call it outside the script run)."""
+    current = lang()
+
+    def label(option: object) -> str:
+        return t(f"{prefix}{option}", current)
+
+    return label
 
 
 # --- role -----------------------------------------------------------------------
@@ -149,7 +209,7 @@ def _sign_in_box() -> None:
 
 
 def situation() -> date:
-    value = st.session_state.get("situation")
+    value = st.session_state.get("_situation")
     return value if isinstance(value, date) else _default_situation()
 
 
@@ -161,35 +221,47 @@ def _default_situation() -> date:
     )
 
 
+def _keep(widget_key: str, state_key: str) -> None:
+    """Copy a sidebar widget's value to a key that survives page changes."""
+    value = st.session_state.get(widget_key)
+    if value is not None:
+        st.session_state[state_key] = value
+
+
 def _situation_box() -> None:
-    if "situation" not in st.session_state:
+    if "_situation" not in st.session_state:
         from_url = st.query_params.get("date")
         try:
-            st.session_state["situation"] = date.fromisoformat(from_url) if from_url else None
+            chosen = date.fromisoformat(from_url) if from_url else None
         except ValueError:
-            st.session_state["situation"] = None
-        if st.session_state["situation"] is None:
-            st.session_state["situation"] = _default_situation()
+            chosen = None
+        st.session_state["_situation"] = chosen or _default_situation()
+    # Widgets on several pages lose their state when the page changes; the value
+    # lives under "_situation" and the widget is re-seeded from it on every run.
+    st.session_state["situation"] = st.session_state["_situation"]
     st.sidebar.date_input(
         tr("app.situation_date"),
         key="situation",
         format="DD/MM/YYYY",
         help=tr("app.situation_help"),
+        on_change=_keep,
+        args=("situation", "_situation"),
     )
 
 
 def _language_box() -> None:
-    if "lang" not in st.session_state:
-        st.session_state["lang"] = normalise_lang(st.query_params.get("lang"))
+    if "_lang" not in st.session_state:
+        st.session_state["_lang"] = normalise_lang(st.query_params.get("lang"))
+    st.session_state["lang"] = st.session_state["_lang"]
     st.sidebar.segmented_control(
         tr("app.language"),
         LANGS,
         key="lang",
         format_func=LANG_NAMES.__getitem__,
         selection_mode="single",
+        on_change=_keep,
+        args=("lang", "_lang"),
     )
-    if st.session_state.get("lang") is None:
-        st.session_state["lang"] = DEFAULT_LANG
 
 
 def _sync_url() -> None:
@@ -200,9 +272,26 @@ def _sync_url() -> None:
             st.query_params[key] = value
 
 
+def _ensure_router() -> None:
+    """Make sure the router, not a page file, answers this run.
+
+    `streamlit run` treats a pages/ folder beside the entry script as the old
+    multipage mode until `st.navigation` has run once in the process: a deep
+    link opened first on a fresh server would run that page file directly,
+    outside the role's navigation. Switch the mode off and start the run again
+    through the router.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def shell() -> Any:
     """The navigation built from the role; pages the role may not open are absent,
     so their URL cannot be reached either."""
+    _ensure_router()
     pages = [
         st.Page(
             auth.PAGES[name].file,
@@ -228,6 +317,7 @@ def sidebar() -> None:
 def header(title_key: str) -> None:
     """The sidebar, then a page's title, its situation-date caption and, for
     viewers, the read-only banner."""
+    _ensure_router()
     sidebar()
     st.title(tr(title_key))
     st.caption(tr("overview.caption", date=format_day(situation(), lang())))

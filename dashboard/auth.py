@@ -29,6 +29,7 @@ class PageSpec:
 # reached by URL either: Streamlit only serves the pages it was given.
 PAGES: dict[str, PageSpec] = {
     "overview": PageSpec("pages/overview.py", "🏠", ("viewer", "staff")),
+    "timeline": PageSpec("pages/timeline.py", "🗓️", ("viewer", "staff")),
     "sites": PageSpec("pages/sites.py", "📍", ("viewer", "staff")),
     "scoring": PageSpec("pages/scoring.py", "⚖️", ("viewer", "staff")),
 }

@@ -55,3 +55,31 @@ def texts(at: AppTest) -> str:
 def sent(at: AppTest) -> str:
     """Everything the session would send to a browser, as text (for leak tests)."""
     return str(at._tree)
+
+
+def chart_text(at: AppTest, index: int = 0) -> str:
+    """A Vega-Lite chart's spec and every row of its datasets, as text."""
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    chart = at.get("vega_lite_chart")[index].proto  # type: ignore[attr-defined]
+    parts = [chart.spec]
+    for dataset in chart.datasets:
+        parts.append(convert_arrow_bytes_to_pandas_df(dataset.data.data).to_csv(index=False))
+    if chart.data.data:
+        parts.append(convert_arrow_bytes_to_pandas_df(chart.data.data).to_csv(index=False))
+    return "\n".join(parts)
+
+
+def sent_everything(at: AppTest) -> str:
+    """`sent()` plus the decoded rows of every chart and table (for leak tests)."""
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    parts = [sent(at)]
+    for i in range(len(at.get("vega_lite_chart"))):
+        parts.append(chart_text(at, i))
+    for frame in at.dataframe:
+        parts.append(frame.value.to_csv(index=False))
+    for node in at.get("arrow_data_frame"):
+        proto = node.proto  # type: ignore[attr-defined]
+        parts.append(convert_arrow_bytes_to_pandas_df(proto.data).to_csv(index=False))
+    return "\n".join(parts)
