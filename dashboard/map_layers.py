@@ -1,0 +1,467 @@
+"""pydeck maps of the stakeholders (pure: frames in, `pydeck.Deck` out).
+
+Offline mode draws no tiles at all (`map_provider=None`): country outlines and
+the destination's territories come from GeoJSON files shipped with the
+package, so the map reads in a meeting room without network and the browser
+asks nothing of any outside host. Online mode adds Carto's light basemap.
+
+Layer data carries only what the map shows (position, colours, size and the
+tooltip's text), never a contact's name, e-mail or phone: a viewer's browser
+receives the deck's JSON whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+import pydeck as pdk
+
+from dashboard import stakeholders as sk
+from dashboard.i18n import t
+
+OFFLINE_ENV = "DASHBOARD_MAP_OFFLINE"
+
+LAYER_COUNTRIES = "countries"
+LAYER_TERRITORIES = "territories"
+LAYER_TERRITORY_NAMES = "territory-names"
+LAYER_STAKEHOLDERS = "stakeholders"
+LAYER_DENSITY = "density"
+LAYER_SITES = "sites"
+LAYER_SITE_NAMES = "site-names"
+LAYER_SELECTED = "selected"
+LAYER_ARCS = "arcs"
+LAYER_PARTNERS = "partners"
+LAYER_ORIGIN = "origin"
+
+# Every pickable layer's records have a `tip`: one plain-text template for all
+# (plain text, never HTML: names are data).
+TOOLTIP: dict[str, Any] = {
+    "text": "{tip}",
+    "style": {"fontSize": "13px", "whiteSpace": "pre-line", "maxWidth": "320px"},
+}
+FONT = "'Source Sans Pro', 'Source Sans 3', sans-serif"
+LAND: list[int] = [236, 236, 230, 255]
+COAST: list[int] = [150, 150, 150, 255]
+SELECTED_RING: list[int] = [255, 179, 0, 255]
+
+
+def offline_setting(value: str | None) -> bool:
+    """The map is offline unless the setting says "0", "false", "no" or "off"."""
+    if value is None:
+        return True
+    return value.strip().lower() not in {"0", "false", "no", "off", "non", "faux"}
+
+
+# --- records ------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    return "" if sk._missing(value) else str(value)
+
+
+def stakeholder_tip(row: pd.Series, lang: str, site_names: dict[str, str] | None = None) -> str:
+    """A stakeholder's tooltip: name, category and place, engagement, linked projects."""
+    where = _text(row.get("commune"))
+    country = sk.country_of(row.get("country"))
+    if country != "FR":
+        where = f"{where} ({country})" if where else country
+    lines = [
+        _text(row.get("name")),
+        " · ".join(p for p in (sk.category_label(row.get("category"), lang), where) if p),
+        t(
+            "stakeholders.tip_engagement_line",
+            lang,
+            value=sk.engagement_label(row.get("engagement"), lang),
+        ),
+    ]
+    projects = _text(row.get("projects"))
+    if projects:
+        lines.append(t("stakeholders.tip_projects", lang, projects=projects))
+    site = _text(row.get("site_name"))
+    if site:
+        lines.append(t("stakeholders.tip_site", lang, site=site))
+    if row.get("placed") == "centroid":
+        lines.append(t("stakeholders.tip_centroid", lang))
+    return "\n".join(lines)
+
+
+def point_records(placed: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+    """One record per stakeholder with a position: exactly the fields the map uses."""
+    records: list[dict[str, Any]] = []
+    for _, row in placed.dropna(subset=["plat", "plon"]).iterrows():
+        ring, width = sk.outline(row.get("engagement"))
+        records.append(
+            {
+                "id": str(row["stakeholder_id"]),
+                "tip": stakeholder_tip(row, lang),
+                "position": [round(float(row["plon"]), 5), round(float(row["plat"]), 5)],
+                "fill": list(sk.fill(row.get("category"), row.get("engagement"))),
+                "line": list(ring),
+                "width": width,
+                "radius": sk.radius(row.get("influence")),
+            }
+        )
+    return records
+
+
+def cell_records(cells: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+    """Aggregated cells: polygon, a fill that darkens with the count, and a tip."""
+    if cells.empty:
+        return []
+    top = max(int(cells["count"].max()), 1)
+    records: list[dict[str, Any]] = []
+    for cell in cells.to_dict("records"):
+        count = int(cell["count"])
+        records.append(
+            {
+                "polygon": cell["polygon"],
+                "fill": [13, 71, 161, int(70 + 170 * count / top)],
+                "tip": t(
+                    "stakeholders.cell_tip",
+                    lang,
+                    count=count,
+                    engaged=int(cell["engaged"]),
+                    committed=int(cell["committed"]),
+                    category=sk.category_label(cell["top_category"], lang),
+                ),
+            }
+        )
+    return records
+
+
+# --- layers -------------------------------------------------------------------------
+
+
+def outline_layers(offline: bool, local: bool, lang: str) -> list[pdk.Layer]:
+    """Country outlines (offline only: tiles draw them online) and, on the local
+    map, the seven territories with their names."""
+    layers: list[pdk.Layer] = []
+    if offline:
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                data=sk.outlines("countries"),
+                id=LAYER_COUNTRIES,
+                stroked=True,
+                filled=True,
+                get_fill_color=LAND,
+                get_line_color=COAST,
+                line_width_units="pixels",
+                get_line_width=1,
+                pickable=False,
+            )
+        )
+    if local:
+        territories = sk.outlines("territories")
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                data=territories,
+                id=LAYER_TERRITORIES,
+                stroked=True,
+                filled=True,
+                get_fill_color=[120, 144, 156, 22],
+                get_line_color=[96, 125, 139, 200],
+                line_width_units="pixels",
+                get_line_width=1.5,
+                pickable=False,
+            )
+        )
+        layers.append(
+            pdk.Layer(
+                "TextLayer",
+                data=[
+                    {"name": f["properties"]["territory"], "position": _ring_centre(f)}
+                    for f in territories["features"]
+                ],
+                id=LAYER_TERRITORY_NAMES,
+                get_position="position",
+                get_text="name",
+                get_size=12,
+                get_color=[84, 110, 122, 200],
+                font_family=FONT,
+                character_set="auto",
+                pickable=False,
+            )
+        )
+    return layers
+
+
+def _ring_centre(feature: dict[str, Any]) -> list[float]:
+    ring = feature["geometry"]["coordinates"][0][:-1]
+    lon = sum(p[0] for p in ring) / len(ring)
+    lat = sum(p[1] for p in ring) / len(ring)
+    return [round(lon, 4), round(lat, 4)]
+
+
+def stakeholder_layer(
+    records: list[dict[str, Any]], layer_id: str = LAYER_STAKEHOLDERS
+) -> pdk.Layer:
+    return pdk.Layer(
+        "ScatterplotLayer",
+        data=records,
+        id=layer_id,
+        get_position="position",
+        get_fill_color="fill",
+        get_line_color="line",
+        get_line_width="width",
+        get_radius="radius",
+        radius_units="pixels",
+        line_width_units="pixels",
+        stroked=True,
+        filled=True,
+        pickable=True,
+        auto_highlight=True,
+    )
+
+
+def density_layer(records: list[dict[str, Any]]) -> pdk.Layer:
+    return pdk.Layer(
+        "PolygonLayer",
+        data=records,
+        id=LAYER_DENSITY,
+        get_polygon="polygon",
+        get_fill_color="fill",
+        get_line_color=[255, 255, 255, 220],
+        line_width_units="pixels",
+        get_line_width=1,
+        stroked=True,
+        filled=True,
+        pickable=True,
+        auto_highlight=True,
+    )
+
+
+def site_layers(sites: pd.DataFrame, lang: str) -> list[pdk.Layer]:
+    """The mission's sites: white discs ringed in black, named beside."""
+    located = sites.dropna(subset=["lat", "lon"])
+    records = [
+        {
+            "name": _text(row["name"]),
+            "tip": "\n".join(
+                p
+                for p in (
+                    f"📍 {_text(row['name'])}",
+                    " · ".join(x for x in (_text(row.get("kind")), _text(row.get("commune"))) if x),
+                    t("stakeholders.tip_mission_site", lang),
+                )
+                if p
+            ),
+            "position": [round(float(row["lon"]), 5), round(float(row["lat"]), 5)],
+        }
+        for _, row in located.iterrows()
+    ]
+    return [
+        pdk.Layer(
+            "ScatterplotLayer",
+            data=records,
+            id=LAYER_SITES,
+            get_position="position",
+            get_fill_color=[255, 255, 255, 255],
+            get_line_color=[20, 20, 20, 255],
+            get_radius=9,
+            get_line_width=4,
+            radius_units="pixels",
+            line_width_units="pixels",
+            stroked=True,
+            filled=True,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            data=records,
+            id=LAYER_SITE_NAMES,
+            get_position="position",
+            get_text="name",
+            get_size=13,
+            get_color=[20, 20, 20, 255],
+            get_pixel_offset=[0, -20],
+            background=True,
+            get_background_color=[255, 255, 255, 215],
+            font_family=FONT,
+            font_weight=600,
+            character_set="auto",
+            pickable=False,
+        ),
+    ]
+
+
+def selected_layer(placed: pd.DataFrame, selected: str | None) -> pdk.Layer | None:
+    """An amber ring around the selected stakeholder (drawn in every mode)."""
+    if not selected:
+        return None
+    rows = placed[(placed["stakeholder_id"] == selected)].dropna(subset=["plat", "plon"])
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    return pdk.Layer(
+        "ScatterplotLayer",
+        data=[
+            {
+                "position": [round(float(row["plon"]), 5), round(float(row["plat"]), 5)],
+                "radius": sk.radius(row.get("influence")) + 7,
+            }
+        ],
+        id=LAYER_SELECTED,
+        get_position="position",
+        get_radius="radius",
+        radius_units="pixels",
+        get_line_color=SELECTED_RING,
+        get_line_width=4,
+        line_width_units="pixels",
+        stroked=True,
+        filled=False,
+        pickable=False,
+    )
+
+
+def deck(layers: Sequence[pdk.Layer], view: sk.View, offline: bool, pitch: float = 0) -> pdk.Deck:
+    """A deck without any basemap offline (no request leaves the machine), with
+    Carto's light tiles online."""
+    state = pdk.ViewState(latitude=view.lat, longitude=view.lon, zoom=view.zoom, pitch=pitch)
+    if offline:
+        return pdk.Deck(
+            layers=list(layers), initial_view_state=state, map_provider=None, tooltip=TOOLTIP
+        )
+    return pdk.Deck(
+        layers=list(layers),
+        initial_view_state=state,
+        map_provider="carto",
+        map_style="light",
+        tooltip=TOOLTIP,
+    )
+
+
+# --- the two maps ----------------------------------------------------------------------
+
+
+def _territory_bounds() -> tuple[list[float], list[float]]:
+    lats: list[float] = []
+    lons: list[float] = []
+    for feature in sk.outlines("territories")["features"]:
+        for lon, lat in feature["geometry"]["coordinates"][0]:
+            lats.append(lat)
+            lons.append(lon)
+    return lats, lons
+
+
+def local_view(local: pd.DataFrame, sites: pd.DataFrame) -> sk.View:
+    """Fit the located stakeholders and sites; the destination when there are none."""
+    lats = [*local["plat"].dropna().tolist(), *sites["lat"].dropna().tolist()]
+    lons = [*local["plon"].dropna().tolist(), *sites["lon"].dropna().tolist()]
+    if not lats:
+        lats, lons = _territory_bounds()
+    return sk.fit_view(lats, lons)
+
+
+def local_map(
+    local: pd.DataFrame,
+    sites: pd.DataFrame,
+    selected: str | None,
+    offline: bool,
+    lang: str,
+) -> tuple[pdk.Deck, bool]:
+    """The destination's map and whether it shows aggregated cells."""
+    view = local_view(local, sites)
+    located = local.dropna(subset=["plat", "plon"])
+    aggregated = sk.should_aggregate(len(located), view.zoom)
+    layers = outline_layers(offline, local=True, lang=lang)
+    if aggregated:
+        layers.append(density_layer(cell_records(sk.hex_cells(located, view.zoom), lang)))
+    else:
+        layers.append(stakeholder_layer(point_records(located, lang)))
+    layers.extend(site_layers(sites, lang))
+    ring = selected_layer(local, selected)
+    if ring is not None:
+        layers.append(ring)
+    return deck(layers, view, offline), aggregated
+
+
+def arc_records(abroad: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+    origin = [sk.LENS[1], sk.LENS[0]]
+    records: list[dict[str, Any]] = []
+    for _, row in abroad.dropna(subset=["plat", "plon"]).iterrows():
+        value = "identified" if sk._missing(row.get("engagement")) else str(row["engagement"])
+        colour = list(sk.ENGAGEMENT_COLOURS.get(value, sk.ENGAGEMENT_COLOURS["identified"]))
+        records.append(
+            {
+                "id": str(row["stakeholder_id"]),
+                "tip": stakeholder_tip(row, lang),
+                "source": origin,
+                "target": [round(float(row["plon"]), 5), round(float(row["plat"]), 5)],
+                "colour": [*colour, 230],
+                "fill": list(sk.fill(row.get("category"), row.get("engagement"))),
+                "line": list(sk.outline(row.get("engagement"))[0]),
+                "width": sk.outline(row.get("engagement"))[1],
+                "radius": sk.radius(row.get("influence")),
+            }
+        )
+    return records
+
+
+def abroad_map(abroad: pd.DataFrame, offline: bool, lang: str) -> pdk.Deck:
+    """Arcs from Lens to each partner abroad (at its country's centroid when it
+    has no coordinates)."""
+    records = arc_records(abroad, lang)
+    lats = [sk.LENS[0], *(r["target"][1] for r in records)]
+    lons = [sk.LENS[1], *(r["target"][0] for r in records)]
+    view = sk.fit_view(lats, lons, max_zoom=6)
+    layers = outline_layers(offline, local=False, lang=lang)
+    layers.append(
+        pdk.Layer(
+            "ArcLayer",
+            data=records,
+            id=LAYER_ARCS,
+            get_source_position="source",
+            get_target_position="target",
+            get_source_color=[20, 20, 20, 200],
+            get_target_color="colour",
+            get_width=2.5,
+            width_units="pixels",
+            get_height=0.4,
+            pickable=True,
+            auto_highlight=True,
+        )
+    )
+    layers.append(stakeholder_layer(records, LAYER_PARTNERS))
+    layers.append(
+        pdk.Layer(
+            "ScatterplotLayer",
+            data=[
+                {
+                    "position": [sk.LENS[1], sk.LENS[0]],
+                    "tip": t("stakeholders.tip_origin", lang),
+                }
+            ],
+            id=LAYER_ORIGIN,
+            get_position="position",
+            get_fill_color=[20, 20, 20, 255],
+            get_line_color=[255, 255, 255, 255],
+            get_radius=7,
+            get_line_width=2,
+            radius_units="pixels",
+            line_width_units="pixels",
+            stroked=True,
+            pickable=True,
+        )
+    )
+    return deck(layers, view, offline, pitch=30)
+
+
+def spec(deck_obj: pdk.Deck) -> str:
+    """The JSON the browser receives for a deck."""
+    return str(deck_obj.to_json())
+
+
+def layer_ids(deck_obj: pdk.Deck) -> list[str]:
+    return [str(layer.id) for layer in deck_obj.layers]
+
+
+def layer_data(deck_obj: pdk.Deck, layer_id: str) -> list[dict[str, Any]]:
+    for layer in deck_obj.layers:
+        if layer.id == layer_id:
+            data: Iterable[dict[str, Any]] = layer.data
+            return list(data)
+    return []

@@ -1,0 +1,890 @@
+"""Stakeholders: who takes part, where, how engaged (pure, no Streamlit).
+
+The page's logic lives here so that it can be tested without a browser:
+stable colours per category, marker sizes and outlines, placement on the map
+(with the country centroid for partners abroad that have no coordinates), the
+switch to aggregated cells when there are too many points for the view, the
+engagement funnel, the coverage of the tourist-office territories, the power /
+interest grid and the search of the table. Altair builders take the UI
+language; pydeck layers are built in `dashboard.map_layers`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import unicodedata
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Literal, cast
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from dashboard.contract import ENGAGEMENT
+from dashboard.i18n import choice_label, has, locale, t
+
+RGB = tuple[int, int, int]
+RGBA = tuple[int, int, int, int]
+
+# Lens, where the arcs to partners abroad start (the Parcours noir's address).
+LENS: tuple[float, float] = (50.4291, 2.8319)  # lat, lon
+
+# The seven tourist-office territories of the destination, in the order the
+# committee reads them (west to east).
+TERRITORIES: tuple[str, ...] = (
+    "Béthune-Bruay",
+    "Lens-Liévin",
+    "Arras",
+    "Douai",
+    "Cœur d'Ostrevent",
+    "Porte du Hainaut",
+    "Valenciennes",
+)
+
+# Categories whose committed presence in every territory the mission needs
+# (the offer a visitor meets: who cooks, bakes, makes and grows).
+COVERAGE_CATEGORIES: tuple[str, ...] = (
+    "restaurateur",
+    "boulanger",
+    "producteur",
+    "artisan",
+    "traiteur",
+)
+
+ENGAGEMENTS: tuple[str, ...] = tuple(value for value, _ in ENGAGEMENT)
+# The funnel's stages, in order; `declined` sits aside.
+STAGES: tuple[str, ...] = ("identified", "contacted", "engaged", "committed")
+_STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
+
+# One colour per known category, fixed so that a category keeps its colour
+# whatever the filters leave on screen.
+CATEGORY_COLOURS: dict[str, RGB] = {
+    "restaurateur": (214, 39, 40),
+    "boulanger": (255, 127, 14),
+    "artisan": (148, 103, 189),
+    "traiteur": (227, 119, 194),
+    "producteur": (44, 160, 44),
+    "équipement": (140, 86, 75),
+    "office de tourisme": (31, 119, 180),
+    "institution": (127, 127, 127),
+    "partenaire international": (23, 190, 207),
+}
+# Categories the contract does not list take a colour from their name, so it
+# does not depend on which other categories are present either.
+EXTRA_COLOURS: tuple[RGB, ...] = (
+    (188, 189, 34),
+    (174, 199, 232),
+    (255, 187, 120),
+    (152, 223, 138),
+    (255, 152, 150),
+    (197, 176, 213),
+    (196, 156, 148),
+    (247, 182, 210),
+    (219, 219, 141),
+    (158, 218, 229),
+)
+UNKNOWN_COLOUR: RGB = (90, 90, 90)
+
+# Engagement: the ring around a point gets darker and thicker as the
+# stakeholder comes on board; a refusal is a thin red ring.
+ENGAGEMENT_OUTLINE: dict[str, tuple[RGBA, float]] = {
+    "identified": ((170, 170, 170, 255), 1.0),
+    "contacted": ((110, 110, 110, 255), 1.5),
+    "engaged": ((55, 55, 55, 255), 2.5),
+    "committed": ((0, 0, 0, 255), 4.0),
+    "declined": ((198, 40, 40, 255), 2.0),
+}
+ENGAGEMENT_COLOURS: dict[str, RGB] = {
+    "identified": (176, 190, 197),
+    "contacted": (100, 181, 246),
+    "engaged": (30, 136, 229),
+    "committed": (13, 71, 161),
+    "declined": (198, 40, 40),
+}
+
+# Marker radius in pixels: influence 1 to 5; unknown influence is drawn smallest.
+RADIUS_UNKNOWN = 4.0
+RADIUS_BY_INFLUENCE: dict[int, float] = {1: 5.0, 2: 7.0, 3: 9.5, 4: 12.0, 5: 15.0}
+
+# Above this many points the map shows aggregated cells; so it does when the
+# view must zoom out far (points spread wide) and there are more than a few.
+AGGREGATE_ABOVE = 1500
+AGGREGATE_ZOOMED_OUT_ABOVE = 300
+ZOOMED_OUT_BELOW = 7.0
+CELL_RADIUS_PX = 22.0
+
+# Power / interest: 4 and 5 are "high" on the 1-5 scale.
+HIGH_FROM = 4
+QUADRANTS: tuple[str, ...] = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
+
+_EARTH_RADIUS = 6378137.0
+_TILE_PX = 512.0  # deck.gl's world is 512 px wide at zoom 0
+
+
+# --- names and colours --------------------------------------------------------------
+
+
+def _norm(text: object) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _fold(text: object) -> str:
+    """Lower case without accents, for search."""
+    decomposed = unicodedata.normalize("NFKD", _norm(text))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def category_colour(category: object) -> RGB:
+    """The category's colour: fixed for known categories, from the name otherwise."""
+    if _missing(category):
+        return UNKNOWN_COLOUR
+    key = _norm(category)
+    if key in CATEGORY_COLOURS:
+        return CATEGORY_COLOURS[key]
+    return EXTRA_COLOURS[zlib.crc32(key.encode("utf-8")) % len(EXTRA_COLOURS)]
+
+
+def hex_colour(rgb: Sequence[int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb[:3])
+
+
+def category_label(category: object, lang: str) -> str:
+    """A category on screen: translated when the catalogue knows it, as typed otherwise."""
+    if _missing(category):
+        return "—"
+    key = f"stakeholders.category_names.{_norm(category)}"
+    return t(key, lang) if has(key, lang) else str(category)
+
+
+def engagement_label(engagement: object, lang: str) -> str:
+    value = "identified" if _missing(engagement) else str(engagement)
+    return choice_label("stakeholders", "engagement", value, lang)
+
+
+def radius(influence: object) -> float:
+    """Marker radius in pixels from influence (1-5)."""
+    if _missing(influence):
+        return RADIUS_UNKNOWN
+    level = min(max(int(float(str(influence))), 1), 5)
+    return RADIUS_BY_INFLUENCE[level]
+
+
+def outline(engagement: object) -> tuple[RGBA, float]:
+    """Ring colour and width (pixels) for an engagement level."""
+    value = "identified" if _missing(engagement) else str(engagement)
+    return ENGAGEMENT_OUTLINE.get(value, ENGAGEMENT_OUTLINE["identified"])
+
+
+def fill(category: object, engagement: object) -> RGBA:
+    # A refusal stays visible (someone said no there) but fades.
+    alpha = 90 if engagement == "declined" else 215
+    return (*category_colour(category), alpha)
+
+
+# --- packaged geography -------------------------------------------------------------
+
+
+@cache
+def centroids() -> dict[str, tuple[float, float]]:
+    """Country (ISO 3166-1 alpha-2) -> (lat, lon) of its centroid, from the package."""
+    text = resources.files("dashboard").joinpath("geo/country_centroids.csv").read_text("utf-8")
+    return {
+        row["country"].strip().upper(): (float(row["lat"]), float(row["lon"]))
+        for row in csv.DictReader(text.splitlines())
+    }
+
+
+@cache
+def _geojson(name: str) -> str:
+    return resources.files("dashboard").joinpath(f"geo/{name}.geojson").read_text("utf-8")
+
+
+def outlines(name: str) -> dict[str, Any]:
+    """A packaged GeoJSON (`countries` or `territories`), as a fresh dict."""
+    loaded: dict[str, Any] = json.loads(_geojson(name))
+    return loaded
+
+
+# --- placement -----------------------------------------------------------------------
+
+
+def jitter(key: object, spread: float) -> tuple[float, float]:
+    """A fixed offset in [-spread, spread]² for `key`: the same on every run, so
+    a jittered point does not jump when the page reruns."""
+    digest = zlib.crc32(str(key).encode("utf-8"))
+    a = (digest & 0xFFFF) / 0xFFFF
+    b = (digest >> 16) / 0xFFFF
+    return ((a * 2 - 1) * spread, (b * 2 - 1) * spread)
+
+
+# Partners placed at their country's centroid are spread a little, so that
+# several in one country stay apart.
+CENTROID_SPREAD_DEG = 0.8
+
+
+def country_of(value: object) -> str:
+    return "FR" if _missing(value) else str(value).strip().upper()
+
+
+def place(
+    frame: pd.DataFrame, table: Mapping[str, tuple[float, float]] | None = None
+) -> pd.DataFrame:
+    """Where each stakeholder goes on a map.
+
+    Adds `country` (FR when empty), `abroad`, `plat`/`plon` (the position drawn)
+    and `placed`: `exact` (its own coordinates), `centroid` (abroad without
+    coordinates: its country's centroid, spread a little) or `missing` (not on
+    any map: a local stakeholder without coordinates, or an unknown country).
+    """
+    table = centroids() if table is None else table
+    out = frame.copy()
+    countries = [country_of(c) for c in out.get("country", pd.Series([None] * len(out)))]
+    out["country"] = countries
+    out["abroad"] = [c != "FR" for c in countries]
+    lats: list[float | None] = []
+    lons: list[float | None] = []
+    placed: list[str] = []
+    for sid, country, lat, lon in zip(
+        out["stakeholder_id"], countries, out["lat"], out["lon"], strict=True
+    ):
+        if not _missing(lat) and not _missing(lon):
+            lats.append(float(lat))
+            lons.append(float(lon))
+            placed.append("exact")
+        elif country != "FR" and country in table:
+            clat, clon = table[country]
+            dlat, dlon = jitter(sid, CENTROID_SPREAD_DEG)
+            lats.append(clat + dlat)
+            lons.append(clon + dlon)
+            placed.append("centroid")
+        else:
+            lats.append(None)
+            lons.append(None)
+            placed.append("missing")
+    out["plat"] = pd.Series(lats, index=out.index, dtype="float64")
+    out["plon"] = pd.Series(lons, index=out.index, dtype="float64")
+    out["placed"] = placed
+    return out
+
+
+def unlocated(placed: pd.DataFrame) -> pd.DataFrame:
+    """Stakeholders whose coordinates staff should fill in: not on the map, or
+    abroad and shown at their country's centroid."""
+    return placed[placed["placed"] != "exact"].copy()
+
+
+# --- view and aggregation ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class View:
+    lat: float
+    lon: float
+    zoom: float
+
+
+def _merc_y(lat: float) -> float:
+    lat = min(max(lat, -85.0), 85.0)
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def fit_view(
+    lats: Iterable[float],
+    lons: Iterable[float],
+    width: int = 900,
+    height: int = 520,
+    max_zoom: float = 12.0,
+    min_zoom: float = 0.5,
+    margin: float = 0.8,
+) -> View:
+    """The centre and zoom that show every point in a `width` x `height` map."""
+    la = [float(v) for v in lats if not _missing(v)]
+    lo = [float(v) for v in lons if not _missing(v)]
+    if not la or not lo:
+        return View(LENS[0], LENS[1], 8.5)
+    south, north, west, east = min(la), max(la), min(lo), max(lo)
+    y_span = max((_merc_y(north) - _merc_y(south)) / (2 * math.pi), 1e-9)
+    x_span = max((east - west) / 360.0, 1e-9)
+    zoom = min(
+        math.log2(width * margin / (_TILE_PX * x_span)),
+        math.log2(height * margin / (_TILE_PX * y_span)),
+    )
+    centre_y = (_merc_y(north) + _merc_y(south)) / 2
+    centre_lat = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
+    return View(centre_lat, (west + east) / 2, round(min(max(zoom, min_zoom), max_zoom), 2))
+
+
+def should_aggregate(count: int, zoom: float) -> bool:
+    """Cells instead of points: too many points, or many points seen from far."""
+    if count > AGGREGATE_ABOVE:
+        return True
+    return zoom < ZOOMED_OUT_BELOW and count > AGGREGATE_ZOOMED_OUT_ABOVE
+
+
+def _project(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    lat = np.clip(lat, -85.0, 85.0)
+    x = _EARTH_RADIUS * np.radians(lon)
+    y = _EARTH_RADIUS * np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
+    return x, y
+
+
+def _unproject(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    lon = np.degrees(x / _EARTH_RADIUS)
+    lat = np.degrees(2 * np.arctan(np.exp(y / _EARTH_RADIUS)) - np.pi / 2)
+    return lat, lon
+
+
+def cell_size(zoom: float, radius_px: float = CELL_RADIUS_PX) -> float:
+    """A hexagon's radius in Web Mercator metres that looks `radius_px` wide at `zoom`."""
+    metres_per_px = 2 * math.pi * _EARTH_RADIUS / (_TILE_PX * 2**zoom)
+    return radius_px * metres_per_px
+
+
+def hex_cells(points: pd.DataFrame, zoom: float) -> pd.DataFrame:
+    """Points binned into hexagons sized for `zoom`.
+
+    `points` has `plat`, `plon`, `category`, `engagement`. One row per
+    non-empty cell: `polygon` (closed ring of [lon, lat]), `lat`, `lon`
+    (centre), `count`, `committed`, `engaged` (engaged or committed) and
+    `top_category`.
+    """
+    columns = ["polygon", "lat", "lon", "count", "committed", "engaged", "top_category"]
+    pts = points.dropna(subset=["plat", "plon"])
+    if pts.empty:
+        return pd.DataFrame(columns=columns)
+    size = cell_size(zoom)
+    x, y = _project(pts["plat"].to_numpy(float), pts["plon"].to_numpy(float))
+    # Axial coordinates of pointy-top hexagons, then cube rounding.
+    qf = (math.sqrt(3) / 3 * x - y / 3) / size
+    rf = (2 / 3 * y) / size
+    sf = -qf - rf
+    q, r, s = np.round(qf), np.round(rf), np.round(sf)
+    dq, dr, ds = np.abs(q - qf), np.abs(r - rf), np.abs(s - sf)
+    fix_q = (dq > dr) & (dq > ds)
+    fix_r = ~fix_q & (dr > ds)
+    q = np.where(fix_q, -r - s, q)
+    r = np.where(fix_r, -q - s, r)
+    binned = pd.DataFrame(
+        {
+            "q": q.astype(int),
+            "r": r.astype(int),
+            "category": pts["category"].to_numpy(object),
+            "engagement": pts["engagement"].to_numpy(object),
+        }
+    )
+    binned["is_committed"] = binned["engagement"] == "committed"
+    binned["is_engaged"] = binned["engagement"].isin(["engaged", "committed"])
+    grouped = binned.groupby(["q", "r"], sort=True)
+    cells = grouped.agg(
+        count=("category", "size"),
+        committed=("is_committed", "sum"),
+        engaged=("is_engaged", "sum"),
+    ).reset_index()
+    top = (
+        binned.assign(n=1)
+        .groupby(["q", "r", "category"], sort=True)["n"]
+        .sum()
+        .reset_index()
+        .sort_values(["q", "r", "n", "category"], ascending=[True, True, False, True])
+        .drop_duplicates(["q", "r"])
+    )
+    cells = cells.merge(top[["q", "r", "category"]], on=["q", "r"], how="left")
+    cx = size * math.sqrt(3) * (cells["q"] + cells["r"] / 2)
+    cy = size * 1.5 * cells["r"]
+    angles = np.radians(np.arange(6) * 60 - 30)
+    vx = cx.to_numpy()[:, None] + size * np.cos(angles)[None, :]
+    vy = cy.to_numpy()[:, None] + size * np.sin(angles)[None, :]
+    vlat, vlon = _unproject(vx, vy)
+    clat, clon = _unproject(cx.to_numpy(), cy.to_numpy())
+    polygons = [
+        [[round(float(lo), 5), round(float(la), 5)] for la, lo in zip(rla, rlo, strict=True)]
+        + [[round(float(rlo[0]), 5), round(float(rla[0]), 5)]]
+        for rla, rlo in zip(vlat, vlon, strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "polygon": polygons,
+            "lat": clat,
+            "lon": clon,
+            "count": cells["count"].astype(int),
+            "committed": cells["committed"].astype(int),
+            "engaged": cells["engaged"].astype(int),
+            "top_category": cells["category"],
+        }
+    )[columns]
+
+
+# --- engagement ----------------------------------------------------------------------
+
+
+def _engagement_values(frame: pd.DataFrame) -> pd.Series:
+    return frame["engagement"].where(frame["engagement"].notna(), "identified").astype(str)
+
+
+def funnel(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per category, how many reached each stage (cumulative), and how many declined.
+
+    A stakeholder `engaged` has also been identified and contacted, so it
+    counts in those stages too; `declined` is counted aside. Columns:
+    `category`, one per stage, `declined`, `total`. Categories by size.
+    """
+    columns = ["category", *STAGES, "declined", "total"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    data = pd.DataFrame(
+        {
+            "category": frame["category"].fillna("—").astype(str),
+            "engagement": _engagement_values(frame),
+        }
+    )
+    rows: list[dict[str, Any]] = []
+    for category, group in data.groupby("category", sort=True):
+        values = group["engagement"]
+        ranks = values.map(_STAGE_RANK)
+        row: dict[str, Any] = {"category": category}
+        for stage, rank in _STAGE_RANK.items():
+            row[stage] = int((ranks >= rank).sum())
+        row["declined"] = int((values == "declined").sum())
+        row["total"] = len(values)
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values(["total", "category"], ascending=[False, True]).reset_index(drop=True)
+
+
+def funnel_long(table: pd.DataFrame) -> pd.DataFrame:
+    """The funnel as one row per (stage, category) with `stakeholders`; the
+    stage `declined` last."""
+    stages = [*STAGES, "declined"]
+    long = table.melt(
+        id_vars=["category"], value_vars=stages, var_name="stage", value_name="stakeholders"
+    )
+    long["order"] = long["stage"].map({s: i for i, s in enumerate(stages)})
+    return long.sort_values(["order", "category"]).reset_index(drop=True)
+
+
+def territories_of(frame: pd.DataFrame) -> list[str]:
+    """The seven territories, then any other the data names."""
+    present = [
+        str(v) for v in frame.get("territory", pd.Series(dtype=object)).dropna().unique() if str(v)
+    ]
+    return [*TERRITORIES, *sorted(set(present) - set(TERRITORIES))]
+
+
+COVERAGE_STATES: tuple[str, ...] = ("covered", "engaged", "prospect", "none")
+
+
+def coverage(
+    frame: pd.DataFrame,
+    territories: Sequence[str] | None = None,
+    categories: Sequence[str] = COVERAGE_CATEGORIES,
+) -> pd.DataFrame:
+    """Territory x category: who is on board.
+
+    One row per (territory, category): `committed`, `engaged` (engaged, not yet
+    committed), `prospects` (identified or contacted) and `state`: `covered`
+    (at least one committed), `engaged`, `prospect` or `none`.
+    """
+    territories = territories_of(frame) if territories is None else list(territories)
+    local = (
+        frame[[country_of(c) == "FR" for c in frame["country"]]] if "country" in frame else frame
+    )
+    data = pd.DataFrame(
+        {
+            "territory": local["territory"].astype(object),
+            "category": [_norm(c) if not _missing(c) else "" for c in local["category"]],
+            "engagement": _engagement_values(local),
+        }
+    )
+    wanted = {_norm(c): c for c in categories}
+    rows: list[dict[str, Any]] = []
+    for territory in territories:
+        in_territory = data[data["territory"] == territory]
+        for key, category in wanted.items():
+            values = in_territory.loc[in_territory["category"] == key, "engagement"]
+            committed = int((values == "committed").sum())
+            engaged = int((values == "engaged").sum())
+            prospects = int(values.isin(["identified", "contacted"]).sum())
+            if committed:
+                state = "covered"
+            elif engaged:
+                state = "engaged"
+            elif prospects:
+                state = "prospect"
+            else:
+                state = "none"
+            rows.append(
+                {
+                    "territory": territory,
+                    "category": category,
+                    "committed": committed,
+                    "engaged": engaged,
+                    "prospects": prospects,
+                    "state": state,
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["territory", "category", "committed", "engaged", "prospects", "state"]
+    )
+
+
+def gaps(table: pd.DataFrame) -> dict[str, list[str]]:
+    """Territory -> categories without a committed stakeholder, in table order."""
+    out: dict[str, list[str]] = {}
+    for row in table.itertuples(index=False):
+        if row.state != "covered":
+            out.setdefault(str(row.territory), []).append(str(row.category))
+    return out
+
+
+# --- partners abroad -------------------------------------------------------------------
+
+
+def country_counts(placed: pd.DataFrame) -> pd.DataFrame:
+    """Per country abroad: `stakeholders`, `engaged` (engaged or committed),
+    `committed` and `at_centroid` (placed at the country's centroid)."""
+    columns = ["country", "stakeholders", "engaged", "committed", "at_centroid"]
+    abroad = placed[placed["abroad"]]
+    if abroad.empty:
+        return pd.DataFrame(columns=columns)
+    values = _engagement_values(abroad)
+    data = pd.DataFrame(
+        {
+            "country": abroad["country"],
+            "engaged": values.isin(["engaged", "committed"]).astype(int),
+            "committed": (values == "committed").astype(int),
+            "at_centroid": (abroad["placed"] == "centroid").astype(int),
+        }
+    )
+    out = (
+        data.groupby("country", sort=True)
+        .agg(
+            stakeholders=("country", "size"),
+            engaged=("engaged", "sum"),
+            committed=("committed", "sum"),
+            at_centroid=("at_centroid", "sum"),
+        )
+        .reset_index()
+    )
+    return out.sort_values(["stakeholders", "country"], ascending=[False, True]).reset_index(
+        drop=True
+    )[columns]
+
+
+# --- power / interest -------------------------------------------------------------------
+
+GRID_JITTER = 0.28
+
+
+def quadrant(influence: object, interest: object) -> str | None:
+    """The classic power / interest quadrant, or None when a score is missing."""
+    if _missing(influence) or _missing(interest):
+        return None
+    high_power = int(float(str(influence))) >= HIGH_FROM
+    high_interest = int(float(str(interest))) >= HIGH_FROM
+    if high_power and high_interest:
+        return "manage_closely"
+    if high_power:
+        return "keep_satisfied"
+    if high_interest:
+        return "keep_informed"
+    return "monitor"
+
+
+def grid_points(frame: pd.DataFrame) -> pd.DataFrame:
+    """Scored stakeholders with jittered `x` (interest) and `y` (influence), so
+    that equal scores stay visible, and their `quadrant`."""
+    scored = frame.dropna(subset=["influence", "interest"]).copy()
+    offsets = [jitter(sid, GRID_JITTER) for sid in scored["stakeholder_id"]]
+    scored["x"] = scored["interest"].astype(float) + [dx for dx, _ in offsets]
+    scored["y"] = scored["influence"].astype(float) + [dy for _, dy in offsets]
+    scored["quadrant"] = [
+        quadrant(i, j) for i, j in zip(scored["influence"], scored["interest"], strict=True)
+    ]
+    return scored
+
+
+def _category_scale(categories: Iterable[object], lang: str) -> tuple[list[str], list[str]]:
+    seen: dict[str, str] = {}
+    for c in categories:
+        label = category_label(c, lang)
+        seen.setdefault(label, hex_colour(category_colour(c)))
+    return list(seen), list(seen.values())
+
+
+def power_interest_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """Influence x interest, quadrants labelled, points coloured by category."""
+    points = grid_points(frame)
+    data = pd.DataFrame(
+        {
+            "x": points["x"],
+            "y": points["y"],
+            "name": points["name"].astype(str),
+            "category_label": [category_label(c, lang) for c in points["category"]],
+            "engagement_label": [engagement_label(e, lang) for e in points["engagement"]],
+            "influence": points["influence"].astype(int),
+            "interest": points["interest"].astype(int),
+        }
+    )
+    domain, colours = _category_scale(points["category"], lang)
+    scale = alt.Scale(domain=[0.5, 5.5], nice=False, zero=False)
+    axis = alt.Axis(values=[1, 2, 3, 4, 5], grid=False)
+    mid = HIGH_FROM - 0.5
+    x_title = t("stakeholders.grid_interest", lang)
+    y_title = t("stakeholders.grid_influence", lang)
+    dots = (
+        alt.Chart(data)
+        .mark_circle(size=90, opacity=0.85, stroke="white", strokeWidth=0.8)
+        .encode(
+            x=alt.X("x:Q", title=x_title, scale=scale, axis=axis),
+            y=alt.Y("y:Q", title=y_title, scale=scale, axis=axis),
+            color=alt.Color(
+                "category_label:N",
+                title=t("stakeholders.legend_category", lang),
+                scale=alt.Scale(domain=domain, range=colours),
+                legend=alt.Legend(orient="bottom", columns=3),
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title=t("stakeholders.tip_name", lang)),
+                alt.Tooltip("category_label:N", title=t("stakeholders.legend_category", lang)),
+                alt.Tooltip("engagement_label:N", title=t("stakeholders.tip_engagement", lang)),
+                alt.Tooltip("influence:Q", title=y_title),
+                alt.Tooltip("interest:Q", title=x_title),
+            ],
+        )
+    )
+    rules = pd.DataFrame({"v": [mid]})
+    vrule = alt.Chart(rules).mark_rule(color="#9e9e9e", strokeDash=[4, 4]).encode(x="v:Q")
+    hrule = alt.Chart(rules).mark_rule(color="#9e9e9e", strokeDash=[4, 4]).encode(y="v:Q")
+    corners: dict[
+        str,
+        tuple[float, float, Literal["left", "right"], Literal["top", "bottom"]],
+    ] = {
+        "manage_closely": (5.45, 5.45, "right", "top"),
+        "keep_satisfied": (0.55, 5.45, "left", "top"),
+        "keep_informed": (5.45, 0.55, "right", "bottom"),
+        "monitor": (0.55, 0.55, "left", "bottom"),
+    }
+    labels = []
+    for name, (x, y, align, baseline) in corners.items():
+        labels.append(
+            alt.Chart(pd.DataFrame({"x": [x], "y": [y], "text": [t(f"stakeholders.{name}", lang)]}))
+            .mark_text(
+                align=align, baseline=baseline, fontSize=13, fontWeight="bold", color="#616161"
+            )
+            .encode(x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="text:N")
+        )
+    return cast(alt.LayerChart, alt.layer(vrule, hrule, *labels, dots).properties(height=460))
+
+
+def funnel_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
+    """Stages as stacked bars by category (declined aside, at the bottom)."""
+    long = funnel_long(table)
+    stage_names = [engagement_label(s, lang) for s in (*STAGES, "declined")]
+    declined = engagement_label("declined", lang)
+    data = long.assign(
+        stage_label=[engagement_label(s, lang) for s in long["stage"]],
+        category_label=[category_label(c, lang) for c in long["category"]],
+        aside=[s == "declined" for s in long["stage"]],
+    )
+    data = data[data["stakeholders"] > 0]
+    domain, colours = _category_scale(table["category"], lang)
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                "stage_label:N",
+                title=None,
+                sort=stage_names,
+                scale=alt.Scale(domain=stage_names),
+            ),
+            x=alt.X("stakeholders:Q", title=t("stakeholders.funnel_count", lang), stack=True),
+            color=alt.Color(
+                "category_label:N",
+                title=t("stakeholders.legend_category", lang),
+                scale=alt.Scale(domain=domain, range=colours),
+                legend=alt.Legend(orient="bottom", columns=3),
+            ),
+            opacity=alt.condition(
+                f"datum.stage_label == '{_vega_str(declined)}'", alt.value(0.45), alt.value(0.95)
+            ),
+            order=alt.Order("category_label:N"),
+            tooltip=[
+                alt.Tooltip("stage_label:N", title=t("stakeholders.tip_engagement", lang)),
+                alt.Tooltip("category_label:N", title=t("stakeholders.legend_category", lang)),
+                alt.Tooltip("stakeholders:Q", title=t("stakeholders.funnel_count", lang)),
+            ],
+        )
+        .properties(height=alt.Step(38))
+    )
+    return chart  # type: ignore[no-any-return]
+
+
+def _vega_str(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("'", "\\'")
+
+
+COVERAGE_COLOURS: dict[str, str] = {
+    "covered": "#2e7d32",
+    "engaged": "#9ccc65",
+    "prospect": "#ffe082",
+    "none": "#ef9a9a",
+}
+
+
+def coverage_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """Territory x category heat map: green where a stakeholder is committed,
+    red where nobody is even identified."""
+    states = [t(f"stakeholders.coverage_{s}", lang) for s in COVERAGE_STATES]
+    territories = list(dict.fromkeys(table["territory"]))
+    categories = [category_label(c, lang) for c in dict.fromkeys(table["category"])]
+    data = table.assign(
+        state_label=[t(f"stakeholders.coverage_{s}", lang) for s in table["state"]],
+        category_label=[category_label(c, lang) for c in table["category"]],
+        text=[str(n) if n else "·" for n in table["committed"]],
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X(
+            "category_label:N",
+            title=None,
+            sort=categories,
+            axis=alt.Axis(orient="top", labelAngle=0),
+        ),
+        y=alt.Y("territory:N", title=None, sort=territories),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color(
+            "state_label:N",
+            title=None,
+            scale=alt.Scale(domain=states, range=list(COVERAGE_COLOURS.values())),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=[
+            alt.Tooltip("territory:N", title=t("stakeholders.territory", lang)),
+            alt.Tooltip("category_label:N", title=t("stakeholders.legend_category", lang)),
+            alt.Tooltip("committed:Q", title=engagement_label("committed", lang)),
+            alt.Tooltip("engaged:Q", title=engagement_label("engaged", lang)),
+            alt.Tooltip("prospects:Q", title=t("stakeholders.coverage_prospects", lang)),
+        ],
+    )
+    labels = base.mark_text(fontSize=14, fontWeight="bold", color="#212121").encode(text="text:N")
+    return cast(alt.LayerChart, alt.layer(cells, labels).properties(height=alt.Step(36)))
+
+
+# --- table and selection ----------------------------------------------------------------
+
+SEARCH_COLUMNS: tuple[str, ...] = (
+    "name",
+    "category",
+    "commune",
+    "territory",
+    "country",
+    "site_name",
+    "projects",
+    "contact_name",
+    "email",
+)
+
+
+def search(frame: pd.DataFrame, text: str | None) -> pd.DataFrame:
+    """Rows where every word of `text` appears in one of the searchable columns
+    (case and accents ignored); all rows for an empty search."""
+    words = _fold(text or "").split()
+    if not words or frame.empty:
+        return frame
+    present = [c for c in SEARCH_COLUMNS if c in frame.columns]
+    haystack = frame[present].astype(object).where(frame[present].notna(), "")
+    joined = [_fold(" ".join(str(v) for v in row)) for row in haystack.itertuples(index=False)]
+    keep = [all(w in h for w in words) for h in joined]
+    return frame[keep]
+
+
+def selected_id(selection: Mapping[str, Any] | None, layer_id: str) -> str | None:
+    """The stakeholder picked on the map, from Streamlit's pydeck selection state
+    (`{"indices": {layer: [i]}, "objects": {layer: [{...}]}}`)."""
+    if not selection:
+        return None
+    objects = selection.get("objects") or {}
+    picked = objects.get(layer_id) or []
+    if not picked:
+        return None
+    value = picked[0].get("id") if isinstance(picked[0], Mapping) else None
+    return None if value is None else str(value)
+
+
+def quadrant_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """How many scored stakeholders fall in each quadrant (all four present)."""
+    points = grid_points(frame)
+    counts = points["quadrant"].value_counts()
+    return {q: int(counts.get(q, 0)) for q in QUADRANTS}
+
+
+def country_name(code: str, lang: str) -> str:
+    """A country's name in the UI language ("Japon" / "Japan"); the code if unknown."""
+    from babel import Locale
+
+    names = Locale.parse(locale(lang)).territories
+    return str(names.get(code.upper(), code))
+
+
+def legend_chart(categories: Iterable[object], lang: str) -> alt.VConcatChart:
+    """The map's legend: category colours, engagement rings, the site marker."""
+    cats = list(dict.fromkeys(c for c in categories if not _missing(c)))
+    cat_rows = pd.DataFrame(
+        {
+            "label": [category_label(c, lang) for c in cats],
+            "fill": [hex_colour(category_colour(c)) for c in cats],
+        }
+    ).drop_duplicates("label")
+    ring_rows = pd.DataFrame(
+        {
+            "label": [engagement_label(e, lang) for e in ENGAGEMENTS],
+            "stroke": [hex_colour(outline(e)[0]) for e in ENGAGEMENTS],
+            "width": [outline(e)[1] for e in ENGAGEMENTS],
+        }
+    )
+    site_rows = pd.DataFrame({"label": [t("stakeholders.legend_site", lang)]})
+    axis = alt.Axis(orient="right", domain=False, ticks=False, title=None, labelFontSize=12)
+
+    def column(data: pd.DataFrame, title: str) -> alt.Chart:
+        return (
+            alt.Chart(data, title=alt.Title(title, fontSize=12, anchor="start"))
+            .encode(
+                y=alt.Y("label:N", sort=None, axis=axis),
+                x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
+            )
+            .transform_calculate(x="0.5")
+            .properties(width=18, height=alt.Step(20))
+        )
+
+    swatches = (
+        column(cat_rows, t("stakeholders.legend_category", lang))
+        .mark_circle(size=130, opacity=0.9)
+        .encode(color=alt.Color("fill:N", scale=None))
+    )
+    rings = (
+        column(ring_rows, t("stakeholders.legend_engagement", lang))
+        .mark_circle(size=130, color="#e0e0e0")
+        .encode(
+            stroke=alt.Stroke("stroke:N", scale=None),
+            strokeWidth=alt.StrokeWidth("width:Q", scale=None),
+        )
+    )
+    site = column(site_rows, " ").mark_circle(
+        size=170, color="white", stroke="#141414", strokeWidth=3.5
+    )
+    return alt.vconcat(swatches, rings, site, spacing=6)
