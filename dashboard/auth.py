@@ -32,6 +32,7 @@ PAGES: dict[str, PageSpec] = {
     "timeline": PageSpec("pages/timeline.py", "🗓️", ("viewer", "staff")),
     "sites": PageSpec("pages/sites.py", "📍", ("viewer", "staff")),
     "scoring": PageSpec("pages/scoring.py", "⚖️", ("viewer", "staff")),
+    "stakeholders": PageSpec("pages/stakeholders.py", "🤝", ("viewer", "staff")),
 }
 
 
