@@ -33,9 +33,9 @@ def kpi_lines(site_id: str) -> list[str]:
 
 
 # --- selection, kept in the URL so a shared link reopens the same view ----------------
-if "sites_site" not in st.session_state:
-    wanted = st.query_params.get("site")
-    st.session_state["sites_site"] = wanted if wanted in names else sites.DESTINATION
+app.remember("sites_site", "site", sites.DESTINATION)
+if st.session_state["sites_site"] not in names:
+    st.session_state["sites_site"] = sites.DESTINATION
 if "sites_side" not in st.session_state:
     st.session_state["sites_side"] = st.query_params.get("view") == "side"
 
@@ -43,14 +43,12 @@ left, right = st.columns([3, 2], vertical_alignment="bottom")
 right.toggle(app.tr("sites.side_by_side"), key="sites_side", help=app.tr("sites.side_by_side_help"))
 side = bool(st.session_state["sites_side"])
 if not side:
+    # hidden in the side-by-side view, the selector leaves `site` in the URL as it was
     left.selectbox(
         app.tr("sites.site"), list(names), key="sites_site", format_func=names.__getitem__
     )
-    if st.query_params.get("site") != st.session_state["sites_site"]:
-        st.query_params["site"] = st.session_state["sites_site"]
-view = "side" if side else "detail"
-if st.query_params.get("view") != view:
-    st.query_params["view"] = view
+    app.to_url(site=st.session_state["sites_site"])
+app.to_url(view="side" if side else None)
 
 # --- all sites side by side (the projector) ---------------------------------------
 if side:
