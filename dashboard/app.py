@@ -272,26 +272,29 @@ def _sync_url() -> None:
             st.query_params[key] = value
 
 
-def _ensure_router() -> None:
-    """Make sure the router, not a page file, answers this run.
+def _ensure_router(in_page: bool) -> None:
+    """Make sure the router, not a page file, answers this session.
 
     `streamlit run` treats a pages/ folder beside the entry script as the old
     multipage mode until `st.navigation` has run once in the process: a deep
     link opened first on a fresh server would run that page file directly,
-    outside the role's navigation. Switch the mode off and start the run again
-    through the router.
+    outside the role's navigation. Switch the mode off and, the first time a
+    session meets it in a page, start the run again through the router.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        if in_page and not st.session_state.get("_routed"):
+            st.session_state["_routed"] = True
+            st.rerun()
+    st.session_state["_routed"] = True
 
 
 def shell() -> Any:
     """The navigation built from the role; pages the role may not open are absent,
     so their URL cannot be reached either."""
-    _ensure_router()
+    _ensure_router(in_page=False)
     pages = [
         st.Page(
             auth.PAGES[name].file,
@@ -316,9 +319,15 @@ def sidebar() -> None:
 
 def header(title_key: str) -> None:
     """The sidebar, then a page's title, its situation-date caption and, for
-    viewers, the read-only banner."""
-    _ensure_router()
+    viewers, the read-only banner. A page the role may not open stops here,
+    whatever way its script was reached."""
+    _ensure_router(in_page=True)
     sidebar()
+    page = title_key.split(".")[0]
+    spec = auth.PAGES.get(page)
+    if spec is not None and role() not in spec.roles:
+        st.error(tr("app.forbidden"), icon="🔒")
+        st.stop()
     st.title(tr(title_key))
     st.caption(tr("overview.caption", date=format_day(situation(), lang())))
     if role() == "viewer":

@@ -320,4 +320,4 @@ def gantt_chart(tasks: pd.DataFrame, options: GanttOptions) -> alt.LayerChart:
     if not layers:
         layers.append(alt.Chart(pd.DataFrame({"row": []})).mark_bar().encode(y=y))
     chart = alt.layer(*layers).properties(height=height)
-    return chart  # type: ignore[no-any-return]
+    return chart  # type: ignore[return-value]

@@ -89,6 +89,7 @@ with st.expander(app.tr("timeline.filters"), expanded=True, icon="🔎"):
         [None, *labels],
         key="tl_vs",
         format_func=lambda v: labels.get(v, none_label),
+        placeholder=none_label,
         help=app.tr("timeline.compare_help"),
     )
     t1, t2, t3 = c3.columns(3)
