@@ -1,0 +1,242 @@
+"""The stakeholders page through AppTest: filters and the deck's points, selection,
+the URL, what a viewer receives and what staff see, in both languages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from tests.app.support import sent, sign_in, start, texts
+
+# Personal data from data/stakeholders.csv: contacts, e-mails and phones.
+PERSONAL = (
+    "Sophie Verbecquet",
+    "sophie.verbecquet@example.org",
+    "03 53 01 31 22",
+    "Thierry Crépelin",
+    "thierry.crepelin@example.fr",
+    "03 53 01 52 33",
+    "Haruka Tanabeya",
+    "haruka.tanabeya@example.jp",
+    "Nadine Vasseurand",
+    "nadine.vasseurand@example.org",
+    "03 53 01 13 54",
+    "@example.",
+)
+BAKERS = {"S017", "S026", "S030", "S036", "S043", "S050", "S058", "S065"}
+TITLES = {"fr": "Les acteurs de la destination", "en": "The destination's stakeholders"}
+
+
+def page(lang: str = "fr", role: str = "viewer", **params: str) -> AppTest:
+    at = start(lang, page="stakeholders", **params)
+    if role == "staff":
+        at = sign_in(at)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def decks(at: AppTest) -> list[dict[str, Any]]:
+    return [json.loads(d.proto.json) for d in at.get("deck_gl_json_chart")]  # type: ignore[attr-defined]
+
+
+def layer(spec: dict[str, Any], layer_id: str) -> list[dict[str, Any]]:
+    found = [entry for entry in spec["layers"] if entry["id"] == layer_id]
+    return list(found[0]["data"]) if found else []
+
+
+def points(at: AppTest) -> set[str]:
+    return {p["id"] for p in layer(decks(at)[0], "stakeholders")}
+
+
+def everything(at: AppTest) -> str:
+    """What the session sends, with decks, tooltips, tables and charts decoded."""
+    parts = [sent(at)]
+    for deck in at.get("deck_gl_json_chart"):
+        parts += [deck.proto.json, deck.proto.tooltip]  # type: ignore[attr-defined]
+    for frame in at.dataframe:
+        parts.append(frame.value.to_csv(index=False))
+    for chart in at.get("vega_lite_chart"):
+        proto = chart.proto  # type: ignore[attr-defined]
+        parts.append(proto.spec)
+        for dataset in proto.datasets:
+            parts.append(convert_arrow_bytes_to_pandas_df(dataset.data.data).to_csv(index=False))
+    return "\n".join(parts)
+
+
+def url(at: AppTest, key: str) -> list[str]:
+    value: Any = at.query_params.get(key)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+@pytest.mark.parametrize("role", ["viewer", "staff"])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_page_draws_in_both_roles_and_languages(demo_dir: Path, lang: str, role: str) -> None:
+    at = page(lang, role)
+    assert at.title[0].value == TITLES[lang]
+    local, abroad = decks(at)
+    # 66 local stakeholders have coordinates; four sites; offline by default: no basemap
+    assert len(layer(local, "stakeholders")) == 66
+    assert len(layer(local, "sites")) == 4
+    assert local["mapStyle"] == "__MAP_STYLE__" and "http" not in json.dumps(local)
+    assert len(layer(abroad, "arcs")) == 12
+    assert "http" not in json.dumps(abroad)
+    assert url(at, "basemap") == ["offline"]
+    body = texts(at).replace("\\", "")
+    if lang == "fr":
+        assert "**Douai** : pas de restaurateur, boulanger, producteur, artisan, traiteur" in body
+        assert "Gérer de près" in everything(at)
+    else:
+        assert "**Douai**: no restaurateur, baker, producer, craftsperson, caterer" in body
+        assert "Manage closely" in everything(at)
+    banner = "lecture seule" if lang == "fr" else "read-only"
+    assert (banner in body) == (role == "viewer")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_viewer_receives_no_personal_data(demo_dir: Path, lang: str) -> None:
+    # with Olhain's park selected, its card is drawn too
+    at = page(lang, stakeholder="S012")
+    assert "Parc départemental d'Olhain" in texts(at).replace("\\", "")
+    received = everything(at)
+    for value in PERSONAL:
+        assert value not in received, value
+    at.text_input(key="stk_search").input("verbecquet").run()
+    # nothing found: for a viewer, the search does not reach contacts either
+    assert at.dataframe[-1].value.empty
+    for value in PERSONAL:
+        assert value not in everything(at), value
+    table = at.dataframe[-1].value
+    assert not {"contact", "courriel", "téléphone", "Contact", "E-mail", "Phone"} & set(table)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_staff_see_contacts(demo_dir: Path, lang: str) -> None:
+    at = page(lang, "staff", stakeholder="S012")
+    body = texts(at).replace("\\", "")
+    assert "Sophie Verbecquet · sophie.verbecquet@example.org · 03 53 01 31 22" in body
+    table = at.dataframe[-1].value
+    email = "courriel" if lang == "fr" else "E-mail"
+    assert "thierry.crepelin@example.fr" in set(table[email])
+    at.text_input(key="stk_search").input("verbecquet").run()
+    assert len(at.dataframe[-1].value) == 1  # staff find a stakeholder by its contact
+    # still never in the map: tooltips are the same for everyone
+    assert "@example." not in json.dumps(decks(at))
+
+
+def test_filters_change_the_points_and_go_to_the_url(demo_dir: Path) -> None:
+    at = page()
+    assert len(points(at)) == 66
+    at.multiselect(key="stk_category").set_value(["boulanger"]).run()
+    assert points(at) == BAKERS
+    assert url(at, "category") == ["boulanger"]
+    at.multiselect(key="stk_territory").set_value(["Douai", "Arras"]).run()
+    assert points(at) == {"S036", "S043"}
+    assert sorted(url(at, "territory")) == ["Arras", "Douai"]
+    at.multiselect(key="stk_category").set_value([]).run()
+    at.multiselect(key="stk_territory").set_value([]).run()
+    at.multiselect(key="stk_engagement").set_value(["declined"]).run()
+    assert points(at) == {"S026", "S040", "S056", "S070"}
+    assert {a["id"] for a in layer(decks(at)[1], "arcs")} == {"S079"}
+    assert url(at, "engagement") == ["declined"]
+    assert "category" not in at.query_params
+
+
+def test_site_filter_follows_projects(demo_dir: Path) -> None:
+    at = page(site="olhain")
+    assert points(at) == {"S012", "S031"}
+    at.multiselect(key="stk_site").set_value(["parcours-noir"]).run()
+    # linked by their own site or a project there (S018, S019, S021 carry projects);
+    # S020 carries one too but has no coordinates: listed, not drawn
+    assert points(at) == {"S016", "S017", "S018", "S019", "S021", "S057"}
+    assert "Street Food du Carreau (camion)" in set(at.dataframe[-1].value.iloc[:, 0])
+
+
+def test_filters_from_a_shared_link(demo_dir: Path) -> None:
+    at = page("en", category="boulanger", territory="Lens-Liévin", commune="Liévin")
+    assert points(at) == {"S026"}
+    assert at.multiselect(key="stk_commune").value == ["Liévin"]
+    # values the data does not offer are dropped, not an error
+    at = page("fr", category="boulanger", territory="Atlantide")
+    assert points(at) == BAKERS
+    assert url(at, "territory") == []
+
+
+def test_commune_filter(demo_dir: Path) -> None:
+    at = page()
+    at.multiselect(key="stk_commune").set_value(["Oignies"]).run()
+    assert points(at) == {"S003", "S014", "S022"}
+    assert "abroad" not in texts(at)
+
+
+def test_selection_draws_the_card_and_the_ring(demo_dir: Path) -> None:
+    at = page()
+    assert "Cliquez un point de la carte" in texts(at)
+    assert layer(decks(at)[0], "selected") == []
+    at.selectbox(key="stk_selected").set_value("S016").run()
+    body = texts(at).replace("\\", "")
+    assert "**Friterie du Terril**" in body
+    assert "Projets portés · Route de la frite" in body
+    assert "Grille pouvoir / intérêt · Tenir informé" in body
+    assert url(at, "stakeholder") == ["S016"]
+    assert layer(decks(at)[0], "selected")[0]["position"] == [2.7859, 50.4612]
+    # a filter that leaves it out clears the selection and the URL
+    at.multiselect(key="stk_category").set_value(["boulanger"]).run()
+    assert at.selectbox(key="stk_selected").value is None
+    assert url(at, "stakeholder") == []
+
+
+def test_partner_placed_at_centroid_is_flagged(demo_dir: Path) -> None:
+    at = page("en", stakeholder="S075")
+    body = texts(at)
+    assert "Placed at the country's centre: coordinates to fill in." in body
+    counts = at.dataframe[0].value.set_index("Country")
+    assert counts.loc["Japan"].tolist() == [5, 3, 1]
+    unlocated = at.dataframe[-2].value
+    assert len(unlocated) == 8
+    assert set(unlocated["On the map"]) == {"missing", "at the country's centre"}
+
+
+def test_search_goes_to_the_url(demo_dir: Path) -> None:
+    at = page(q="fukuoka")
+    assert len(at.dataframe[-1].value) == 2
+    at.text_input(key="stk_search").input("cite electriciens").run()
+    names = set(at.dataframe[-1].value["nom"])
+    assert names == {
+        "Cité des Électriciens",
+        "Maraîchers de la Clarence",
+        "Jardins ouvriers de la cité n° 5",
+    }
+    assert url(at, "q") == ["cite electriciens"]
+
+
+def test_online_basemap_is_a_choice(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page()
+    at.toggle(key="stk_offline").set_value(False).run()
+    local = decks(at)[0]
+    assert "basemaps.cartocdn.com" in local["mapStyle"]
+    assert "countries" not in {entry["id"] for entry in local["layers"]}
+    assert url(at, "basemap") == ["online"]
+    # the setting changes the default; the URL still wins
+    monkeypatch.setenv("DASHBOARD_MAP_OFFLINE", "0")
+    assert "cartocdn" in decks(page())[0]["mapStyle"]
+    assert decks(page(basemap="offline"))[0]["mapStyle"] == "__MAP_STYLE__"
+
+
+def test_empty_folder(empty_dir: Path) -> None:
+    at = start("fr", page="stakeholders")
+    assert not at.exception, [e.value for e in at.exception]
+    assert "le fichier des acteurs est vide" in texts(at)
+    assert len(at.get("deck_gl_json_chart")) == 0
+
+
+def test_no_match(demo_dir: Path) -> None:
+    at = page(engagement="declined", territory="Douai")
+    assert "Aucun acteur ne correspond à ces filtres." in texts(at)
+    assert len(at.get("deck_gl_json_chart")) == 0
