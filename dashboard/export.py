@@ -7,6 +7,7 @@ Tables are for spreadsheets, so a cell that a spreadsheet would run as a formula
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 import pandas as pd
@@ -46,7 +47,10 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 
 
 def _spec(chart: Any) -> str:
-    return str(chart.to_json()) if hasattr(chart, "to_json") else str(chart)
+    """An Altair chart or a Vega-Lite spec (dict) as JSON."""
+    if hasattr(chart, "to_json"):
+        return str(chart.to_json())
+    return json.dumps(chart)
 
 
 def chart_png(chart: Any, scale: float = 2.0) -> bytes:

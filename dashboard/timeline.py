@@ -103,11 +103,8 @@ def _length(start: date | None, end: date | None) -> int:
 
 def slippage(tasks: pd.DataFrame) -> pd.Series:
     """Days the end moved since the baseline (positive: later); NA without baseline."""
-    out = []
-    for end, base in zip(tasks["end"], tasks["baseline_end"], strict=True):
-        e, b = _day(end), _day(base)
-        out.append((e - b).days if e and b else pd.NA)
-    return pd.Series(out, index=tasks.index, dtype="Int64")
+    days = (pd.to_datetime(tasks["end"]) - pd.to_datetime(tasks["baseline_end"])).dt.days
+    return days.astype("Int64")
 
 
 def compare_versions(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:

@@ -5,8 +5,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import app, charts, export, mission, status, timeline
-from dashboard.gantt import GanttOptions, gantt_chart
+from dashboard import app, export, mission, status, timeline
+from dashboard.gantt import GanttOptions, gantt_spec
 from dashboard.i18n import column_label, format_day, format_number
 
 app.header("timeline.title")
@@ -169,8 +169,8 @@ else:
         show_links=st.session_state["tl_links"],
         previous=previous,
     )
-    chart = charts.finish(gantt_chart(drawn, options), lang)
-    st.altair_chart(chart, width="stretch")
+    spec = gantt_spec(drawn, options)
+    st.vega_lite_chart(spec=spec, width="stretch")
     st.caption(
         app.tr("timeline.legend", event=mission.EVENT_LABEL)
         + " "
@@ -190,7 +190,7 @@ else:
     e1, e2, e3 = st.columns(3)
     e1.download_button(
         app.tr("timeline.export_png"),
-        data=lambda: export.chart_png(chart.properties(width=1100)),
+        data=lambda: export.chart_png({**spec, "width": 1100}),
         file_name=f"planning-{situation.isoformat()}.png",
         mime="image/png",
         icon="🖼️",
@@ -198,7 +198,7 @@ else:
     )
     e2.download_button(
         app.tr("timeline.export_svg"),
-        data=lambda: export.chart_svg(chart.properties(width=1100)),
+        data=lambda: export.chart_svg({**spec, "width": 1100}),
         file_name=f"planning-{situation.isoformat()}.svg",
         mime="image/svg+xml",
         icon="✒️",

@@ -7,8 +7,8 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import charts, status
-from dashboard.gantt import GROUP_MARK, GanttOptions, gantt_chart, gantt_rows, link_rows
+from dashboard import export, status
+from dashboard.gantt import GROUP_MARK, GanttOptions, gantt_rows, gantt_spec, link_rows
 
 SIT = date(2020, 4, 15)
 
@@ -96,7 +96,7 @@ def test_spec_has_situation_event_previous_and_french_locale() -> None:
         previous={"A2": (date(2020, 3, 1), date(2020, 3, 20))},
         window=(date(2019, 12, 1), date(2020, 8, 7)),
     )
-    spec = json.loads(charts.finish(gantt_chart(tasks(), options), "fr").to_json())
+    spec = gantt_spec(tasks(), options)
     text = json.dumps(spec, ensure_ascii=False)
     assert "Mois noir" in text and "15 avr. 2020" in text
     assert "2020-03-21T00:00:00" in text  # the earlier version's end, drawn as a ghost
@@ -105,6 +105,21 @@ def test_spec_has_situation_event_previous_and_french_locale() -> None:
 
 
 def test_empty_plan_still_draws() -> None:
-    empty = tasks().iloc[0:0]
-    spec = gantt_chart(empty, GanttOptions()).to_dict()
+    spec = gantt_spec(tasks().iloc[0:0], GanttOptions())
     assert "layer" in spec
+    assert export.chart_svg(spec).startswith(b"<svg")
+
+
+def test_spec_is_valid_vega_lite_and_draws_french_months() -> None:
+    """Rendered offline by vl-convert, which validates the spec against Vega-Lite."""
+    options = GanttOptions(
+        lang="fr",
+        situation=SIT,
+        critical=["P1", "A1"],
+        previous={"A2": (date(2020, 3, 1), date(2020, 3, 20))},
+    )
+    svg = export.chart_svg(gantt_spec(tasks(), options)).decode()
+    for text in ("avr. 2020", "Prototypes", "▾ Atelier", "45 %", "+11 j", "15 avr. 2020"):
+        assert text in svg
+    png = export.chart_png(gantt_spec(tasks(), GanttOptions(lang="en")))
+    assert png.startswith(b"\x89PNG")

@@ -1,0 +1,137 @@
+"""Timeline benchmark: the page's data and chart spec at 1x, 10x and 100x the demo,
+and the page's server time against the overview's at demo size.
+
+    python -m bench.bench_timeline [--runs 7]
+
+Medians of N runs; ratios are against the 1x run (data and spec) and against the
+overview page (server time), both measured in this same process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from bench.generate import generate
+from dashboard import db, mission, status, timeline
+from dashboard.gantt import GanttOptions, gantt_spec
+from dashboard.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SITUATION = date(2020, 4, 15)
+SCALES = (1, 10, 100)
+
+
+def median_seconds(work: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def build(con: object) -> tuple[int, int]:
+    """What the page computes before Streamlit: tasks, states, critical path, spec."""
+    tasks = status.with_states(db.query(con, "tasks"), SITUATION)  # type: ignore[arg-type]
+    event = db.query(con, "event_window", pattern=mission.EVENT_PATTERN)  # type: ignore[arg-type]
+    window = timeline.zoom_window("mission", SITUATION, tasks)
+    critical = timeline.critical_path(tasks)
+    drawn = timeline.summarise(tasks)
+    options = GanttOptions(
+        lang="fr",
+        situation=SITUATION,
+        window=window,
+        critical=critical,
+        event=(mission.EVENT_LABEL, event["start"].iloc[0].date(), event["end"].iloc[0].date())
+        if not event.empty
+        else None,
+    )
+    spec = json.dumps(gantt_spec(drawn, options))
+    return len(drawn), len(spec)
+
+
+def page_time(page: str | None, folder: Path, runs: int) -> float:
+    """Median server time of one AppTest run of a page (warm caches)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["DASHBOARD_DATA_DIR"] = str(folder)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+    def once() -> None:
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+        at.run()
+        if page is not None:
+            at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+
+    once()  # warm the caches, as a live server would be
+    start_only = median_seconds(lambda: _start_only(), runs)
+    return max(median_seconds(once, runs) - (start_only if page is not None else 0.0), 1e-9)
+
+
+def _start_only() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
+
+
+def run(runs: int = 5) -> dict[str, object]:
+    results: dict[str, object] = {"runs": runs, "scales": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        baseline = None
+        for scale in SCALES:
+            folder = Path(tmp) / f"x{scale}"
+            counts = generate(folder, scale)
+            con = db.open_database(Store(folder).current_files())
+            rows, spec_bytes = build(con)
+            seconds = median_seconds(lambda c=con: build(c), runs)
+            baseline = baseline or seconds
+            results["scales"][f"{scale}x"] = {  # type: ignore[index]
+                "tasks": counts["tasks"],
+                "rows_drawn": rows,
+                "spec_kib": round(spec_bytes / 1024, 1),
+                "median_s": round(seconds, 4),
+                "ratio_to_1x": round(seconds / baseline, 2),
+            }
+            con.close()
+        demo = ROOT / "data"
+        overview = page_time(None, demo, runs)
+        page = page_time("timeline", demo, runs)
+        results["server_time_demo"] = {
+            "overview_s": round(overview, 4),
+            "timeline_s": round(page, 4),
+            "ratio_timeline_to_overview": round(page / overview, 2),
+        }
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    results = run(args.runs)
+    print(f"{'scale':>6} {'tasks':>6} {'rows':>6} {'spec KiB':>9} {'median s':>9} {'ratio':>6}")
+    for scale, r in results["scales"].items():  # type: ignore[attr-defined]
+        print(f"{scale:>6} {r['tasks']:>6} {r['rows_drawn']:>6} {r['spec_kib']:>9} "
+              f"{r['median_s']:>9} {r['ratio_to_1x']:>6}")
+    server = results["server_time_demo"]
+    print(f"server time at demo size: overview {server['overview_s']} s, "  # type: ignore[index]
+          f"timeline {server['timeline_s']} s, "  # type: ignore[index]
+          f"ratio {server['ratio_timeline_to_overview']}")  # type: ignore[index]
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "timeline.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
