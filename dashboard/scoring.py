@@ -22,7 +22,7 @@ import csv
 import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -413,26 +413,37 @@ def juror_rankings(
     the aggregate's: one row per project in the aggregate's order, a column
     `rank` and one per juror (missing when that juror left a criterion unscored)."""
     aggregate = rank(table, weights)
+    order = list(aggregate.order)
     out = pd.DataFrame(
         {
-            "project_id": [table.project_ids[i] for i in aggregate.order],
-            "name": [table.names[i] for i in aggregate.order],
-            "rank": pd.array([aggregate.ranks[i] for i in aggregate.order], dtype="Int64"),
+            "project_id": [table.project_ids[i] for i in order],
+            "name": [table.names[i] for i in order],
+            "rank": pd.array([aggregate.ranks[i] for i in order], dtype="Int64"),
         }
     )
-    projects = pd.DataFrame(
-        {
-            "project_id": list(table.project_ids),
-            "name": list(table.names),
-            "status": list(table.statuses),
-            "price_ratio": table.price_ratio,
-        }
-    )
-    for juror in sorted(scores["juror"].dropna().astype(str).unique(), key=str.casefold):
-        own = scores[scores["juror"].astype(str) == juror][["project_id", "criterion_id", "score"]]
-        alone = rank(build_table(projects, table.criteria, own), aggregate.weights)
-        by_id = dict(zip(alone.table.project_ids, alone.ranks, strict=True))
-        out[juror] = pd.array([by_id[p] for p in out["project_id"]], dtype="Int64")
+    kept = scores.dropna(subset=["score", "juror"])
+    jurors = sorted(kept["juror"].astype(str).unique(), key=str.casefold)
+    if not jurors:
+        return out
+    # one projects x criteria matrix per juror, filled in a single vectorised pass
+    p_index = {p: i for i, p in enumerate(table.project_ids)}
+    c_index = {c.criterion_id: j for j, c in enumerate(table.criteria) if c.method == RATING}
+    j_index = {name: k for k, name in enumerate(jurors)}
+    values = np.full((len(jurors), len(table.project_ids), len(table.criteria)), np.nan)
+    for j, crit in enumerate(table.criteria):
+        if crit.method == LOWEST_PRICE:
+            values[:, :, j] = table.price_ratio[np.newaxis, :]
+    rows = kept[kept["project_id"].isin(list(p_index)) & kept["criterion_id"].isin(list(c_index))]
+    scales = np.array([c.scale_max for c in table.criteria], dtype=float)
+    ci = rows["criterion_id"].map(c_index).to_numpy(dtype=int)
+    values[
+        rows["juror"].astype(str).map(j_index).to_numpy(dtype=int),
+        rows["project_id"].map(p_index).to_numpy(dtype=int),
+        ci,
+    ] = rows["score"].to_numpy(dtype=float) / scales[ci]
+    for k, juror in enumerate(jurors):
+        alone = rank(replace(table, values=values[k]), aggregate.weights)
+        out[juror] = pd.array([alone.ranks[i] for i in order], dtype="Int64")
     return out
 
 

@@ -51,14 +51,15 @@ evaluation = top[0].selectbox(
     tr("scoring.evaluation"),
     names,
     key="scoring_eval",
-    format_func=lambda e: tr("scoring.evaluation_option", name=e, count=counts[e]),
+    # labels computed now: a format function must not depend on the session
+    format_func={e: tr("scoring.evaluation_option", name=e, count=counts[e]) for e in names}.get,
 )
 aggregation = top[1].radio(
     tr("scoring.aggregation"),
     scoring.AGGREGATIONS,
     key="scoring_agg",
     horizontal=True,
-    format_func=lambda a: tr(f"scoring.agg_{a}"),
+    format_func={a: tr(f"scoring.agg_{a}") for a in scoring.AGGREGATIONS}.get,
     help=tr("scoring.aggregation_help"),
 )
 mode = top[2].radio(
@@ -66,7 +67,7 @@ mode = top[2].radio(
     ("top", "score"),
     key="scoring_short_mode",
     horizontal=True,
-    format_func=lambda m: tr(f"scoring.short_{m}"),
+    format_func={m: tr(f"scoring.short_{m}") for m in ("top", "score")}.get,
 )
 
 criteria = scoring.criteria_from_frame(
