@@ -161,7 +161,6 @@ def gantt_spec(tasks: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
     lang = options.lang
     rows = gantt_rows(tasks, options)
     order = list(rows["row"]) if not rows.empty else []
-    height = max(ROW_HEIGHT * max(len(order), 1), 120)
     bars = rows[rows["kind"] != "group"] if not rows.empty else rows
     links = (
         link_rows(tasks, rows, options.critical)
@@ -407,13 +406,14 @@ def gantt_spec(tasks: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
                     "type": "text",
                     "align": "left",
                     "dx": 4,
-                    "baseline": "bottom",
+                    "dy": 18,
+                    "baseline": "top",
                     "color": "#c62828",
                     "fontWeight": "bold",
                 },
                 {
                     "x": x("at"),
-                    "y": {"value": height},
+                    "y": {"value": 0},
                     "text": {"field": "label", "type": "nominal"},
                 },
             )
@@ -423,7 +423,10 @@ def gantt_spec(tasks: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
         layers.append(layer("rows", {"type": "bar"}, {"y": y()}))
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "height": height,
+        # a fixed height per row: a total height would be shared with the axis and
+        # the legend, squeezing the rows of a short plan
+        "height": {"step": ROW_HEIGHT},
+        "autosize": {"type": "fit-x", "contains": "padding"},
         "datasets": datasets,
         "layer": layers,
         "config": {"locale": vega_locale(lang), "view": {"stroke": None}},

@@ -101,7 +101,7 @@ def test_spec_has_situation_event_previous_and_french_locale() -> None:
     assert "Mois noir" in text and "15 avr. 2020" in text
     assert "2020-03-21T00:00:00" in text  # the earlier version's end, drawn as a ghost
     assert spec["config"]["locale"]["time"]["months"][3] == "avril"
-    assert spec["height"] == 24 * 7
+    assert spec["height"] == {"step": 24}
 
 
 def test_empty_plan_still_draws() -> None:
