@@ -173,6 +173,7 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
+_LONE_CR = re.compile(r"\r(?!\n)")
 _TRUE = {"true", "vrai", "oui", "yes", "1", "x"}
 _FALSE = {"false", "faux", "non", "no", "0"}
 
@@ -216,10 +217,17 @@ def parse_number(text: str) -> float:
     return value
 
 
+# The SQL type of an integer column (32 bits): a larger value would break the
+# typed table and the database load instead of being refused by row.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+
 def parse_integer(text: str) -> int:
     value = parse_number(text)
     if not value.is_integer():
         raise CellError("expected_integer")
+    if not INT_MIN <= value <= INT_MAX:
+        raise CellError("out_of_range", detail=f"{INT_MIN} ≤ x ≤ {INT_MAX}")
     return int(value)
 
 
@@ -249,7 +257,9 @@ def parse_cell(text: str, column: Column) -> Cell:
     if text == "":
         return None
     if column.type == "text":
-        return text
+        # The canonical writer quotes a cell with a line feed, not one with a lone
+        # carriage return (old Mac line break): written as is, it would split the row.
+        return _LONE_CR.sub("\n", text)
     if column.type == "date":
         return parse_date(text)
     if column.type == "number":
