@@ -401,10 +401,49 @@ def arc_records(abroad: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     return records
 
 
+def place_records(places: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+    """Arcs and discs to places abroad, sized by how many partners are there."""
+    origin = [sk.LENS[1], sk.LENS[0]]
+    top = max(int(places["count"].max()), 1) if not places.empty else 1
+    records: list[dict[str, Any]] = []
+    for place in places.to_dict("records"):
+        share = (int(place["count"]) / top) ** 0.5
+        colour = list(sk.ENGAGEMENT_COLOURS[str(place["engagement"])])
+        where = f"{place['commune']} ({place['country']})" if place["commune"] else place["country"]
+        records.append(
+            {
+                "id": f"{place['country']}|{place['commune']}",
+                "tip": t(
+                    "stakeholders.place_tip",
+                    lang,
+                    place=where,
+                    count=int(place["count"]),
+                    engaged=int(place["engaged"]),
+                    committed=int(place["committed"]),
+                ),
+                "source": origin,
+                "target": [round(float(place["plon"]), 5), round(float(place["plat"]), 5)],
+                "colour": [*colour, 230],
+                "arc_width": round(1.5 + 6 * share, 2),
+                "fill": [*colour, 215],
+                "line": [255, 255, 255, 255],
+                "width": 1.0,
+                "radius": round(5 + 15 * share, 2),
+            }
+        )
+    return records
+
+
 def abroad_map(abroad: pd.DataFrame, offline: bool, lang: str) -> pdk.Deck:
     """Arcs from Lens to each partner abroad (at its country's centroid when it
-    has no coordinates)."""
-    records = arc_records(abroad, lang)
+    has no coordinates), or to each place when partners are many."""
+    located = abroad.dropna(subset=["plat", "plon"])
+    if len(located) > sk.ABROAD_GROUP_ABOVE:
+        records = place_records(sk.abroad_places(abroad), lang)
+        arc_width: Any = "arc_width"
+    else:
+        records = arc_records(abroad, lang)
+        arc_width = 2.5
     lats = [sk.LENS[0], *(r["target"][1] for r in records)]
     lons = [sk.LENS[1], *(r["target"][0] for r in records)]
     view = sk.fit_view(lats, lons, max_zoom=6)
@@ -418,7 +457,7 @@ def abroad_map(abroad: pd.DataFrame, offline: bool, lang: str) -> pdk.Deck:
             get_target_position="target",
             get_source_color=[20, 20, 20, 200],
             get_target_color="colour",
-            get_width=2.5,
+            get_width=arc_width,
             width_units="pixels",
             get_height=0.4,
             pickable=True,

@@ -553,6 +553,49 @@ def gaps(table: pd.DataFrame) -> dict[str, list[str]]:
 # --- partners abroad -------------------------------------------------------------------
 
 
+# Above this many partners abroad the arcs go to places (a city, or a country
+# for partners without a commune), not to each partner.
+ABROAD_GROUP_ABOVE = 300
+
+
+def abroad_places(placed: pd.DataFrame) -> pd.DataFrame:
+    """Partners abroad on the map grouped by (country, commune): mean position,
+    `count`, `engaged` (engaged or committed), `committed` and the furthest
+    `engagement` reached there."""
+    columns = ["country", "commune", "plat", "plon", "count", "engaged", "committed", "engagement"]
+    abroad = placed[placed["abroad"]].dropna(subset=["plat", "plon"])
+    if abroad.empty:
+        return pd.DataFrame(columns=columns)
+    values = _engagement_values(abroad)
+    rank = {e: i for i, e in enumerate(("declined", *STAGES))}
+    data = pd.DataFrame(
+        {
+            "country": abroad["country"],
+            "commune": abroad["commune"].fillna("").astype(str),
+            "plat": abroad["plat"],
+            "plon": abroad["plon"],
+            "engaged": values.isin(["engaged", "committed"]).astype(int),
+            "committed": (values == "committed").astype(int),
+            "rank": values.map(rank).fillna(1).astype(int),
+        }
+    )
+    out = (
+        data.groupby(["country", "commune"], sort=True)
+        .agg(
+            plat=("plat", "mean"),
+            plon=("plon", "mean"),
+            count=("rank", "size"),
+            engaged=("engaged", "sum"),
+            committed=("committed", "sum"),
+            rank=("rank", "max"),
+        )
+        .reset_index()
+    )
+    names = {i: e for e, i in rank.items()}
+    out["engagement"] = [names[int(r)] for r in out["rank"]]
+    return out[columns]
+
+
 def country_counts(placed: pd.DataFrame) -> pd.DataFrame:
     """Per country abroad: `stakeholders`, `engaged` (engaged or committed),
     `committed` and `at_centroid` (placed at the country's centroid)."""
@@ -625,9 +668,53 @@ def _category_scale(categories: Iterable[object], lang: str) -> tuple[list[str],
     return list(seen), list(seen.values())
 
 
+# Above this many scored stakeholders the grid draws one bubble per (scores,
+# category), sized by how many share them: thousands of dots would hide each
+# other and weigh on the browser.
+GRID_POINTS_MAX = 1500
+
+
+def grid_marks(frame: pd.DataFrame) -> pd.DataFrame:
+    """What the grid draws: one mark per stakeholder (`count` 1), or per
+    (influence, interest, category) when there are more than GRID_POINTS_MAX,
+    with `count` and `committed`. Jittered `x` / `y` either way."""
+    scored = frame.dropna(subset=["influence", "interest"])
+    if len(scored) <= GRID_POINTS_MAX:
+        points = grid_points(frame)
+        return points.assign(
+            count=1, committed=(_engagement_values(points) == "committed").astype(int)
+        )
+    data = pd.DataFrame(
+        {
+            "influence": scored["influence"].astype(int),
+            "interest": scored["interest"].astype(int),
+            "category": scored["category"].fillna("—").astype(str),
+            "committed": (_engagement_values(scored) == "committed").astype(int),
+        }
+    )
+    bubbles = (
+        data.groupby(["influence", "interest", "category"], sort=True)
+        .agg(count=("committed", "size"), committed=("committed", "sum"))
+        .reset_index()
+    )
+    keys = [
+        f"{c}|{i}|{j}"
+        for c, i, j in zip(
+            bubbles["category"], bubbles["influence"], bubbles["interest"], strict=True
+        )
+    ]
+    offsets = [jitter(k, GRID_JITTER) for k in keys]
+    bubbles["x"] = bubbles["interest"].astype(float) + [dx for dx, _ in offsets]
+    bubbles["y"] = bubbles["influence"].astype(float) + [dy for _, dy in offsets]
+    bubbles["name"] = ""
+    bubbles["engagement"] = None
+    return bubbles
+
+
 def power_interest_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
     """Influence x interest, quadrants labelled, points coloured by category."""
-    points = grid_points(frame)
+    points = grid_marks(frame)
+    grouped = len(frame.dropna(subset=["influence", "interest"])) > GRID_POINTS_MAX
     data = pd.DataFrame(
         {
             "x": points["x"],
@@ -637,6 +724,8 @@ def power_interest_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
             "engagement_label": [engagement_label(e, lang) for e in points["engagement"]],
             "influence": points["influence"].astype(int),
             "interest": points["interest"].astype(int),
+            "count": points["count"].astype(int),
+            "committed": points["committed"].astype(int),
         }
     )
     domain, colours = _category_scale(points["category"], lang)
@@ -645,25 +734,39 @@ def power_interest_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
     mid = HIGH_FROM - 0.5
     x_title = t("stakeholders.grid_interest", lang)
     y_title = t("stakeholders.grid_influence", lang)
+    category_title = t("stakeholders.legend_category", lang)
+    if grouped:
+        size: Any = alt.Size("count:Q", scale=alt.Scale(range=[30, 900]), legend=None)
+        tooltip = [
+            alt.Tooltip("category_label:N", title=category_title),
+            alt.Tooltip("count:Q", title=t("stakeholders.funnel_count", lang)),
+            alt.Tooltip("committed:Q", title=engagement_label("committed", lang)),
+        ]
+    else:
+        size = alt.value(90)
+        tooltip = [
+            alt.Tooltip("name:N", title=t("stakeholders.tip_name", lang)),
+            alt.Tooltip("category_label:N", title=category_title),
+            alt.Tooltip("engagement_label:N", title=t("stakeholders.tip_engagement", lang)),
+        ]
+    tooltip += [
+        alt.Tooltip("influence:Q", title=y_title),
+        alt.Tooltip("interest:Q", title=x_title),
+    ]
     dots = (
         alt.Chart(data)
-        .mark_circle(size=90, opacity=0.85, stroke="white", strokeWidth=0.8)
+        .mark_circle(opacity=0.85, stroke="white", strokeWidth=0.8)
         .encode(
             x=alt.X("x:Q", title=x_title, scale=scale, axis=axis),
             y=alt.Y("y:Q", title=y_title, scale=scale, axis=axis),
+            size=size,
             color=alt.Color(
                 "category_label:N",
-                title=t("stakeholders.legend_category", lang),
+                title=category_title,
                 scale=alt.Scale(domain=domain, range=colours),
                 legend=alt.Legend(orient="bottom", columns=3),
             ),
-            tooltip=[
-                alt.Tooltip("name:N", title=t("stakeholders.tip_name", lang)),
-                alt.Tooltip("category_label:N", title=t("stakeholders.legend_category", lang)),
-                alt.Tooltip("engagement_label:N", title=t("stakeholders.tip_engagement", lang)),
-                alt.Tooltip("influence:Q", title=y_title),
-                alt.Tooltip("interest:Q", title=x_title),
-            ],
+            tooltip=tooltip,
         )
     )
     rules = pd.DataFrame({"v": [mid]})

@@ -277,7 +277,7 @@ with tab_map:
                     "stakeholders.map_aggregated",
                     count=format_number(int(local["plat"].notna().sum()), lang),
                 ),
-                icon="⬢",
+                icon="🔷",
             )
         unplaced = int((local["placed"] == "missing").sum())
         if unplaced:

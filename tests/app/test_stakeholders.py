@@ -240,3 +240,24 @@ def test_no_match(demo_dir: Path) -> None:
     at = page(engagement="declined", territory="Douai")
     assert "Aucun acteur ne correspond à ces filtres." in texts(at)
     assert len(at.get("deck_gl_json_chart")) == 0
+
+
+def test_thousands_of_stakeholders_become_cells(demo_dir: Path) -> None:
+    extra = [
+        f"X{i:04d},Restaurant {i},restaurateur,Lens,FR,{50.30 + (i % 40) * 0.005:.4f},"
+        f"{2.60 + (i // 40) * 0.02:.4f},Lens-Liévin,{1 + i % 5},{1 + i % 4},engaged,,"
+        f"Contact {i},contact{i}@example.net,03 21 00 00 00"
+        for i in range(1600)
+    ]
+    with (demo_dir / "stakeholders.csv").open("a", encoding="utf-8") as fh:
+        fh.write("\n".join(extra) + "\n")
+    at = page("en")
+    local = decks(at)[0]
+    ids = {entry["id"] for entry in local["layers"]}
+    assert "density" in ids and "stakeholders" not in ids
+    cells = layer(local, "density")
+    assert sum(int(c["tip"].split(" ")[0]) for c in cells) == 66 + 1600
+    assert "grouped into cells" in texts(at)
+    assert "contact7@example.net" not in everything(at)
+    at.multiselect(key="stk_category").set_value(["boulanger"]).run()
+    assert points(at) == BAKERS  # few again: each stakeholder is drawn

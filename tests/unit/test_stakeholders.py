@@ -547,3 +547,57 @@ def test_arcs_start_at_lens(placed: pd.DataFrame) -> None:
     kyushu = next(a for a in arcs if a["id"] == "S075")
     assert "(placé au centre du pays)" in kyushu["tip"]
     assert map_layers.layer_ids(deck)[-3:] == ["arcs", "partners", "origin"]
+
+
+def test_grid_groups_thousands_of_stakeholders_into_bubbles() -> None:
+    many = frame(
+        *(
+            {
+                "stakeholder_id": f"S{i}",
+                "category": ("boulanger", "traiteur")[i % 2],
+                "influence": 1 + i % 5,
+                "interest": 1 + (i // 5) % 5,
+                "engagement": "committed" if i % 10 == 0 else "contacted",
+            }
+            for i in range(sk.GRID_POINTS_MAX + 500)
+        )
+    )
+    marks = sk.grid_marks(many)
+    assert len(marks) == 50  # 25 score pairs x 2 categories
+    assert int(marks["count"].sum()) == sk.GRID_POINTS_MAX + 500
+    assert int(marks["committed"].sum()) == (sk.GRID_POINTS_MAX + 500 + 9) // 10
+    spec = sk.power_interest_chart(many, "en").to_dict()  # under Altair's 5,000 rows
+    assert '"count"' in json.dumps(spec)
+    small = sk.grid_marks(many.iloc[:100])
+    assert len(small) == 100 and set(small["count"]) == {1}
+
+
+def test_many_partners_abroad_are_grouped_by_place() -> None:
+    cities = (("Tokyo", "JP", 35.68, 139.65), ("Kyoto", "JP", 35.01, 135.77))
+    many = frame(
+        *(
+            {
+                "stakeholder_id": f"P{i}",
+                "category": "partenaire international",
+                "commune": cities[i % 2][0],
+                "country": cities[i % 2][1],
+                "lat": cities[i % 2][2] + (i % 7) * 0.001,
+                "lon": cities[i % 2][3],
+                "engagement": "committed" if i == 4 else "contacted",
+            }
+            for i in range(sk.ABROAD_GROUP_ABOVE + 1)
+        ),
+        {"stakeholder_id": "Q", "country": "DE", "engagement": "declined"},
+    )
+    placed = sk.place(many)
+    places = sk.abroad_places(placed).set_index("commune")
+    assert places.loc["Tokyo", "count"] == 151 and places.loc["Kyoto", "count"] == 150
+    assert places.loc["Tokyo", "engagement"] == "committed"
+    assert places.loc["Kyoto", "engagement"] == "contacted"
+    assert places.loc["", "engagement"] == "declined"  # at Germany's centroid
+    deck = map_layers.abroad_map(placed, True, "en")
+    arcs = map_layers.layer_data(deck, "arcs")
+    assert len(arcs) == 3
+    tokyo = next(a for a in arcs if a["id"] == "JP|Tokyo")
+    assert tokyo["tip"] == "Tokyo (JP): 151 partners · 1 engaged or committed · 1 committed"
+    assert tokyo["arc_width"] > next(a for a in arcs if a["id"] == "DE|")["arc_width"]
