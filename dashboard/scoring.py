@@ -29,6 +29,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from dashboard.i18n import format_number
+
 Array = npt.NDArray[np.float64]
 Aggregation = Literal["mean", "median"]
 AGGREGATIONS: tuple[Aggregation, ...] = ("mean", "median")
@@ -614,6 +616,7 @@ def export_frame(
     headers: Mapping[str, str],
     status_labels: Mapping[str, str],
     tie_labels: Mapping[str, str],
+    lang: str = "en",
 ) -> pd.DataFrame:
     """The ranking for a spreadsheet: rank, id, name, status, each criterion's points
     (its header says the weight used), total, tie rule; numbers rounded to 0.01.
@@ -629,7 +632,7 @@ def export_frame(
             headers["status"]: status_labels.get(ranking.table.statuses[i], ""),
         }
         for j, crit in enumerate(ranking.table.criteria):
-            header = str(neutralise(criterion_header(crit, float(ranking.weights[j]))))
+            header = str(neutralise(criterion_header(crit, float(ranking.weights[j]), lang)))
             row[header] = _rounded(ranking.points[i, j])
         row[headers["total"]] = _rounded(ranking.totals[i])
         rule = ranking.tie_rule[i]
@@ -638,8 +641,10 @@ def export_frame(
     return pd.DataFrame(rows)
 
 
-def criterion_header(criterion: Criterion, share: float) -> str:
-    return f"{criterion.label} ({share * 100:.1f} %)"
+def criterion_header(criterion: Criterion, share: float, lang: str = "en") -> str:
+    """A criterion's column title with the weight used: `Prix (30,0 %)` in French."""
+    unit = "\u00a0%" if lang == "fr" else "%"
+    return f"{criterion.label} ({format_number(share * 100, lang, 1)}{unit})"
 
 
 def weights_frame(ranking: Ranking, headers: Mapping[str, str]) -> pd.DataFrame:

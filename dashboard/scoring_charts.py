@@ -29,6 +29,8 @@ CRITERION_COLOURS = (
     "#999999",
     "#7F3C8D",
 )
+# jurors: no red, which flags disagreements
+JUROR_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#000000", "#999999")
 THRESHOLD_COLOUR = "#c62828"
 FLAG_COLOUR = "#c62828"
 CALM_COLOUR = "#90a4ae"
@@ -39,20 +41,23 @@ def project_label(rank: int | None, name: str) -> str:
 
 
 def contribution_frame(ranking: Ranking, status_labels: Mapping[str, str]) -> pd.DataFrame:
-    """One row per ranked project and criterion: its points, for stacked bars."""
+    """One row per ranked project and criterion: its points, for stacked bars; the
+    project's label is `rank. name · status`."""
     rows = []
     table = ranking.table
     for position, i in enumerate(ranking.ranked):
+        status = status_labels.get(table.statuses[i], table.statuses[i])
         for j, crit in enumerate(table.criteria):
             rows.append(
                 {
-                    "project": project_label(ranking.ranks[i], table.names[i]),
+                    # the status beside the name, so that the chart alone tells it
+                    "project": f"{project_label(ranking.ranks[i], table.names[i])} · {status}",
                     "position": position,
                     "criterion": crit.label,
                     "criterion_order": j,
                     "points": float(ranking.points[i, j]),
                     "total": float(ranking.totals[i]),
-                    "status": status_labels.get(table.statuses[i], table.statuses[i]),
+                    "status": status,
                 }
             )
     return pd.DataFrame(
@@ -171,16 +176,14 @@ def juror_spread(
         scale=alt.Scale(domain=[0, 1]),
         axis=alt.Axis(format=".0%", tickCount=3),
     )
-    ranges = (
+    # two rule layers rather than a colour encoding, so that colour means jurors only
+    ranges = [
         alt.Chart()
-        .mark_rule(size=3)
-        .encode(
-            y=y,
-            x=alt.X("low:Q", title=t("scoring.share_of_scale", lang)),
-            x2="high:Q",
-            color=alt.condition(alt.datum.flagged, alt.value(FLAG_COLOUR), alt.value(CALM_COLOUR)),
-        )
-    )
+        .mark_rule(size=3, color=colour)
+        .encode(y=y, x=alt.X("low:Q", title=t("scoring.share_of_scale", lang)), x2="high:Q")
+        .transform_filter(alt.datum.flagged if flagged else ~alt.datum.flagged)
+        for flagged, colour in ((False, CALM_COLOUR), (True, FLAG_COLOUR))
+    ]
     dots = (
         alt.Chart()
         .mark_point(filled=True, size=60)
@@ -188,7 +191,12 @@ def juror_spread(
             y=y,
             x=x,
             shape=alt.Shape("juror:N", title=None, legend=alt.Legend(orient="bottom")),
-            color=alt.Color("juror:N", title=None, legend=alt.Legend(orient="bottom")),
+            color=alt.Color(
+                "juror:N",
+                title=None,
+                scale=alt.Scale(range=list(JUROR_COLOURS)),
+                legend=alt.Legend(orient="bottom"),
+            ),
             tooltip=[
                 alt.Tooltip("project:N", title=" "),
                 alt.Tooltip("criterion:N", title=t("scoring.criterion", lang)),
@@ -198,7 +206,7 @@ def juror_spread(
         )
     )
     chart: alt.FacetChart = (
-        alt.layer(ranges, dots, data=frame)
+        alt.layer(*ranges, dots, data=frame)
         .properties(width=150, height=alt.Step(22))
         .facet(
             column=alt.Column(
@@ -206,9 +214,9 @@ def juror_spread(
                 sort=list(criteria),
                 title=None,
                 header=alt.Header(labelLimit=150, labelFontWeight="bold"),
-            )
+            ),
+            spacing=12,
         )
-        .resolve_scale(color="independent")
     )
     return chart
 
@@ -381,7 +389,7 @@ def ranking_table(
                 "—" if price is None or pd.isna(price) else format_eur(float(price), lang)
             )
         for j, crit in enumerate(table.criteria):
-            header = criterion_header(crit, float(ranking.weights[j]))
+            header = criterion_header(crit, float(ranking.weights[j]), lang)
             row[header] = _number(ranking.points[i, j], lang)
         row[t("scoring.col_total", lang)] = _number(ranking.totals[i], lang)
         row[t("scoring.col_shortlist", lang)] = "✔" if i in chosen else ""

@@ -28,10 +28,18 @@ if evaluations.empty:
     st.stop()
 
 # --- settings: from the URL on arrival, then from the widgets --------------------------
+# The link's settings are kept for the visit: an evaluation a viewer may not open is
+# shown once staff have signed in, with the link's weights.
+if "scoring_eval" not in st.session_state:
+    st.session_state["scoring_link"] = {k: st.query_params.get(k) for k in ("eval", "w", "gap")}
+    st.session_state["scoring_link"]["for"] = st.query_params.get("eval")
+link: dict[str, str | None] = st.session_state.get("scoring_link", {})
 names = list(evaluations["evaluation"])
-if st.session_state.get("scoring_eval") not in names:
-    wanted = st.query_params.get("eval")
-    st.session_state["scoring_eval"] = wanted if wanted in names else names[0]
+if link.get("eval") in names:
+    st.session_state["scoring_eval"] = link["eval"]
+    link["eval"] = None  # honoured once; the selector has the say afterwards
+elif st.session_state.get("scoring_eval") not in names:
+    st.session_state["scoring_eval"] = names[0]
 if st.session_state.get("scoring_agg") not in scoring.AGGREGATIONS:
     wanted = st.query_params.get("agg")
     st.session_state["scoring_agg"] = wanted if wanted in scoring.AGGREGATIONS else "mean"
@@ -80,6 +88,10 @@ if not criteria or projects.empty:
     st.stop()
 
 if mode == "top":
+    # another evaluation may have fewer projects than the k chosen before
+    st.session_state["scoring_short_top"] = min(
+        max(int(st.session_state.get("scoring_short_top", 3)), 1), max(len(projects), 1)
+    )
     top[3].number_input(
         tr("scoring.short_top_value"),
         min_value=1,
@@ -105,16 +117,14 @@ ids = [c.criterion_id for c in criteria]
 labels = {c.criterion_id: c.label for c in criteria}
 data_weights = {c.criterion_id: c.weight for c in criteria}
 keys = {cid: f"scoring_w:{evaluation}:{cid}" for cid in ids}
-url_weights = (
-    scoring.parse_weights(st.query_params.get("w"), ids)
-    if st.query_params.get("eval", names[0]) == evaluation
-    else {}
-)
+url_weights = scoring.parse_weights(link.get("w"), ids) if link.get("for") == evaluation else {}
 step = 1.0 if all(float(w).is_integer() for w in data_weights.values()) else 0.1
 top_weight = max(100.0, *data_weights.values())
 for cid in ids:
     if keys[cid] not in st.session_state:
         st.session_state[keys[cid]] = float(url_weights.get(cid, data_weights[cid]))
+if url_weights:
+    link["w"] = None  # applied once: back on this evaluation later, the data's weights
 
 
 def reset_weights() -> None:
@@ -168,10 +178,13 @@ name_of = dict(zip(table.project_ids, table.names, strict=True))
 has_price_criterion = any(c.method == scoring.LOWEST_PRICE for c in criteria)
 
 # --- verdict -------------------------------------------------------------------------
-figures = st.columns(4)
+figures = st.columns([3, 2, 2, 2])
 if ranked:
     first = ranked[0]
-    figures[0].metric(tr("scoring.first"), table.names[first], border=True)
+    # a name is longer than a metric shows: it wraps here instead of being cut
+    with figures[0].container(border=True, height="stretch"):
+        st.caption(tr("scoring.first"))
+        st.markdown(f"**{safe.md(table.names[first])}**")
     figures[1].metric(tr("scoring.first_total"), number(ranking.totals[first]), border=True)
     gap = ranking.gap()
     figures[2].metric(
@@ -357,9 +370,7 @@ if staff:
         else:
             if "scoring_gap" not in st.session_state:
                 try:
-                    st.session_state["scoring_gap"] = min(
-                        max(int(st.query_params.get("gap", 30)), 5), 100
-                    )
+                    st.session_state["scoring_gap"] = min(max(int(link.get("gap") or 30), 5), 100)
                 except ValueError:
                     st.session_state["scoring_gap"] = 30
             gap_pct = st.slider(
@@ -435,7 +446,7 @@ with tabs["export"]:
         "data_weight": tr("scoring.col_data_weight"),
         "weight_used": tr("scoring.col_weight_used"),
     }
-    ranking_sheet = scoring.export_frame(ranking, headers, statuses, tie_words)
+    ranking_sheet = scoring.export_frame(ranking, headers, statuses, tie_words, lang)
     weights_sheet = scoring.weights_frame(ranking, headers)
     stem = f"classement-{evaluation}" if lang == "fr" else f"ranking-{evaluation}"
     st.caption(tr("scoring.export_help"))

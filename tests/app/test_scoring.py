@@ -113,7 +113,8 @@ def test_culinary_ranking_in_both_roles_and_languages(
     ]
     frame = ranking(at)
     assert frame.iloc[0]["Total / 100"] == total
-    assert {m.label: m.value for m in at.metric}[first] == "Route de la frite"
+    assert first in [c.value for c in at.caption]
+    assert "**Route de la frite**" in [m.value for m in at.markdown]
     assert len(at.get("vega_lite_chart")) >= 3  # contributions, stability, rank probabilities
     assert url(at, "eval") == "projets-culinaires"
     tabs = [t.label for t in at.tabs]
@@ -161,6 +162,29 @@ def test_weights_shortlist_and_aggregation_come_back_from_the_url(demo_dir: Path
     assert url(at, "short") == "score:80"
 
 
+def test_a_staff_link_opens_after_signing_in(demo_dir: Path) -> None:
+    link = {
+        "eval": "choix-agence",
+        "w": "comprehension:30,methode:20,references:10,equipe:10,prix:60",
+    }
+    at = start(page="scoring", **link)
+    assert first_names(at, 1) == ["Route de la frite"]  # a viewer: the agency is not there
+    at = sign_in(at)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="scoring_eval").value == "choix-agence"
+    assert at.slider(key=AGENCY_WEIGHT.format("prix")).value == 60.0
+    assert first_names(at, 2) == ["Atelier Gustatif Nord", "Studio Saveurs & Territoires"]
+    assert url(at, "eval") == "choix-agence" and "prix:60" in (url(at, "w") or "")
+    # the choice is the selector's from now on
+    at.selectbox(key="scoring_eval").set_value("projets-culinaires").run()
+    assert first_names(at, 1) == ["Route de la frite"]
+    at.number_input(key="scoring_short_top").set_value(8).run()
+    at.selectbox(key="scoring_eval").set_value("choix-agence").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.number_input(key="scoring_short_top").value == 4  # no more than its 4 bids
+    assert at.slider(key=AGENCY_WEIGHT.format("prix")).value == 30.0
+
+
 def test_all_weights_at_zero_fall_back_to_the_data(demo_dir: Path) -> None:
     at = start(page="scoring")
     for criterion in ("noir", "valeurs", "local", "faisabilite", "originalite"):
@@ -195,7 +219,7 @@ def test_staff_switch_to_agency_evaluation_and_median(demo_dir: Path) -> None:
     ]
     assert list(frame["Total / 100"]) == ["80,56", "75,72", "72,33", "71,11"]
     assert plain(frame.iloc[0]["Prix"]) == "48 500 €"
-    assert frame.iloc[2]["Prix (30.0 %)"] == "30,00"  # the cheapest gets all the points
+    assert frame.iloc[2]["Prix (30,0\u00a0%)"] == "30,00"  # the cheapest gets all the points
     assert "prix le plus bas / prix de l'offre" in texts(at)
     assert url(at, "eval") == "choix-agence"
 
@@ -260,7 +284,7 @@ def test_viewer_sees_agency_when_not_confidential_but_never_prices(
     frame = ranking(at)
     assert list(frame["Total / 100"]) == ["80,56", "75,72", "72,33", "71,11"]
     assert "Prix" not in frame.columns  # the price points are there, the prices are not
-    assert frame.iloc[0]["Prix (30.0 %)"] == "24,06"
+    assert frame.iloc[0]["Prix (30,0\u00a0%)"] == "24,06"
     body = everything(at)
     for hidden in JURORS + PRICES + COMMENTS:
         assert hidden not in body, hidden
@@ -273,7 +297,7 @@ def test_viewer_export_has_no_prices(demo_dir: Path, downloads: dict[str, bytes]
     table = pd.read_csv(io.BytesIO(csv_bytes), sep=";", decimal=",", encoding="utf-8-sig")
     assert list(table["Projet"].head(2)) == ["Route de la frite", "Pain noir au charbon végétal"]
     assert table["Total / 100"].iloc[0] == pytest.approx(88.33)
-    assert "Cohérence avec le concept noir (30.0 %)" in table.columns
+    assert "Cohérence avec le concept noir (30,0\u00a0%)" in table.columns
     text = csv_bytes.decode("utf-8-sig")
     for hidden in JURORS + PRICES + COMMENTS:
         assert hidden not in text
@@ -292,7 +316,7 @@ def test_staff_xlsx_export_has_points_and_weights(
     book = load_workbook(io.BytesIO(downloads["ranking-choix-agence.xlsx"]))
     assert book.sheetnames == ["Ranking", "Weights"]
     rows = list(book["Ranking"].iter_rows(values_only=True))
-    assert rows[0][4] == "Compréhension de la demande (30.0 %)"
+    assert rows[0][4] == "Compréhension de la demande (30.0%)"
     assert rows[1][2] == "Atelier Gustatif Nord" and rows[1][-2] == 80.56
     weights = list(book["Weights"].iter_rows(values_only=True))
     assert [w[0] for w in weights[1:]] == [

@@ -487,7 +487,7 @@ def hostile_ranking() -> scoring.Ranking:
 
 
 def test_csv_export_neutralises_formulas_and_states_weights() -> None:
-    frame = scoring.export_frame(hostile_ranking(), HEADERS, {"candidate": "candidat"}, {})
+    frame = scoring.export_frame(hostile_ranking(), HEADERS, {"candidate": "candidat"}, {}, "fr")
     text = scoring.to_csv(frame, "fr").decode("utf-8-sig")
     lines = text.splitlines()
     assert lines[0].split(";") == [
@@ -495,8 +495,8 @@ def test_csv_export_neutralises_formulas_and_states_weights() -> None:
         "Identifiant",
         "Projet",
         "Statut",
-        "'=cmd|' /C calc'!A0 (60.0 %)",
-        "B (40.0 %)",
+        "'=cmd|' /C calc'!A0 (60,0\u00a0%)",
+        "B (40,0\u00a0%)",
         "Total",
         "Départage",
     ]
@@ -519,7 +519,7 @@ def test_xlsx_export_has_text_cells_and_the_weights() -> None:
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Classement", "Poids"]
     rows = list(book["Classement"].iter_rows(values_only=True))
-    assert rows[0][4] == "'=cmd|' /C calc'!A0 (60.0 %)"
+    assert rows[0][4] == "'=cmd|' /C calc'!A0 (60.0%)"
     assert rows[1][2] == '\'=HYPERLINK("x")' and rows[1][6] == 70.0
     for row in book["Classement"].iter_rows():
         for cell in row:
@@ -536,7 +536,7 @@ def test_contribution_chart_has_threshold_line(demo: duckdb.DuckDBPyConnection) 
     frame = scoring_charts.contribution_frame(ranking, {"selected": "retenu"})
     assert len(frame) == 4 * 5
     assert frame.groupby("project")["points"].sum().round(2).to_dict()[
-        "1. Atelier Gustatif Nord"
+        "1. Atelier Gustatif Nord · retenu"
     ] == pytest.approx(80.56)
     chart = scoring_charts.contribution_bars(frame, ["A"], 75.0, "seuil", "fr")
     spec = chart.to_dict()
