@@ -164,45 +164,119 @@ def labeller(prefix: str) -> Callable[[object], str]:
 
 # --- role -----------------------------------------------------------------------
 
+_THROTTLE = auth.Throttle()
+
+
+def setting(name: str) -> Any:
+    """A setting from the environment (DASHBOARD_<NAME>) or `[dashboard]` in secrets."""
+    value = os.environ.get(f"DASHBOARD_{name.upper()}")
+    if value:
+        return value
+    try:
+        return st.secrets.get("dashboard", {}).get(name) or None
+    except Exception:  # no secrets file is a normal local set-up
+        return None
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:
+        return False
+
+
+def _oidc_email() -> str | None:
+    try:
+        if st.user.is_logged_in:
+            email = st.user.get("email")
+            return str(email) if email else None
+    except Exception:  # st.user outside a server run
+        return None
+    return None
+
 
 def role() -> auth.Role:
-    return "staff" if st.session_state.get("role") == "staff" else "viewer"
+    """Staff after a password sign-in, or an OIDC identity listed as staff; else viewer."""
+    if st.session_state.get("role") == "staff":
+        return "staff"
+    email = _oidc_email()
+    if email and auth.is_staff_identity(
+        email,
+        auth.split_setting(setting("staff_emails")),
+        auth.split_setting(setting("staff_domains")),
+    ):
+        return "staff"
+    return "viewer"
 
 
-def _password_settings() -> tuple[str | None, str | None]:
-    plain = os.environ.get("DASHBOARD_STAFF_PASSWORD") or None
-    hashed = None
+def _client() -> str:
     try:
-        section = st.secrets.get("dashboard", {})
-        hashed = section.get("staff_password_hash") or None
-    except (FileNotFoundError, KeyError, AttributeError):
-        hashed = None
+        return st.context.ip_address or "local"
     except Exception:
-        hashed = None
-    return plain, hashed
+        return "local"
+
+
+def _sign_in_form(where: Any) -> None:
+    """Password and/or identity-provider sign-in, as the settings allow."""
+    plain = setting("staff_password")
+    hashed = setting("staff_password_hash")
+    if auth.password_configured(plain, hashed):
+        with where.form("sign_in", border=False):
+            password = st.text_input(tr("auth.password"), type="password", key="password")
+            if st.form_submit_button(tr("auth.submit")):
+                client = _client()
+                # answer more slowly after each wrong password from this client
+                time.sleep(_THROTTLE.delay(client, time.monotonic()))
+                if auth.verify_password(password, plain=plain, hashed=hashed):
+                    _THROTTLE.succeeded(client)
+                    st.session_state["role"] = "staff"
+                    st.rerun()
+                _THROTTLE.failed(client, time.monotonic())
+                st.error(tr("auth.wrong"))
+    if _oidc_configured() and where.button(tr("auth.oidc"), key="oidc_sign_in", icon="🪪"):
+        st.login()
+    email = _oidc_email()
+    if email and role() != "staff":
+        where.caption(tr("auth.not_staff", email=email))
 
 
 def _sign_in_box() -> None:
-    plain, hashed = _password_settings()
     if role() == "staff":
         st.sidebar.success(tr("auth.signed_in"), icon="🔓")
         if st.sidebar.button(tr("auth.sign_out"), key="sign_out"):
             st.session_state["role"] = "viewer"
+            if _oidc_email():
+                st.logout()
             st.rerun()
         return
-    if not auth.password_configured(plain, hashed):
+    if not (
+        auth.password_configured(setting("staff_password"), setting("staff_password_hash"))
+        or _oidc_configured()
+    ):
         return
-    with st.sidebar.expander(tr("auth.sign_in"), icon="🔐"), st.form("sign_in", border=False):
-        password = st.text_input(tr("auth.password"), type="password", key="password")
-        if st.form_submit_button(tr("auth.submit")):
-            if auth.verify_password(password, plain=plain, hashed=hashed):
-                st.session_state["role"] = "staff"
-                st.session_state["failures"] = 0
-                st.rerun()
-            failures = int(st.session_state.get("failures", 0)) + 1
-            st.session_state["failures"] = failures
-            time.sleep(auth.failure_delay(failures))
-            st.error(tr("auth.wrong"))
+    with st.sidebar.expander(tr("auth.sign_in"), icon="🔐"):
+        _sign_in_form(st)
+
+
+def _gate() -> None:
+    """With a viewer token set, a visitor without it gets a short message and
+    nothing else (staff may still sign in). The token can be rotated by
+    changing the setting: sessions holding the old one are stopped here too."""
+    expected = setting("viewer_token")
+    if not expected:
+        return
+    given = st.query_params.get("token") or st.session_state.get("_token")
+    if auth.token_ok(given, str(expected)):
+        st.session_state["_token"] = given
+        return
+    st.session_state.pop("_token", None)
+    if role() == "staff":
+        return
+    st.title(tr("app.title"))
+    st.warning(tr("app.token_needed"), icon="🔒")
+    with st.expander(tr("auth.sign_in"), icon="🔐"):
+        _sign_in_form(st)
+    st.stop()
 
 
 # --- situation date ---------------------------------------------------------------
@@ -265,8 +339,11 @@ def _language_box() -> None:
 
 
 def _sync_url() -> None:
-    """Keep language and situation date in the URL so a shared link reopens the view."""
+    """Keep language, situation date and the viewer token in the URL, so a shared
+    link reopens the same view (page changes would otherwise drop them)."""
     wanted = {"lang": lang(), "date": situation().isoformat()}
+    if st.session_state.get("_token"):
+        wanted["token"] = st.session_state["_token"]
     for key, value in wanted.items():
         if st.query_params.get(key) != value:
             st.query_params[key] = value
@@ -295,6 +372,7 @@ def shell() -> Any:
     """The navigation built from the role; pages the role may not open are absent,
     so their URL cannot be reached either."""
     _ensure_router(in_page=False)
+    _gate()
     pages = [
         st.Page(
             auth.PAGES[name].file,
@@ -322,6 +400,7 @@ def header(title_key: str) -> None:
     viewers, the read-only banner. A page the role may not open stops here,
     whatever way its script was reached."""
     _ensure_router(in_page=True)
+    _gate()
     sidebar()
     page = title_key.split(".")[0]
     spec = auth.PAGES.get(page)

@@ -95,3 +95,49 @@ def failure_delay(failures: int) -> float:
     if failures <= 0:
         return 0.0
     return float(min(2 ** (failures - 1), 8))
+
+
+def token_ok(given: str | None, expected: str | None) -> bool:
+    """A viewer link's token: anything goes when none is set, else an exact match."""
+    if not expected:
+        return True
+    if not given:
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def split_setting(value: object) -> tuple[str, ...]:
+    """A list from settings: a TOML list, or a comma-separated string."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list | tuple) else str(value).split(",")
+    return tuple(str(v).strip().lower() for v in items if str(v).strip())
+
+
+def is_staff_identity(email: str | None, emails: tuple[str, ...], domains: tuple[str, ...]) -> bool:
+    """An identity from the OIDC provider is staff when its e-mail, or its domain, is listed."""
+    if not email or "@" not in email:
+        return False
+    address = email.strip().lower()
+    domain = address.rsplit("@", 1)[1]
+    return address in emails or domain in {d.lstrip("@") for d in domains}
+
+
+class Throttle:
+    """Wrong passwords per client, forgotten after `window` seconds: each one more
+    makes the next answer slower, in every session of that client."""
+
+    def __init__(self, window: float = 900.0) -> None:
+        self.window = window
+        self._failures: dict[str, list[float]] = {}
+
+    def failed(self, client: str, now: float) -> None:
+        self._failures.setdefault(client, []).append(now)
+
+    def succeeded(self, client: str) -> None:
+        self._failures.pop(client, None)
+
+    def delay(self, client: str, now: float) -> float:
+        recent = [t for t in self._failures.get(client, []) if now - t < self.window]
+        self._failures[client] = recent
+        return failure_delay(len(recent))

@@ -79,6 +79,8 @@ def sent_everything(at: AppTest) -> str:
         parts.append(chart_text(at, i))
     for frame in at.dataframe:
         parts.append(frame.value.to_csv(index=False))
+    for node in at.get("deck_gl_json_chart"):
+        parts.append(node.proto.json)  # type: ignore[attr-defined]
     for node in at.get("arrow_data_frame"):
         proto = node.proto  # type: ignore[attr-defined]
         parts.append(convert_arrow_bytes_to_pandas_df(proto.data).to_csv(index=False))

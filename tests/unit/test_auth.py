@@ -67,3 +67,48 @@ def test_every_registered_page_exists_and_has_a_title() -> None:
     for name, spec in auth.PAGES.items():
         assert (root / spec.file).is_file(), spec.file
         assert has(f"nav.{name}", "fr") and has(f"nav.{name}", "en")
+
+
+def test_viewer_token() -> None:
+    assert auth.token_ok(None, None) and auth.token_ok("anything", "")
+    assert auth.token_ok("noir-2020", "noir-2020")
+    assert not auth.token_ok(None, "noir-2020")
+    assert not auth.token_ok("noir-2019", "noir-2020")
+    assert not auth.token_ok("noir-2020 ", "noir-2020")
+
+
+@pytest.mark.parametrize(
+    ("email", "expected"),
+    [
+        ("claire@pasdecalais-tourisme.example", True),
+        ("CLAIRE@PasDeCalais-Tourisme.example", True),
+        ("chef@louvrelens.example", True),
+        ("partner@louvrelens.example.org", False),
+        ("someone@example.jp", False),
+        ("not-an-email", False),
+        (None, False),
+    ],
+)
+def test_staff_identity(email: str | None, expected: bool) -> None:
+    emails = auth.split_setting("chef@louvrelens.example")
+    domains = auth.split_setting(["pasdecalais-tourisme.example"])
+    assert auth.is_staff_identity(email, emails, domains) is expected
+
+
+def test_split_setting() -> None:
+    assert auth.split_setting(" a@x.fr, B@Y.fr ,") == ("a@x.fr", "b@y.fr")
+    assert auth.split_setting(["x.fr"]) == ("x.fr",)
+    assert auth.split_setting(None) == ()
+
+
+def test_throttle_slows_a_client_and_forgets() -> None:
+    throttle = auth.Throttle(window=60)
+    assert throttle.delay("1.2.3.4", now=0) == 0
+    for t in range(4):
+        throttle.failed("1.2.3.4", now=t)
+    assert throttle.delay("1.2.3.4", now=5) == 8
+    assert throttle.delay("5.6.7.8", now=5) == 0  # another client is not slowed
+    assert throttle.delay("1.2.3.4", now=100) == 0  # forgotten after the window
+    throttle.failed("1.2.3.4", now=101)
+    throttle.succeeded("1.2.3.4")
+    assert throttle.delay("1.2.3.4", now=102) == 0
