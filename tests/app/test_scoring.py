@@ -328,6 +328,25 @@ def test_staff_xlsx_export_has_points_and_weights(
     ]
 
 
+def test_missing_scores_are_shown_missing_not_zero(demo_dir: Path) -> None:
+    scores = demo_dir / "scores.csv"
+    lines = scores.read_text(encoding="utf-8").splitlines(keepends=True)
+    scores.write_text(
+        "".join(line for line in lines if not line.startswith("P01,originalite,")),
+        encoding="utf-8",
+    )
+    at = start(page="scoring")
+    assert not at.exception, [e.value for e in at.exception]
+    assert first_names(at, 1) == ["Pain noir au charbon végétal"]
+    frame = ranking(at).set_index("Projet")
+    row = frame.loc["Route de la frite"]
+    assert row["Total / 100"] == "—" and row["Originalité (10,0\u00a0%)"] == "—"
+    assert row["Notes manquantes"] == "Originalité"
+    assert pd.isna(row["Rang"])
+    assert row["Cohérence avec le concept noir (30,0\u00a0%)"] == "27,00"
+    assert "Non classés, faute de notes" in texts(at)
+
+
 def test_empty_folder(empty_dir: Path) -> None:
     at = start(page="scoring")
     assert not at.exception, [e.value for e in at.exception]
