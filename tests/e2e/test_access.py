@@ -1,0 +1,268 @@
+"""Access in a real browser: the shared link's token, staff by password, staff by
+OpenID Connect through a real provider process on loopback, and a viewer asking
+for a staff page's URL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import copy_demo
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "noir-2020-partenaires"
+PASSWORD = "mot-de-passe-equipe-2020"
+STAFF = "claire@pasdecalais-tourisme.example"
+OUTSIDER = "guest@example.org"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(url: str, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(url)
+
+
+def spawn(args: list[str], log: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    handle = open(log, "wb")  # noqa: SIM115 - closed with the process
+    return subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """An OIDC provider and the dashboard, configured with a token and both sign-ins."""
+    tmp = tmp_path_factory.mktemp("access")
+    data = copy_demo(tmp / "data")
+    idp_port, app_port = free_port(), free_port()
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("DASHBOARD_STAFF_PASSWORD", None)
+    idp = spawn(
+        [
+            sys.executable,
+            "-m",
+            "oidc_provider_mock",
+            "--port",
+            str(idp_port),
+            "--user",
+            STAFF,
+            "--user",
+            OUTSIDER,
+        ],
+        tmp / "idp.log",
+        env,
+    )
+    secrets = tmp / "secrets.toml"
+    secrets.write_text(
+        f"""
+[auth]
+redirect_uri = "http://127.0.0.1:{app_port}/oauth2callback"
+cookie_secret = "a-long-random-cookie-secret-for-tests-only"
+client_id = "all-dashboard"
+client_secret = "all-dashboard-secret"
+server_metadata_url = "http://127.0.0.1:{idp_port}/.well-known/openid-configuration"
+
+[dashboard]
+viewer_token = "{TOKEN}"
+staff_domains = ["pasdecalais-tourisme.example"]
+""",
+        encoding="utf-8",
+    )
+    app_env = {**env, "DASHBOARD_DATA_DIR": str(data), "DASHBOARD_STAFF_PASSWORD": PASSWORD}
+    app = spawn(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "streamlit_app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(app_port),
+            "--browser.gatherUsageStats",
+            "false",
+            "--secrets.files",
+            str(secrets),
+        ],
+        tmp / "app.log",
+        app_env,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{idp_port}/.well-known/openid-configuration")
+        wait_for(f"http://127.0.0.1:{app_port}/_stcore/health")
+        yield {"app": f"http://127.0.0.1:{app_port}", "idp": f"http://127.0.0.1:{idp_port}"}
+    finally:
+        stop(app)
+        stop(idp)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(
+    browser: Browser, servers: dict[str, str], request: pytest.FixtureRequest
+) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    tab = context.new_page()
+    outside: list[str] = []
+
+    def record(req: object) -> None:
+        url = req.url  # type: ignore[attr-defined]
+        host = urlparse(url).hostname or ""
+        # the test provider's own page links a stylesheet on a CDN; our app must not
+        if host not in ("127.0.0.1", "localhost", "") and tab.url.startswith(servers["app"]):
+            outside.append(url)
+
+    tab.on("request", record)
+    # nothing leaves this machine, whoever asks
+    tab.route(
+        "**/*",
+        lambda route: (
+            route.abort()
+            if (urlparse(route.request.url).hostname or "") not in ("127.0.0.1", "localhost")
+            else route.continue_()
+        ),
+    )
+    yield tab
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        (ROOT / "test-artifacts").mkdir(exist_ok=True)
+        tab.screenshot(path=str(ROOT / "test-artifacts" / f"{request.node.name}.png"))
+    context.close()
+    assert outside == [], outside
+
+
+def app_ready(page: Page) -> None:
+    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
+    expect(page.locator("h1").first).to_be_visible(timeout=60_000)
+
+
+def test_without_the_token_only_a_message(page: Page, servers: dict[str, str]) -> None:
+    page.goto(servers["app"] + "/")
+    app_ready(page)
+    expect(page.get_by_text("n'est pas (ou plus) valable")).to_be_visible(timeout=30_000)
+    body = page.inner_text("body")
+    assert "Mois noir" not in body and "Parcours noir" not in body
+    assert page.locator('[data-testid="stMetric"]').count() == 0
+
+
+def test_the_token_opens_every_viewer_page(page: Page, servers: dict[str, str]) -> None:
+    page.goto(servers["app"] + f"/?token={TOKEN}")
+    app_ready(page)
+    expect(page.get_by_text("La mission en un coup d'œil")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("lecture seule").first).to_be_visible()
+    links = page.locator('[data-testid="stSidebarNavLink"]')
+    names = [links.nth(i).inner_text() for i in range(links.count())]
+    assert "Données" not in names
+    page.locator('[data-testid="stSidebarNavLink"]', has_text="Planning").click()
+    expect(page.get_by_text("Planning de la mission")).to_be_visible(timeout=30_000)
+    page.wait_for_function("() => new URL(location.href).searchParams.get('token') !== null")
+    assert f"token={TOKEN}" in page.url
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_viewer_asking_for_the_data_page_gets_nothing_of_it(
+    page: Page, servers: dict[str, str]
+) -> None:
+    page.goto(servers["app"] + f"/data?token={TOKEN}")
+    app_ready(page)
+    page.wait_for_timeout(1500)
+    assert page.locator('input[type="file"]').count() == 0
+    assert page.locator('[data-testid="stFileUploader"]').count() == 0
+    body = page.inner_text("body")
+    assert "Équipe projet ALL" not in body
+    assert "planning-comite" not in body
+
+
+def test_staff_by_password(page: Page, servers: dict[str, str]) -> None:
+    page.goto(servers["app"] + "/")
+    app_ready(page)
+    page.get_by_text("Connexion équipe").first.click()
+    page.get_by_label("Mot de passe").fill("pas-le-bon")
+    page.get_by_role("button", name="Se connecter", exact=True).click()
+    expect(page.get_by_text("Mot de passe incorrect.")).to_be_visible(timeout=30_000)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter", exact=True).click()
+    expect(page.get_by_text("Connecté·e (équipe)")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("La mission en un coup d'œil")).to_be_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_staff_by_openid_connect(page: Page, servers: dict[str, str]) -> None:
+    page.goto(servers["app"] + "/")
+    app_ready(page)
+    page.get_by_text("Connexion équipe").first.click()
+    page.get_by_role("button", name="Se connecter avec le compte de l'organisation").click()
+    page.wait_for_url(servers["idp"] + "/**", timeout=30_000)
+    page.get_by_role("button", name=STAFF).click()
+    page.wait_for_url(servers["app"] + "/**", timeout=30_000)
+    app_ready(page)
+    expect(page.get_by_text("Connecté·e (équipe)")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("La mission en un coup d'œil")).to_be_visible()
+    assert "lecture seule" not in page.inner_text("body")
+
+
+def test_an_identity_not_on_the_staff_list_stays_a_viewer(
+    page: Page, servers: dict[str, str]
+) -> None:
+    page.goto(servers["app"] + "/")
+    app_ready(page)
+    page.get_by_text("Connexion équipe").first.click()
+    page.get_by_role("button", name="Se connecter avec le compte de l'organisation").click()
+    page.wait_for_url(servers["idp"] + "/**", timeout=30_000)
+    page.get_by_role("button", name=OUTSIDER).click()
+    page.wait_for_url(servers["app"] + "/**", timeout=30_000)
+    app_ready(page)
+    expect(page.get_by_text("n'est pas (ou plus) valable")).to_be_visible(timeout=30_000)
+    assert page.locator('[data-testid="stMetric"]').count() == 0
