@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from dashboard.export import neutralise
 from dashboard.i18n import format_number
 
 Array = npt.NDArray[np.float64]
@@ -49,11 +50,6 @@ CLOSE_WIN_PROBABILITY = 0.75  # the winner wins fewer draws than this
 PERTURBATION = 0.20
 DRAWS = 1000
 SEED = 2020
-
-# Spreadsheet formula triggers: a cell starting with one is exported with a
-# leading apostrophe so that Excel or LibreOffice shows it as text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 # --- inputs ---------------------------------------------------------------------------
 
@@ -602,13 +598,6 @@ def close_call_reasons(
 
 
 # --- exports --------------------------------------------------------------------------
-
-
-def neutralise(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula, made plain text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def export_frame(

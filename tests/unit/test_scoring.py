@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import db, scoring, scoring_charts
+from dashboard import db, export, scoring, scoring_charts
 from dashboard.scoring import Criterion, ScoreTable
 from dashboard.store import Store
 
@@ -472,12 +472,12 @@ HEADERS = {
 
 
 def test_neutralise() -> None:
-    assert scoring.neutralise("=1+1") == "'=1+1"
-    assert scoring.neutralise("+33 6") == "'+33 6"
-    assert scoring.neutralise("-x") == "'-x"
-    assert scoring.neutralise("@SUM(A1)") == "'@SUM(A1)"
-    assert scoring.neutralise("Route de la frite") == "Route de la frite"
-    assert scoring.neutralise(-3.5) == -3.5
+    assert export.neutralise("=1+1") == "'=1+1"
+    assert export.neutralise("+33 6") == "'+33 6"
+    assert export.neutralise("-x") == "'-x"
+    assert export.neutralise("@SUM(A1)") == "'@SUM(A1)"
+    assert export.neutralise("Route de la frite") == "Route de la frite"
+    assert export.neutralise(-3.5) == -3.5
 
 
 def hostile_ranking() -> scoring.Ranking:
