@@ -21,6 +21,26 @@ def rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def confidential_things(confidential: set[str]) -> set[str]:
+    """A confidential evaluation's name, its own criteria's labels, and the bidders
+    it did not select (the one selected is public, through the committee's decision)."""
+    criteria = rows("criteria")
+    public_labels = {c["label"] for c in criteria if c["evaluation"] not in confidential}
+    labels = {
+        c["label"]
+        for c in criteria
+        if c["evaluation"] in confidential
+        and c["label"] not in public_labels
+        and len(c["label"]) > 12  # distinctive enough to search for
+    }
+    bidders = {
+        p["name"]
+        for p in rows("projects")
+        if p["evaluation"] in confidential and p["status"] != "selected"
+    }
+    return confidential | labels | bidders
+
+
 def secrets() -> dict[str, set[str]]:
     people = rows("stakeholders")
     projects = rows("projects")
@@ -32,7 +52,7 @@ def secrets() -> dict[str, set[str]]:
         "contact": {p["contact_name"] for p in people if p["contact_name"]},
         "price": prices | {f"{float(p):.1f}" for p in prices},  # as written, as a float
         "comment": {s["comment"] for s in rows("scores") if len(s["comment"]) > 12},
-        "confidential project": {p["name"] for p in projects if p["evaluation"] in confidential},
+        "confidential evaluation": confidential_things(confidential),
         "upload log name": {"Équipe projet ALL"},
     }
 
