@@ -41,7 +41,22 @@ TOOLTIP: dict[str, Any] = {
     "text": "{tip}",
     "style": {"fontSize": "13px", "whiteSpace": "pre-line", "maxWidth": "320px"},
 }
-FONT = "'Source Sans Pro', 'Source Sans 3', sans-serif"
+# pydeck turns a bare string into an accessor expression ("@@=pixels"); a quoted
+# string stays a literal (its quotes are stripped on the way).
+PIXELS = "'pixels'"
+# deck.gl draws its glyph atlas on a canvas: a plain generic family renders
+# everywhere (a list of web fonts shrank the labels to dots in Chromium).
+FONT = "'sans-serif'"
+_ASCII = frozenset(map(chr, range(32, 127)))
+
+
+def character_set(texts: Iterable[str]) -> str:
+    """The glyphs a TextLayer needs (ASCII and every letter of `texts`, such as
+    "É" or "œ"), quoted in backticks so that pydeck passes it as a literal."""
+    chars = _ASCII.union(*map(set, texts)) - {"`"}
+    return "`" + "".join(sorted(chars)) + "`"
+
+
 LAND: list[int] = [236, 236, 230, 255]
 COAST: list[int] = [150, 150, 150, 255]
 SELECTED_RING: list[int] = [255, 179, 0, 255]
@@ -148,7 +163,7 @@ def outline_layers(offline: bool, local: bool, lang: str) -> list[pdk.Layer]:
                 filled=True,
                 get_fill_color=LAND,
                 get_line_color=COAST,
-                line_width_units="pixels",
+                line_width_units=PIXELS,
                 get_line_width=1,
                 pickable=False,
             )
@@ -164,25 +179,26 @@ def outline_layers(offline: bool, local: bool, lang: str) -> list[pdk.Layer]:
                 filled=True,
                 get_fill_color=[120, 144, 156, 22],
                 get_line_color=[96, 125, 139, 200],
-                line_width_units="pixels",
+                line_width_units=PIXELS,
                 get_line_width=1.5,
                 pickable=False,
             )
         )
+        names = [
+            {"name": f["properties"]["territory"], "position": _ring_centre(f)}
+            for f in territories["features"]
+        ]
         layers.append(
             pdk.Layer(
                 "TextLayer",
-                data=[
-                    {"name": f["properties"]["territory"], "position": _ring_centre(f)}
-                    for f in territories["features"]
-                ],
+                data=names,
                 id=LAYER_TERRITORY_NAMES,
                 get_position="position",
                 get_text="name",
                 get_size=12,
                 get_color=[84, 110, 122, 200],
                 font_family=FONT,
-                character_set="auto",
+                character_set=character_set(n["name"] for n in names),
                 pickable=False,
             )
         )
@@ -197,19 +213,19 @@ def _ring_centre(feature: dict[str, Any]) -> list[float]:
 
 
 def stakeholder_layer(
-    records: list[dict[str, Any]], layer_id: str = LAYER_STAKEHOLDERS
+    records: list[dict[str, Any]], layer_id: str = LAYER_STAKEHOLDERS, position: str = "position"
 ) -> pdk.Layer:
     return pdk.Layer(
         "ScatterplotLayer",
         data=records,
         id=layer_id,
-        get_position="position",
+        get_position=position,
         get_fill_color="fill",
         get_line_color="line",
         get_line_width="width",
         get_radius="radius",
-        radius_units="pixels",
-        line_width_units="pixels",
+        radius_units=PIXELS,
+        line_width_units=PIXELS,
         stroked=True,
         filled=True,
         pickable=True,
@@ -225,7 +241,7 @@ def density_layer(records: list[dict[str, Any]]) -> pdk.Layer:
         get_polygon="polygon",
         get_fill_color="fill",
         get_line_color=[255, 255, 255, 220],
-        line_width_units="pixels",
+        line_width_units=PIXELS,
         get_line_width=1,
         stroked=True,
         filled=True,
@@ -250,8 +266,11 @@ def site_layers(sites: pd.DataFrame, lang: str) -> list[pdk.Layer]:
                 if p
             ),
             "position": [round(float(row["lon"]), 5), round(float(row["lat"]), 5)],
+            # alternately above and below: sites a few streets apart (the
+            # Louvre-Lens and the Parcours noir) keep readable names
+            "offset": [0, -20 if i % 2 == 0 else 20],
         }
-        for _, row in located.iterrows()
+        for i, (_, row) in enumerate(located.sort_values("lon").iterrows())
     ]
     return [
         pdk.Layer(
@@ -263,8 +282,8 @@ def site_layers(sites: pd.DataFrame, lang: str) -> list[pdk.Layer]:
             get_line_color=[20, 20, 20, 255],
             get_radius=9,
             get_line_width=4,
-            radius_units="pixels",
-            line_width_units="pixels",
+            radius_units=PIXELS,
+            line_width_units=PIXELS,
             stroked=True,
             filled=True,
             pickable=True,
@@ -277,12 +296,12 @@ def site_layers(sites: pd.DataFrame, lang: str) -> list[pdk.Layer]:
             get_text="name",
             get_size=13,
             get_color=[20, 20, 20, 255],
-            get_pixel_offset=[0, -20],
+            get_pixel_offset="offset",
             background=True,
             get_background_color=[255, 255, 255, 215],
             font_family=FONT,
             font_weight=600,
-            character_set="auto",
+            character_set=character_set(str(r["name"]) for r in records),
             pickable=False,
         ),
     ]
@@ -307,10 +326,10 @@ def selected_layer(placed: pd.DataFrame, selected: str | None) -> pdk.Layer | No
         id=LAYER_SELECTED,
         get_position="position",
         get_radius="radius",
-        radius_units="pixels",
+        radius_units=PIXELS,
         get_line_color=SELECTED_RING,
         get_line_width=4,
-        line_width_units="pixels",
+        line_width_units=PIXELS,
         stroked=True,
         filled=False,
         pickable=False,
@@ -458,13 +477,13 @@ def abroad_map(abroad: pd.DataFrame, offline: bool, lang: str) -> pdk.Deck:
             get_source_color=[20, 20, 20, 200],
             get_target_color="colour",
             get_width=arc_width,
-            width_units="pixels",
+            width_units=PIXELS,
             get_height=0.4,
             pickable=True,
             auto_highlight=True,
         )
     )
-    layers.append(stakeholder_layer(records, LAYER_PARTNERS))
+    layers.append(stakeholder_layer(records, LAYER_PARTNERS, position="target"))
     layers.append(
         pdk.Layer(
             "ScatterplotLayer",
@@ -480,8 +499,8 @@ def abroad_map(abroad: pd.DataFrame, offline: bool, lang: str) -> pdk.Deck:
             get_line_color=[255, 255, 255, 255],
             get_radius=7,
             get_line_width=2,
-            radius_units="pixels",
-            line_width_units="pixels",
+            radius_units=PIXELS,
+            line_width_units=PIXELS,
             stroked=True,
             pickable=True,
         )

@@ -874,7 +874,7 @@ def coverage_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
             "state_label:N",
             title=None,
             scale=alt.Scale(domain=states, range=list(COVERAGE_COLOURS.values())),
-            legend=alt.Legend(orient="bottom"),
+            legend=alt.Legend(orient="bottom", labelLimit=320),
         ),
         tooltip=[
             alt.Tooltip("territory:N", title=t("stakeholders.territory", lang)),
@@ -884,7 +884,10 @@ def coverage_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
             alt.Tooltip("prospects:Q", title=t("stakeholders.coverage_prospects", lang)),
         ],
     )
-    labels = base.mark_text(fontSize=14, fontWeight="bold", color="#212121").encode(text="text:N")
+    labels = base.mark_text(fontSize=14, fontWeight="bold").encode(
+        text="text:N",
+        color=alt.condition("datum.state == 'covered'", alt.value("white"), alt.value("#212121")),
+    )
     return cast(alt.LayerChart, alt.layer(cells, labels).properties(height=alt.Step(36)))
 
 

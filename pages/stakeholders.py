@@ -86,8 +86,8 @@ for column, (param, key) in zip(columns, FILTERS.items(), strict=False):
         help=app.tr("stakeholders.filter_help"),
     )
 with columns[-1]:
-    st.toggle(app.tr("stakeholders.offline"), key=OFFLINE, help=app.tr("stakeholders.offline_help"))
-    st.button(app.tr("stakeholders.reset"), on_click=_clear_filters, icon="✖️")
+    st.space("small")
+    st.button(app.tr("stakeholders.reset"), on_click=_clear_filters, icon="✖️", width="stretch")
 
 filters = {param: tuple(st.session_state[key]) for param, key in FILTERS.items()}
 rows = app.query(
@@ -153,12 +153,8 @@ m4.metric(
     help=app.tr("stakeholders.metric_gaps_help"),
 )
 m5.metric(
-    app.tr("stakeholders.metric_abroad"),
-    app.tr(
-        "stakeholders.metric_abroad_value",
-        count=format_number(int(placed["abroad"].sum()), lang),
-        countries=format_number(len(countries), lang),
-    ),
+    app.tr("stakeholders.metric_abroad", countries=format_number(len(countries), lang)),
+    format_number(int(placed["abroad"].sum()), lang),
 )
 
 
@@ -282,6 +278,9 @@ with tab_map:
         unplaced = int((local["placed"] == "missing").sum())
         if unplaced:
             st.caption(app.tr("stakeholders.map_unlocated", count=unplaced))
+        st.toggle(
+            app.tr("stakeholders.offline"), key=OFFLINE, help=app.tr("stakeholders.offline_help")
+        )
         st.caption(
             app.tr("stakeholders.map_mode_offline" if offline else "stakeholders.map_mode_online")
         )
@@ -299,7 +298,9 @@ with tab_map:
             _card(placed[placed["stakeholder_id"] == selected].iloc[0])
         else:
             st.caption(app.tr("stakeholders.card_hint"))
-        st.altair_chart(charts.finish(sk.legend_chart(placed["category"], lang), lang))
+        st.altair_chart(
+            charts.finish(sk.legend_chart(placed["category"], lang), lang), width="content"
+        )
 
 # --- partners abroad ------------------------------------------------------------------
 with tab_abroad:

@@ -601,3 +601,29 @@ def test_many_partners_abroad_are_grouped_by_place() -> None:
     tokyo = next(a for a in arcs if a["id"] == "JP|Tokyo")
     assert tokyo["tip"] == "Tokyo (JP): 151 partners · 1 engaged or committed · 1 committed"
     assert tokyo["arc_width"] > next(a for a in arcs if a["id"] == "DE|")["arc_width"]
+
+
+def test_every_accessor_names_a_field_of_its_records(
+    con: duckdb.DuckDBPyConnection, placed: pd.DataFrame
+) -> None:
+    """pydeck turns bare strings into expressions: a unit or font written bare
+    would be evaluated in the browser (and fail), so each must be a field."""
+    local, _ = map_layers.local_map(placed[~placed["abroad"]], _sites(con), "S016", True, "fr")
+    abroad = map_layers.abroad_map(placed[placed["abroad"]], True, "fr")
+    checked = 0
+    for deck in (local, abroad):
+        for entry in json.loads(map_layers.spec(deck))["layers"]:
+            records = entry["data"] if isinstance(entry["data"], list) else []
+            for prop, value in entry.items():
+                if isinstance(value, str) and value.startswith("@@="):
+                    field = value.removeprefix("@@=")
+                    assert records and all(field in r for r in records), (entry["id"], prop)
+                    checked += 1
+            for prop in ("radiusUnits", "lineWidthUnits", "widthUnits"):
+                assert entry.get(prop, "pixels") == "pixels", (entry["id"], prop)
+            if entry["@@type"] == "TextLayer":
+                assert entry["fontFamily"] == "sans-serif"
+                assert "A" in entry["characterSet"]
+                for record in records:
+                    assert set(record["name"]) <= set(entry["characterSet"]), record["name"]
+    assert checked > 20
