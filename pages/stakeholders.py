@@ -168,6 +168,9 @@ def _pick(value: str | None, reset: tuple[str, ...]) -> None:
 def _on_map(key: str) -> None:
     state = st.session_state.get(key)
     selection = state.get("selection") if state else None
+    objects = (selection or {}).get("objects") or {}
+    if objects and map_layers.LAYER_STAKEHOLDERS not in objects:
+        return  # a site or a cell: the card stays on the stakeholder it shows
     _pick(sk.selected_id(selection, map_layers.LAYER_STAKEHOLDERS), ("stk_table_gen",))
 
 
