@@ -140,6 +140,17 @@ def to_url(**values: Any) -> None:
             st.query_params[key] = text
 
 
+def page_url(page: str, **params: str) -> str:
+    """A link to another page that keeps the language, the situation date and the
+    viewer token (relative, so it works behind any host)."""
+    from urllib.parse import urlencode
+
+    query = {"lang": lang(), "date": situation().isoformat(), **params}
+    if st.session_state.get("_token"):
+        query["token"] = st.session_state["_token"]
+    return f"./{page}?{urlencode(query)}"
+
+
 # --- language -------------------------------------------------------------------
 
 

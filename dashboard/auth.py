@@ -33,6 +33,7 @@ PAGES: dict[str, PageSpec] = {
     "sites": PageSpec("pages/sites.py", "📍", ("viewer", "staff")),
     "scoring": PageSpec("pages/scoring.py", "⚖️", ("viewer", "staff")),
     "stakeholders": PageSpec("pages/stakeholders.py", "🤝", ("viewer", "staff")),
+    "actions": PageSpec("pages/actions.py", "📝", ("viewer", "staff")),
     "data": PageSpec("pages/data.py", "📤", ("staff",)),
 }
 
