@@ -194,6 +194,10 @@ def current_frame(store: Store, dataset: str) -> pd.DataFrame:
     return frame_of(dataset, store.read_current(dataset))
 
 
+def version_frame(store: Store, dataset: str, version: int) -> pd.DataFrame:
+    return frame_of(dataset, store.version_bytes(dataset, version))
+
+
 def _cell(value: object, column: Column) -> object:
     if _missing(value):
         return None

@@ -173,6 +173,7 @@ def read_book(book: workbook.Workbook, choice: str, n: int) -> list[Part] | None
     parts: list[Part] = []
     chosen: dict[str, str] = {}
     st.markdown(f"**{tr('data_page.sheets', count=len(book.sheets))}**")
+    ignore = tr("data_page.ignore_sheet")
     for i, sheet in enumerate(book.sheets):
         default = sheet.dataset
         how = sheet.how or "chosen"
@@ -184,7 +185,7 @@ def read_book(book: workbook.Workbook, choice: str, n: int) -> list[Part] | None
             options,
             index=options.index(default or ""),
             key=f"data_sheet_{n}_{i}",
-            format_func=lambda d: name_of(d) if d else tr("data_page.ignore_sheet"),
+            format_func=lambda d: name_of(d) if d else ignore,
         )
         if picked != (default or ""):
             how = "chosen"
@@ -207,6 +208,14 @@ def read_book(book: workbook.Workbook, choice: str, n: int) -> list[Part] | None
     return parts
 
 
+def as_seen(tag: str, state: tuple[Any, ...]) -> bool:
+    """Whether this run shows what the previous run showed: a click acts on what
+    the person saw, never on data another commit has changed since."""
+    seen = st.session_state.get(f"_data_seen_{tag}")
+    st.session_state[f"_data_seen_{tag}"] = state
+    return bool(seen == state)
+
+
 def staged(parts: list[Part], key: tuple[Any, ...]) -> tuple[staging.Batch, dict[str, diff.Diff]]:
     """The batch judged and its change, kept for this file and this data version."""
     version = store.data_version()
@@ -226,7 +235,7 @@ def staged(parts: list[Part], key: tuple[Any, ...]) -> tuple[staging.Batch, dict
     return batch, changes
 
 
-def describe_part(part: Part, problems: list[Problem]) -> None:
+def describe_part(part: Part) -> None:
     parsed = part.parsed
     st.subheader(f"{name_of(parsed.dataset)} · {parsed.file}", divider="gray")
     facts = [tr(f"data_page.recognised_{part.how}")]
@@ -241,12 +250,21 @@ def describe_part(part: Part, problems: list[Problem]) -> None:
     st.caption(" · ".join(facts))
     with st.expander(tr("data_page.mapping"), icon="🔗"):
         st.dataframe(staging.mapping_table(parsed, lang), hide_index=True, width="stretch")
-    if part.records and problems:
+
+
+def previews(parts: list[Part], batch: staging.Batch) -> None:
+    """Each file's rows where its first problems are, the problem cells coloured."""
+    problems_of = {u.dataset: u.problems for u in batch.uploads}
+    for part in parts:
+        problems = problems_of.get(part.parsed.dataset, [])
+        if not part.records or not problems:
+            continue
         view = staging.preview(part.records, problems)
-        if not view.frame.empty:
-            st.markdown(f"**{tr('data_page.preview')}**")
-            st.dataframe(staging.styled(view), width="stretch")
-            st.caption(tr("data_page.preview_help"))
+        if view.frame.empty or not view.marks:
+            continue
+        st.markdown(f"**{tr('data_page.preview', file=part.parsed.file)}**")
+        st.dataframe(staging.styled(view), width="stretch")
+        st.caption(tr("data_page.preview_help"))
 
 
 def commit(batch: staging.Batch, by: str) -> None:
@@ -295,6 +313,7 @@ def upload_section() -> None:
     limit = st.get_option("server.maxUploadSize")
     st.caption(tr("data_page.accepts", size=limit))
     options = ["auto", *DATASET_ORDER]
+    auto = tr("data_page.auto")
     app.remember("data_up_ds", "for", "auto")
     if st.session_state["data_up_ds"] not in options:
         st.session_state["data_up_ds"] = "auto"
@@ -302,7 +321,7 @@ def upload_section() -> None:
         tr("data_page.dataset"),
         options,
         key="data_up_ds",
-        format_func=lambda d: tr("data_page.auto") if d == "auto" else name_of(d),
+        format_func=lambda d: auto if d == "auto" else name_of(d),
     )
     st.caption(
         tr("data_page.auto_help") if choice == "auto" else tr(f"datasets.{choice}.description")
@@ -346,9 +365,8 @@ def upload_section() -> None:
     key = (file.file_id, tuple((p.parsed.dataset, p.parsed.file) for p in parts))
     batch, changes = staged(parts, key)
 
-    problems_of = {u.dataset: u.problems for u in batch.uploads}
     for part in parts:
-        describe_part(part, problems_of.get(part.parsed.dataset, []))
+        describe_part(part)
 
     st.subheader(tr("data_page.verdict"), divider="gray")
     if batch.errors:
@@ -367,6 +385,7 @@ def upload_section() -> None:
         if len(batch.warnings) > FIRST_PROBLEMS:
             with st.expander(tr("data_page.all_warnings", count=len(batch.warnings))):
                 st.dataframe(staging.problem_table(batch.warnings, lang), hide_index=True)
+    previews(parts, batch)
     if not batch.ok:
         return
     st.success(
@@ -385,6 +404,7 @@ def upload_section() -> None:
     if not by:
         st.caption(tr("data_page.by_needed"))
     names = ", ".join(name_of(d) for d in batch.datasets)
+    same = as_seen("upload", (key, store.data_version()))
     if st.button(
         tr("data_page.commit", datasets=names),
         type="primary",
@@ -392,7 +412,10 @@ def upload_section() -> None:
         key="data_commit",
         icon="💾",
     ):
-        commit(batch, by)
+        if same:
+            commit(batch, by)
+        else:
+            st.warning(tr("data_page.changed_meanwhile"), icon="🔄")
 
 
 # --- history --------------------------------------------------------------------------
@@ -409,9 +432,13 @@ def history_section() -> None:
     numbers = [v.version for v in reversed(versions)]
     by_number = {v.version: v for v in versions}
 
-    def label(number: int) -> str:
-        v = by_number[number]
-        return tr("data_page.version_label", version=number, date=staging.when(v, lang), by=v.by)
+    labels = {
+        v.version: tr(
+            "data_page.version_label", version=v.version, date=staging.when(v, lang), by=v.by
+        )
+        for v in versions
+    }
+    label = labels.__getitem__
 
     st.subheader(tr("data_page.download_version"), divider="gray")
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
@@ -472,6 +499,7 @@ def history_section() -> None:
         by = committer()
         if not by:
             st.caption(tr("data_page.by_needed"))
+        same = as_seen("rollback", (dataset, target, store.data_version()))
         c1, c2 = st.columns(2)
         if c1.button(
             tr("data_page.rollback_do", version=target),
@@ -479,8 +507,11 @@ def history_section() -> None:
             disabled=not by,
             key="data_rb_do",
         ):
-            st.session_state.pop("_data_rb", None)
-            rollback(dataset, target, by)
+            if same:
+                st.session_state.pop("_data_rb", None)
+                rollback(dataset, target, by)
+            else:
+                st.warning(tr("data_page.changed_meanwhile"), icon="🔄")
         if c2.button(tr("data_page.cancel"), key="data_rb_cancel"):
             st.session_state.pop("_data_rb", None)
             st.rerun()
@@ -527,7 +558,7 @@ def templates_section() -> None:
             tr("data_page.template_lang"),
             ["fr", "en"],
             key="data_tpl_lang",
-            format_func=lambda code: tr(f"data_page.headers_{code}"),
+            format_func=app.labeller("data_page.headers_"),
             selection_mode="single",
         )
         or lang
@@ -622,7 +653,7 @@ section = (
         tr("data_page.section"),
         SECTIONS,
         key="data_section",
-        format_func=lambda s: tr(f"data_page.section_{s}"),
+        format_func=app.labeller("data_page.section_"),
         selection_mode="single",
         label_visibility="collapsed",
     )
