@@ -462,19 +462,21 @@ def separator_name(separator: str | None, lang: str) -> str:
 
 
 def change_table(change: Diff, dataset: str, lang: str) -> pd.DataFrame:
-    """One line per changed cell: the row's key, the column, before and after."""
+    """One line per changed cell: the row's key, the column, before and after
+    (an empty cell said so, not left blank)."""
+    empty = t("data_page.empty", lang)
+
+    def cell(value: object, column: str) -> str:
+        return show(value, dataset, column, lang) or empty
+
     return pd.DataFrame(
         {
             t("data_page.col_key", lang): [" · ".join(c.key) for c in change.changed],
             t("data_page.col_column", lang): [
                 column_label(dataset, c.column, lang) for c in change.changed
             ],
-            t("data_page.col_before", lang): [
-                show(c.old, dataset, c.column, lang) for c in change.changed
-            ],
-            t("data_page.col_after", lang): [
-                show(c.new, dataset, c.column, lang) for c in change.changed
-            ],
+            t("data_page.col_before", lang): [cell(c.old, c.column) for c in change.changed],
+            t("data_page.col_after", lang): [cell(c.new, c.column) for c in change.changed],
         }
     )
 

@@ -1,6 +1,7 @@
 """Data (staff): upload a CSV or a workbook, see what it would change, commit;
 history and rollback; templates and downloads."""
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -142,8 +143,20 @@ class Part:
         self.how = how
 
 
-def read_csv(data: bytes, name: str, choice: str, n: int) -> list[Part] | None:
-    headers = recognise.csv_headers(data)
+def once(file_id: str, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    """Work on the uploaded file, done once per file: reruns (a name typed, a
+    choice made) reuse it, so a large file is read once, not on every click."""
+    cache = st.session_state.get("_data_work")
+    if cache is None or cache.get("_file") != file_id:
+        cache = {"_file": file_id}
+        st.session_state["_data_work"] = cache
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+def read_csv(data: bytes, name: str, choice: str, n: int, file_id: str) -> list[Part] | None:
+    headers = once(file_id, ("headers",), lambda: recognise.csv_headers(data))
     found = recognise.from_headers(headers)
     how = "chosen"
     if choice != "auto":
@@ -166,10 +179,14 @@ def read_csv(data: bytes, name: str, choice: str, n: int) -> list[Part] | None:
         if picked is None:
             return None
         dataset = picked
-    return [Part(ingest.read_bytes(dataset, data, name), recognise.csv_records(data), how)]
+    bar = st.progress(0.1, text=tr("data_page.reading"))
+    parsed = once(file_id, ("csv", dataset), lambda: ingest.read_bytes(dataset, data, name))
+    records = once(file_id, ("records",), lambda: recognise.csv_records(data))
+    bar.empty()
+    return [Part(parsed, records, how)]
 
 
-def read_book(book: workbook.Workbook, choice: str, n: int) -> list[Part] | None:
+def read_book(book: workbook.Workbook, choice: str, n: int, file_id: str) -> list[Part] | None:
     parts: list[Part] = []
     chosen: dict[str, str] = {}
     st.markdown(f"**{tr('data_page.sheets', count=len(book.sheets))}**")
@@ -201,7 +218,14 @@ def read_book(book: workbook.Workbook, choice: str, n: int) -> list[Part] | None
             )
             return None
         chosen[picked] = sheet.name
-        parts.append(Part(workbook.parse_sheet(book.file, sheet, picked), sheet.records, how))
+        bar = st.progress(0.5, text=tr("data_page.reading_sheet", sheet=sheet.name))
+        parsed = once(
+            file_id,
+            ("sheet", i, picked),
+            lambda sheet=sheet, picked=picked: workbook.parse_sheet(book.file, sheet, picked),
+        )
+        bar.empty()
+        parts.append(Part(parsed, sheet.records, how))
     if not parts:
         st.warning(tr("data_page.no_sheet"), icon="❓")
         return None
@@ -347,19 +371,18 @@ def upload_section() -> None:
         st.error(Problem(file.name, refusal).message(lang), icon="🚫")
         st.caption(tr("data_page.nothing_written"))
         return
-    bar = st.progress(0.0, text=tr("data_page.reading"))
     if kind == "zip":
-        book = workbook.read_workbook(data, file.name)
+        bar = st.progress(0.1, text=tr("data_page.reading"))
+        book = once(file.file_id, ("book",), lambda: workbook.read_workbook(data, file.name))
         bar.empty()
         if book.problems:
             for p in book.problems:
                 st.error(p.message(lang), icon="🚫")
             st.caption(tr("data_page.nothing_written"))
             return
-        parts = read_book(book, choice, n)
+        parts = read_book(book, choice, n, file.file_id)
     else:
-        parts = read_csv(data, file.name, choice, n)
-        bar.empty()
+        parts = read_csv(data, file.name, choice, n, file.file_id)
     if parts is None:
         return
     key = (file.file_id, tuple((p.parsed.dataset, p.parsed.file) for p in parts))

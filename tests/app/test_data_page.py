@@ -197,7 +197,7 @@ def test_french_excel_export_preview_change_and_commit(demo_dir: Path) -> None:
     changed = frames(at)[1]
     assert changed.values.tolist() == [
         ["T14", "avancement", "45", "62,5"],
-        ["T14", "statut", "", "en cours"],
+        ["T14", "statut", "(vide)", "en cours"],
     ]
     assert snapshot(demo_dir) == before  # nothing written before the confirmation
 
