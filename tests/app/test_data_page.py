@@ -576,3 +576,44 @@ def test_staff_see_the_page_in_both_languages(
     assert at.segmented_control(key="data_section").options[0] == section
     assert len(at.file_uploader) == 1
     assert ("20 Mo" if lang == "fr" else "20 MB") in texts(at)
+
+
+def test_the_signed_in_name_is_offered_for_the_log(demo_dir: Path) -> None:
+    at = sign_in(start())
+    at.session_state["staff_name"] = "Claire Dubois"
+    at.switch_page("pages/data.py").run()
+    tasks = new_task(table(demo_dir, "tasks"))
+    at = upload(at, "planning.csv", french_excel("tasks", tasks))
+    assert at.text_input(key="data_by").value == "Claire Dubois"
+    button(at, "data_commit").click().run()
+    assert log(demo_dir)[-1]["by"] == "Claire Dubois"
+
+
+def test_a_single_unrecognised_sheet_takes_the_chosen_dataset(demo_dir: Path) -> None:
+    at = staff()
+    at.selectbox(key="data_up_ds").select("sites").run()
+    sites = table(demo_dir, "sites")
+    rows: list[list[object]] = [["identifiant", "nom", "commune"]]
+    rows += [[r["site_id"], r["name"], r["commune"]] for r in sites.to_dict("records")]
+    rows[1][2] = "Maisnil-lès-Ruitz (Pas-de-Calais)"
+    at = upload(at, "lieux.xlsx", xlsx({"Feuil1": rows}), XLSX)
+    # three headers that fit sites: recognised anyway; the choice and the headers agree
+    assert at.selectbox(key="data_sheet_0_0").value == "sites"
+    # optional columns absent from the file are emptied: the change view says so
+    assert metric(at, "Lignes modifiées") == "4"
+    at = upload(at, "budget.xlsx", xlsx({"Feuil1": [["poste", "montant"], ["x", 1]]}), XLSX)
+    assert at.selectbox(key="data_sheet_0_0").value == "sites"
+    assert "jeu de données choisi" in texts(at)
+    assert "Fichier refusé" in texts(at)
+
+
+def test_an_empty_folder_gets_its_first_dataset(empty_dir: Path) -> None:
+    at = staff()
+    at = upload(at, "sites.csv", (ROOT / "data" / "sites.csv").read_bytes())
+    assert metric(at, "Lignes ajoutées") == "4"
+    at = commit_as(at, "Claire")
+    assert "Sites : version 1 enregistrée (4 lignes, par Claire)." in texts(at)
+    assert (empty_dir / "sites.csv").read_bytes() == (ROOT / "data" / "sites.csv").read_bytes()
+    assert [(e["dataset"], e["version"], e["action"]) for e in log(empty_dir)] == [
+        ("sites", 1, "import")
+    ]
