@@ -370,7 +370,8 @@ def preview(
     rows: int = 15,
 ) -> Preview:
     """The rows of the first problems (or the first rows when there are none),
-    as the spreadsheet shows them, each problem cell marked."""
+    as the spreadsheet shows them, each problem cell marked; the problem
+    columns are moved just after the first one."""
     if not records:
         return Preview(pd.DataFrame(), {})
     header = [str(h) for h in records[0]]
@@ -404,7 +405,15 @@ def preview(
         key = (p.row, names[i])
         if marks.get(key) != "error":
             marks[key] = p.severity
-    return Preview(frame, marks)
+    # the first column (the row's identifier) and the problem columns come first, so
+    # the coloured cells are in view however wide the file is
+    marked = {column for _, column in marks}
+    order = (
+        names[:1]
+        + [n for n in names[1:] if n in marked]
+        + [n for n in names[1:] if n not in marked]
+    )
+    return Preview(frame[order], marks)
 
 
 _COLOURS = {"error": "background-color: #f8d0cc", "warning": "background-color: #fbe9bf"}

@@ -356,11 +356,12 @@ def test_preview_marks_problem_cells_at_their_spreadsheet_rows() -> None:
     # errors first, two rows at most, shown in spreadsheet order
     assert list(view.frame.index) == [3, 4]
     assert view.frame.loc[3, "début"] == "demain"
+    assert list(view.frame.columns) == ["identifiant", "intitulé", "début", "axe", "fin"]
     assert view.marks == {(3, "début"): "error", (4, "intitulé"): "error"}
     style = staging.styled(view).to_html().split("</style>")[0]
     painted = style.split("{")[0]  # the cells that get the error colour
     assert "background-color: #f8d0cc" in style and "#fbe9bf" not in style
-    assert "_row0_col3" in painted and "_row1_col2" in painted and painted.count("_row") == 2
+    assert "_row0_col2" in painted and "_row1_col1" in painted and painted.count("_row") == 2
 
 
 def test_preview_without_problems_shows_the_first_rows() -> None:
