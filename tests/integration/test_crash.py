@@ -306,6 +306,7 @@ def test_twenty_viewers_read_while_uploads_commit(
                 errors.append(f"viewer {i}: a partial tasks file")
                 return
             seen[i]["old" if answer == old else "new"] += 1
+            time.sleep(0.1)  # a person between two clicks, not a busy loop
 
     threads = [threading.Thread(target=viewer, args=(i,)) for i in range(20)]
     for t in threads:
