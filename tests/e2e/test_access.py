@@ -5,70 +5,20 @@ for a staff page's URL."""
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import copy_demo
+from tests.e2e.harness import ROOT, app_ready, free_port, spawn, stop, wait_for
 
-pytestmark = pytest.mark.e2e
-
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "noir-2020-partenaires"
 PASSWORD = "mot-de-passe-equipe-2020"
 STAFF = "claire@pasdecalais-tourisme.example"
 OUTSIDER = "guest@example.org"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(url: str, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(url)
-
-
-def spawn(args: list[str], log: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    handle = open(log, "wb")  # noqa: SIM115 - closed with the process
-    return subprocess.Popen(
-        args, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
-    )
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")
@@ -141,14 +91,6 @@ staff_domains = ["pasdecalais-tourisme.example"]
         stop(idp)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(
     browser: Browser, servers: dict[str, str], request: pytest.FixtureRequest
@@ -181,11 +123,6 @@ def page(
         tab.screenshot(path=str(ROOT / "test-artifacts" / f"{request.node.name}.png"))
     context.close()
     assert outside == [], outside
-
-
-def app_ready(page: Page) -> None:
-    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
-    expect(page.locator("h1").first).to_be_visible(timeout=60_000)
 
 
 def test_without_the_token_only_a_message(page: Page, servers: dict[str, str]) -> None:
