@@ -122,12 +122,16 @@ def main() -> None:
     results = run(args.runs)
     print(f"{'scale':>6} {'tasks':>6} {'rows':>6} {'spec KiB':>9} {'median s':>9} {'ratio':>6}")
     for scale, r in results["scales"].items():  # type: ignore[attr-defined]
-        print(f"{scale:>6} {r['tasks']:>6} {r['rows_drawn']:>6} {r['spec_kib']:>9} "
-              f"{r['median_s']:>9} {r['ratio_to_1x']:>6}")
+        print(
+            f"{scale:>6} {r['tasks']:>6} {r['rows_drawn']:>6} {r['spec_kib']:>9} "
+            f"{r['median_s']:>9} {r['ratio_to_1x']:>6}"
+        )
     server = results["server_time_demo"]
-    print(f"server time at demo size: overview {server['overview_s']} s, "  # type: ignore[index]
-          f"timeline {server['timeline_s']} s, "  # type: ignore[index]
-          f"ratio {server['ratio_timeline_to_overview']}")  # type: ignore[index]
+    print(
+        f"server time at demo size: overview {server['overview_s']} s, "  # type: ignore[index]
+        f"timeline {server['timeline_s']} s, "  # type: ignore[index]
+        f"ratio {server['ratio_timeline_to_overview']}"
+    )  # type: ignore[index]
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "timeline.json").write_text(json.dumps(results, indent=2), encoding="utf-8")

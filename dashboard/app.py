@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, db, ingest
+from dashboard import auth, charts, db, ingest
 from dashboard.contract import get_dataset
 from dashboard.i18n import LANGS, format_day, normalise_lang, t
 from dashboard.status import default_situation
@@ -42,8 +43,19 @@ def _query(root: str, version: str, name: str, params: tuple[tuple[str, Any], ..
     return db.query(_database(root, version), name, **dict(params))
 
 
+# The data version a script run reads, fixed when the run starts: a commit landing
+# while a page draws must not give it some queries of the old data and some of the new.
+_pinned: ContextVar[str | None] = ContextVar("pinned_data_version", default=None)
+
+
+def pin_data_version() -> str:
+    version = store().data_version()
+    _pinned.set(version)
+    return version
+
+
 def data_version() -> str:
-    return store().data_version()
+    return _pinned.get() or store().data_version()
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:
@@ -56,8 +68,7 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     who = role()
     if not auth.may_run(db.audience(name), who):
         raise PermissionError(name)
-    s = store()
-    frame = _query(str(s.root), s.data_version(), name, tuple(sorted(params.items())))
+    frame = _query(str(store().root), data_version(), name, tuple(sorted(params.items())))
     return frame[auth.visible_columns(list(frame.columns), who)].copy()
 
 
@@ -349,12 +360,60 @@ def _language_box() -> None:
     )
 
 
+# --- projector mode -----------------------------------------------------------------
+
+PROJECTOR_CSS = Path(__file__).with_name("static") / "projector.css"
+
+
+def projector() -> bool:
+    return bool(st.session_state.get("_present"))
+
+
+def _projector_box() -> None:
+    if "_present" not in st.session_state:
+        st.session_state["_present"] = st.query_params.get("present") == "1"
+    st.session_state["present"] = st.session_state["_present"]
+    st.sidebar.toggle(
+        tr("app.projector"),
+        key="present",
+        help=tr("app.projector_help"),
+        on_change=_keep,
+        args=("present", "_present"),
+    )
+
+
+def _projector_bar(page: str) -> None:
+    """In a meeting: the pages in order, one step at a time, and a way out."""
+    st.html(PROJECTOR_CSS)
+    order = [p for p in auth.pages_for(role()) if "viewer" in auth.PAGES[p].roles]
+    if page not in order:
+        return
+    at = order.index(page)
+    back, step, ahead, leave = st.columns([1, 3, 1, 1], vertical_alignment="center")
+    if back.button(
+        tr("app.previous"), key="present_back", icon="⬅️", disabled=at == 0, width="stretch"
+    ):
+        st.switch_page(auth.PAGES[order[at - 1]].file)
+    step.caption(tr("app.step", n=at + 1, total=len(order), page=tr(f"nav.{page}")))
+    if ahead.button(
+        tr("app.next"), key="present_next", icon="➡️", disabled=at == len(order) - 1, width="stretch"
+    ):
+        st.switch_page(auth.PAGES[order[at + 1]].file)
+    if leave.button(tr("app.leave_projector"), key="present_leave", icon="✖️", width="stretch"):
+        st.session_state["_present"] = False
+        st.rerun()
+
+
 def _sync_url() -> None:
     """Keep language, situation date and the viewer token in the URL, so a shared
     link reopens the same view (page changes would otherwise drop them)."""
     wanted = {"lang": lang(), "date": situation().isoformat()}
     if st.session_state.get("_token"):
         wanted["token"] = st.session_state["_token"]
+    if projector():
+        wanted["present"] = "1"
+    elif "present" in st.query_params:
+        del st.query_params["present"]
     for key, value in wanted.items():
         if st.query_params.get(key) != value:
             st.query_params[key] = value
@@ -383,6 +442,7 @@ def shell() -> Any:
     """The navigation built from the role; pages the role may not open are absent,
     so their URL cannot be reached either."""
     _ensure_router(in_page=False)
+    pin_data_version()
     _gate()
     pages = [
         st.Page(
@@ -401,6 +461,7 @@ def sidebar() -> None:
     """Language, situation date and sign-in; drawn by each page as it starts."""
     _language_box()
     _situation_box()
+    _projector_box()
     _sign_in_box()
     _sync_url()
     st.sidebar.caption(tr("app.data_version", version=data_version()))
@@ -411,6 +472,8 @@ def header(title_key: str) -> None:
     viewers, the read-only banner. A page the role may not open stops here,
     whatever way its script was reached."""
     _ensure_router(in_page=True)
+    if _pinned.get() is None:
+        pin_data_version()
     _gate()
     sidebar()
     page = title_key.split(".")[0]
@@ -418,6 +481,9 @@ def header(title_key: str) -> None:
     if spec is not None and role() not in spec.roles:
         st.error(tr("app.forbidden"), icon="🔒")
         st.stop()
+    charts.text_scale.set(1.5 if projector() else 1.0)
+    if projector():
+        _projector_bar(page)
     st.title(tr(title_key))
     st.caption(tr("overview.caption", date=format_day(situation(), lang())))
     if role() == "viewer":

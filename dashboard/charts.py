@@ -6,6 +6,7 @@ follow it (French: "avril", "42 %").
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 import altair as alt
@@ -118,9 +119,29 @@ def vega_locale(lang: str) -> dict[str, Any]:
     return {"number": _FR_NUMBER, "time": _FR_TIME}
 
 
+# How much larger chart text is drawn: 1 normally, more on a projector. Set for
+# each script run by the shell; builders read it through `font_config()`.
+text_scale: ContextVar[float] = ContextVar("text_scale", default=1.0)
+
+
+def font_config() -> dict[str, Any]:
+    """Vega-Lite config for the text sizes of axes, legends and titles."""
+    k = text_scale.get()
+    if k == 1.0:
+        return {}
+    return {
+        "axis": {"labelFontSize": round(11 * k), "titleFontSize": round(12 * k)},
+        "legend": {"labelFontSize": round(11 * k), "titleFontSize": round(12 * k)},
+        "header": {"labelFontSize": round(12 * k), "titleFontSize": round(13 * k)},
+        "title": {"fontSize": round(14 * k)},
+        "text": {"fontSize": round(11 * k)},
+    }
+
+
 def finish(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
-    """The chart with the language's locale, so month names and numbers follow it."""
-    configured: alt.TopLevelMixin = chart.configure(locale=vega_locale(lang))
+    """The chart with the language's locale, so month names and numbers follow it,
+    and the text size of the moment (larger on a projector)."""
+    configured: alt.TopLevelMixin = chart.configure(locale=vega_locale(lang), **font_config())
     return configured.configure_view(stroke=None)  # type: ignore[no-any-return]
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import status, timeline
-from dashboard.charts import STATE_COLOURS, vega_locale
+from dashboard.charts import STATE_COLOURS, font_config, text_scale, vega_locale
 from dashboard.i18n import format_day, format_number, t
 
 ROW_HEIGHT = 24
@@ -159,6 +159,12 @@ def gantt_spec(tasks: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
     few milliseconds, and the page stays as quick as the overview.
     """
     lang = options.lang
+    scale = text_scale.get()
+
+    def z(size: float) -> int:
+        """A size in pixels, larger on a projector."""
+        return round(size * scale)
+
     rows = gantt_rows(tasks, options)
     order = list(rows["row"]) if not rows.empty else []
     bars = rows[rows["kind"] != "group"] if not rows.empty else rows
@@ -274,7 +280,13 @@ def gantt_spec(tasks: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
             layers.append(
                 layer(
                     "rows",
-                    {"type": "bar", "height": 4, "yOffset": 9, "color": "#9e9e9e", "opacity": 0.9},
+                    {
+                        "type": "bar",
+                        "height": z(4),
+                        "yOffset": z(9),
+                        "color": "#9e9e9e",
+                        "opacity": 0.9,
+                    },
                     {"x": x("baseline_start"), "x2": {"field": "baseline_end_at"}, "y": y()},
                     "datum.baseline_start != null",
                 )
@@ -289,7 +301,7 @@ def gantt_spec(tasks: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
                         "stroke": "#111111",
                         "strokeDash": [3, 2],
                         "strokeWidth": 1,
-                        "height": 16,
+                        "height": z(16),
                     },
                     {"x": x("previous_start"), "x2": {"field": "previous_end_at"}, "y": y()},
                     "datum.previous_start != null",
@@ -320,7 +332,7 @@ def gantt_spec(tasks: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
         layers.append(
             layer(
                 "rows",
-                {"type": "bar", "height": 14, "cornerRadius": 2},
+                {"type": "bar", "height": z(14), "cornerRadius": 2},
                 {
                     "x": x("start"),
                     "x2": {"field": "end_at"},
@@ -339,7 +351,13 @@ def gantt_spec(tasks: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
         layers.append(
             layer(
                 "rows",
-                {"type": "bar", "height": 5, "yOffset": -4, "color": "#111111", "opacity": 0.45},
+                {
+                    "type": "bar",
+                    "height": z(5),
+                    "yOffset": z(-4),
+                    "color": "#111111",
+                    "opacity": 0.45,
+                },
                 {"x": x("start"), "x2": {"field": "progress_end"}, "y": y(), "tooltip": tooltip},
                 "!datum.milestone && datum.progress > 0",
             )
@@ -351,7 +369,7 @@ def gantt_spec(tasks: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
                     "type": "text",
                     "align": "left",
                     "dx": 4,
-                    "fontSize": 10,
+                    "fontSize": z(10),
                     "color": "white",
                     "fontWeight": "bold",
                 },
@@ -362,7 +380,13 @@ def gantt_spec(tasks: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
         layers.append(
             layer(
                 "rows",
-                {"type": "point", "shape": "diamond", "filled": True, "size": 170, "opacity": 1},
+                {
+                    "type": "point",
+                    "shape": "diamond",
+                    "filled": True,
+                    "size": z(170 * scale),
+                    "opacity": 1,
+                },
                 {
                     "x": x("start"),
                     "y": y(),
@@ -380,7 +404,7 @@ def gantt_spec(tasks: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
         layers.append(
             layer(
                 "rows",
-                {"type": "text", "align": "left", "dx": 6, "fontSize": 10, "color": "#c62828"},
+                {"type": "text", "align": "left", "dx": 6, "fontSize": z(10), "color": "#c62828"},
                 {"x": x("end_at"), "y": y(), "text": {"field": "slip_label", "type": "nominal"}},
                 "datum.slip_label != ''",
             )
@@ -425,9 +449,9 @@ def gantt_spec(tasks: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         # a fixed height per row: a total height would be shared with the axis and
         # the legend, squeezing the rows of a short plan
-        "height": {"step": ROW_HEIGHT},
+        "height": {"step": z(ROW_HEIGHT)},
         "autosize": {"type": "fit-x", "contains": "padding"},
         "datasets": datasets,
         "layer": layers,
-        "config": {"locale": vega_locale(lang), "view": {"stroke": None}},
+        "config": {"locale": vega_locale(lang), "view": {"stroke": None}, **font_config()},
     }
