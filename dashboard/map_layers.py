@@ -12,6 +12,7 @@ receives the deck's JSON whole.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -250,7 +251,45 @@ def density_layer(records: list[dict[str, Any]]) -> pdk.Layer:
     )
 
 
-def site_layers(sites: pd.DataFrame, lang: str) -> list[pdk.Layer]:
+# A label's box on screen, estimated: 13 px bold sans-serif is about 7.5 px a letter.
+LABEL_CHAR_PX = 7.5
+LABEL_HEIGHT_PX = 16.0
+LABEL_GAP_PX = 18.0
+MARKER_PX = 10.0
+
+
+def _pixel(lon: float, lat: float, view: sk.View) -> tuple[float, float]:
+    world = sk._TILE_PX * 2**view.zoom
+    x = world * (lon + 180) / 360
+    y = world * (1 - sk._merc_y(lat) / math.pi) / 2
+    return x, y
+
+
+def label_offsets(
+    labels: Sequence[tuple[float, float, str]], view: sk.View
+) -> list[list[float] | None]:
+    """Pixel offsets that keep labels (lon, lat, text) apart, and off the
+    markers, at the initial view: above, below, then a row further, then right
+    or left; None (no label: the tooltip still names it) when every place is
+    taken. Short labels choose first; zooming in only spreads them."""
+    points = [_pixel(lon, lat, view) for lon, lat, _ in labels]
+    taken = [(x - MARKER_PX, y - MARKER_PX, x + MARKER_PX, y + MARKER_PX) for x, y in points]
+    out: list[list[float] | None] = [None] * len(labels)
+    for i in sorted(range(len(labels)), key=lambda k: (len(labels[k][2]), k)):
+        x, y = points[i]
+        w, h, g = LABEL_CHAR_PX * len(labels[i][2]) + 8, LABEL_HEIGHT_PX, LABEL_GAP_PX
+        for dx, dy in ((0, -g), (0, g), (0, -2 * g), (0, 2 * g), (w / 2 + 14, 0), (-w / 2 - 14, 0)):
+            box = (x + dx - w / 2, y + dy - h / 2, x + dx + w / 2, y + dy + h / 2)
+            if all(
+                box[2] <= o[0] or o[2] <= box[0] or box[3] <= o[1] or o[3] <= box[1] for o in taken
+            ):
+                taken.append(box)
+                out[i] = [float(dx), float(dy)]
+                break
+    return out
+
+
+def site_layers(sites: pd.DataFrame, lang: str, view: sk.View | None = None) -> list[pdk.Layer]:
     """The mission's sites: white discs ringed in black, named beside."""
     located = sites.dropna(subset=["lat", "lon"])
     records = [
@@ -266,12 +305,16 @@ def site_layers(sites: pd.DataFrame, lang: str) -> list[pdk.Layer]:
                 if p
             ),
             "position": [round(float(row["lon"]), 5), round(float(row["lat"]), 5)],
-            # alternately above and below: sites a few streets apart (the
-            # Louvre-Lens and the Parcours noir) keep readable names
-            "offset": [0, -20 if i % 2 == 0 else 20],
         }
-        for i, (_, row) in enumerate(located.sort_values("lon").iterrows())
+        for _, row in located.iterrows()
     ]
+    view = view or sk.fit_view(located["lat"], located["lon"])
+    labels = [
+        (float(lon), float(lat), _text(name))
+        for lon, lat, name in zip(located["lon"], located["lat"], located["name"], strict=True)
+    ]
+    offsets = label_offsets(labels, view)
+    labelled = [{**r, "offset": o} for r, o in zip(records, offsets, strict=True) if o is not None]
     return [
         pdk.Layer(
             "ScatterplotLayer",
@@ -290,7 +333,7 @@ def site_layers(sites: pd.DataFrame, lang: str) -> list[pdk.Layer]:
         ),
         pdk.Layer(
             "TextLayer",
-            data=records,
+            data=labelled,
             id=LAYER_SITE_NAMES,
             get_position="position",
             get_text="name",
@@ -391,7 +434,7 @@ def local_map(
         layers.append(density_layer(cell_records(sk.hex_cells(located, view.zoom), lang)))
     else:
         layers.append(stakeholder_layer(point_records(located, lang)))
-    layers.extend(site_layers(sites, lang))
+    layers.extend(site_layers(sites, lang, view))
     ring = selected_layer(local, selected)
     if ring is not None:
         layers.append(ring)

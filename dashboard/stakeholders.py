@@ -305,7 +305,7 @@ def _merc_y(lat: float) -> float:
 def fit_view(
     lats: Iterable[float],
     lons: Iterable[float],
-    width: int = 900,
+    width: int = 700,
     height: int = 520,
     max_zoom: float = 12.0,
     min_zoom: float = 0.5,

@@ -627,3 +627,16 @@ def test_every_accessor_names_a_field_of_its_records(
                 for record in records:
                     assert set(record["name"]) <= set(entry["characterSet"]), record["name"]
     assert checked > 20
+
+
+def test_site_labels_keep_apart(con: duckdb.DuckDBPyConnection, placed: pd.DataFrame) -> None:
+    deck, _ = map_layers.local_map(placed[~placed["abroad"]], _sites(con), None, True, "fr")
+    offsets = {r["name"]: r["offset"] for r in map_layers.layer_data(deck, "site-names")}
+    # the Louvre-Lens and the Parcours noir are 2 km apart: one above, one below
+    assert offsets["Louvre-Lens"] == [0.0, -18.0]
+    assert offsets["Parcours noir du mois noir"] == [0.0, 18.0]
+    assert len(offsets) == 4 and len({tuple(o) for o in offsets.values()}) == 3
+    view = sk.View(50.43, 2.82, 9.0)
+    crowded = [(2.82, 50.43, "A name long enough to cover its neighbours")] * 7
+    placed_labels = map_layers.label_offsets(crowded, view)
+    assert placed_labels[0] is not None and placed_labels.count(None) >= 1
