@@ -237,7 +237,13 @@ def gantt_spec(tasks: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
     def layer(
         data: str, mark: dict[str, Any], encoding: dict[str, Any], where: str | None = None
     ) -> dict[str, Any]:
-        out: dict[str, Any] = {"data": {"name": data}, "mark": mark, "encoding": encoding}
+        # marks stop at the plot's edge: a zoomed-in window must not draw bars over
+        # the task names
+        out: dict[str, Any] = {
+            "data": {"name": data},
+            "mark": {**mark, "clip": True},
+            "encoding": encoding,
+        }
         if where:
             out["transform"] = [{"filter": where}]
         return out

@@ -13,7 +13,7 @@ def test_projector_mode_at_1920_by_1080(page: Page, server: dict[str, object]) -
     page.goto(str(server["url"]) + "/timeline?present=1&ws=Parc%20d%27Olhain&zoom=month")
     app_ready(page)
     expect(page.get_by_text("Planning de la mission")).to_be_visible()
-    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden(timeout=30_000)
     expect(page.get_by_text("2 / 6 · Planning")).to_be_visible()
     # the link's filters are back: one workstream, a month either side
     expect(page.get_by_text("Parc d'Olhain").first).to_be_visible()

@@ -123,3 +123,8 @@ def test_spec_is_valid_vega_lite_and_draws_french_months() -> None:
         assert text in svg
     png = export.chart_png(gantt_spec(tasks(), GanttOptions(lang="en")))
     assert png.startswith(b"\x89PNG")
+
+
+def test_marks_are_clipped_to_the_window() -> None:
+    spec = gantt_spec(tasks(), GanttOptions(window=(date(2020, 3, 15), date(2020, 5, 15))))
+    assert all(layer["mark"].get("clip") is True for layer in spec["layer"])
