@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard import app, charts, mission, safe, sites, status
-from dashboard.i18n import format_day, format_number, format_pct
+from dashboard import app, charts, mission, overview, safe, sites, status
+from dashboard.i18n import format_number, format_pct
 
 app.header("overview.title")
 lang = app.lang()
@@ -20,61 +20,39 @@ if tasks.empty and site_list.empty:
     st.stop()
 
 # --- figures -----------------------------------------------------------------------
-overall = status.rollup_progress(tasks)
-late = int((tasks["state"] == "late").sum())
-overdue = int((actions["days_overdue"] > 0).sum())
-engaged = int(
-    engagement.loc[engagement["engagement"].isin(["engaged", "committed"]), "stakeholders"].sum()
-)
-total = int(engagement["stakeholders"].sum())
+found = overview.figures(tasks, actions, engagement, event, situation)
 
 c1, c2, c3, c4, c5 = st.columns(5)
-if event.empty:
-    c1.metric(app.tr("overview.event"), app.tr("overview.event_unknown"))
-else:
-    start, end = event["start"].iloc[0].date(), event["end"].iloc[0].date()
-    if situation < start:
-        value = app.tr("overview.event_days", days=(start - situation).days)
-    elif situation <= end:
-        value = app.tr("overview.event_running")
-    else:
-        value = app.tr("overview.event_over")
-    c1.metric(
-        app.tr("overview.event"),
-        value,
-        help=app.tr(
-            "overview.event_help", start=format_day(start, lang), end=format_day(end, lang)
-        ),
-    )
+c1.metric(
+    app.tr("overview.event"),
+    overview.event_text(found, situation, lang),
+    help=overview.event_help(found, lang),
+)
 c2.metric(
     app.tr("overview.progress"),
-    "—" if overall is None else format_pct(overall / 100, lang),
+    "—" if found.progress is None else format_pct(found.progress / 100, lang),
     help=app.tr("overview.progress_help"),
 )
-c3.metric(app.tr("overview.late"), format_number(late, lang), help=app.tr("overview.late_help"))
+c3.metric(
+    app.tr("overview.late"), format_number(found.late, lang), help=app.tr("overview.late_help")
+)
 c4.metric(
     app.tr("overview.actions"),
-    format_number(len(actions), lang),
-    delta=app.tr("overview.actions_overdue", count=overdue) if overdue else None,
+    format_number(found.open_actions, lang),
+    delta=app.tr("overview.actions_overdue", count=found.overdue_actions)
+    if found.overdue_actions
+    else None,
     delta_color="inverse",
 )
 c5.metric(
     app.tr("overview.stakeholders"),
-    f"{format_number(engaged, lang)} / {format_number(total, lang)}",
+    f"{format_number(found.engaged, lang)} / {format_number(found.stakeholders, lang)}",
     help=app.tr("overview.stakeholders_help"),
 )
 
-upcoming = status.next_milestone(tasks, situation)
+upcoming = overview.milestone_text(found, situation, lang, escape=safe.md)
 if upcoming is not None:
-    st.markdown(
-        f"**{app.tr('overview.next_milestone')}** · "
-        + app.tr(
-            "overview.next_milestone_value",
-            name=safe.md(upcoming["name"]),
-            date=format_day(upcoming["start"], lang),
-            days=(upcoming["start"] - situation).days,
-        )
-    )
+    st.markdown(f"**{app.tr('overview.next_milestone')}** · " + upcoming)
 
 # --- sites -----------------------------------------------------------------------
 st.subheader(app.tr("overview.sites"))

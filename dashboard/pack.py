@@ -1,0 +1,1231 @@
+"""The committee pack: one PDF of the mission at the situation date (pure, no Streamlit).
+
+Everything in it comes from the named queries through `read` (so a viewer's pack
+holds only what a viewer may see) and from the builders the pages use: the
+overview's figures, the Gantt, the site cards, the scoring, the stakeholder
+funnel, the committee's actions. Charts are drawn by vl-convert as SVG and laid
+into the PDF as vector drawings (svglib), a PNG only if that fails.
+
+Layout with ReportLab's platypus: A4 portrait, the Gantt on landscape pages cut
+between workstreams, tables that split across pages with their header repeated,
+and on every page the committee date, the page number out of the total and the
+filters in effect.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+import pandas as pd
+
+from dashboard import (
+    actions,
+    auth,
+    charts,
+    export,
+    mission,
+    overview,
+    scoring,
+    scoring_charts,
+    site_charts,
+    sites,
+    status,
+    timeline,
+)
+from dashboard import stakeholders as sk
+from dashboard.contract import DATASET_ORDER
+from dashboard.gantt import GanttOptions, gantt_rows, gantt_spec
+from dashboard.i18n import (
+    choice_label,
+    dataset_label,
+    format_day,
+    format_eur,
+    format_number,
+    format_pct,
+    t,
+)
+from dashboard.store import Version
+
+Reader = Callable[..., pd.DataFrame]
+
+# ReportLab's own Bitstream Vera: installed with it, free licence beside it, and it
+# has every letter French needs (é è à ç œ « » €); what it lacks is mapped below.
+FONT, BOLD, ITALIC, BOLD_ITALIC = "Vera", "VeraBd", "VeraIt", "VeraBI"
+SVG_FONT = "Bitstream Vera Sans"
+# Characters the font lacks, written with ones it has (Babel's narrow no-break
+# space in "12 500 €" and "42 %" among them); anything else it lacks (emoji)
+# is left out.
+FALLBACK = {
+    "\u202f": "\u00a0",
+    "\u2009": " ",
+    "→": "->",
+    "←": "<-",
+    "✔": "x",
+    "✓": "x",
+    "▾": "",
+    "Σ": "",
+}
+
+PAGE = (595.2756, 841.8898)  # A4 in points
+MARGIN = 40.0
+TOP = 46.0
+BOTTOM = 58.0
+PX = 0.75  # vl-convert's pixels in points
+# Rows of the Gantt on one landscape page (a workstream's header counts as one).
+GANTT_ROWS_PER_PAGE = 22
+
+STATE_TEXT_COLOURS = charts.STATE_COLOURS
+# Some catalogue texts put words in bold the Markdown way, for the screen.
+BOLD_MARKDOWN = re.compile(r"\*\*(.+?)\*\*")
+# Room kept under the Gantt's last part for its legend and the critical path.
+GANTT_NOTES = 80.0
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    """The timeline page's filters (from its URL) to apply to the pack's Gantt."""
+
+    workstreams: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    states: tuple[str, ...] = ()
+    zoom: str = "mission"  # a `timeline.ZOOM_PRESETS` value
+    start: date | None = None  # the window of the custom zoom
+    end: date | None = None
+    baseline: bool = True
+    critical: bool = True
+    links: bool = True
+
+    @property
+    def filtered(self) -> bool:
+        return self != TimelineView()
+
+
+@dataclass(frozen=True)
+class PackContext:
+    lang: str
+    situation: date
+    role: auth.Role = "viewer"
+    hidden: tuple[str, ...] = ()  # evaluations the reader may not see
+    # dataset -> the committed version read (number, day), or None for the file
+    # as first delivered (no commit yet)
+    versions: Mapping[str, tuple[int, date] | None] = field(default_factory=dict)
+    data_version: str = ""
+    timeline: TimelineView = field(default_factory=TimelineView)
+
+
+# --- what the context is made of ----------------------------------------------------
+
+
+def restricted(run: Reader, role: auth.Role) -> Reader:
+    """`run(name, **params)` with the access rules of `app.query`: a staff-only query
+    refused to viewers, the columns they never receive dropped."""
+    from dashboard import db
+
+    def read(name: str, **params: Any) -> pd.DataFrame:
+        if not auth.may_run(db.audience(name), role):
+            raise PermissionError(name)
+        frame = run(name, **params)
+        return frame[auth.visible_columns(list(frame.columns), role)].copy()
+
+    return read
+
+
+def data_versions(history: Iterable[Version]) -> dict[str, tuple[int, date] | None]:
+    """Every dataset's current version from the store's log (its last entry), None
+    for a dataset never committed."""
+    latest: dict[str, tuple[int, date] | None] = dict.fromkeys(DATASET_ORDER)
+    for entry in history:
+        latest[entry.dataset] = (entry.version, entry.when.date())
+    return latest
+
+
+def _listed(params: Mapping[str, str], key: str) -> tuple[str, ...]:
+    return tuple(v for v in (params.get(key) or "").split(",") if v)
+
+
+def timeline_view(params: Mapping[str, str]) -> TimelineView:
+    """The timeline page's view from its URL query (the keys it writes)."""
+
+    def day(key: str) -> date | None:
+        try:
+            return date.fromisoformat(params[key]) if params.get(key) else None
+        except ValueError:
+            return None
+
+    zoom = params.get("zoom") or "mission"
+    if zoom not in timeline.ZOOM_PRESETS:
+        zoom = "mission"
+    start, end = day("from"), day("to")
+    if zoom == "custom" and (start is None or end is None or end < start):
+        zoom, start, end = "mission", None, None
+    if zoom != "custom":
+        start = end = None
+    return TimelineView(
+        workstreams=_listed(params, "ws"),
+        sites=_listed(params, "site"),
+        owners=_listed(params, "owner"),
+        states=tuple(s for s in _listed(params, "state") if s in status.STATES),
+        zoom=zoom,
+        start=start,
+        end=end,
+        baseline=params.get("base") != "0",
+        critical=params.get("crit") != "0",
+        links=params.get("links") != "0",
+    )
+
+
+def filter_texts(view: TimelineView, lang: str, site_names: Mapping[str, str]) -> list[str]:
+    """The filters in effect, as people read them ('Axe = Parcours noir')."""
+    out = []
+    for key, values in (
+        ("timeline.workstream", list(view.workstreams)),
+        ("timeline.site", [site_names.get(s, s) for s in view.sites]),
+        ("timeline.owner", list(view.owners)),
+        ("timeline.state", [t(f"state.{s}", lang) for s in view.states]),
+    ):
+        if values:
+            out.append(t("pack.filter_item", lang, label=t(key, lang), values=", ".join(values)))
+    if view.zoom == "custom" and view.start and view.end:
+        window = f"{format_day(view.start, lang)} – {format_day(view.end, lang)}"
+        out.append(t("pack.filter_item", lang, label=t("timeline.zoom", lang), values=window))
+    elif view.zoom != "mission":
+        out.append(
+            t(
+                "pack.filter_item",
+                lang,
+                label=t("timeline.zoom", lang),
+                values=t(f"timeline.zoom_{view.zoom}", lang),
+            )
+        )
+    for key, shown in (
+        ("timeline.baseline", view.baseline),
+        ("timeline.critical", view.critical),
+        ("timeline.links", view.links),
+    ):
+        if not shown:
+            out.append(t("pack.filter_item", lang, label=t(key, lang), values="0"))
+    return out
+
+
+def file_name(situation: date, lang: str) -> str:
+    stem = "comite" if lang == "fr" else "committee"
+    return f"{stem}-{situation.isoformat()}.pdf"
+
+
+# --- text for the PDF -------------------------------------------------------------------
+
+
+@cache
+def _setup() -> frozenset[int]:
+    """Register the fonts with ReportLab, svglib and vl-convert once; the code
+    points the font covers."""
+    import reportlab
+    import vl_convert
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from svglib.svglib import register_font
+
+    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+    files = {FONT: "Vera.ttf", BOLD: "VeraBd.ttf", ITALIC: "VeraIt.ttf", BOLD_ITALIC: "VeraBI.ttf"}
+    for name, path in files.items():
+        pdfmetrics.registerFont(TTFont(name, os.path.join(folder, path)))
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
+    )
+    for weight, style, name in (
+        ("normal", "normal", FONT),
+        ("bold", "normal", BOLD),
+        ("normal", "italic", ITALIC),
+        ("bold", "italic", BOLD_ITALIC),
+    ):
+        register_font(SVG_FONT, weight=weight, style=style, rlgFontName=name)
+    # so that vl-convert measures the labels with the font they are printed in
+    vl_convert.register_font_directory(folder)
+    covered = TTFont("_probe", os.path.join(folder, files[FONT])).face.charToGlyph
+    return frozenset(covered)
+
+
+def printable(text: object) -> str:
+    """The text with what the PDF's font can draw: fallbacks for what it lacks,
+    emoji and other signs left out."""
+    covered = _setup()
+    out = []
+    for ch in str(text):
+        ch = FALLBACK.get(ch, ch)
+        if all(ord(c) in covered or c in "\n\t" for c in ch):
+            out.append(ch)
+    return "".join(out).strip()
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and value != value
+
+
+def _cell_text(value: object, lang: str) -> str:
+    if _missing(value):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return format_day(value.date(), lang, "medium")
+    if isinstance(value, date):
+        return format_day(value, lang, "medium")
+    if isinstance(value, bool):
+        return t("pack.yes", lang) if value else t("pack.no", lang)
+    if isinstance(value, float) and value.is_integer():
+        return format_number(value, lang)
+    if isinstance(value, float):
+        return format_number(value, lang, 1)
+    return str(value)
+
+
+# --- the document's building blocks ----------------------------------------------------
+
+
+class _Styles:
+    def __init__(self) -> None:
+        from reportlab.lib.colors import HexColor
+        from reportlab.lib.styles import ParagraphStyle
+
+        ink = HexColor("#1a1a1a")
+        self.body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12, textColor=ink)
+        self.small = ParagraphStyle("small", parent=self.body, fontSize=7.5, leading=9.5)
+        self.note = ParagraphStyle(
+            "note", parent=self.small, textColor=HexColor("#555555"), spaceBefore=2
+        )
+        self.cell = ParagraphStyle("cell", parent=self.body, fontSize=7.5, leading=9)
+        self.head = ParagraphStyle("head", parent=self.cell, fontName=BOLD)
+        self.h1 = ParagraphStyle(
+            "h1", parent=self.body, fontName=BOLD, fontSize=16, leading=20, spaceAfter=8
+        )
+        self.h2 = ParagraphStyle(
+            "h2",
+            parent=self.body,
+            fontName=BOLD,
+            fontSize=12,
+            leading=15,
+            spaceBefore=10,
+            spaceAfter=4,
+        )
+        self.h3 = ParagraphStyle(
+            "h3",
+            parent=self.body,
+            fontName=BOLD,
+            fontSize=10,
+            leading=13,
+            spaceBefore=6,
+            spaceAfter=2,
+        )
+        self.cover_title = ParagraphStyle(
+            "cover_title", parent=self.body, fontName=BOLD, fontSize=24, leading=30
+        )
+        self.cover_sub = ParagraphStyle(
+            "cover_sub", parent=self.body, fontSize=14, leading=19, spaceBefore=6
+        )
+        self.figure = ParagraphStyle(
+            "figure", parent=self.body, fontName=BOLD, fontSize=15, leading=18
+        )
+
+
+def _para(text: object, style: Any, markup: str = "") -> Any:
+    """A paragraph of data text: escaped (data is never markup), what the font lacks
+    mapped; `markup` wraps it (e.g. '<b>{}</b>')."""
+    from reportlab.platypus import Paragraph
+
+    body = BOLD_MARKDOWN.sub(r"<b>\1</b>", escape(printable(text)))
+    return Paragraph(markup.format(body) if markup else body, style)
+
+
+def _table(
+    frame: pd.DataFrame,
+    styles: _Styles,
+    width: float,
+    lang: str,
+    colours: Mapping[int, Sequence[str | None]] | None = None,
+) -> Any:
+    """A table that splits across pages with its header repeated; column widths
+    follow the longest text of each column; `colours` gives, per column index, a
+    text colour per row."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Table, TableStyle
+
+    heads = [str(c) for c in frame.columns]
+    cells = [[_cell_text(v, lang) for v in row] for row in frame.itertuples(index=False)]
+    widths = _column_widths(heads, cells, width)
+    data: list[list[Any]] = [[_para(h, styles.head) for h in heads]]
+    for i, row in enumerate(cells):
+        line = []
+        for j, text in enumerate(row):
+            colour = (colours or {}).get(j)
+            ink = colour[i] if colour is not None and i < len(colour) else None
+            line.append(_para(text, styles.cell, f'<font color="{ink}">{{}}</font>' if ink else ""))
+        data.append(line)
+    table = Table(data, colWidths=widths, repeatRows=1, splitByRow=True)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), HexColor("#e8eaed")),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [HexColor("#ffffff"), HexColor("#f6f7f9")]),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, HexColor("#9aa0a6")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return table
+
+
+def _column_widths(heads: list[str], cells: list[list[str]], width: float) -> list[float]:
+    """Each column at least as wide as its longest word (numbers and dates do not
+    break), the rest of the width shared by how much text each column holds."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    padding = 6.5
+    floors, weights = [], []
+    for j, head in enumerate(heads):
+        texts = [printable(r[j]) for r in cells]
+        words = [w for text in texts for w in text.split()] + printable(head).split()
+        floor = max([stringWidth(w, FONT, 7.5) for w in texts if len(w) <= 14] + [0.0])
+        floor = max(floor, max([stringWidth(w, BOLD, 7.5) for w in words] + [12.0]))
+        floors.append(min(floor + padding, width / 3))
+        longest = max([stringWidth(x, FONT, 7.5) for x in texts] + [0.0])
+        weights.append(min(longest, 260.0) + padding)
+    spare = width - sum(floors)
+    if spare <= 0:
+        return [width * f / sum(floors) for f in floors]
+    extra = [max(w - f, 0.0) for w, f in zip(weights, floors, strict=True)]
+    total = sum(extra)
+    if total <= 0:
+        return [f + spare / len(floors) for f in floors]
+    return [f + spare * e / total for f, e in zip(floors, extra, strict=True)]
+
+
+def _fix_svg(svg: bytes) -> bytes:
+    """What svglib does not read in Vega's SVG: `opacity` (used to hide labels that
+    would overlap, and for shaded bands), written as fill and stroke opacities."""
+    from lxml import etree
+
+    root = etree.fromstring(svg, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    for element in list(root.iter()):
+        value = element.get("opacity")
+        if value is None:
+            continue
+        try:
+            opacity = float(value)
+        except ValueError:
+            continue
+        parent = element.getparent()
+        if opacity <= 0 and parent is not None:
+            parent.remove(element)
+            continue
+        del element.attrib["opacity"]
+        for name in ("fill-opacity", "stroke-opacity"):
+            try:
+                own = float(element.get(name, "1"))
+            except ValueError:
+                own = 1.0
+            element.set(name, f"{own * opacity:g}")
+    for element in root.iter("{*}text", "{*}tspan", "{*}title"):
+        if element.text:
+            element.text = printable(element.text) or " "
+    return bytes(etree.tostring(root))
+
+
+def chart_flowable(chart: Any, width: float, max_height: float) -> Any:
+    """A chart (Altair, finished with its locale, or a Vega-Lite dict) as a vector
+    drawing at most `width` x `max_height` points; a PNG if the vector route fails."""
+    from reportlab.platypus import Image
+
+    _setup()
+    spec: dict[str, Any] = chart if isinstance(chart, dict) else chart.to_dict()
+    config = dict(spec.get("config") or {})
+    config["font"] = SVG_FONT
+    spec = {**spec, "config": config}
+    if spec.get("width") in (None, "container"):
+        spec["width"] = int(width / PX) - 160
+    try:
+        from svglib.svglib import svg2rlg
+
+        drawing = svg2rlg(io.BytesIO(_fix_svg(export.chart_svg(spec))))
+        if drawing is None:
+            raise ValueError("svglib read nothing")
+        factor = min(width / drawing.width, max_height / drawing.height, 1.0)
+        drawing.scale(factor, factor)
+        drawing.width *= factor
+        drawing.height *= factor
+        drawing.hAlign = "LEFT"
+        return drawing
+    except Exception:
+        png = export.chart_png(spec, scale=2.0)
+        image = Image(io.BytesIO(png))
+        w, h = image.imageWidth / 2 * PX, image.imageHeight / 2 * PX
+        factor = min(width / w, max_height / h, 1.0)
+        image.drawWidth, image.drawHeight = w * factor, h * factor
+        image.hAlign = "LEFT"
+        return image
+
+
+# --- page furniture -----------------------------------------------------------------------
+
+
+def _canvas_maker(header: str, footer: Callable[[int, int], str], filters: str) -> type:
+    """A canvas that waits for the last page to write 'page N / M' on each one."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfgen.canvas import Canvas
+
+    class PackCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._saved: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._saved.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved)
+            for state in self._saved:
+                self.__dict__.update(state)
+                self._furniture(total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+        def _furniture(self, total: int) -> None:
+            width, _height = self._pagesize
+            number = self._pageNumber
+            grey = HexColor("#5f6368")
+            self.saveState()
+            self.setFillColor(grey)
+            self.setStrokeColor(HexColor("#dadce0"))
+            self.setLineWidth(0.5)
+            if number > 1:
+                self.setFont(FONT, 7.5)
+                self.drawRightString(width - MARGIN, _height - 28, header)
+                self.line(MARGIN, _height - 32, width - MARGIN, _height - 32)
+            self.line(MARGIN, BOTTOM - 14, width - MARGIN, BOTTOM - 14)
+            self.setFont(FONT, 7.5)
+            self.drawString(MARGIN, BOTTOM - 25, footer(number, total))
+            lines = simpleSplit(filters, FONT, 7, width - 2 * MARGIN)[:2]
+            self.setFont(FONT, 7)
+            for i, line in enumerate(lines):
+                self.drawString(MARGIN, BOTTOM - 35 - 8 * i, line)
+            self.restoreState()
+
+    return PackCanvas
+
+
+# --- sections -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Pack:
+    read: Reader
+    context: PackContext
+    styles: _Styles
+    width: float  # of the portrait frame
+    landscape_width: float
+    landscape_height: float
+    story: list[Any] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.context.lang
+
+    def tr(self, key: str, **params: object) -> str:
+        return t(key, self.lang, **params)
+
+    def add(self, *flowables: Any) -> None:
+        self.story.extend(flowables)
+
+    def heading(self, key: str, style: Any | None = None) -> None:
+        self.add(_para(self.tr(key), style or self.styles.h1))
+
+    def chart(self, chart: Any, max_height: float = 330.0, width: float | None = None) -> None:
+        self.add(chart_flowable(chart, width or self.width, max_height))
+
+    def table(self, frame: pd.DataFrame, **kwargs: Any) -> None:
+        if not frame.empty:
+            self.add(_table(frame, self.styles, self.width, self.lang, **kwargs))
+
+    def note(self, text: str) -> None:
+        self.add(_para(text, self.styles.note))
+
+
+@dataclass(frozen=True)
+class _Data:
+    tasks: pd.DataFrame
+    places: pd.DataFrame
+    site_names: dict[str, str]
+    figures: overview.Figures
+    event: pd.DataFrame
+    span: pd.DataFrame
+
+
+def _gather(read: Reader, context: PackContext) -> _Data:
+    situation = context.situation
+    tasks = status.with_states(read("tasks"), situation)
+    places = read("sites")
+    event = read("event_window", pattern=mission.EVENT_PATTERN)
+    found = overview.figures(
+        tasks,
+        read("open_actions", situation=situation),
+        read("engagement_counts"),
+        event,
+        situation,
+    )
+    names = {str(k): str(v) for k, v in zip(places["site_id"], places["name"], strict=True)}
+    return _Data(tasks, places, names, found, event, read("mission_span"))
+
+
+def _cover(pack: _Pack, data: _Data) -> None:
+    from reportlab.platypus import Spacer
+
+    lang, situation, s = pack.lang, pack.context.situation, pack.styles
+    pack.add(Spacer(1, 90))
+    pack.add(_para(pack.tr("pack.destination"), s.cover_title))
+    pack.add(_para(pack.tr("pack.title"), s.cover_sub))
+    pack.add(
+        _para(pack.tr("pack.committee", date=format_day(situation, lang)), s.cover_sub, "<b>{}</b>")
+    )
+    if not data.span.empty:
+        first, last = data.span["first_start"].iloc[0], data.span["last_end"].iloc[0]
+        if not (_missing(first) or _missing(last)):
+            pack.add(
+                _para(
+                    pack.tr(
+                        "pack.mission",
+                        start=format_day(pd.Timestamp(first).date(), lang),
+                        end=format_day(pd.Timestamp(last).date(), lang),
+                    ),
+                    s.body,
+                )
+            )
+    pack.add(Spacer(1, 14))
+    pack.add(_para(pack.tr("pack.situation", date=format_day(situation, lang)), s.body))
+    pack.add(_para(pack.tr(f"pack.audience_{pack.context.role}"), s.body))
+    pack.add(Spacer(1, 18))
+    pack.add(_para(pack.tr("pack.versions"), s.h3))
+    rows = []
+    for dataset in DATASET_ORDER:
+        found = pack.context.versions.get(dataset)
+        rows.append(
+            {
+                pack.tr("pack.dataset"): dataset_label(dataset, lang),
+                pack.tr("pack.version"): pack.tr("pack.version_initial")
+                if found is None
+                else pack.tr("pack.version_number", number=found[0]),
+                pack.tr("pack.version_date"): "" if found is None else format_day(found[1], lang),
+            }
+        )
+    pack.table(pd.DataFrame(rows))
+    if pack.context.data_version:
+        pack.note(pack.tr("pack.generated", version=pack.context.data_version))
+    pack.add(Spacer(1, 18))
+    pack.add(_para(pack.tr("pack.contents"), s.h3))
+    for key in SECTIONS:
+        pack.add(_para(pack.tr(f"pack.section_{key}"), s.body, "· {}"))
+
+
+def _overview(pack: _Pack, data: _Data) -> None:
+    from reportlab.platypus import KeepTogether
+
+    lang, situation, found = pack.lang, pack.context.situation, data.figures
+    pack.heading("pack.section_overview")
+    event_value = overview.event_text(found, situation, lang)
+    help_text = overview.event_help(found, lang)
+    figures = [
+        (pack.tr("overview.event"), event_value, help_text or ""),
+        (
+            pack.tr("overview.progress"),
+            "—" if found.progress is None else format_pct(found.progress / 100, lang),
+            pack.tr("overview.progress_help"),
+        ),
+        (pack.tr("overview.late"), format_number(found.late, lang), pack.tr("overview.late_help")),
+        (
+            pack.tr("overview.actions"),
+            format_number(found.open_actions, lang),
+            pack.tr("overview.actions_overdue", count=found.overdue_actions)
+            if found.overdue_actions
+            else "",
+        ),
+        (
+            pack.tr("overview.stakeholders"),
+            f"{format_number(found.engaged, lang)} / {format_number(found.stakeholders, lang)}",
+            pack.tr("overview.stakeholders_help"),
+        ),
+    ]
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Table, TableStyle
+
+    s = pack.styles
+    cells = [[_para(label, s.small) for label, _, _ in figures]]
+    cells.append([_para(value, s.figure) for _, value, _ in figures])
+    cells.append([_para(note, s.note) for _, _, note in figures])
+    boxes = Table(cells, colWidths=[pack.width / len(figures)] * len(figures))
+    boxes.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.5, HexColor("#dadce0")),
+                ("INNERGRID", (0, 0), (-1, -1), 0.5, HexColor("#ffffff")),
+                ("LINEAFTER", (0, 0), (-2, -1), 0.5, HexColor("#dadce0")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, -1), HexColor("#f8f9fa")),
+            ]
+        )
+    )
+    pack.add(boxes)
+    milestone = overview.milestone_text(found, situation, lang)
+    if milestone is not None:
+        pack.add(_para(f"{pack.tr('overview.next_milestone')} · {milestone}", s.body))
+
+    pack.heading("overview.sites", s.h2)
+    cards = sites.site_cards(
+        data.tasks,
+        data.places,
+        pack.read("site_open_actions", situation=situation),
+        situation,
+        pack.tr("sites.destination"),
+    )
+    rows, colours = [], []
+    for card in cards:
+        rows.append(
+            {
+                pack.tr("pack.site_col"): card.name,
+                pack.tr("sites.state"): sites.state_text(card, lang),
+                pack.tr("pack.progress_col"): "—"
+                if card.progress is None
+                else format_pct(card.progress / 100, lang),
+                pack.tr("pack.milestone_col"): "—"
+                if card.milestone is None
+                else f"{card.milestone.name} ({sites.countdown(card.milestone.days_to_go, lang)})",
+                pack.tr("sites.late"): card.late_tasks,
+                pack.tr("sites.actions"): card.open_actions,
+            }
+        )
+        colours.append(STATE_TEXT_COLOURS.get(card.state or "", None))
+    pack.table(pd.DataFrame(rows), colours={1: colours})
+
+    streams = status.group_rollups(data.tasks, "workstream")
+    if not streams.empty:
+        chart = charts.finish(charts.progress_by_group(streams, "workstream", lang), lang)
+        pack.add(
+            KeepTogether(
+                [
+                    _para(pack.tr("overview.workstreams"), s.h2),
+                    chart_flowable(chart, pack.width, 260),
+                ]
+            )
+        )
+    pack.note(pack.tr("overview.states_rule", threshold=format_number(status.AT_RISK_POINTS, lang)))
+
+
+def _gantt_chunks(rows: pd.DataFrame, capacity: int) -> list[list[str]]:
+    """Task ids per page: whole workstreams while they fit, a workstream longer
+    than a page cut into page-sized parts (its header drawn again)."""
+    groups: list[list[str]] = []
+    for rec in rows.to_dict("records"):
+        if rec["kind"] == "group":
+            groups.append([])
+        elif groups:
+            groups[-1].append(str(rec["task_id"]))
+    pages: list[list[str]] = []
+    used = capacity
+    for ids in groups:
+        need = len(ids) + 1
+        if used + need <= capacity:
+            pages[-1].extend(ids)
+            used += need
+            continue
+        while len(ids) + 1 > capacity:
+            pages.append(ids[: capacity - 1])
+            ids = ids[capacity - 1 :]
+        pages.append(list(ids))
+        used = len(ids) + 1
+    return [p for p in pages if p]
+
+
+def _gantt(pack: _Pack, data: _Data) -> None:
+    from reportlab.platypus import PageBreak
+
+    lang, situation, view = pack.lang, pack.context.situation, pack.context.timeline
+    tasks = data.tasks
+    pack.heading("pack.section_gantt")
+    if tasks.empty:
+        pack.note(pack.tr("timeline.empty"))
+        return
+    if view.zoom == "custom" and view.start and view.end:
+        window = (view.start, view.end)
+    else:
+        window = timeline.zoom_window(view.zoom, situation, tasks)
+    shown = timeline.filter_tasks(
+        tasks, view.workstreams, view.sites, view.owners, view.states, window
+    )
+    if shown.empty:
+        pack.note(pack.tr("timeline.empty"))
+        return
+    drawn = timeline.summarise(shown)
+    event = data.event
+    band = None
+    if not event.empty:
+        band = (mission.EVENT_LABEL, event["start"].iloc[0].date(), event["end"].iloc[0].date())
+    critical = timeline.critical_path(tasks) if view.critical else []
+    options = GanttOptions(
+        lang=lang,
+        situation=situation,
+        window=window,
+        event=band,
+        critical=critical,
+        show_baseline=view.baseline,
+        show_links=view.links,
+    )
+    chunks = _gantt_chunks(gantt_rows(drawn, options), GANTT_ROWS_PER_PAGE)
+    width_px = int(pack.landscape_width / PX) - 20
+    for part, ids in enumerate(chunks, start=1):
+        if part > 1:
+            pack.add(PageBreak())
+        if len(chunks) > 1:
+            pack.note(pack.tr("pack.gantt_part", part=part, parts=len(chunks)))
+        spec = gantt_spec(drawn[drawn["task_id"].astype(str).isin(ids)], options)
+        room = pack.landscape_height - 60 - (GANTT_NOTES if part == len(chunks) else 0)
+        pack.add(chart_flowable({**spec, "width": width_px}, pack.landscape_width, room))
+    pack.note(
+        pack.tr("timeline.legend", event=mission.EVENT_LABEL)
+        + " "
+        + pack.tr("pack.gantt_shown", shown=len(shown), total=len(tasks))
+    )
+    if critical:
+        names = dict(zip(tasks["task_id"], tasks["name"], strict=True))
+        days = int(tasks.set_index("task_id").loc[critical, "duration_days"].sum())
+        pack.note(
+            pack.tr(
+                "timeline.critical_caption",
+                count=len(critical),
+                days=days,
+                chain=" → ".join(f"{c} {names[c]}" for c in critical),
+            )
+        )
+
+
+def _sites(pack: _Pack, data: _Data) -> None:
+    from reportlab.platypus import KeepTogether
+
+    lang, situation, s = pack.lang, pack.context.situation, pack.styles
+    pack.heading("pack.section_sites")
+    cards = sites.site_cards(
+        data.tasks,
+        data.places,
+        pack.read("site_open_actions", situation=situation),
+        situation,
+        pack.tr("sites.destination"),
+    )
+    kpis = pack.read("kpi_series")
+    for card in cards:
+        text = sites.card_text(card, lang)
+        colour = STATE_TEXT_COLOURS.get(card.state or "", "#1a1a1a")
+        head = [
+            _para(card.name, s.h2),
+            _para(text.state, s.body, f'<font color="{colour}"><b>{{}}</b></font>'),
+            _para(text.progress_text, s.body),
+            _para(text.milestone, s.body),
+        ]
+        head += [_para(fact, s.small) for fact in text.facts]
+        description = data.places.loc[data.places["site_id"] == card.site_id, "description"]
+        if not description.dropna().empty:
+            head.append(_para(description.dropna().iloc[0], s.note))
+        pack.add(KeepTogether(head))
+
+        latest = sites.kpi_latest(sites.scope_kpis(kpis, card.site_id), situation)
+        if latest:
+            pack.add(_para(pack.tr("sites.kpis"), s.h3))
+            pack.table(
+                pd.DataFrame(
+                    {
+                        pack.tr("pack.kpi"): [kv.kpi for kv in latest],
+                        pack.tr("pack.kpi_value"): [
+                            sites.kpi_value_text(kv.value, kv.unit, lang) for kv in latest
+                        ],
+                        pack.tr("pack.kpi_target"): [
+                            "—"
+                            if kv.target is None
+                            else sites.kpi_value_text(kv.target, kv.unit, lang)
+                            for kv in latest
+                        ],
+                        pack.tr("pack.kpi_gap"): [
+                            sites.kpi_delta_text(kv, lang) or "" for kv in latest
+                        ],
+                        pack.tr("pack.kpi_as_of"): [
+                            "—" if kv.day is None else format_day(kv.day, lang, "medium")
+                            for kv in latest
+                        ],
+                    }
+                )
+            )
+
+        if card.site_id == sites.DESTINATION:
+            lines = sites.budget_by_site(data.tasks, data.places, pack.tr("sites.unassigned"))
+            title = pack.tr("sites.budget_by_site")
+        else:
+            lines = sites.budget_lines(sites.scope_tasks(data.tasks, card.site_id))
+            title = pack.tr("sites.budget_by_task")
+        totals = sites.budget_totals(lines)
+        pack.add(_para(pack.tr("sites.budget"), s.h3))
+        if lines.empty:
+            pack.note(pack.tr("pack.budget_totals_none"))
+            continue
+        pack.add(
+            _para(
+                pack.tr(
+                    "pack.budget_totals",
+                    spent=format_eur(totals.spent_eur, lang),
+                    budget=format_eur(totals.budget_eur, lang),
+                    share="—" if totals.share is None else format_pct(totals.share, lang),
+                    remaining=format_eur(totals.remaining_eur, lang),
+                ),
+                s.body,
+            )
+        )
+        chart = charts.finish(site_charts.budget_bars(lines, "name", lang), lang)
+        pack.add(
+            KeepTogether(
+                [_para(title, s.small, "<b>{}</b>"), chart_flowable(chart, pack.width, 300)]
+            )
+        )
+        pack.table(sites.budget_table(lines, lang))
+
+
+def _scoring(pack: _Pack) -> None:
+    lang, s = pack.lang, pack.styles
+    hidden = list(pack.context.hidden)
+    pack.heading("pack.section_scoring")
+    evaluations = pack.read("scoring_evaluations", hidden=hidden)
+    if evaluations.empty:
+        pack.note(pack.tr("pack.scoring_none"))
+        return
+    shortlist = scoring.Shortlist()
+    for evaluation in evaluations["evaluation"].astype(str):
+        criteria = scoring.criteria_from_frame(
+            pack.read("scoring_criteria", evaluation=evaluation, hidden=hidden)
+        )
+        projects = pack.read("scoring_projects", evaluation=evaluation, hidden=hidden)
+        aggregates = pack.read("scoring_aggregates", evaluation=evaluation, hidden=hidden)
+        if not criteria or projects.empty:
+            continue
+        table = scoring.build_table(projects, criteria, aggregates, "mean")
+        ranking = scoring.rank(table, [c.weight for c in criteria])
+        statuses = {st: choice_label("projects", "status", st, lang) for st in set(table.statuses)}
+        labels = {c.criterion_id: c.label for c in criteria}
+        ids = [c.criterion_id for c in criteria]
+        tie_words = {
+            "heaviest": pack.tr("scoring.tie_heaviest", criterion=labels[ids[ranking.heaviest]]),
+            "price": pack.tr("scoring.tie_price"),
+            "name": pack.tr("scoring.tie_name"),
+        }
+        keep = min(int(shortlist.value), len(table.project_ids))
+        chosen = scoring.shortlisted(ranking, scoring.Shortlist("top", keep))
+        threshold = scoring.threshold_total(ranking, scoring.Shortlist("top", keep))
+
+        pack.add(
+            _para(
+                pack.tr("scoring.evaluation_option", name=evaluation, count=len(table.project_ids)),
+                s.h2,
+            )
+        )
+        pack.add(_para(pack.tr("pack.scoring_intro", k=keep), s.small))
+        ranked = ranking.ranked
+        if ranked:
+            first = ranked[0]
+            total = format_number(float(ranking.totals[first]), lang, 2)
+            gap = ranking.gap()
+            pack.add(
+                _para(
+                    pack.tr("pack.scoring_first_alone", name=table.names[first], total=total)
+                    if gap is None
+                    else pack.tr(
+                        "pack.scoring_first",
+                        name=table.names[first],
+                        total=total,
+                        gap=format_number(gap, lang, 2),
+                    ),
+                    s.body,
+                    "<b>{}</b>",
+                )
+            )
+        bars = scoring_charts.contribution_bars(
+            scoring_charts.contribution_frame(ranking, statuses),
+            [c.label for c in criteria],
+            threshold,
+            pack.tr("scoring.line_top", k=keep),
+            lang,
+            width=int(pack.width / PX) - 330,
+        )
+        pack.chart(charts.finish(bars, lang), max_height=320)
+        prices = (
+            list(projects["price_eur"])
+            if pack.context.role == "staff"
+            and "price_eur" in projects
+            and projects["price_eur"].notna().any()
+            else None
+        )
+        frame = scoring_charts.ranking_table(ranking, lang, statuses, tie_words, chosen, prices)
+        empty = [
+            c for c in frame.columns if frame[c].map(lambda v: _cell_text(v, lang) == "").all()
+        ]
+        pack.table(frame.drop(columns=empty))
+    pack.note(pack.tr("scoring.formula"))
+
+
+def _stakeholders(pack: _Pack, data: _Data) -> None:
+    from reportlab.platypus import KeepTogether
+
+    lang, s = pack.lang, pack.styles
+    hidden = list(pack.context.hidden)
+    pack.heading("pack.section_stakeholders")
+    rows = pack.read(
+        "stakeholders_rows",
+        categories=[],
+        territories=[],
+        engagements=[],
+        communes=[],
+        sites=[],
+        hidden=hidden,
+    )
+    if rows.empty:
+        pack.note(pack.tr("stakeholders.no_data"))
+        return
+    placed = sk.place(rows)
+    found = data.figures
+    pack.add(
+        _para(
+            pack.tr(
+                "pack.engaged",
+                engaged=format_number(found.engaged, lang),
+                total=format_number(found.stakeholders, lang),
+                committed=format_number(int((placed["engagement"] == "committed").sum()), lang),
+            ),
+            s.body,
+        )
+    )
+    table = sk.funnel(placed)
+    chart = charts.finish(sk.funnel_chart(table, lang), lang)
+    pack.add(
+        KeepTogether(
+            [
+                _para(pack.tr("stakeholders.funnel"), s.h2),
+                _para(pack.tr("stakeholders.funnel_intro"), s.small),
+                chart_flowable(chart, pack.width, 300),
+            ]
+        )
+    )
+    shown = table.assign(category=[sk.category_label(c, lang) for c in table["category"]])
+    pack.table(
+        shown.rename(
+            columns={
+                "category": pack.tr("stakeholders.legend_category"),
+                **{st: sk.engagement_label(st, lang) for st in (*sk.STAGES, "declined")},
+                "total": pack.tr("stakeholders.funnel_total"),
+            }
+        )
+    )
+    pack.add(_para(pack.tr("stakeholders.coverage"), s.h2))
+    pack.add(_para(pack.tr("stakeholders.coverage_intro"), s.small))
+    missing = sk.gaps(sk.coverage(placed))
+    if not missing:
+        pack.add(_para(pack.tr("pack.gaps_none"), s.body))
+    for territory, categories in missing.items():
+        pack.add(
+            _para(
+                pack.tr(
+                    "stakeholders.coverage_gap_line",
+                    territory=territory,
+                    categories=", ".join(sk.category_label(c, lang) for c in categories),
+                ),
+                s.body,
+                "· {}",
+            )
+        )
+
+
+def _actions(pack: _Pack) -> None:
+    lang, situation, s = pack.lang, pack.context.situation, pack.styles
+    pack.heading("pack.section_actions")
+    log = pack.read("actions_at", situation=situation, hidden=list(pack.context.hidden))
+    dates = actions.committees(log)
+    if not dates:
+        pack.note(pack.tr("actions.none"))
+        return
+    committee = dates[0]
+    log = actions.annotate(log, situation, committee)
+    still_open = log[log["state"].isin(["open", "overdue"])].sort_values(
+        ["days_overdue", "due"], ascending=[False, True]
+    )
+    pack.add(
+        _para(
+            pack.tr(
+                "pack.actions_figures",
+                open=format_number(len(still_open), lang),
+                overdue=format_number(int((log["state"] == "overdue").sum()), lang),
+                carried=format_number(int(log["carried_over"].sum()), lang),
+            ),
+            s.body,
+        )
+    )
+    this = actions.of_committee(log, committee)
+    when = format_day(committee, lang)
+    pack.add(_para(pack.tr("actions.decisions", date=when), s.h2))
+    decided = this[this["kind"] == "decision"]
+    if decided.empty:
+        pack.note(pack.tr("actions.no_decisions"))
+    for text in decided["text"]:
+        pack.add(_para(text, s.body, "· {}"))
+
+    def frame(rows: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                pack.tr("actions.meeting"): pd.to_datetime(rows["meeting_date"]).dt.date,
+                pack.tr("actions.text"): rows["text"],
+                pack.tr("actions.owner"): rows["owner"],
+                pack.tr("actions.due"): pd.to_datetime(rows["due"]).dt.date,
+                pack.tr("actions.days_overdue"): rows["days_overdue"],
+                pack.tr("actions.status"): [pack.tr(f"actions.state_{x}") for x in rows["state"]],
+                pack.tr("pack.carried_col"): rows["carried_over"],
+                pack.tr("actions.task"): [
+                    f"{i} {n}" if isinstance(i, str) else ""
+                    for i, n in zip(rows["task_id"], rows["task_name"], strict=True)
+                ],
+            }
+        )
+
+    new = this[this["kind"] == "action"]
+    pack.add(_para(pack.tr("actions.new_actions", date=when), s.h2))
+    if new.empty:
+        pack.note(pack.tr("actions.no_new_actions"))
+    else:
+        pack.table(frame(new))
+    pack.add(_para(pack.tr("pack.open_actions"), s.h2))
+    if still_open.empty:
+        pack.note(pack.tr("actions.no_carried"))
+    else:
+        overdue_colour = STATE_TEXT_COLOURS["late"]
+        pack.table(
+            frame(still_open),
+            colours={5: [overdue_colour if x == "overdue" else None for x in still_open["state"]]},
+        )
+    pack.note(pack.tr("actions.rule"))
+
+
+SECTIONS = ("overview", "gantt", "sites", "scoring", "stakeholders", "actions")
+
+
+# --- the pack -----------------------------------------------------------------------------
+
+
+def build_pack(read: Reader, context: PackContext) -> bytes:
+    """The committee pack as PDF bytes. `read(name, **params)` runs a named query as
+    the reader may (the app's `query`, or `restricted` over a database)."""
+    from reportlab.lib.pagesizes import landscape
+    from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
+
+    _setup()
+    token = charts.text_scale.set(1.0)  # print size, whatever the screen is set to
+    try:
+        lang, situation = context.lang, context.situation
+        wide = landscape(PAGE)
+        portrait_frame = Frame(
+            MARGIN,
+            BOTTOM,
+            PAGE[0] - 2 * MARGIN,
+            PAGE[1] - TOP - BOTTOM,
+            id="portrait",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        landscape_frame = Frame(
+            MARGIN,
+            BOTTOM,
+            wide[0] - 2 * MARGIN,
+            wide[1] - TOP - BOTTOM,
+            id="landscape",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        buffer = io.BytesIO()
+        committee = format_day(situation, lang)
+        title = f"{t('pack.title', lang)} · {t('pack.committee', lang, date=committee)}"
+        doc = BaseDocTemplate(
+            buffer,
+            pagesize=PAGE,
+            title=printable(title),
+            author=printable(t("pack.destination", lang)),
+            subject=printable(t("pack.situation", lang, date=format_day(situation, lang))),
+            lang=lang,
+            pageTemplates=[
+                PageTemplate("portrait", [portrait_frame], pagesize=PAGE),
+                PageTemplate("landscape", [landscape_frame], pagesize=wide),
+            ],
+        )
+        pack = _Pack(
+            read=read,
+            context=context,
+            styles=_Styles(),
+            width=portrait_frame._width,
+            landscape_width=landscape_frame._width,
+            landscape_height=landscape_frame._height,
+        )
+        data = _gather(read, context)
+        _cover(pack, data)
+        pack.add(PageBreak())
+        _overview(pack, data)
+        pack.add(NextPageTemplate("landscape"), PageBreak())
+        _gantt(pack, data)
+        pack.add(NextPageTemplate("portrait"), PageBreak())
+        _sites(pack, data)
+        pack.add(PageBreak())
+        _scoring(pack)
+        pack.add(PageBreak())
+        _stakeholders(pack, data)
+        pack.add(PageBreak())
+        _actions(pack)
+
+        filters = filter_texts(context.timeline, lang, data.site_names)
+        filter_line = printable(
+            t("pack.filters", lang, filters=" · ".join(filters) or t("pack.filters_none", lang))
+        )
+        committee = format_day(situation, lang)
+        destination = t("pack.destination", lang)
+        header = printable(
+            t("pack.header", lang, audience=t(f"pack.audience_{context.role}_short", lang))
+        )
+
+        def footer(page: int, pages: int) -> str:
+            return printable(
+                t(
+                    "pack.footer",
+                    lang,
+                    destination=destination,
+                    date=committee,
+                    page=page,
+                    pages=pages,
+                )
+            )
+
+        doc.build(pack.story, canvasmaker=_canvas_maker(header, footer, filter_line))
+        return buffer.getvalue()
+    finally:
+        charts.text_scale.reset(token)
