@@ -465,6 +465,9 @@ def sidebar() -> None:
     _sign_in_box()
     _sync_url()
     st.sidebar.caption(tr("app.data_version", version=data_version()))
+    from dashboard import pack_ui  # here: it imports this module
+
+    pack_ui.pack_button()
 
 
 def header(title_key: str) -> None:

@@ -216,9 +216,8 @@ def filter_texts(view: TimelineView, lang: str, site_names: Mapping[str, str]) -
     return out
 
 
-def file_name(situation: date, lang: str) -> str:
-    stem = "comite" if lang == "fr" else "committee"
-    return f"{stem}-{situation.isoformat()}.pdf"
+def file_name(situation: date) -> str:
+    return f"comite-{situation.isoformat()}.pdf"
 
 
 # --- text for the PDF -------------------------------------------------------------------

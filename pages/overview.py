@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import app, charts, mission, overview, safe, sites, status
+from dashboard import app, charts, mission, overview, pack_ui, safe, sites, status
 from dashboard.i18n import format_number, format_pct
 
 app.header("overview.title")
@@ -79,7 +79,7 @@ for column, card in zip(columns, cards, strict=False):
 # --- workstreams -------------------------------------------------------------------
 st.subheader(app.tr("overview.workstreams"))
 streams = status.group_rollups(tasks, "workstream")
-st.altair_chart(
-    charts.finish(charts.progress_by_group(streams, "workstream", lang), lang), width="stretch"
-)
+progress_chart = charts.finish(charts.progress_by_group(streams, "workstream", lang), lang)
+st.altair_chart(progress_chart, width="stretch")
+pack_ui.png_button(progress_chart, "avancement-par-axe")
 st.caption(app.tr("overview.states_rule", threshold=format_number(status.AT_RISK_POINTS, lang)))

@@ -3,7 +3,7 @@
 import altair as alt
 import streamlit as st
 
-from dashboard import app, charts, safe, site_charts, sites, status
+from dashboard import app, charts, pack_ui, safe, site_charts, sites, status
 from dashboard.i18n import format_day, format_eur, format_number, format_pct
 
 app.header("sites.title")
@@ -23,8 +23,10 @@ cards = sites.site_cards(tasks, places, actions, situation, app.tr("sites.destin
 names = {card.site_id: card.name for card in cards}
 
 
-def chart(built: alt.TopLevelMixin) -> None:
-    st.altair_chart(charts.finish(built, lang), width="stretch")
+def chart(built: alt.TopLevelMixin, name: str) -> None:
+    finished = charts.finish(built, lang)
+    st.altair_chart(finished, width="stretch")
+    pack_ui.png_button(finished, name)
 
 
 def kpi_lines(site_id: str) -> list[str]:
@@ -67,7 +69,7 @@ if side:
     by_site = sites.budget_by_site(tasks, places, app.tr("sites.unassigned"))
     if not by_site.empty:
         st.subheader(app.tr("sites.budget_by_site"))
-        chart(site_charts.budget_bars(by_site, "name", lang))
+        chart(site_charts.budget_bars(by_site, "name", lang), "budget-par-site")
 
 # --- one site in detail -----------------------------------------------------------
 else:
@@ -120,7 +122,10 @@ else:
             )
             series = history[history["kpi"] == kv.kpi]
             if not series.empty:
-                chart(site_charts.kpi_sparkline(series, kv.target, lang))
+                chart(
+                    site_charts.kpi_sparkline(series, kv.target, lang),
+                    f"indicateur-{selected}-{i + 1}",
+                )
             if kv.target is None:
                 st.caption(app.tr("sites.kpi_no_target"))
 
@@ -157,10 +162,10 @@ else:
         if selected == sites.DESTINATION:
             by_site = sites.budget_by_site(tasks, places, app.tr("sites.unassigned"))
             st.markdown(f"**{app.tr('sites.budget_by_site')}**")
-            chart(site_charts.budget_bars(by_site, "name", lang))
+            chart(site_charts.budget_bars(by_site, "name", lang), "budget-par-site")
             st.dataframe(sites.budget_table(by_site, lang), hide_index=True, width="stretch")
         st.markdown(f"**{app.tr('sites.budget_by_task')}**")
-        chart(site_charts.budget_bars(lines, "name", lang))
+        chart(site_charts.budget_bars(lines, "name", lang), f"budget-par-tache-{selected}")
         st.dataframe(sites.budget_table(lines, lang), hide_index=True, width="stretch")
 
     # late tasks and open actions

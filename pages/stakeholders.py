@@ -6,7 +6,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import app, charts, map_layers, safe
+from dashboard import app, charts, map_layers, pack_ui, safe
 from dashboard import stakeholders as sk
 from dashboard.i18n import column_label, format_number
 
@@ -339,7 +339,9 @@ with tab_grid:
     st.caption(app.tr("stakeholders.grid_intro"))
     left, right = st.columns([3, 1])
     with left:
-        st.altair_chart(charts.finish(sk.power_interest_chart(placed, lang), lang), width="stretch")
+        grid = charts.finish(sk.power_interest_chart(placed, lang), lang)
+        st.altair_chart(grid, width="stretch")
+        pack_ui.png_button(grid, "pouvoir-interet")
     with right:
         st.markdown(f"**{app.tr('stakeholders.grid_counts')}**")
         for quadrant, count in sk.quadrant_counts(placed).items():
@@ -353,7 +355,9 @@ with tab_engagement:
     st.subheader(app.tr("stakeholders.funnel"))
     st.caption(app.tr("stakeholders.funnel_intro"))
     table = sk.funnel(placed)
-    st.altair_chart(charts.finish(sk.funnel_chart(table, lang), lang), width="stretch")
+    funnel = charts.finish(sk.funnel_chart(table, lang), lang)
+    st.altair_chart(funnel, width="stretch")
+    pack_ui.png_button(funnel, "entonnoir-engagement")
     shown = table.assign(category=[sk.category_label(c, lang) for c in table["category"]])
     st.dataframe(
         shown.rename(
@@ -367,7 +371,9 @@ with tab_engagement:
     )
     st.subheader(app.tr("stakeholders.coverage"))
     st.caption(app.tr("stakeholders.coverage_intro"))
-    st.altair_chart(charts.finish(sk.coverage_chart(cover, lang), lang), width="stretch")
+    coverage_map = charts.finish(sk.coverage_chart(cover, lang), lang)
+    st.altair_chart(coverage_map, width="stretch")
+    pack_ui.png_button(coverage_map, "couverture-territoires")
     st.markdown(f"**{app.tr('stakeholders.coverage_gaps')}**")
     missing_by_territory = sk.gaps(cover)
     if not missing_by_territory:
