@@ -104,10 +104,6 @@ class TimelineView:
     critical: bool = True
     links: bool = True
 
-    @property
-    def filtered(self) -> bool:
-        return self != TimelineView()
-
 
 @dataclass(frozen=True)
 class PackContext:
@@ -207,12 +203,12 @@ def filter_texts(view: TimelineView, lang: str, site_names: Mapping[str, str]) -
             )
         )
     for key, shown in (
-        ("timeline.baseline", view.baseline),
-        ("timeline.critical", view.critical),
-        ("timeline.links", view.links),
+        ("pack.hide_baseline", view.baseline),
+        ("pack.hide_critical", view.critical),
+        ("pack.hide_links", view.links),
     ):
         if not shown:
-            out.append(t("pack.filter_item", lang, label=t(key, lang), values="0"))
+            out.append(t(key, lang))
     return out
 
 

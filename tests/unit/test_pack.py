@@ -1,0 +1,339 @@
+"""The committee pack built from the demo data, read back as a PDF: pages, page
+numbers, the committee date, the figures the pages show, the filters, nothing a
+viewer may not see, charts as vector drawings."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import duckdb
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from dashboard import db, mission, overview, pack, scoring, status
+from dashboard.auth import DEFAULT_CONFIDENTIAL_EVALUATIONS, Role
+from dashboard.i18n import format_eur, format_pct
+from dashboard.store import Store, Version
+from tests.app.test_access import leaks, rows
+from tests.conftest import DEMO
+
+SIT = date(2020, 4, 15)
+
+
+@pytest.fixture(scope="module")
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = db.open_database(Store(DEMO).current_files())
+    yield connection
+    connection.close()
+
+
+def reader(con: duckdb.DuckDBPyConnection, role: Role) -> pack.Reader:
+    return pack.restricted(lambda name, **params: db.query(con, name, **params), role)
+
+
+def context(lang: str, role: Role, **extra: object) -> pack.PackContext:
+    store = Store(DEMO)
+    return pack.PackContext(
+        lang=lang,
+        situation=SIT,
+        role=role,
+        hidden=() if role == "staff" else DEFAULT_CONFIDENTIAL_EVALUATIONS,
+        versions=pack.data_versions(store.history()),
+        data_version=store.data_version(),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    """Each page's text, spaces of every kind as one space."""
+    out = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        out.append(re.sub(r"\s+", " ", page.extract_text().replace("\u00a0", " ")))
+    return out
+
+
+def plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " "))
+
+
+@pytest.fixture(scope="module")
+def staff_fr(con: duckdb.DuckDBPyConnection) -> bytes:
+    return pack.build_pack(reader(con, "staff"), context("fr", "staff"))
+
+
+@pytest.fixture(scope="module")
+def viewer_en(con: duckdb.DuckDBPyConnection) -> bytes:
+    return pack.build_pack(reader(con, "viewer"), context("en", "viewer"))
+
+
+@pytest.fixture(scope="module")
+def demo_figures(con: duckdb.DuckDBPyConnection) -> overview.Figures:
+    tasks = status.with_states(db.query(con, "tasks"), SIT)
+    return overview.figures(
+        tasks,
+        db.query(con, "open_actions", situation=SIT),
+        db.query(con, "engagement_counts"),
+        db.query(con, "event_window", pattern=mission.EVENT_PATTERN),
+        SIT,
+    )
+
+
+def leading_project(con: duckdb.DuckDBPyConnection, evaluation: str) -> str:
+    """The first of an evaluation as dashboard/scoring.py ranks it, data's weights."""
+    criteria = scoring.criteria_from_frame(
+        db.query(con, "scoring_criteria", evaluation=evaluation, hidden=[])
+    )
+    projects = db.query(con, "scoring_projects", evaluation=evaluation, hidden=[])
+    aggregates = db.query(con, "scoring_aggregates", evaluation=evaluation, hidden=[])
+    ranking = scoring.rank(scoring.build_table(projects, criteria, aggregates, "mean"))
+    return str(ranking.table.names[ranking.ranked[0]])
+
+
+# --- the PDF read back ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["staff_fr", "viewer_en"])
+def test_pages_are_numbered_n_of_m(which: str, request: pytest.FixtureRequest) -> None:
+    texts = pages_text(request.getfixturevalue(which))
+    assert 8 <= len(texts) <= 16
+    total = len(texts)
+    for n, text in enumerate(texts, start=1):
+        assert f"page {n} / {total}" in text
+
+
+def test_every_french_page_states_the_committee_and_the_filters(staff_fr: bytes) -> None:
+    texts = pages_text(staff_fr)
+    for text in texts:
+        assert "ALL – Autour du Louvre-Lens · Comité du 15 avril 2020" in text
+        assert "Filtres : aucun (toute la mission)" in text
+    cover = texts[0]
+    assert "Dossier du comité de pilotage" in cover
+    assert "Version équipe" in cover
+
+
+def test_every_english_page_states_the_committee_and_the_filters(viewer_en: bytes) -> None:
+    texts = pages_text(viewer_en)
+    for text in texts:
+        assert "ALL – Autour du Louvre-Lens · Committee of 15 April 2020" in text
+        assert "Filters: none (the whole mission)" in text
+    assert "Partner edition" in texts[0]
+
+
+def test_the_cover_names_the_data_versions(staff_fr: bytes, viewer_en: bytes) -> None:
+    history = Store(DEMO).history("tasks")
+    assert [v.version for v in history] == [1, 2]  # the demo's planning was sent twice
+    fr, en = pages_text(staff_fr)[0], pages_text(viewer_en)[0]
+    assert "version 2" in fr and "14 avril 2020" in fr
+    assert "version 2" in en and "14 April 2020" in en
+    assert "version initiale" in fr and "initial version" in en
+
+
+def test_the_overview_figures_are_the_pages(
+    staff_fr: bytes, viewer_en: bytes, demo_figures: overview.Figures
+) -> None:
+    assert demo_figures.open_actions == 10
+    assert demo_figures.progress is not None
+    fr = " ".join(pages_text(staff_fr)[:2])
+    en = " ".join(pages_text(viewer_en)[:2])
+    assert "J-43" in fr and "D-43" in en
+    assert plain(format_pct(demo_figures.progress / 100, "fr")) in fr
+    assert plain(format_pct(demo_figures.progress / 100, "en")) in en
+    assert "41 / 82" in fr and "41 / 82" in en
+    assert "Prochain jalon" in fr
+
+
+def test_sites_scoring_and_actions_are_there(
+    con: duckdb.DuckDBPyConnection, staff_fr: bytes, viewer_en: bytes
+) -> None:
+    fr, en = " ".join(pages_text(staff_fr)), " ".join(pages_text(viewer_en))
+    for site in rows("sites"):
+        assert plain(site["name"]) in fr and plain(site["name"]) in en
+    first = leading_project(con, "projets-culinaires")
+    assert first == "Route de la frite"
+    assert f"En tête : {first}" in fr and f"Leading: {first}" in en
+    assert "10 actions ouvertes, dont 4 en retard" in fr
+    assert "10 open actions, 4 of them overdue" in en
+    assert "Décisions du comité du 15 avril 2020" in fr
+    assert "Partenaires engagés : 41 sur 82" in fr
+
+
+def test_the_gantt_is_drawn_in_vector_on_landscape_pages(staff_fr: bytes) -> None:
+    reader_ = PdfReader(io.BytesIO(staff_fr))
+    gantt = [
+        page
+        for page in reader_.pages
+        if "Choix de l'agence" in page.extract_text() and "mars 2020" in page.extract_text()
+    ]
+    assert gantt, "no page draws the Gantt"
+    for page in gantt:
+        assert float(page.mediabox.width) > float(page.mediabox.height)
+        resources = page["/Resources"]
+        images = [
+            name
+            for name, ref in (resources.get("/XObject") or {}).items()
+            if ref.get_object().get("/Subtype") == "/Image"
+        ]
+        assert images == []
+        content = page.get_contents().get_data()
+        ops = re.findall(rb"(?<=\s)(m|l|c|f|S)(?=\s)", content)
+        # paths: the bars, rules, links and diamonds, filled and stroked
+        assert ops.count(b"m") > 50 and ops.count(b"l") > 100
+        assert ops.count(b"f") > 20 and ops.count(b"S") > 10
+
+
+def test_no_page_holds_a_raster_image(staff_fr: bytes) -> None:
+    for page in PdfReader(io.BytesIO(staff_fr)).pages:
+        xobjects = page["/Resources"].get("/XObject") or {}
+        assert all(x.get_object().get("/Subtype") != "/Image" for x in xobjects.values())
+
+
+# --- what a viewer may see -------------------------------------------------------------------
+
+
+def written_prices(lang: str) -> set[str]:
+    """The bids' prices as the pack would print them ('€48,500', '48 500 €')."""
+    return {
+        plain(format_eur(float(p["price_eur"]), lang)) for p in rows("projects") if p["price_eur"]
+    }
+
+
+def test_a_viewer_pack_holds_none_of_the_secrets(viewer_en: bytes) -> None:
+    text = " ".join(pages_text(viewer_en))
+    assert leaks(text) == {}
+    assert "choix-agence" not in text
+    assert written_prices("en")
+    assert not {p for p in written_prices("en") if p in text}
+
+
+def test_the_sweep_sees_what_staff_may_read(staff_fr: bytes) -> None:
+    text = " ".join(pages_text(staff_fr))
+    assert "confidential evaluation" in leaks(text)
+    assert {p for p in written_prices("fr") if p in text}
+
+
+def test_a_viewer_reader_refuses_staff_queries_and_hidden_columns(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    read = reader(con, "viewer")
+    with pytest.raises(PermissionError):
+        read("scoring_juror_scores", evaluation="projets-culinaires")
+    people = read(
+        "stakeholders_rows",
+        categories=[],
+        territories=[],
+        engagements=[],
+        communes=[],
+        sites=[],
+        hidden=[],
+    )
+    assert not {"email", "phone", "contact_name"} & set(people.columns)
+    assert (
+        "email"
+        in reader(con, "staff")(
+            "stakeholders_rows",
+            categories=[],
+            territories=[],
+            engagements=[],
+            communes=[],
+            sites=[],
+            hidden=[],
+        ).columns
+    )
+
+
+# --- the timeline's filters ------------------------------------------------------------------
+
+
+def test_the_timeline_filters_apply_to_the_gantt_and_are_stated(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    view = pack.timeline_view({"ws": "Parcours noir", "crit": "0"})
+    pdf = pack.build_pack(reader(con, "viewer"), context("fr", "viewer", timeline=view))
+    texts = pages_text(pdf)
+    for text in texts:
+        assert "Filtres : Axe = Parcours noir · sans chemin critique" in text
+    gantt = " ".join(t for t in texts if "Planning" in t and "mars 2020" in t)
+    assert "Grille d'analyse des projets" in gantt
+    assert "Choix de l'agence" not in gantt  # a task of another workstream
+
+
+# --- the pure pieces --------------------------------------------------------------------------
+
+
+def test_timeline_view_reads_the_timeline_url() -> None:
+    view = pack.timeline_view(
+        {
+            "ws": "Parcours noir,Pilotage",
+            "state": "late,overdue",
+            "zoom": "custom",
+            "from": "2020-04-01",
+            "to": "2020-06-30",
+            "base": "0",
+        }
+    )
+    assert view.workstreams == ("Parcours noir", "Pilotage")
+    assert view.states == ("late",)  # an action's state is not a task's
+    assert (view.zoom, view.start, view.end) == ("custom", date(2020, 4, 1), date(2020, 6, 30))
+    assert not view.baseline and view.critical and view.links
+    assert pack.timeline_view({"zoom": "custom", "from": "2020-06-30", "to": "2020-04-01"}) == (
+        pack.TimelineView()
+    )
+    assert pack.timeline_view({"zoom": "year"}).zoom == "mission"
+
+
+def test_filter_texts_in_both_languages() -> None:
+    view = pack.TimelineView(sites=("olhain",), zoom="month", links=False)
+    names = {"olhain": "Restaurant du Parc départemental d'Olhain"}
+    assert pack.filter_texts(view, "fr", names) == [
+        "Site = Restaurant du Parc départemental d'Olhain",
+        "Période = ± 1 mois autour de la date de situation",
+        "sans dépendances",
+    ]
+    assert pack.filter_texts(pack.TimelineView(states=("late",)), "en", {}) == ["State = Late"]
+    assert pack.filter_texts(pack.TimelineView(), "fr", {}) == []
+
+
+def test_data_versions_keep_the_last_commit_of_each_dataset() -> None:
+    def version(dataset: str, number: int, at: str) -> Version:
+        return Version(dataset, number, at, "", 1, "f.csv", "x", "import")
+
+    found = pack.data_versions(
+        [
+            version("tasks", 1, "2020-03-23T17:40:00+00:00"),
+            version("tasks", 2, "2020-04-14T16:15:00+00:00"),
+        ]
+    )
+    assert found["tasks"] == (2, date(2020, 4, 14))
+    assert found["actions"] is None
+
+
+def test_printable_keeps_french_and_drops_what_the_font_lacks() -> None:
+    assert pack.printable("12\u202f500\u00a0€") == "12\u00a0500\u00a0€"
+    assert pack.printable("œuvre « noire » à Liévin") == "œuvre « noire » à Liévin"
+    assert pack.printable("🔴 En retard") == "En retard"
+    assert pack.printable("⚠️ 1 200 €") == "1 200 €"
+    assert pack.printable("T01 → T02") == "T01 -> T02"
+
+
+def test_gantt_pages_keep_workstreams_whole_when_they_fit() -> None:
+    frame = pd.DataFrame(
+        [{"kind": "group", "task_id": None}]
+        + [{"kind": "task", "task_id": f"A{i}"} for i in range(3)]
+        + [{"kind": "group", "task_id": None}]
+        + [{"kind": "task", "task_id": f"B{i}"} for i in range(4)]
+        + [{"kind": "group", "task_id": None}]
+        + [{"kind": "task", "task_id": f"C{i}"} for i in range(12)]
+    )
+    chunks = pack._gantt_chunks(frame, capacity=6)
+    assert chunks[0] == ["A0", "A1", "A2"]  # B (5 rows) does not fit beside A (4 rows)
+    assert chunks[1] == ["B0", "B1", "B2", "B3"]
+    assert [len(c) for c in chunks[2:]] == [5, 5, 2]  # C cut, its header on each page
+    assert [i for c in chunks for i in c] == [str(i) for i in frame["task_id"].dropna()]
+
+
+def test_file_name() -> None:
+    assert pack.file_name(SIT) == "comite-2020-04-15.pdf"
