@@ -1,0 +1,105 @@
+"""The committee pack's button in the sidebar and the chart images, through AppTest.
+
+A deferred download runs when someone clicks, outside the page's run: here the
+file is made by calling the very callable the page registered, as the server does.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from tests.app.support import sign_in, start
+
+LABELS = {"fr": "Dossier du comité (PDF)", "en": "Committee pack (PDF)"}
+PNG = {"fr": "Image (PNG)", "en": "Image (PNG)"}
+
+
+def buttons(at: AppTest, label: str, sidebar: bool = False) -> list:  # type: ignore[type-arg]
+    where = at.sidebar if sidebar else at
+    return [b for b in where.get("download_button") if b.proto.label == label]
+
+
+def download(button: object) -> tuple[str, bytes]:
+    """Run a deferred download's callable, as the server does on a click."""
+    file_id = button.proto.deferred_file_id  # type: ignore[attr-defined]
+    for manager in gc.get_objects():
+        if isinstance(manager, MediaFileManager) and file_id in manager._deferred_callables:
+            entry = manager._deferred_callables[file_id]
+            data = entry["callable"]()
+            assert isinstance(data, bytes)
+            return str(entry["filename"]), data
+    raise AssertionError("the download's callable is not registered")
+
+
+def pdf_text(data: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(data))
+    return [re.sub(r"\s+", " ", p.extract_text().replace("\u00a0", " ")) for p in reader.pages]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("role", ["viewer", "staff"])
+@pytest.mark.parametrize("page", ["overview", "actions"])
+def test_the_button_is_in_the_sidebar(demo_dir: Path, page: str, role: str, lang: str) -> None:
+    at = start(lang, page=page)
+    if role == "staff":
+        at = sign_in(at)
+    assert not at.exception, [e.value for e in at.exception]
+    found = buttons(at, LABELS[lang], sidebar=True)
+    assert len(found) == 1
+    assert found[0].proto.icon == "📄"
+    assert found[0].proto.deferred_file_id  # drawn on click, not on every run
+
+
+def test_a_viewer_pack_from_the_timeline_takes_its_filters(demo_dir: Path) -> None:
+    at = start("en", page="timeline", ws="Parcours noir", base="0")
+    assert not at.exception
+    name, data = download(buttons(at, LABELS["en"], sidebar=True)[0])
+    assert name == "comite-2020-04-15.pdf"
+    assert data.startswith(b"%PDF")
+    pages = pdf_text(data)
+    assert "Partner edition" in pages[0]
+    for n, text in enumerate(pages, start=1):
+        assert f"Committee of 15 April 2020 · page {n} / {len(pages)}" in text
+        assert "Filters: Workstream = Parcours noir · no baseline" in text
+    body = " ".join(pages)
+    assert "choix-agence" not in body and "Maison Design Culinaire" not in body  # a bidder
+
+
+def test_a_staff_pack_elsewhere_has_no_timeline_filter(demo_dir: Path) -> None:
+    # the actions page's own `owner` and `state` are not the timeline's
+    at = sign_in(start("fr", page="actions", owner="Agence", state="overdue"))
+    assert not at.exception
+    _, data = download(buttons(at, LABELS["fr"], sidebar=True)[0])
+    pages = pdf_text(data)
+    assert "Version équipe" in pages[0]
+    assert all("Filtres : aucun (toute la mission)" in text for text in pages)
+    assert "choix-agence" in " ".join(pages)  # staff see the confidential evaluation
+
+
+@pytest.mark.parametrize(
+    ("page", "params", "count"),
+    [
+        ("overview", {}, 1),
+        ("stakeholders", {}, 3),
+        ("sites", {"view": "side"}, 1),
+        ("sites", {"site": "olhain"}, 4),  # three indicators and the budget by task
+    ],
+)
+def test_a_png_under_each_chart(
+    demo_dir: Path, page: str, params: dict[str, str], count: int
+) -> None:
+    at = start("fr", page=page, **params)
+    assert not at.exception, [e.value for e in at.exception]
+    found = buttons(at, PNG["fr"])
+    assert len(found) == count
+    name, data = download(found[0])
+    assert name.endswith("-2020-04-15.png")
+    assert data.startswith(b"\x89PNG")
