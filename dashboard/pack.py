@@ -663,7 +663,7 @@ def _overview(pack: _Pack, data: _Data) -> None:
         ),
     ]
     from reportlab.lib.colors import HexColor
-    from reportlab.platypus import Table, TableStyle
+    from reportlab.platypus import Spacer, Table, TableStyle
 
     s = pack.styles
     cells = [[_para(label, s.small) for label, _, _ in figures]]
@@ -681,7 +681,7 @@ def _overview(pack: _Pack, data: _Data) -> None:
             ]
         )
     )
-    pack.add(boxes)
+    pack.add(boxes, Spacer(1, 6))
     milestone = overview.milestone_text(found, situation, lang)
     if milestone is not None:
         pack.add(_para(f"{pack.tr('overview.next_milestone')} · {milestone}", s.body))

@@ -28,7 +28,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-LOOPBACK = ("127.0.0.1", "localhost", "")
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "")
 PASSWORD = "mot-de-passe-equipe-2020"
 
 
@@ -73,10 +73,14 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def start_app(
-    data: Path, log: Path, extra_env: dict[str, str] | None = None, extra_args: Sequence[str] = ()
+    data: Path,
+    log: Path,
+    extra_env: dict[str, str] | None = None,
+    extra_args: Sequence[str] = (),
+    port: int | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """`streamlit run streamlit_app.py` on a free loopback port; returns (process, url)."""
-    port = free_port()
+    port = port or free_port()
     env = {
         **os.environ,
         "DASHBOARD_DATA_DIR": str(data),
@@ -115,8 +119,16 @@ def start_app(
     return process, url
 
 
+# Pseudo-URLs a page uses without touching the network.
+LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension", "devtools"}
+
+
 def is_outside(url: str) -> bool:
-    return (urlparse(url).hostname or "") not in LOOPBACK and not url.startswith(("data:", "blob:"))
+    """A request that would leave this machine."""
+    parts = urlparse(url)
+    if parts.scheme in LOCAL_SCHEMES:
+        return False
+    return (parts.hostname or "") not in LOOPBACK
 
 
 def app_ready(page: Page, timeout: int = 60_000) -> None:

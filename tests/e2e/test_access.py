@@ -13,10 +13,19 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import copy_demo
-from tests.e2e.harness import ROOT, app_ready, free_port, spawn, stop, wait_for
+from tests.e2e.harness import (
+    PASSWORD,
+    ROOT,
+    app_ready,
+    free_port,
+    spawn,
+    start_app,
+    stop,
+    wait_for,
+)
 
 TOKEN = "noir-2020-partenaires"
-PASSWORD = "mot-de-passe-equipe-2020"
+
 STAFF = "claire@pasdecalais-tourisme.example"
 OUTSIDER = "guest@example.org"
 
@@ -60,32 +69,16 @@ staff_domains = ["pasdecalais-tourisme.example"]
 """,
         encoding="utf-8",
     )
-    app_env = {**env, "DASHBOARD_DATA_DIR": str(data), "DASHBOARD_STAFF_PASSWORD": PASSWORD}
-    app = spawn(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "streamlit_app.py",
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(app_port),
-            "--browser.gatherUsageStats",
-            "false",
-            "--secrets.files",
-            str(secrets),
-        ],
-        tmp / "app.log",
-        app_env,
-    )
     try:
         wait_for(f"http://127.0.0.1:{idp_port}/.well-known/openid-configuration")
-        wait_for(f"http://127.0.0.1:{app_port}/_stcore/health")
-        yield {"app": f"http://127.0.0.1:{app_port}", "idp": f"http://127.0.0.1:{idp_port}"}
+        app, url = start_app(
+            data, tmp / "app.log", extra_args=["--secrets.files", str(secrets)], port=app_port
+        )
+    except BaseException:
+        stop(idp)
+        raise
+    try:
+        yield {"app": url, "idp": f"http://127.0.0.1:{idp_port}"}
     finally:
         stop(app)
         stop(idp)
@@ -181,9 +174,9 @@ def test_staff_by_openid_connect(page: Page, servers: dict[str, str]) -> None:
     app_ready(page)
     page.get_by_text("Connexion équipe").first.click()
     page.get_by_role("button", name="Se connecter avec le compte de l'organisation").click()
-    page.wait_for_url(servers["idp"] + "/**", timeout=30_000)
+    page.wait_for_url(servers["idp"] + "/**", timeout=60_000, wait_until="commit")
     page.get_by_role("button", name=STAFF).click()
-    page.wait_for_url(servers["app"] + "/**", timeout=30_000)
+    page.wait_for_url(servers["app"] + "/**", timeout=60_000, wait_until="commit")
     app_ready(page)
     expect(page.get_by_text("Connecté·e (équipe)")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("La mission en un coup d'œil")).to_be_visible()
@@ -197,9 +190,9 @@ def test_an_identity_not_on_the_staff_list_stays_a_viewer(
     app_ready(page)
     page.get_by_text("Connexion équipe").first.click()
     page.get_by_role("button", name="Se connecter avec le compte de l'organisation").click()
-    page.wait_for_url(servers["idp"] + "/**", timeout=30_000)
+    page.wait_for_url(servers["idp"] + "/**", timeout=60_000, wait_until="commit")
     page.get_by_role("button", name=OUTSIDER).click()
-    page.wait_for_url(servers["app"] + "/**", timeout=30_000)
+    page.wait_for_url(servers["app"] + "/**", timeout=60_000, wait_until="commit")
     app_ready(page)
     expect(page.get_by_text("n'est pas (ou plus) valable")).to_be_visible(timeout=30_000)
     assert page.locator('[data-testid="stMetric"]').count() == 0

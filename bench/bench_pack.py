@@ -1,0 +1,114 @@
+"""Committee pack benchmark: the time to build the demo's PDF (what a click on the
+sidebar's button costs the server), staff in French and viewer in English, against
+the timeline page's own PNG export of its Gantt, measured in this same process.
+
+    python -m bench.bench_pack [--runs 5]
+
+Medians of N runs after one warm-up (vl-convert's engine starts once per process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from dashboard import db, export, mission, pack, status, timeline
+from dashboard.auth import DEFAULT_CONFIDENTIAL_EVALUATIONS, Role
+from dashboard.gantt import GanttOptions, gantt_spec
+from dashboard.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "data"
+SITUATION = date(2020, 4, 15)
+
+
+def median_seconds(work: Callable[[], object], runs: int) -> float:
+    work()  # warm-up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run(runs: int = 5) -> dict[str, object]:
+    store = Store(DEMO)
+    con = db.open_database(store.current_files())
+
+    def build(lang: str, role: Role) -> bytes:
+        read = pack.restricted(lambda name, **params: db.query(con, name, **params), role)
+        context = pack.PackContext(
+            lang=lang,
+            situation=SITUATION,
+            role=role,
+            hidden=() if role == "staff" else DEFAULT_CONFIDENTIAL_EVALUATIONS,
+            versions=pack.data_versions(store.history()),
+            data_version=store.data_version(),
+        )
+        return pack.build_pack(read, context)
+
+    def gantt_png() -> bytes:
+        tasks = status.with_states(db.query(con, "tasks"), SITUATION)
+        event = db.query(con, "event_window", pattern=mission.EVENT_PATTERN)
+        options = GanttOptions(
+            lang="fr",
+            situation=SITUATION,
+            window=timeline.zoom_window("mission", SITUATION, tasks),
+            critical=timeline.critical_path(tasks),
+            event=(mission.EVENT_LABEL, event["start"].iloc[0].date(), event["end"].iloc[0].date()),
+        )
+        return export.chart_png({**gantt_spec(timeline.summarise(tasks), options), "width": 1100})
+
+    from pypdf import PdfReader
+
+    staff = build("fr", "staff")
+    viewer = build("en", "viewer")
+    baseline = median_seconds(gantt_png, runs)
+    staff_s = median_seconds(lambda: build("fr", "staff"), runs)
+    viewer_s = median_seconds(lambda: build("en", "viewer"), runs)
+    con.close()
+    return {
+        "runs": runs,
+        "gantt_png_s": round(baseline, 3),
+        "pack_staff_fr": {
+            "median_s": round(staff_s, 3),
+            "pages": len(PdfReader(io.BytesIO(staff)).pages),
+            "kib": round(len(staff) / 1024, 1),
+            "ratio_to_gantt_png": round(staff_s / baseline, 2),
+        },
+        "pack_viewer_en": {
+            "median_s": round(viewer_s, 3),
+            "pages": len(PdfReader(io.BytesIO(viewer)).pages),
+            "kib": round(len(viewer) / 1024, 1),
+            "ratio_to_gantt_png": round(viewer_s / baseline, 2),
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    results = run(args.runs)
+    print(f"Gantt PNG (the timeline's export): {results['gantt_png_s']} s")
+    print(f"{'pack':>16} {'pages':>6} {'KiB':>7} {'median s':>9} {'ratio':>6}")
+    for name in ("pack_staff_fr", "pack_viewer_en"):
+        r = results[name]
+        print(
+            f"{name:>16} {r['pages']:>6} {r['kib']:>7} "  # type: ignore[index]
+            f"{r['median_s']:>9} {r['ratio_to_gantt_png']:>6}"  # type: ignore[index]
+        )
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "pack.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
