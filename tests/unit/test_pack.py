@@ -337,3 +337,12 @@ def test_gantt_pages_keep_workstreams_whole_when_they_fit() -> None:
 
 def test_file_name() -> None:
     assert pack.file_name(SIT) == "comite-2020-04-15.pdf"
+
+
+def test_an_empty_data_folder_still_gives_a_pack() -> None:
+    con = db.open_database({})
+    pdf = pack.build_pack(reader(con, "viewer"), pack.PackContext(lang="en", situation=SIT))
+    texts = pages_text(pdf)
+    assert len(texts) == 7  # the cover and one page per section, each saying it is empty
+    assert "No evaluation to present." in " ".join(texts)
+    assert all(f"page {n} / 7" in text for n, text in enumerate(texts, start=1))
