@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import app, charts, mission, overview, pack_ui, safe, sites, status
+from dashboard import app, charts, mission, overview, pack_ui, safe, sites, status, widgets
 from dashboard.i18n import format_number, format_pct
 
 app.header("overview.title")
@@ -62,13 +62,7 @@ columns = st.columns(max(len(cards), 1))
 for column, card in zip(columns, cards, strict=False):
     text = sites.card_text(card, lang)
     with column.container(border=True):
-        st.markdown(f"**{safe.md(text.title)}**")
-        st.markdown(safe.md(text.state))
-        if text.progress is not None:
-            st.progress(text.progress, text=safe.md(text.progress_text))
-        st.caption(safe.md(text.milestone))
-        for fact in text.facts:
-            st.caption(safe.md(fact))
+        widgets.site_card(text)
         st.page_link(
             "pages/sites.py",
             label=app.tr("overview.site_link"),

@@ -3,7 +3,7 @@
 import altair as alt
 import streamlit as st
 
-from dashboard import app, charts, pack_ui, safe, site_charts, sites, status
+from dashboard import app, charts, pack_ui, safe, site_charts, sites, status, widgets
 from dashboard.i18n import format_day, format_eur, format_number, format_pct
 
 app.header("sites.title")
@@ -57,15 +57,7 @@ if side:
     for column, card in zip(st.columns(len(cards)), cards, strict=True):
         text = sites.card_text(card, lang)
         with column.container(border=True):
-            st.markdown(f"**{safe.md(text.title)}**")
-            st.markdown(safe.md(text.state))
-            if text.progress is not None:
-                st.progress(text.progress, text=safe.md(text.progress_text))
-            st.caption(safe.md(text.milestone))
-            for fact in text.facts:
-                st.caption(safe.md(fact))
-            for line in kpi_lines(card.site_id):
-                st.caption(safe.md(line))
+            widgets.site_card(text, kpi_lines(card.site_id))
     by_site = sites.budget_by_site(tasks, places, app.tr("sites.unassigned"))
     if not by_site.empty:
         st.subheader(app.tr("sites.budget_by_site"))

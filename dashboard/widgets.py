@@ -1,0 +1,21 @@
+"""Layout pieces several pages draw the same way (Streamlit glue, no data access)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import streamlit as st
+
+from dashboard import safe
+from dashboard.sites import CardText
+
+
+def site_card(text: CardText, extra: Iterable[str] = ()) -> None:
+    """A site's compact card: title, state, progress, next milestone, facts."""
+    st.markdown(f"**{safe.md(text.title)}**")
+    st.markdown(safe.md(text.state))
+    if text.progress is not None:
+        st.progress(text.progress, text=safe.md(text.progress_text))
+    st.caption(safe.md(text.milestone))
+    for line in [*text.facts, *extra]:
+        st.caption(safe.md(line))
