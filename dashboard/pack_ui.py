@@ -8,6 +8,7 @@ page draws, and the pack reads through the same access rules as `app.query`.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,41 @@ def _page() -> str:
     return str(info.get("url_pathname") or "") if info else ""
 
 
+# The timeline page's widgets and the URL keys it writes them to.
+TIMELINE_WIDGETS = {
+    "ws": "tl_ws",
+    "site": "tl_site",
+    "owner": "tl_owner",
+    "state": "tl_state",
+    "zoom": "tl_zoom",
+    "from": "tl_from",
+    "to": "tl_to",
+    "base": "tl_base",
+    "crit": "tl_crit",
+    "links": "tl_links",
+}
+
+
+def _timeline_params() -> dict[str, str]:
+    """The timeline's view as its URL writes it. The widgets come first: the page
+    writes the URL after drawing them, so in the run a change starts, the URL still
+    holds the view before the change."""
+    params = st.query_params.to_dict()
+    for key, widget in TIMELINE_WIDGETS.items():
+        if widget not in st.session_state:
+            continue
+        value = st.session_state[widget]
+        if isinstance(value, bool):
+            params[key] = "1" if value else "0"
+        elif isinstance(value, list | tuple):
+            params[key] = ",".join(str(v) for v in value)
+        elif isinstance(value, date):
+            params[key] = value.isoformat()
+        else:
+            params[key] = "" if value is None else str(value)
+    return params
+
+
 def _reader(root: str, version: str, role: Any) -> pack.Reader:
     """Named queries on the data version the page showed, as the role may read them."""
 
@@ -44,11 +80,7 @@ def pack_button() -> None:
     lang, situation, role = app.lang(), app.situation(), app.role()
     root, version = str(app.store().root), app.data_version()
     hidden = () if role == "staff" else tuple(app.confidential_evaluations())
-    view = (
-        pack.timeline_view(st.query_params.to_dict())
-        if _page() == "timeline"
-        else pack.TimelineView()
-    )
+    view = pack.timeline_view(_timeline_params()) if _page() == "timeline" else pack.TimelineView()
     read = _reader(root, version, role)
 
     def build() -> bytes:

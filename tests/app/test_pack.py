@@ -73,6 +73,15 @@ def test_a_viewer_pack_from_the_timeline_takes_its_filters(demo_dir: Path) -> No
     assert "choix-agence" not in body and "Maison Design Culinaire" not in body  # a bidder
 
 
+def test_a_filter_just_changed_on_the_timeline_is_in_the_pack(demo_dir: Path) -> None:
+    at = start("fr", page="timeline")
+    at.multiselect(key="tl_state").set_value(["late", "at_risk"]).run()
+    assert not at.exception
+    _, data = download(buttons(at, LABELS["fr"], sidebar=True)[0])
+    pages = pdf_text(data)
+    assert all("Filtres : État = En retard, À risque" in text for text in pages)
+
+
 def test_a_staff_pack_elsewhere_has_no_timeline_filter(demo_dir: Path) -> None:
     # the actions page's own `owner` and `state` are not the timeline's
     at = sign_in(start("fr", page="actions", owner="Agence", state="overdue"))
