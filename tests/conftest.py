@@ -21,8 +21,9 @@ def copy_demo(target: Path, history: bool = True) -> Path:
     for csv_file in DEMO.glob("*.csv"):
         shutil.copy2(csv_file, target / csv_file.name)
     if history and (DEMO / ".history").is_dir():
-        shutil.copytree(DEMO / ".history", target / ".history",
-                        ignore=shutil.ignore_patterns("lock"))
+        shutil.copytree(
+            DEMO / ".history", target / ".history", ignore=shutil.ignore_patterns("lock")
+        )
     return target
 
 

@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from streamlit.testing.v1 import AppTest
 
 from tests.app.support import chart_text, sent_everything, sign_in, start, texts
