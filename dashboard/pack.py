@@ -802,15 +802,8 @@ def _gantt(pack: _Pack, data: _Data) -> None:
         + pack.tr("pack.gantt_shown", shown=len(shown), total=len(tasks))
     )
     if critical:
-        names = dict(zip(tasks["task_id"], tasks["name"], strict=True))
-        days = int(tasks.set_index("task_id").loc[critical, "duration_days"].sum())
         pack.note(
-            pack.tr(
-                "timeline.critical_caption",
-                count=len(critical),
-                days=days,
-                chain=" → ".join(f"{c} {names[c]}" for c in critical),
-            )
+            pack.tr("timeline.critical_caption", **timeline.critical_summary(tasks, critical))
         )
 
 

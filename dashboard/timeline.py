@@ -298,3 +298,14 @@ def attention(tasks: pd.DataFrame, open_actions: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["_rank", "days_late", "end"], ascending=[True, False, True]).drop(
         columns=["_rank"]
     )
+
+
+def critical_summary(tasks: pd.DataFrame, critical: list[str]) -> dict[str, object]:
+    """What the critical path's caption says: its length, its days of work, the chain."""
+    names = dict(zip(tasks["task_id"], tasks["name"], strict=True))
+    days = int(tasks.set_index("task_id").loc[critical, "duration_days"].sum()) if critical else 0
+    return {
+        "count": len(critical),
+        "days": days,
+        "chain": " → ".join(f"{c} {names[c]}" for c in critical),
+    }

@@ -177,15 +177,8 @@ else:
         + app.tr("timeline.shown", shown=len(shown), total=len(tasks))
     )
     if critical:
-        names = dict(zip(tasks["task_id"], tasks["name"], strict=True))
-        days = int(tasks.set_index("task_id").loc[critical, "duration_days"].sum())
         st.caption(
-            app.tr(
-                "timeline.critical_caption",
-                count=len(critical),
-                days=days,
-                chain=" → ".join(f"{c} {names[c]}" for c in critical),
-            )
+            app.tr("timeline.critical_caption", **timeline.critical_summary(tasks, critical))
         )
     e1, e2, e3 = st.columns(3)
     e1.download_button(
