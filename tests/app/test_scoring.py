@@ -302,7 +302,8 @@ def test_viewer_export_has_no_prices(demo_dir: Path, downloads: dict[str, bytes]
     for hidden in JURORS + PRICES + COMMENTS:
         assert hidden not in text
     assert "classement-projets-culinaires.xlsx" in downloads
-    labels = [b.label for b in at.get("download_button")]
+    # the page's own exports (the sidebar also offers the committee pack)
+    labels = [b.label for b in at.get("download_button") if b.key != "pack_pdf"]
     assert labels == ["Classement (CSV)", "Classement (Excel)", "Graphique (PNG)"]
 
 
