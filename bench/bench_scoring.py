@@ -134,11 +134,16 @@ def generated(runs: int) -> dict[str, object]:
     return out
 
 
+def run(runs: int = 7) -> dict[str, object]:
+    """Every measure of this benchmark (what `python -m bench.run` collects)."""
+    return {"runs": runs, "issue_size": issue_size(runs), "generated": generated(runs)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    results = {"runs": args.runs, "issue_size": issue_size(args.runs)}
+    results = run(args.runs)
     size = results["issue_size"]
     assert isinstance(size, dict)
     print(
@@ -155,7 +160,6 @@ def main() -> None:
         print(f"{label:<34} {size[key]:>10}")
     print(f"ratio sensitivity / plain ranking: {size['ratio_sensitivity_to_ranking']}")
 
-    results["generated"] = generated(args.runs)
     print()
     print(f"{'scale':>6} {'scores':>8} {'evals':>6} {'median s':>9} {'ratio':>6}")
     for scale, r in results["generated"].items():  # type: ignore[union-attr]
