@@ -88,10 +88,11 @@ def milestone_text(
         return None
     day = upcoming["start"]
     assert isinstance(day, date)
+    days = (day - situation).days
     return t(
-        "overview.next_milestone_value",
+        "overview.next_milestone_today" if days == 0 else "overview.next_milestone_value",
         lang,
         name=escape(str(upcoming["name"])),
         date=format_day(day, lang),
-        days=(day - situation).days,
+        days=days,
     )

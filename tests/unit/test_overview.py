@@ -36,9 +36,10 @@ def test_the_demo_figures() -> None:
     assert overview.event_help(found, "fr") == "Du 28 mai 2020 au 30 juin 2020"
     assert found.next_milestone is not None
     assert overview.milestone_text(found, SIT, "en", escape=str.upper) == (
-        "CONFÉRENCE « ALL – NOUVELLES INSPIRATIONS » AU MÉTAPHONE (OIGNIES)"
-        " · 15 April 2020 (in 0 d)"
+        "CONFÉRENCE « ALL – NOUVELLES INSPIRATIONS » AU MÉTAPHONE (OIGNIES) · 15 April 2020 (today)"
     )
+    later = overview.milestone_text(found, date(2020, 4, 10), "fr")
+    assert later is not None and later.endswith("· 15 avril 2020 (dans 5 j)")
 
 
 def test_the_event_countdown_running_and_over() -> None:
