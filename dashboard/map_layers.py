@@ -79,13 +79,13 @@ def _text(value: object) -> str:
 
 def stakeholder_tip(row: pd.Series, lang: str, site_names: dict[str, str] | None = None) -> str:
     """A stakeholder's tooltip: name, category and place, engagement, linked projects."""
-    where = _text(row.get("commune"))
+    place = _text(row.get("commune"))
     country = sk.country_of(row.get("country"))
     if country != "FR":
-        where = f"{where} ({country})" if where else country
+        place = f"{place} ({country})" if place else country
     lines = [
         _text(row.get("name")),
-        " · ".join(p for p in (sk.category_label(row.get("category"), lang), where) if p),
+        " · ".join(p for p in (sk.category_label(row.get("category"), lang), place) if p),
         t(
             "stakeholders.tip_engagement_line",
             lang,

@@ -6,14 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from dashboard import diff, staging, templates
@@ -150,23 +148,6 @@ def frames(at: AppTest) -> list[pd.DataFrame]:
         value = f.value
         out.append(value.data if hasattr(value, "data") else value)
     return out
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
-    """The bytes each download button would serve, by file name."""
-    served: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def keep(
-        self: MemoryMediaFileStorage, data: Any, mimetype: str, kind: Any, filename: Any = None
-    ) -> str:
-        if filename and isinstance(data, bytes):
-            served[filename] = data
-        return original(self, data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    yield served
 
 
 # --- a French Excel export, from preview to commit ----------------------------------------

@@ -4,14 +4,12 @@ what a viewer receives and what staff see, in both languages."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from tests.app.support import sent, sign_in, start, texts
@@ -68,23 +66,6 @@ def staff(lang: str = "fr", **params: str) -> AppTest:
     at = sign_in(start(lang, page="scoring", **params))
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
-    """The bytes each download button would serve, by file name."""
-    served: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def keep(
-        self: MemoryMediaFileStorage, data: Any, mimetype: str, kind: Any, filename: Any = None
-    ) -> str:
-        if filename and isinstance(data, bytes):
-            served[filename] = data
-        return original(self, data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    yield served
 
 
 # --- both roles, both languages -----------------------------------------------------------
