@@ -12,12 +12,10 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import statistics
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from bench.timing import median_seconds
 from dashboard import db, export, mission, pack, status, timeline
 from dashboard.auth import DEFAULT_CONFIDENTIAL_EVALUATIONS, Role
 from dashboard.gantt import GanttOptions, gantt_spec
@@ -26,16 +24,6 @@ from dashboard.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data"
 SITUATION = date(2020, 4, 15)
-
-
-def median_seconds(work: Callable[[], object], runs: int) -> float:
-    work()  # warm-up
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def run(runs: int = 5) -> dict[str, object]:
@@ -70,9 +58,9 @@ def run(runs: int = 5) -> dict[str, object]:
 
     staff = build("fr", "staff")
     viewer = build("en", "viewer")
-    baseline = median_seconds(gantt_png, runs)
-    staff_s = median_seconds(lambda: build("fr", "staff"), runs)
-    viewer_s = median_seconds(lambda: build("en", "viewer"), runs)
+    baseline = median_seconds(gantt_png, runs, warm_up=True)
+    staff_s = median_seconds(lambda: build("fr", "staff"), runs, warm_up=True)
+    viewer_s = median_seconds(lambda: build("en", "viewer"), runs, warm_up=True)
     con.close()
     return {
         "runs": runs,

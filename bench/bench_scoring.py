@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import numpy as np
 
 from bench.generate import generate
+from bench.timing import median_seconds
 from dashboard import db, scoring
 from dashboard.scoring import Criterion, ScoreTable
 from dashboard.store import Store
@@ -35,16 +33,6 @@ from dashboard.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 PROJECTS, CRITERIA, KEEP = 100, 10, 10
 SCALES = (1, 10, 100)
-
-
-def median_seconds(work: Callable[[], object], runs: int) -> float:
-    work()  # warm up (imports, first allocations)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def synthetic_table(projects: int, criteria: int, seed: int = 2020) -> ScoreTable:
@@ -70,16 +58,17 @@ def sensitivity(ranking: scoring.Ranking, keep: int) -> None:
 def issue_size(runs: int) -> dict[str, object]:
     table = synthetic_table(PROJECTS, CRITERIA)
     ranking = scoring.rank(table)
-    plain = median_seconds(lambda: scoring.rank(table), runs)
-    monte_carlo = median_seconds(lambda: scoring.rank_probabilities(ranking), runs)
+    plain = median_seconds(lambda: scoring.rank(table), runs, warm_up=True)
+    monte_carlo = median_seconds(lambda: scoring.rank_probabilities(ranking), runs, warm_up=True)
     intervals = median_seconds(
         lambda: (
             scoring.stability_intervals(ranking, 1),
             scoring.stability_intervals(ranking, KEEP),
         ),
         runs,
+        warm_up=True,
     )
-    full = median_seconds(lambda: sensitivity(ranking, KEEP), runs)
+    full = median_seconds(lambda: sensitivity(ranking, KEEP), runs, warm_up=True)
     return {
         "projects": PROJECTS,
         "criteria": CRITERIA,
@@ -121,7 +110,7 @@ def generated(runs: int) -> dict[str, object]:
             # database that grows with the scale
             culinary = [e for e in evaluations["evaluation"] if "agence" not in e][-1]
             jurors = page_path(con, culinary)
-            seconds = median_seconds(lambda c=con, e=culinary: page_path(c, e), runs)
+            seconds = median_seconds(lambda c=con, e=culinary: page_path(c, e), runs, warm_up=True)
             baseline = baseline or seconds
             out[f"{scale}x"] = {
                 "scores": counts["scores"],

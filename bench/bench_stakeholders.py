@@ -14,7 +14,6 @@ import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,15 +33,6 @@ NO_FILTER: dict[str, Any] = {
     "sites": (),
     "hidden": ("choix-agence",),
 }
-
-
-def median_seconds(work: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def build(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:

@@ -12,14 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from bench.generate import generate
+from bench.timing import median_seconds
 from dashboard import db, mission, status, timeline
 from dashboard.gantt import GanttOptions, gantt_spec
 from dashboard.store import Store
@@ -27,15 +25,6 @@ from dashboard.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 SITUATION = date(2020, 4, 15)
 SCALES = (1, 10, 100)
-
-
-def median_seconds(work: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def build(con: object) -> tuple[int, int]:

@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ import duckdb
 import pandas as pd
 
 from bench.generate import generate, write
+from bench.timing import median_seconds
 from dashboard import auth, db, mission
 from dashboard.contract import DATASET_ORDER, get_dataset
 from dashboard.store import Store
@@ -64,15 +65,6 @@ import streamlit as st
 st.title("Bench")
 st.write("A trivial page: the fixed cost of one script run.")
 """
-
-
-def median_seconds(work: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 @contextlib.contextmanager
