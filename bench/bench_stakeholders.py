@@ -25,14 +25,7 @@ from dashboard import stakeholders as sk
 from dashboard.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-NO_FILTER: dict[str, Any] = {
-    "categories": (),
-    "territories": (),
-    "engagements": (),
-    "communes": (),
-    "sites": (),
-    "hidden": ("choix-agence",),
-}
+NO_FILTER = sk.rows_params(hidden=("choix-agence",))
 
 
 def build(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:

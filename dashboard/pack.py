@@ -981,15 +981,7 @@ def _stakeholders(pack: _Pack, data: _Data) -> None:
     lang, s = pack.lang, pack.styles
     hidden = list(pack.context.hidden)
     pack.heading("pack.section_stakeholders")
-    rows = pack.read(
-        "stakeholders_rows",
-        categories=[],
-        territories=[],
-        engagements=[],
-        communes=[],
-        sites=[],
-        hidden=hidden,
-    )
+    rows = pack.read("stakeholders_rows", **sk.rows_params(hidden))
     if rows.empty:
         pack.note(pack.tr("stakeholders.no_data"))
         return

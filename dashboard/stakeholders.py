@@ -994,3 +994,17 @@ def legend_chart(categories: Iterable[object], lang: str) -> alt.VConcatChart:
         size=170, color="white", stroke="#141414", strokeWidth=3.5
     )
     return alt.vconcat(swatches, rings, site, spacing=6)
+
+
+ROW_FILTERS: tuple[str, ...] = ("categories", "territories", "engagements", "communes", "sites")
+
+
+def rows_params(hidden: Iterable[str] = (), **chosen: Iterable[str]) -> dict[str, list[str]]:
+    """Parameters of the `stakeholders_rows` query: every filter empty (all rows)
+    unless chosen, and the evaluations the reader may not see."""
+    unknown = set(chosen) - set(ROW_FILTERS)
+    if unknown:
+        raise TypeError(f"unknown filters: {sorted(unknown)}")
+    params = {name: list(chosen.get(name, ())) for name in ROW_FILTERS}
+    params["hidden"] = list(hidden)
+    return params

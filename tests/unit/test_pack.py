@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from dashboard import db, mission, overview, pack, scoring, status
+from dashboard import stakeholders as sk
 from dashboard.auth import DEFAULT_CONFIDENTIAL_EVALUATIONS, Role
 from dashboard.i18n import format_eur, format_pct
 from dashboard.store import Store, Version
@@ -221,28 +222,9 @@ def test_a_viewer_reader_refuses_staff_queries_and_hidden_columns(
     read = reader(con, "viewer")
     with pytest.raises(PermissionError):
         read("scoring_juror_scores", evaluation="projets-culinaires")
-    people = read(
-        "stakeholders_rows",
-        categories=[],
-        territories=[],
-        engagements=[],
-        communes=[],
-        sites=[],
-        hidden=[],
-    )
+    people = read("stakeholders_rows", **sk.rows_params())
     assert not {"email", "phone", "contact_name"} & set(people.columns)
-    assert (
-        "email"
-        in reader(con, "staff")(
-            "stakeholders_rows",
-            categories=[],
-            territories=[],
-            engagements=[],
-            communes=[],
-            sites=[],
-            hidden=[],
-        ).columns
-    )
+    assert "email" in reader(con, "staff")("stakeholders_rows", **sk.rows_params()).columns
 
 
 # --- the timeline's filters ------------------------------------------------------------------

@@ -21,14 +21,7 @@ EU = {
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
     "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
 }  # fmt: skip
-NO_FILTER: dict[str, tuple[str, ...]] = {
-    "categories": (),
-    "territories": (),
-    "engagements": (),
-    "communes": (),
-    "sites": (),
-    "hidden": ("choix-agence",),
-}
+NO_FILTER = sk.rows_params(hidden=("choix-agence",))
 
 
 @pytest.fixture
@@ -640,3 +633,12 @@ def test_site_labels_keep_apart(con: duckdb.DuckDBPyConnection, placed: pd.DataF
     crowded = [(2.82, 50.43, "A name long enough to cover its neighbours")] * 7
     placed_labels = map_layers.label_offsets(crowded, view)
     assert placed_labels[0] is not None and placed_labels.count(None) >= 1
+
+
+def test_rows_params_default_to_every_row() -> None:
+    assert sk.rows_params(["choix-agence"], territories=["Douai"]) == {
+        "categories": [], "territories": ["Douai"], "engagements": [], "communes": [],
+        "sites": [], "hidden": ["choix-agence"],
+    }  # fmt: skip
+    with pytest.raises(TypeError):
+        sk.rows_params(category=["boulanger"])
