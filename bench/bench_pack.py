@@ -32,14 +32,8 @@ def run(runs: int = 5) -> dict[str, object]:
 
     def build(lang: str, role: Role) -> bytes:
         read = pack.restricted(lambda name, **params: db.query(con, name, **params), role)
-        context = pack.PackContext(
-            lang=lang,
-            situation=SITUATION,
-            role=role,
-            hidden=() if role == "staff" else DEFAULT_CONFIDENTIAL_EVALUATIONS,
-            versions=pack.data_versions(store.history()),
-            data_version=store.data_version(),
-        )
+        hidden = () if role == "staff" else DEFAULT_CONFIDENTIAL_EVALUATIONS
+        context = pack.context_for(store, lang, SITUATION, role, hidden)
         return pack.build_pack(read, context)
 
     def gantt_png() -> bytes:

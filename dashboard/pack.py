@@ -52,7 +52,7 @@ from dashboard.i18n import (
     format_pct,
     t,
 )
-from dashboard.store import Version
+from dashboard.store import Store, Version
 
 Reader = Callable[..., pd.DataFrame]
 
@@ -116,6 +116,27 @@ class PackContext:
     versions: Mapping[str, tuple[int, date] | None] = field(default_factory=dict)
     data_version: str = ""
     timeline: TimelineView = field(default_factory=TimelineView)
+
+
+def context_for(
+    store: Store,
+    lang: str,
+    situation: date,
+    role: auth.Role,
+    hidden: Iterable[str] = (),
+    data_version: str | None = None,
+    timeline: TimelineView | None = None,
+) -> PackContext:
+    """The context of a pack read from `store`: its versions from the store's log."""
+    return PackContext(
+        lang=lang,
+        situation=situation,
+        role=role,
+        hidden=tuple(hidden),
+        versions=data_versions(store.history()),
+        data_version=store.data_version() if data_version is None else data_version,
+        timeline=timeline or TimelineView(),
+    )
 
 
 # --- what the context is made of ----------------------------------------------------

@@ -84,14 +84,8 @@ def pack_button() -> None:
     read = _reader(root, version, role)
 
     def build() -> bytes:
-        context = pack.PackContext(
-            lang=lang,
-            situation=situation,
-            role=role,
-            hidden=hidden,
-            versions=pack.data_versions(Store(Path(root)).history()),
-            data_version=version,
-            timeline=view,
+        context = pack.context_for(
+            Store(Path(root)), lang, situation, role, hidden, data_version=version, timeline=view
         )
         return pack.build_pack(read, context)
 

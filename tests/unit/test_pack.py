@@ -37,16 +37,8 @@ def reader(con: duckdb.DuckDBPyConnection, role: Role) -> pack.Reader:
 
 
 def context(lang: str, role: Role, **extra: object) -> pack.PackContext:
-    store = Store(DEMO)
-    return pack.PackContext(
-        lang=lang,
-        situation=SIT,
-        role=role,
-        hidden=() if role == "staff" else DEFAULT_CONFIDENTIAL_EVALUATIONS,
-        versions=pack.data_versions(store.history()),
-        data_version=store.data_version(),
-        **extra,  # type: ignore[arg-type]
-    )
+    hidden = () if role == "staff" else DEFAULT_CONFIDENTIAL_EVALUATIONS
+    return pack.context_for(Store(DEMO), lang, SIT, role, hidden, **extra)  # type: ignore[arg-type]
 
 
 def pages_text(pdf: bytes) -> list[str]:
