@@ -6,14 +6,15 @@ results are cached by data version, so a commit is seen on the next rerun.
 
 from __future__ import annotations
 
+import importlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -24,6 +25,7 @@ from dashboard.contract import get_dataset
 from dashboard.i18n import LANGS, format_day, normalise_lang, t
 from dashboard.status import default_situation
 from dashboard.store import Store, Version
+from dashboard.views.reader import Reader, database_reader, restricted
 
 LANG_NAMES = {"fr": "Français", "en": "English"}
 
@@ -58,18 +60,45 @@ def data_version() -> str:
     return _pinned.get() or store().data_version()
 
 
-def query(name: str, **params: Any) -> pd.DataFrame:
-    """A named query's rows for the current data version, as the role may see them.
+def cached_reader(root: str, version: str, who: auth.Role) -> Reader:
+    """Named queries of one data version, cached, as `who` may read them."""
 
-    This is where access is enforced: a staff-only query is refused to viewers,
-    and the columns viewers never receive are dropped before anything reaches a
-    page (and so the browser).
-    """
-    who = role()
-    if not auth.may_run(db.audience(name), who):
-        raise PermissionError(name)
-    frame = _query(str(store().root), data_version(), name, tuple(sorted(params.items())))
-    return frame[auth.visible_columns(list(frame.columns), who)].copy()
+    def run(name: str, /, **params: Any) -> pd.DataFrame:
+        return _query(root, version, name, tuple(sorted(params.items())))
+
+    return restricted(run, who)
+
+
+def query(name: str, **params: Any) -> pd.DataFrame:
+    """A named query's rows for the current data version, as the role may see them
+    (the rules of `views.reader.restricted`: nothing a viewer may not see reaches
+    a page, and so the browser)."""
+    return cached_reader(str(store().root), data_version(), role())(name, **params)
+
+
+# --- view models --------------------------------------------------------------------
+
+State = TypeVar("State", bound=Hashable)
+Model = TypeVar("Model")
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _model(root: str, version: str, who: str, builder: str, state: Any) -> Any:
+    # Shared by every session (nothing per session stays after it closes); a model
+    # is never changed after it is built, so handing out the same object is safe.
+    module, _, name = builder.rpartition(".")
+    build = getattr(importlib.import_module(module), name)
+    who_role: auth.Role = "staff" if who == "staff" else "viewer"
+    return build(database_reader(_database(root, version), who_role), state)
+
+
+def model(build: Callable[[Reader, State], Model], state: State) -> Model:
+    """A page's view model for this data version, role and view state, built once
+    and cached: a rerun that changes none of them recomputes nothing. `state` is
+    a frozen dataclass of everything the view depends on."""
+    name = f"{build.__module__}.{build.__qualname__}"
+    result: Model = _model(str(store().root), data_version(), role(), name, state)
+    return result
 
 
 def versions(dataset: str) -> list[Version]:

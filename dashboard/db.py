@@ -1,8 +1,9 @@
 """DuckDB over the data folder: one in-memory database per data version.
 
 Named queries live in `sql/queries/NAME.sql` and take `$name` parameters; the
-schema in `sql/schema/`. Every query runs on its own cursor, so one connection
-can serve all sessions' threads.
+schema in `sql/schema/`; table macros that several queries share (the state
+rules, what "open" means for an action) in `sql/views/`. Every query runs on its
+own cursor, so one connection can serve all sessions' threads.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ def empty_database() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:", config={"threads": 2})
     for name in DATASET_ORDER:
         con.execute(sql_text("schema", name))
+    # Table macros (sql/views/): rules several queries share, defined once.
+    for name in sql_names("views"):
+        con.execute(sql_text("views", name))
     return con
 
 

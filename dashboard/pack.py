@@ -53,8 +53,9 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.store import Store, Version
+from dashboard.views.reader import Reader, restricted
 
-Reader = Callable[..., pd.DataFrame]
+__all__ = ["Reader", "restricted"]  # what the pack reads through, for its callers
 
 # ReportLab's own Bitstream Vera: installed with it, free licence beside it, and it
 # has every letter French needs (é è à ç œ « » €); what it lacks is mapped below.
@@ -140,20 +141,6 @@ def context_for(
 
 
 # --- what the context is made of ----------------------------------------------------
-
-
-def restricted(run: Reader, role: auth.Role) -> Reader:
-    """`run(name, **params)` with the access rules of `app.query`: a staff-only query
-    refused to viewers, the columns they never receive dropped."""
-    from dashboard import db
-
-    def read(name: str, **params: Any) -> pd.DataFrame:
-        if not auth.may_run(db.audience(name), role):
-            raise PermissionError(name)
-        frame = run(name, **params)
-        return frame[auth.visible_columns(list(frame.columns), role)].copy()
-
-    return read
 
 
 def data_versions(history: Iterable[Version]) -> dict[str, tuple[int, date] | None]:

@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import app, export, pack
@@ -67,11 +66,7 @@ def _timeline_params() -> dict[str, str]:
 
 def _reader(root: str, version: str, role: Any) -> pack.Reader:
     """Named queries on the data version the page showed, as the role may read them."""
-
-    def run(name: str, **params: Any) -> pd.DataFrame:
-        return app._query(root, version, name, tuple(sorted(params.items())))
-
-    return pack.restricted(run, role)
+    return app.cached_reader(root, version, role)
 
 
 def pack_button() -> None:

@@ -1,16 +1,9 @@
 -- site_open_actions: actions still open at the situation date, recorded by then, with
 -- the site and name of the task each is linked to ('' when none) and the days they
--- are overdue (0 when not due yet or without due date).
+-- are overdue (0 when not due yet or without due date); the rule is
+-- sql/views/open_actions_at.sql.
 -- Parameters: $situation (date).
-with open_actions as (
-    select *
-    from actions
-    where kind = 'action'
-        and coalesce(status, 'open') = 'open'
-        and meeting_date <= $situation
-),
-
-linked as (
+with final as (
     select
         a.action_id,
         a.meeting_date,
@@ -20,13 +13,9 @@ linked as (
         a.task_id,
         t."name" as task_name,
         coalesce(t.site_id, '') as site_id,
-        greatest(coalesce(date_diff('day', a.due, $situation::date), 0), 0) as days_overdue
-    from open_actions as a
+        a.days_overdue
+    from open_actions_at($situation) as a
     left join tasks as t on t.task_id = a.task_id
-),
-
-final as (
-    select * from linked
 )
 
 select * from final

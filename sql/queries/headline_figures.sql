@@ -1,0 +1,43 @@
+-- headline_figures: the figures a committee reads, one row, each defined here
+-- once (their words: dashboard/views/figures.py and locales' figures.*).
+-- Parameters: $situation (date), $threshold (at-risk points).
+with states as (
+    select * from task_states($situation, $threshold)
+),
+
+task_figures as (
+    select
+        count(*) as tasks,
+        count(*) filter (where state = 'late') as late_tasks,
+        sum(
+            case when state = 'done' then 100.0 else least(greatest(progress, 0), 100) end
+            * duration_days
+        ) filter (where state <> 'cancelled')
+        / nullif(sum(duration_days) filter (where state <> 'cancelled'), 0) as progress,
+        coalesce(sum(budget_eur) filter (where state <> 'cancelled'), 0) as budget_eur,
+        coalesce(sum(spent_eur), 0) as spent_eur
+    from states
+),
+
+action_figures as (
+    select
+        count(*) as open_actions,
+        count(*) filter (where days_overdue > 0) as overdue_actions
+    from open_actions_at($situation)
+),
+
+partner_figures as (
+    select
+        count(*) as stakeholders,
+        count(*) filter (where engagement in ('engaged', 'committed')) as partners_engaged,
+        count(*) filter (
+            where engagement in ('engaged', 'committed') and coalesce(country, 'FR') <> 'FR'
+        ) as partners_abroad
+    from stakeholders
+),
+
+final as (
+    select * from task_figures, action_figures, partner_figures
+)
+
+select * from final
