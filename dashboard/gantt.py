@@ -448,7 +448,7 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
                 },
             )
         )
-    if not layers:
+    if bars.empty:  # an empty plan still needs a y field for its row height
         datasets["rows"] = []
         layers.append(layer("rows", {"type": "bar"}, {"y": y()}))
     return {
