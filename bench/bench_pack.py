@@ -16,10 +16,11 @@ from datetime import date
 from pathlib import Path
 
 from bench.timing import median_seconds
-from dashboard import db, export, mission, pack, status, timeline
+from dashboard import db, export, pack
 from dashboard.auth import DEFAULT_CONFIDENTIAL_EVALUATIONS, Role
-from dashboard.gantt import GanttOptions, gantt_spec
 from dashboard.store import Store
+from dashboard.views import timeline
+from dashboard.views.reader import database_reader
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data"
@@ -37,16 +38,9 @@ def run(runs: int = 5) -> dict[str, object]:
         return pack.build_pack(read, context)
 
     def gantt_png() -> bytes:
-        tasks = status.with_states(db.query(con, "tasks"), SITUATION)
-        event = db.query(con, "event_window", pattern=mission.EVENT_PATTERN)
-        options = GanttOptions(
-            lang="fr",
-            situation=SITUATION,
-            window=timeline.zoom_window("mission", SITUATION, tasks),
-            critical=timeline.critical_path(tasks),
-            event=(mission.EVENT_LABEL, event["start"].iloc[0].date(), event["end"].iloc[0].date()),
-        )
-        return export.chart_png({**gantt_spec(timeline.summarise(tasks), options), "width": 1100})
+        read = database_reader(con, "viewer")
+        found = timeline.build(read, timeline.State(situation=SITUATION))
+        return export.chart_png({**found.spec, "width": 1100})
 
     from pypdf import PdfReader
 

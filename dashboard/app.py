@@ -20,8 +20,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, charts, db, ingest
-from dashboard.contract import get_dataset
+from dashboard import auth, charts, db
 from dashboard.i18n import LANGS, format_day, normalise_lang, t
 from dashboard.status import default_situation
 from dashboard.store import Store, Version
@@ -109,22 +108,10 @@ def versions(dataset: str) -> list[Version]:
     return [replace(v, by="") for v in history]
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _version_frame(root: str, dataset: str, version: int, checksum: str) -> pd.DataFrame:
-    data = Store(root=Path(root)).version_bytes(dataset, version)
-    frame = ingest.read_bytes(dataset, data, f"{dataset}.csv").frame.drop(columns=["_row"])
-    # the same types the named queries return, so versions compare cell by cell
-    for column in get_dataset(dataset).columns:
-        if column.type == "date":
-            frame[column.name] = pd.to_datetime(frame[column.name])
-    return frame
-
-
-def version_frame(dataset: str, version: Version) -> pd.DataFrame:
-    """The rows of one committed version, typed (no column a viewer may not see)."""
-    s = store()
-    frame = _version_frame(str(s.root), dataset, version.version, version.checksum)
-    return frame[auth.visible_columns(list(frame.columns), role())].copy()
+def version_file(dataset: str, version: Version) -> str:
+    """The canonical file of one committed version, for a named query to read
+    (e.g. `task_changes`); committed versions never change."""
+    return str(store().version_path(dataset, version.version))
 
 
 def confidential_evaluations() -> tuple[str, ...]:

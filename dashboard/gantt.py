@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 
-from dashboard import status, timeline
 from dashboard.charts import STATE_COLOURS, font_config, text_scale, vega_locale
 from dashboard.i18n import format_day, format_number, t
 
@@ -21,101 +20,96 @@ ROW_HEIGHT = 24
 GROUP_MARK = "▾ "
 
 
-@dataclass
+@dataclass(frozen=True)
 class GanttOptions:
     lang: str = "fr"
     situation: date | None = None
     window: tuple[date, date] | None = None
     event: tuple[str, date, date] | None = None  # label, start, end
-    critical: Iterable[str] = ()
     show_baseline: bool = True
     show_links: bool = True
-    # the plan of an earlier version, drawn as dashed ghosts: task_id -> (start, end)
-    previous: dict[str, tuple[date, date]] = field(default_factory=dict)
-    previous_label: str = ""
 
 
-def _iso(day: object) -> str | None:
-    d = status._day(day)
-    return None if d is None else d.isoformat() + "T00:00:00"
+def _iso(days: pd.Series) -> list[str | None]:
+    """Dates as Vega-Lite reads them (midnight), None where missing."""
+    stamps = pd.to_datetime(days)
+    return [None if pd.isna(d) else d.strftime("%Y-%m-%dT00:00:00") for d in stamps]
 
 
-def _after(day: object) -> str | None:
-    """The instant a day ends, so a one-day task still has a width."""
-    d = status._day(day)
-    return None if d is None else (d + timedelta(days=1)).isoformat() + "T00:00:00"
+def _days(values: pd.Series) -> list[date | None]:
+    return [None if pd.isna(d) else d.date() for d in pd.to_datetime(values)]
 
 
-def gantt_rows(tasks: pd.DataFrame, options: GanttOptions) -> pd.DataFrame:
-    """One row per drawn line: a header per workstream, then its tasks in time order."""
+def gantt_rows(bars: pd.DataFrame, options: GanttOptions) -> pd.DataFrame:
+    """One row per drawn line: a header per workstream, then its bars in time order.
+
+    `bars` are the rows `sql/queries/timeline_rows.sql` returns, already in draw
+    order and bounded (a page of tasks and one summary per collapsed workstream),
+    with `critical` and, when a version is compared, `old_start` / `old_end`. Only
+    the columns the chart draws are kept.
+    """
     lang = options.lang
-    critical = set(options.critical)
-    if tasks.empty:
-        return pd.DataFrame(columns=["row", "kind"])
-    firsts = tasks.groupby("workstream", sort=False)["start"].min().sort_values(kind="stable")
-    slips: dict[object, object] = (
-        dict(zip(tasks["task_id"], timeline.slippage(tasks), strict=True))
-        if "baseline_end" in tasks
-        else {}
+    if bars.empty:
+        return pd.DataFrame(columns=["row", "kind", "task_id"])
+    start = pd.to_datetime(bars["start"])
+    end = pd.to_datetime(bars["end"])
+    after = end + pd.Timedelta(days=1)  # the instant a day ends: a one-day task has a width
+    duration = (after - start).dt.days.clip(lower=1)
+    progress = bars["progress"].astype(float).fillna(0.0)
+    progress_end = (
+        start + pd.to_timedelta(duration * progress.clip(0, 100) / 100, unit="D")
+    ).dt.floor("s")
+    names = bars["name"].astype(str)
+    rows = pd.DataFrame(
+        {
+            "row": names.where(~bars["name_repeated"], names + " (" + bars["task_id"] + ")"),
+            "kind": bars["kind"],
+            "task_id": bars["task_id"],
+            "ws_rank": bars["ws_rank"],
+            "workstream": bars["workstream"],
+            "name": names,
+            "start": _iso(start),
+            "end_at": _iso(after),
+            "start_label": [format_day(d, lang, "medium") if d else "" for d in _days(start)],
+            "end_label": [format_day(d, lang, "medium") if d else "" for d in _days(end)],
+            "milestone": bars["milestone"].astype(bool),
+            "progress_end": [
+                p.isoformat() if f > 0 and not pd.isna(p) else None
+                for p, f in zip(progress_end, progress, strict=True)
+            ],
+            "progress_label": [
+                (format_number(f, lang) + (" %" if lang == "fr" else "%")) if f > 0 else ""
+                for f in progress
+            ],
+            "state_label": [t(f"state.{s}", lang) for s in bars["state"]],
+            "owner": bars["owner"].fillna(""),
+            "critical": bars["critical"].astype(bool) if "critical" in bars else False,
+            "slip_label": [
+                _slip_label(None if pd.isna(d) or k != "task" else int(d), lang)
+                for d, k in zip(bars["slip"], bars["kind"], strict=True)
+            ],
+        }
     )
-    names = tasks["name"].astype(str)
-    duplicated = set(names[names.duplicated(keep=False)])
-    rows: list[dict[str, object]] = []
-    for workstream in firsts.index:
-        group = tasks[tasks["workstream"] == workstream].sort_values(
-            ["start", "end", "task_id"], kind="stable"
-        )
-        rows.append({"row": f"{GROUP_MARK}{workstream}", "kind": "group", "task_id": None})
-        for rec in group.to_dict("records"):
-            name = str(rec["name"])
-            label = f"{name} ({rec['task_id']})" if name in duplicated else name
-            d0, d1 = status._day(rec["start"]), status._day(rec["end"])
-            duration = status.duration_days(d0, d1) if d0 and d1 else 1
-            progress = float(rec.get("progress") or 0)
-            progress_end = (
-                (
-                    pd.Timestamp(d0)
-                    + pd.Timedelta(days=duration * min(max(progress, 0), 100) / 100)
-                ).isoformat()
-                if d0
-                else None
-            )
-            state = str(rec.get("state") or "planned")
-            value = slips.get(rec["task_id"]) if rec.get("kind", "task") == "task" else None
-            slip_days = None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
-            previous = options.previous.get(str(rec["task_id"]))
-            rows.append(
-                {
-                    "row": label,
-                    "kind": rec.get("kind", "task"),
-                    "task_id": rec["task_id"],
-                    "workstream": workstream,
-                    "name": name,
-                    "start": _iso(d0),
-                    "end_at": _after(d1),
-                    "start_label": format_day(d0, lang, "medium") if d0 else "",
-                    "end_label": format_day(d1, lang, "medium") if d1 else "",
-                    "milestone": bool(rec.get("milestone")) and rec.get("kind", "task") == "task",
-                    "progress": progress,
-                    "progress_end": progress_end,
-                    "progress_label": (
-                        format_number(progress, lang) + (" %" if lang == "fr" else "%")
-                    )
-                    if progress > 0
-                    else "",
-                    "state": state,
-                    "state_label": t(f"state.{state}", lang),
-                    "owner": rec.get("owner") or "",
-                    "critical": str(rec["task_id"]) in critical,
-                    "baseline_start": _iso(rec.get("baseline_start")),
-                    "baseline_end_at": _after(rec.get("baseline_end")),
-                    "slip": slip_days,
-                    "slip_label": _slip_label(slip_days, lang),
-                    "previous_start": _iso(previous[0]) if previous else None,
-                    "previous_end_at": _after(previous[1]) if previous else None,
-                }
-            )
-    return pd.DataFrame(rows)
+    if options.show_baseline:
+        rows["baseline_start"] = _iso(bars["baseline_start"])
+        rows["baseline_end_at"] = _iso(pd.to_datetime(bars["baseline_end"]) + pd.Timedelta(days=1))
+    if "old_start" in bars:
+        rows["previous_start"] = _iso(bars["old_start"])
+        rows["previous_end_at"] = _iso(pd.to_datetime(bars["old_end"]) + pd.Timedelta(days=1))
+    firsts = rows.drop_duplicates("ws_rank")
+    headers = pd.DataFrame(
+        {
+            "row": GROUP_MARK + firsts["workstream"].astype(str),
+            "kind": "group",
+            "task_id": None,
+            "ws_rank": firsts["ws_rank"],
+        }
+    )
+    out = pd.concat([headers, rows], ignore_index=True)
+    out["_header"] = out["kind"] == "group"
+    out["_at"] = list(range(-len(headers), 0)) + list(range(len(rows)))
+    out = out.sort_values(["ws_rank", "_header", "_at"], ascending=[True, False, True])
+    return out.drop(columns=["_header", "_at", "ws_rank"]).reset_index(drop=True)
 
 
 def _slip_label(days: int | None, lang: str) -> str:
@@ -125,24 +119,30 @@ def _slip_label(days: int | None, lang: str) -> str:
     return f"{days:+d}{unit}"
 
 
-def link_rows(tasks: pd.DataFrame, rows: pd.DataFrame, critical: Iterable[str]) -> pd.DataFrame:
-    """Dependency links from the end of a predecessor to the start of its task."""
-    drawn = rows[rows["kind"] == "task"].set_index("task_id")
+def link_rows(edges: pd.DataFrame, rows: pd.DataFrame, critical: Iterable[str]) -> pd.DataFrame:
+    """Dependency links between drawn tasks, from the end of a predecessor to the
+    start of its task (`edges`: from_id, to_id as `task_links` returns them)."""
+    columns = ["from_row", "to_row", "from_at", "to_at", "critical"]
+    if rows.empty or edges.empty:
+        return pd.DataFrame(columns=columns)
+    drawn = rows[rows["kind"] == "task"].set_index("task_id")[["row", "start", "end_at"]]
+    keep = edges[edges["from_id"].isin(drawn.index) & edges["to_id"].isin(drawn.index)]
     chain = list(critical)
-    critical_edges = set(itertools.pairwise(chain))
-    out = []
-    for a, b in timeline.edges(tasks):
-        if a in drawn.index and b in drawn.index:
-            out.append(
-                {
-                    "from_row": drawn.at[a, "row"],
-                    "to_row": drawn.at[b, "row"],
-                    "from_at": drawn.at[a, "end_at"],
-                    "to_at": drawn.at[b, "start"],
-                    "critical": (a, b) in critical_edges,
-                }
-            )
-    return pd.DataFrame(out, columns=["from_row", "to_row", "from_at", "to_at", "critical"])
+    on_chain = set(itertools.pairwise(chain))
+    pred = drawn.loc[keep["from_id"]]
+    succ = drawn.loc[keep["to_id"]]
+    return pd.DataFrame(
+        {
+            "from_row": pred["row"].to_numpy(),
+            "to_row": succ["row"].to_numpy(),
+            "from_at": pred["end_at"].to_numpy(),
+            "to_at": succ["start"].to_numpy(),
+            "critical": [
+                (a, b) in on_chain for a, b in zip(keep["from_id"], keep["to_id"], strict=True)
+            ],
+        },
+        columns=columns,
+    )
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -151,8 +151,9 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in r.items()} for r in clean.to_dict("records")]
 
 
-def gantt_spec(tasks: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
-    """The whole Gantt as one layered Vega-Lite spec, with the language's locale.
+def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
+    """The whole Gantt as one layered Vega-Lite spec, with the language's locale,
+    from the rows `gantt_rows` made and the links `link_rows` made.
 
     Written as a plain spec rather than through Altair's objects: with a dozen
     layers, Altair's schema work costs half a second per draw, this costs a
@@ -165,14 +166,13 @@ def gantt_spec(tasks: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
         """A size in pixels, larger on a projector."""
         return round(size * scale)
 
-    rows = gantt_rows(tasks, options)
     order = list(rows["row"]) if not rows.empty else []
-    bars = rows[rows["kind"] != "group"] if not rows.empty else rows
-    links = (
-        link_rows(tasks, rows, options.critical)
-        if options.show_links and not bars.empty
-        else pd.DataFrame()
+    # the headers are only rows of the axis; kind and ids are not drawn
+    bars = (
+        rows[rows["kind"] != "group"].drop(columns=["kind", "task_id"]) if not rows.empty else rows
     )
+    if not options.show_links:
+        links = links.iloc[0:0]
 
     x_scale: dict[str, Any] = {}
     if options.window is not None:
@@ -297,7 +297,7 @@ def gantt_spec(tasks: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
                     "datum.baseline_start != null",
                 )
             )
-        if options.previous:
+        if "previous_start" in bars:
             layers.append(
                 layer(
                     "rows",
@@ -365,7 +365,7 @@ def gantt_spec(tasks: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
                     "opacity": 0.45,
                 },
                 {"x": x("start"), "x2": {"field": "progress_end"}, "y": y(), "tooltip": tooltip},
-                "!datum.milestone && datum.progress > 0",
+                "!datum.milestone && datum.progress_end != null",
             )
         )
         layers.append(
@@ -448,7 +448,7 @@ def gantt_spec(tasks: pd.DataFrame, options: GanttOptions) -> dict[str, Any]:
                 },
             )
         )
-    if not layers:
+    if bars.empty:  # an empty plan still needs a y field for its row height
         datasets["rows"] = []
         layers.append(layer("rows", {"type": "bar"}, {"y": y()}))
     return {

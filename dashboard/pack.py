@@ -38,11 +38,10 @@ from dashboard import (
     site_charts,
     sites,
     status,
-    timeline,
 )
 from dashboard import stakeholders as sk
 from dashboard.contract import DATASET_ORDER
-from dashboard.gantt import GanttOptions, gantt_rows, gantt_spec
+from dashboard.gantt import gantt_spec
 from dashboard.i18n import (
     choice_label,
     dataset_label,
@@ -53,6 +52,7 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.store import Store, Version
+from dashboard.views import timeline as tl
 from dashboard.views.reader import Reader, restricted
 
 __all__ = ["Reader", "restricted"]  # what the pack reads through, for its callers
@@ -91,22 +91,6 @@ GANTT_NOTES = 80.0
 
 
 @dataclass(frozen=True)
-class TimelineView:
-    """The timeline page's filters (from its URL) to apply to the pack's Gantt."""
-
-    workstreams: tuple[str, ...] = ()
-    sites: tuple[str, ...] = ()
-    owners: tuple[str, ...] = ()
-    states: tuple[str, ...] = ()
-    zoom: str = "mission"  # a `timeline.ZOOM_PRESETS` value
-    start: date | None = None  # the window of the custom zoom
-    end: date | None = None
-    baseline: bool = True
-    critical: bool = True
-    links: bool = True
-
-
-@dataclass(frozen=True)
 class PackContext:
     lang: str
     situation: date
@@ -116,7 +100,7 @@ class PackContext:
     # as first delivered (no commit yet)
     versions: Mapping[str, tuple[int, date] | None] = field(default_factory=dict)
     data_version: str = ""
-    timeline: TimelineView = field(default_factory=TimelineView)
+    timeline: tl.State | None = None  # the timeline page's view, None: the default
 
 
 def context_for(
@@ -126,7 +110,7 @@ def context_for(
     role: auth.Role,
     hidden: Iterable[str] = (),
     data_version: str | None = None,
-    timeline: TimelineView | None = None,
+    timeline: tl.State | None = None,
 ) -> PackContext:
     """The context of a pack read from `store`: its versions from the store's log."""
     return PackContext(
@@ -136,7 +120,7 @@ def context_for(
         hidden=tuple(hidden),
         versions=data_versions(store.history()),
         data_version=store.data_version() if data_version is None else data_version,
-        timeline=timeline or TimelineView(),
+        timeline=timeline,
     )
 
 
@@ -152,43 +136,10 @@ def data_versions(history: Iterable[Version]) -> dict[str, tuple[int, date] | No
     return latest
 
 
-def _listed(params: Mapping[str, str], key: str) -> tuple[str, ...]:
-    return tuple(v for v in (params.get(key) or "").split(",") if v)
-
-
-def timeline_view(params: Mapping[str, str]) -> TimelineView:
-    """The timeline page's view from its URL query (the keys it writes)."""
-
-    def day(key: str) -> date | None:
-        try:
-            return date.fromisoformat(params[key]) if params.get(key) else None
-        except ValueError:
-            return None
-
-    zoom = params.get("zoom") or "mission"
-    if zoom not in timeline.ZOOM_PRESETS:
-        zoom = "mission"
-    start, end = day("from"), day("to")
-    if zoom == "custom" and (start is None or end is None or end < start):
-        zoom, start, end = "mission", None, None
-    if zoom != "custom":
-        start = end = None
-    return TimelineView(
-        workstreams=_listed(params, "ws"),
-        sites=_listed(params, "site"),
-        owners=_listed(params, "owner"),
-        states=tuple(s for s in _listed(params, "state") if s in status.STATES),
-        zoom=zoom,
-        start=start,
-        end=end,
-        baseline=params.get("base") != "0",
-        critical=params.get("crit") != "0",
-        links=params.get("links") != "0",
-    )
-
-
-def filter_texts(view: TimelineView, lang: str, site_names: Mapping[str, str]) -> list[str]:
+def filter_texts(view: tl.State | None, lang: str, site_names: Mapping[str, str]) -> list[str]:
     """The filters in effect, as people read them ('Axe = Parcours noir')."""
+    if view is None:
+        return []
     out = []
     for key, values in (
         ("timeline.workstream", list(view.workstreams)),
@@ -736,14 +687,14 @@ def _overview(pack: _Pack, data: _Data) -> None:
 
 
 def _gantt_chunks(rows: pd.DataFrame, capacity: int) -> list[list[str]]:
-    """Task ids per page: whole workstreams while they fit, a workstream longer
+    """Bar ids per page: whole workstreams while they fit, a workstream longer
     than a page cut into page-sized parts (its header drawn again)."""
     groups: list[list[str]] = []
-    for rec in rows.to_dict("records"):
-        if rec["kind"] == "group":
+    for kind, task_id in zip(rows["kind"], rows["task_id"], strict=True):
+        if kind == "group":
             groups.append([])
         elif groups:
-            groups[-1].append(str(rec["task_id"]))
+            groups[-1].append(str(task_id))
     pages: list[list[str]] = []
     used = capacity
     for ids in groups:
@@ -760,59 +711,43 @@ def _gantt_chunks(rows: pd.DataFrame, capacity: int) -> list[list[str]]:
     return [p for p in pages if p]
 
 
-def _gantt(pack: _Pack, data: _Data) -> None:
+def _gantt_part(model: tl.Model, ids: list[str]) -> dict[str, Any]:
+    """The spec of one page of the Gantt: its bars, their headers, their links."""
+    rows = model.rows
+    block = (rows["kind"] == "group").cumsum()
+    kept = rows["task_id"].astype(str).isin(ids) & (rows["kind"] != "group")
+    rows = rows[kept | ((rows["kind"] == "group") & block.isin(set(block[kept])))]
+    names = set(rows["row"])
+    links = model.links[model.links["from_row"].isin(names) & model.links["to_row"].isin(names)]
+    return gantt_spec(rows, links, model.options)
+
+
+def _gantt(pack: _Pack) -> None:
     from reportlab.platypus import PageBreak
 
-    lang, situation, view = pack.lang, pack.context.situation, pack.context.timeline
-    tasks = data.tasks
+    context = pack.context
     pack.heading("pack.section_gantt")
-    if tasks.empty:
+    model = tl.build(pack.read, tl.for_pack(context.timeline, context.situation, context.lang))
+    if model.empty:
         pack.note(pack.tr("timeline.empty"))
         return
-    if view.zoom == "custom" and view.start and view.end:
-        window = (view.start, view.end)
-    else:
-        window = timeline.zoom_window(view.zoom, situation, tasks)
-    shown = timeline.filter_tasks(
-        tasks, view.workstreams, view.sites, view.owners, view.states, window
-    )
-    if shown.empty:
-        pack.note(pack.tr("timeline.empty"))
-        return
-    drawn = timeline.summarise(shown)
-    event = data.event
-    band = None
-    if not event.empty:
-        band = (mission.EVENT_LABEL, event["start"].iloc[0].date(), event["end"].iloc[0].date())
-    critical = timeline.critical_path(tasks) if view.critical else []
-    options = GanttOptions(
-        lang=lang,
-        situation=situation,
-        window=window,
-        event=band,
-        critical=critical,
-        show_baseline=view.baseline,
-        show_links=view.links,
-    )
-    chunks = _gantt_chunks(gantt_rows(drawn, options), GANTT_ROWS_PER_PAGE)
+    chunks = _gantt_chunks(model.rows, GANTT_ROWS_PER_PAGE)
     width_px = int(pack.landscape_width / PX) - 20
     for part, ids in enumerate(chunks, start=1):
         if part > 1:
             pack.add(PageBreak())
         if len(chunks) > 1:
             pack.note(pack.tr("pack.gantt_part", part=part, parts=len(chunks)))
-        spec = gantt_spec(drawn[drawn["task_id"].astype(str).isin(ids)], options)
+        spec = _gantt_part(model, ids)
         room = pack.landscape_height - 60 - (GANTT_NOTES if part == len(chunks) else 0)
         pack.add(chart_flowable({**spec, "width": width_px}, pack.landscape_width, room))
     pack.note(
         pack.tr("timeline.legend", event=mission.EVENT_LABEL)
         + " "
-        + pack.tr("pack.gantt_shown", shown=len(shown), total=len(tasks))
+        + pack.tr("pack.gantt_shown", shown=model.shown, total=model.total)
     )
-    if critical:
-        pack.note(
-            pack.tr("timeline.critical_caption", **timeline.critical_summary(tasks, critical))
-        )
+    if model.critical_caption:
+        pack.note(model.critical_caption)
 
 
 def _sites(pack: _Pack, data: _Data) -> None:
@@ -1181,7 +1116,7 @@ def build_pack(read: Reader, context: PackContext) -> bytes:
         pack.add(PageBreak())
         _overview(pack, data)
         pack.add(NextPageTemplate("landscape"), PageBreak())
-        _gantt(pack, data)
+        _gantt(pack)
         pack.add(NextPageTemplate("portrait"), PageBreak())
         _sites(pack, data)
         pack.add(PageBreak())

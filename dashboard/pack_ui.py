@@ -8,7 +8,6 @@ page draws, and the pack reads through the same access rules as `app.query`.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import streamlit as st
 
 from dashboard import app, export, pack
 from dashboard.store import Store
+from dashboard.views import timeline
 
 
 def _page() -> str:
@@ -29,39 +29,14 @@ def _page() -> str:
     return str(info.get("url_pathname") or "") if info else ""
 
 
-# The timeline page's widgets and the URL keys it writes them to.
-TIMELINE_WIDGETS = {
-    "ws": "tl_ws",
-    "site": "tl_site",
-    "owner": "tl_owner",
-    "state": "tl_state",
-    "zoom": "tl_zoom",
-    "from": "tl_from",
-    "to": "tl_to",
-    "base": "tl_base",
-    "crit": "tl_crit",
-    "links": "tl_links",
-}
-
-
-def _timeline_params() -> dict[str, str]:
-    """The timeline's view as its URL writes it. The widgets come first: the page
-    writes the URL after drawing them, so in the run a change starts, the URL still
-    holds the view before the change."""
-    params = st.query_params.to_dict()
-    for key, widget in TIMELINE_WIDGETS.items():
-        if widget not in st.session_state:
-            continue
-        value = st.session_state[widget]
-        if isinstance(value, bool):
-            params[key] = "1" if value else "0"
-        elif isinstance(value, list | tuple):
-            params[key] = ",".join(str(v) for v in value)
-        elif isinstance(value, date):
-            params[key] = value.isoformat()
-        else:
-            params[key] = "" if value is None else str(value)
-    return params
+def _timeline_state() -> timeline.State:
+    """The timeline's view state as the page makes it: from its widgets, seeded
+    from the URL the same way (`app.remember`). The widgets come first: in the run
+    a change starts, they already hold it while the URL still holds the view
+    before the change (the page writes the URL after drawing them)."""
+    for widget in timeline.WIDGETS:
+        app.remember(*widget)
+    return timeline.state_of(st.session_state.to_dict(), app.situation(), app.lang())
 
 
 def _reader(root: str, version: str, role: Any) -> pack.Reader:
@@ -75,7 +50,7 @@ def pack_button() -> None:
     lang, situation, role = app.lang(), app.situation(), app.role()
     root, version = str(app.store().root), app.data_version()
     hidden = () if role == "staff" else tuple(app.confidential_evaluations())
-    view = pack.timeline_view(_timeline_params()) if _page() == "timeline" else pack.TimelineView()
+    view = _timeline_state() if _page() == "timeline" else None
     read = _reader(root, version, role)
 
     def build() -> bytes:

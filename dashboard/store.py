@@ -136,6 +136,10 @@ class Store:
         entries = self._read_log()
         return [v for v in entries if dataset is None or v.dataset == dataset]
 
+    def version_path(self, dataset: str, version: int) -> Path:
+        """Where one committed version's canonical file lies (read-only)."""
+        return self._version_path(dataset, version)
+
     def version_bytes(self, dataset: str, version: int) -> bytes:
         path = self._version_path(dataset, version)
         try:

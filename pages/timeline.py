@@ -1,48 +1,38 @@
-"""Timeline: the Gantt the committee steers by, at the situation date."""
+"""Timeline: the Gantt the committee steers by, at the situation date.
 
-from datetime import date
+Renders `views.timeline`'s model: the widgets make the view state, the model is
+built (and cached) from it, and the page only draws.
+"""
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import app, export, mission, status, timeline
-from dashboard.gantt import GanttOptions, gantt_spec
+from dashboard import app, export, mission, status
 from dashboard.i18n import column_label, format_day, format_number
+from dashboard.views import timeline as view
 
 app.header("timeline.title")
 lang = app.lang()
 situation = app.situation()
 
-tasks = status.with_states(app.query("tasks"), situation)
-if tasks.empty:
+found = app.model(view.choices, situation)
+if not found.tasks:
     st.info(app.tr("app.no_data"), icon="📂")
     st.stop()
-sites = app.query("sites")
-actions = app.query("open_actions", situation=situation)
-event = app.query("event_window", pattern=mission.EVENT_PATTERN)
+site_names = dict(found.sites)
 history = app.versions("tasks")
-site_names = dict(zip(sites["site_id"], sites["name"], strict=True))
 
 # --- filters (kept in the URL) -------------------------------------------------------
-app.remember("tl_ws", "ws", [], list)
-app.remember("tl_site", "site", [], list)
-app.remember("tl_owner", "owner", [], list)
-app.remember("tl_state", "state", [], list)
-app.remember("tl_zoom", "zoom", "mission")
-app.remember("tl_from", "from", None, date)
-app.remember("tl_to", "to", None, date)
-app.remember("tl_vs", "vs", None, int)
-app.remember("tl_base", "base", True, bool)
-app.remember("tl_crit", "crit", True, bool)
-app.remember("tl_links", "links", True, bool)
-app.remember("tl_expand", "expand", [], list)
+for widget in view.WIDGETS:
+    app.remember(*widget)
 
-workstreams = list(dict.fromkeys(tasks.sort_values("start")["workstream"]))
-owners = sorted(o for o in tasks["owner"].dropna().unique())
 with st.expander(app.tr("timeline.filters"), expanded=True, icon="🔎"):
     c1, c2, c3, c4 = st.columns(4)
     c1.multiselect(
-        app.tr("timeline.workstream"), workstreams, key="tl_ws", placeholder=app.tr("app.all")
+        app.tr("timeline.workstream"),
+        found.workstreams,
+        key="tl_ws",
+        placeholder=app.tr("app.all"),
     )
     c2.multiselect(
         app.tr("timeline.site"),
@@ -51,7 +41,9 @@ with st.expander(app.tr("timeline.filters"), expanded=True, icon="🔎"):
         format_func=lambda s: site_names.get(s, s),
         placeholder=app.tr("app.all"),
     )
-    c3.multiselect(app.tr("timeline.owner"), owners, key="tl_owner", placeholder=app.tr("app.all"))
+    c3.multiselect(
+        app.tr("timeline.owner"), found.owners, key="tl_owner", placeholder=app.tr("app.all")
+    )
     c4.multiselect(
         app.tr("timeline.state"),
         list(status.STATES),
@@ -62,25 +54,22 @@ with st.expander(app.tr("timeline.filters"), expanded=True, icon="🔎"):
     c1, c2, c3 = st.columns([2, 2, 3])
     c1.radio(
         app.tr("timeline.zoom"),
-        timeline.ZOOM_PRESETS,
+        view.ZOOM_PRESETS,
         key="tl_zoom",
         format_func=app.labeller("timeline.zoom_"),
     )
     if st.session_state["tl_zoom"] == "custom":
-        lo, hi = timeline.zoom_window("mission", situation, tasks)
-        st.session_state["tl_from"] = st.session_state["tl_from"] or lo
-        st.session_state["tl_to"] = st.session_state["tl_to"] or hi
+        st.session_state["tl_from"] = st.session_state["tl_from"] or found.mission[0]
+        st.session_state["tl_to"] = st.session_state["tl_to"] or found.mission[1]
         c2.date_input(app.tr("timeline.start"), key="tl_from", format="DD/MM/YYYY")
         c2.date_input(app.tr("timeline.end"), key="tl_to", format="DD/MM/YYYY")
-    earlier = history[:-1] if history else []
+    earlier = {v.version: v for v in history[:-1]}
     none_label = app.tr("timeline.compare_none")
     labels = {
-        v.version: app.tr(
-            "timeline.version_label",
-            version=v.version,
-            date=format_day(v.when.date(), lang, "medium"),
+        n: app.tr(
+            "timeline.version_label", version=n, date=format_day(v.when.date(), lang, "medium")
         )
-        for v in earlier
+        for n, v in earlier.items()
     }
     if st.session_state["tl_vs"] not in labels:
         st.session_state["tl_vs"] = None
@@ -96,94 +85,57 @@ with st.expander(app.tr("timeline.filters"), expanded=True, icon="🔎"):
     t1.toggle(app.tr("timeline.baseline"), key="tl_base")
     t2.toggle(app.tr("timeline.critical"), key="tl_crit")
     t3.toggle(app.tr("timeline.links"), key="tl_links")
-    if len(tasks) > timeline.COLLAPSE_THRESHOLD:
+    if found.tasks > view.COLLAPSE_THRESHOLD:
         st.multiselect(
             app.tr("timeline.expand"),
-            workstreams,
+            found.workstreams,
             key="tl_expand",
             placeholder=app.tr("app.choose"),
-            help=app.tr("timeline.expand_help", threshold=timeline.COLLAPSE_THRESHOLD),
+            help=app.tr("timeline.expand_help", threshold=view.COLLAPSE_THRESHOLD),
         )
 
-app.to_url(
-    ws=st.session_state["tl_ws"],
-    site=st.session_state["tl_site"],
-    owner=st.session_state["tl_owner"],
-    state=st.session_state["tl_state"],
-    zoom=None if st.session_state["tl_zoom"] == "mission" else st.session_state["tl_zoom"],
-    **{
-        "from": st.session_state["tl_from"] if st.session_state["tl_zoom"] == "custom" else None,
-        "to": st.session_state["tl_to"] if st.session_state["tl_zoom"] == "custom" else None,
-    },
-    vs=st.session_state["tl_vs"],
-    base=None if st.session_state["tl_base"] else False,
-    crit=None if st.session_state["tl_crit"] else False,
-    links=None if st.session_state["tl_links"] else False,
-    expand=st.session_state["tl_expand"],
+chosen = earlier.get(st.session_state["tl_vs"])
+compared = (
+    view.Compared(chosen.version, chosen.when.date(), app.version_file("tasks", chosen))
+    if chosen is not None
+    else None
 )
-
-if st.session_state["tl_zoom"] == "custom":
-    window = (st.session_state["tl_from"], st.session_state["tl_to"])
-else:
-    window = timeline.zoom_window(st.session_state["tl_zoom"], situation, tasks)
-shown = timeline.filter_tasks(
-    tasks,
-    st.session_state["tl_ws"],
-    st.session_state["tl_site"],
-    st.session_state["tl_owner"],
-    st.session_state["tl_state"],
-    window,
+state = view.state_of(
+    st.session_state.to_dict(), situation, lang, compared, scale=1.5 if app.projector() else 1.0
 )
-critical = timeline.critical_path(tasks) if st.session_state["tl_crit"] else []
-previous: dict[str, tuple[date, date]] = {}
-compared = next((v for v in history if v.version == st.session_state["tl_vs"]), None)
-old_tasks = app.version_frame("tasks", compared) if compared is not None else None
-if old_tasks is not None:
-    previous = {
-        str(r["task_id"]): (pd.Timestamp(r["start"]).date(), pd.Timestamp(r["end"]).date())
-        for r in old_tasks.to_dict("records")
-        if pd.notna(r["start"]) and pd.notna(r["end"])
-    }
+model = app.model(view.build, state)
+# a page number past the end (the filters narrowed): back to the first page
+if state.page > model.row_pages or state.watch_page > model.watch_pages:
+    st.session_state["tl_page"] = min(state.page, model.row_pages)
+    st.session_state["tl_watch"] = min(state.watch_page, model.watch_pages)
+    st.rerun()
+app.to_url(**view.url_values(state))
 
 # --- chart -----------------------------------------------------------------------
-if shown.empty:
+if model.empty:
     st.warning(app.tr("timeline.empty"), icon="🔎")
 else:
-    drawn = timeline.summarise(shown, st.session_state["tl_expand"])
-    if (drawn["kind"] == "summary").any():
-        st.info(app.tr("timeline.collapsed", count=format_number(len(shown), lang)), icon="🗂️")
-    event_band = None
-    if not event.empty:
-        event_band = (
-            mission.EVENT_LABEL,
-            event["start"].iloc[0].date(),
-            event["end"].iloc[0].date(),
+    if model.collapsed:
+        st.info(app.tr("timeline.collapsed", count=format_number(model.shown, lang)), icon="🗂️")
+    if model.row_pages > 1:
+        st.number_input(
+            app.tr("timeline.rows_page", pages=model.row_pages),
+            min_value=1,
+            max_value=model.row_pages,
+            key="tl_page",
         )
-    options = GanttOptions(
-        lang=lang,
-        situation=situation,
-        window=window,
-        event=event_band,
-        critical=critical,
-        show_baseline=st.session_state["tl_base"],
-        show_links=st.session_state["tl_links"],
-        previous=previous,
-    )
-    spec = gantt_spec(drawn, options)
-    st.vega_lite_chart(spec=spec, width="stretch")
+    st.vega_lite_chart(spec=model.spec, width="stretch")
     st.caption(
         app.tr("timeline.legend", event=mission.EVENT_LABEL)
         + " "
-        + app.tr("timeline.shown", shown=len(shown), total=len(tasks))
+        + app.tr("timeline.shown", shown=model.shown, total=model.total)
     )
-    if critical:
-        st.caption(
-            app.tr("timeline.critical_caption", **timeline.critical_summary(tasks, critical))
-        )
+    if model.critical_caption:
+        st.caption(model.critical_caption)
     e1, e2, e3 = st.columns(3)
     e1.download_button(
         app.tr("timeline.export_png"),
-        data=lambda: export.chart_png({**spec, "width": 1100}),
+        data=lambda: export.chart_png({**model.spec, "width": 1100}),
         file_name=f"planning-{situation.isoformat()}.png",
         mime="image/png",
         icon="🖼️",
@@ -191,50 +143,75 @@ else:
     )
     e2.download_button(
         app.tr("timeline.export_svg"),
-        data=lambda: export.chart_svg({**spec, "width": 1100}),
+        data=lambda: export.chart_svg({**model.spec, "width": 1100}),
         file_name=f"planning-{situation.isoformat()}.svg",
         mime="image/svg+xml",
         icon="✒️",
         on_click="ignore",
     )
 
+
 # --- tasks to watch ------------------------------------------------------------------
+# the headers taken now: the CSV is made after the run, outside its session
+heads = {
+    key: app.tr(f"timeline.{key}")
+    for key in (
+        "task",
+        "workstream",
+        "state",
+        "owner_col",
+        "end",
+        "days_late",
+        "progress",
+        "slip",
+        "site",
+        "actions",
+    )
+}
+
+
+def watch_table(watch: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            heads["task"]: watch["name"],
+            heads["workstream"]: watch["workstream"],
+            heads["state"]: watch["state_label"],
+            heads["owner_col"]: watch["owner"],
+            heads["end"]: pd.to_datetime(watch["end"]).dt.date,
+            heads["days_late"]: watch["days_late"],
+            heads["progress"]: watch["progress"],
+            heads["slip"]: watch["slip"],
+            heads["site"]: watch["site"],
+            heads["actions"]: watch["actions"],
+        }
+    )
+
+
 st.subheader(app.tr("timeline.attention"))
 st.caption(app.tr("timeline.attention_caption"))
-watch = timeline.attention(shown, actions)
-watch = watch.assign(
-    slip=timeline.slippage(watch),
-    state_label=[app.tr(f"state.{s}") for s in watch["state"]],
-    site=[site_names.get(s, "") for s in watch["site_id"]],
-)
-table = pd.DataFrame(
-    {
-        app.tr("timeline.task"): watch["name"],
-        app.tr("timeline.workstream"): watch["workstream"],
-        app.tr("timeline.state"): watch["state_label"],
-        app.tr("timeline.owner_col"): watch["owner"],
-        app.tr("timeline.end"): pd.to_datetime(watch["end"]).dt.date,
-        app.tr("timeline.days_late"): watch["days_late"],
-        app.tr("timeline.progress"): watch["progress"],
-        app.tr("timeline.slip"): watch["slip"],
-        app.tr("timeline.site"): watch["site"],
-        app.tr("timeline.actions"): watch["actions"],
-    }
-)
+if model.watch_pages > 1:
+    st.number_input(
+        app.tr("timeline.watch_page", pages=model.watch_pages, count=model.watched),
+        min_value=1,
+        max_value=model.watch_pages,
+        key="tl_watch",
+    )
 st.dataframe(
-    table,
+    watch_table(model.watch),
     hide_index=True,
     width="stretch",
     column_config={
-        app.tr("timeline.end"): st.column_config.DateColumn(
+        heads["end"]: st.column_config.DateColumn(
             format="DD/MM/YYYY" if lang == "fr" else "D MMM YYYY"
         )
     },
 )
-if not shown.empty:
+if not model.empty:
+    # every task to watch, not only this page, read when the button is clicked
+    read = app.cached_reader(str(app.store().root), app.data_version(), app.role())
     e3.download_button(
         app.tr("timeline.export_csv"),
-        data=export.csv_bytes(table),
+        data=lambda: export.csv_bytes(watch_table(view.watch_rows(read, state, found, every=True))),
         file_name=f"planning-{situation.isoformat()}.csv",
         mime="text/csv",
         icon="📄",
@@ -242,48 +219,44 @@ if not shown.empty:
     )
 
 # --- since an earlier version ---------------------------------------------------------
-if compared is not None and old_tasks is not None:
+changes = model.changes
+if changes is not None:
     st.subheader(
-        app.tr(
-            "timeline.changes",
-            version=compared.version,
-            date=format_day(compared.when.date(), lang),
-        )
+        app.tr("timeline.changes", version=changes.version, date=format_day(changes.day, lang))
     )
-    changes = timeline.compare_versions(old_tasks, tasks)
-    if changes.empty:
+    if changes.table.empty:
         st.info(app.tr("timeline.changes_none"), icon="✅")
     else:
-        counts = changes["change"].value_counts()
         st.caption(
             app.tr(
                 "timeline.changes_counts",
-                changed=int(counts.get("changed", 0)),
-                added=int(counts.get("added", 0)),
-                removed=int(counts.get("removed", 0)),
+                changed=changes.changed,
+                added=changes.added,
+                removed=changes.removed,
             )
         )
+        table = changes.table
         st.dataframe(
             pd.DataFrame(
                 {
-                    app.tr("timeline.task"): changes["task_id"] + " " + changes["name"].astype(str),
+                    app.tr("timeline.task"): table["task_id"] + " " + table["name"].astype(str),
                     app.tr("timeline.change"): [
-                        app.tr(f"timeline.change_{c}") for c in changes["change"]
+                        app.tr(f"timeline.change_{c}") for c in table["change"]
                     ],
-                    app.tr("timeline.start_shift"): changes["start_shift"],
-                    app.tr("timeline.end_shift"): changes["end_shift"],
-                    app.tr("timeline.progress_before"): changes["progress_before"],
-                    app.tr("timeline.progress_after"): changes["progress_after"],
+                    app.tr("timeline.start_shift"): table["start_shift"],
+                    app.tr("timeline.end_shift"): table["end_shift"],
+                    app.tr("timeline.progress_before"): table["progress_before"],
+                    app.tr("timeline.progress_after"): table["progress_after"],
                     app.tr("timeline.fields"): [
                         ", ".join(column_label("tasks", c, lang) for c in f.split(", ") if c)
-                        for f in changes["fields"]
+                        for f in table["fields"]
                     ],
                 }
             ),
             hide_index=True,
             width="stretch",
         )
-elif not history[:-1]:
+elif not earlier:
     st.caption(app.tr("timeline.no_versions"))
 
 st.caption(app.tr("timeline.rules", threshold=format_number(status.AT_RISK_POINTS, lang)))

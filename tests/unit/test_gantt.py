@@ -1,20 +1,25 @@
-"""The Gantt's rows and spec: grouping, milestones, progress, links, critical path."""
+"""The Gantt's rows and spec, from the timeline's model: grouping, milestones,
+progress, links, critical path, ghosts of an earlier version."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
-from dashboard import export, status
-from dashboard.gantt import GROUP_MARK, GanttOptions, gantt_rows, gantt_spec, link_rows
+from dashboard import export
+from dashboard.gantt import GROUP_MARK, gantt_spec
+from dashboard.views import timeline as tl
+from tests.unit.test_timeline import canonical, reader
 
 SIT = date(2020, 4, 15)
 
 
 def tasks() -> pd.DataFrame:
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "task_id": ["P1", "A1", "A2", "M1", "P2"],
             "workstream": ["Pilotage", "Atelier", "Atelier", "Atelier", "Pilotage"],
@@ -34,11 +39,14 @@ def tasks() -> pd.DataFrame:
             "baseline_end": pd.to_datetime([None, None, "2020-03-20", "2020-03-21", None]),
         }
     )
-    return status.with_states(frame, SIT)
+
+
+def model(frame: pd.DataFrame | None = None, **state: object) -> tl.Model:
+    return tl.build(reader(tasks() if frame is None else frame), tl.State(SIT, **state))  # type: ignore[arg-type]
 
 
 def test_rows_are_grouped_by_workstream_in_time_order() -> None:
-    rows = gantt_rows(tasks(), GanttOptions(lang="fr"))
+    rows = model().rows
     assert list(rows["row"]) == [
         f"{GROUP_MARK}Pilotage",
         "Lancement",
@@ -54,13 +62,13 @@ def test_rows_are_grouped_by_workstream_in_time_order() -> None:
     assert by_id.loc["A2", "progress_end"].startswith("2020-03-15T12:00")
     assert by_id.loc["A2", "progress_label"] == "45 %"
     assert by_id.loc["A2", "end_at"] == "2020-04-01T00:00:00"  # the end day is included
-    assert by_id.loc["A2", "state"] == "late" and by_id.loc["A2", "state_label"] == "En retard"
-    assert by_id.loc["A2", "slip"] == 11 and by_id.loc["A2", "slip_label"] == "+11 j"
+    assert by_id.loc["A2", "state_label"] == "En retard"
+    assert by_id.loc["A2", "slip_label"] == "+11 j"
     assert by_id.loc["M1", "slip_label"] == "+35 j"
 
 
 def test_english_labels() -> None:
-    rows = gantt_rows(tasks(), GanttOptions(lang="en")).set_index("task_id")
+    rows = model(lang="en").rows.set_index("task_id")
     assert rows.loc["A2", "state_label"] == "Late"
     assert rows.loc["A2", "slip_label"] == "+11 d"
     assert rows.loc["A2", "start_label"] == "2 Mar 2020"
@@ -69,62 +77,75 @@ def test_english_labels() -> None:
 def test_duplicate_names_stay_apart() -> None:
     frame = tasks()
     frame.loc[frame["task_id"] == "P2", "name"] = "Lancement"
-    rows = gantt_rows(frame, GanttOptions())
+    rows = model(frame).rows
     assert "Lancement (P1)" in set(rows["row"]) and "Lancement (P2)" in set(rows["row"])
 
 
 def test_links_and_critical_edges() -> None:
-    frame = tasks()
-    rows = gantt_rows(frame, GanttOptions(critical=["P1", "A1", "A2"]))
-    links = link_rows(frame, rows, ["P1", "A1", "A2"])
-    pairs = {(r["from_row"], r["to_row"]): r["critical"] for r in links.to_dict("records")}
+    found = model()
+    # P1 and A1 are done: the path that can still slip starts at A2
+    assert found.critical == ("A2", "M1", "P2")
+    pairs = {(r["from_row"], r["to_row"]): r["critical"] for r in found.links.to_dict("records")}
     assert pairs == {
-        ("Lancement", "Diagnostic"): True,
-        ("Diagnostic", "Prototypes"): True,
-        ("Prototypes", "Ouverture"): False,
-        ("Ouverture", "Bilan"): False,
+        ("Lancement", "Diagnostic"): False,
+        ("Diagnostic", "Prototypes"): False,
+        ("Prototypes", "Ouverture"): True,
+        ("Ouverture", "Bilan"): True,
     }
-    assert rows.set_index("task_id").loc["A1", "critical"]
+    assert found.rows.set_index("task_id").loc["A2", "critical"]
+    assert model(links=False).links.empty
 
 
-def test_spec_has_situation_event_previous_and_french_locale() -> None:
-    options = GanttOptions(
-        lang="fr",
-        situation=SIT,
-        event=("Mois noir", date(2020, 5, 28), date(2020, 6, 30)),
-        critical=["P1", "A1"],
-        previous={"A2": (date(2020, 3, 1), date(2020, 3, 20))},
-        window=(date(2019, 12, 1), date(2020, 8, 7)),
+def test_spec_has_situation_event_previous_and_french_locale(tmp_path: Path) -> None:
+    old = tasks()
+    old.loc[old["task_id"] == "A2", ["start", "end"]] = [
+        pd.Timestamp("2020-03-01"),
+        pd.Timestamp("2020-03-20"),
+    ]
+    frame = pd.concat(
+        [
+            tasks(),
+            pd.DataFrame(
+                {
+                    "task_id": ["E"],
+                    "workstream": ["Pilotage"],
+                    "name": ["Mois noir 2020"],
+                    "start": [pd.Timestamp("2020-05-28")],
+                    "end": [pd.Timestamp("2020-06-30")],
+                    "milestone": [False],
+                    "progress": [0.0],
+                }
+            ),
+        ]
     )
-    spec = gantt_spec(tasks(), options)
+    compared = tl.Compared(1, date(2020, 3, 23), canonical(old, tmp_path / "0001.csv"))
+    spec = model(frame, compared=compared).spec
     text = json.dumps(spec, ensure_ascii=False)
     assert "Mois noir" in text and "15 avr. 2020" in text
     assert "2020-03-21T00:00:00" in text  # the earlier version's end, drawn as a ghost
     assert spec["config"]["locale"]["time"]["months"][3] == "avril"
     assert spec["height"] == {"step": 24}
+    assert model(scale=1.5).spec["height"] == {"step": 36}  # larger on a projector
 
 
 def test_empty_plan_still_draws() -> None:
-    spec = gantt_spec(tasks().iloc[0:0], GanttOptions())
-    assert "layer" in spec
-    assert export.chart_svg(spec).startswith(b"<svg")
+    found = model(tasks().iloc[0:0])
+    assert "layer" in found.spec
+    assert export.chart_svg(found.spec).startswith(b"<svg")
+    assert "layer" in gantt_spec(found.rows, found.links, found.options)
 
 
 def test_spec_is_valid_vega_lite_and_draws_french_months() -> None:
     """Rendered offline by vl-convert, which validates the spec against Vega-Lite."""
-    options = GanttOptions(
-        lang="fr",
-        situation=SIT,
-        critical=["P1", "A1"],
-        previous={"A2": (date(2020, 3, 1), date(2020, 3, 20))},
-    )
-    svg = export.chart_svg(gantt_spec(tasks(), options)).decode()
+    svg = export.chart_svg(model().spec).decode()
     for text in ("avr. 2020", "Prototypes", "▾ Atelier", "45 %", "+11 j", "15 avr. 2020"):
         assert text in svg
-    png = export.chart_png(gantt_spec(tasks(), GanttOptions(lang="en")))
+    png = export.chart_png(model(lang="en").spec)
     assert png.startswith(b"\x89PNG")
 
 
 def test_marks_are_clipped_to_the_window() -> None:
-    spec = gantt_spec(tasks(), GanttOptions(window=(date(2020, 3, 15), date(2020, 5, 15))))
-    assert all(layer["mark"].get("clip") is True for layer in spec["layer"])
+    found = model(zoom="custom", start=date(2020, 3, 15), end=date(2020, 5, 15))
+    assert all(layer["mark"].get("clip") is True for layer in found.spec["layer"])
+    no_baseline = replace(found.options, show_baseline=False)
+    assert no_baseline != found.options

@@ -19,6 +19,7 @@ from dashboard import stakeholders as sk
 from dashboard.auth import DEFAULT_CONFIDENTIAL_EVALUATIONS, Role
 from dashboard.i18n import format_eur, format_pct
 from dashboard.store import Store, Version
+from dashboard.views import timeline as tl
 from tests.app.test_access import leaks, rows
 from tests.conftest import DEMO
 
@@ -225,7 +226,7 @@ def test_a_viewer_reader_refuses_staff_queries_and_hidden_columns(
 def test_the_timeline_filters_apply_to_the_gantt_and_are_stated(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    view = pack.timeline_view({"ws": "Parcours noir", "crit": "0"})
+    view = tl.state_of({"tl_ws": ["Parcours noir"], "tl_crit": False}, SIT, "fr")
     pdf = pack.build_pack(reader(con, "viewer"), context("fr", "viewer", timeline=view))
     texts = pages_text(pdf)
     for text in texts:
@@ -238,37 +239,17 @@ def test_the_timeline_filters_apply_to_the_gantt_and_are_stated(
 # --- the pure pieces --------------------------------------------------------------------------
 
 
-def test_timeline_view_reads_the_timeline_url() -> None:
-    view = pack.timeline_view(
-        {
-            "ws": "Parcours noir,Pilotage",
-            "state": "late,overdue",
-            "zoom": "custom",
-            "from": "2020-04-01",
-            "to": "2020-06-30",
-            "base": "0",
-        }
-    )
-    assert view.workstreams == ("Parcours noir", "Pilotage")
-    assert view.states == ("late",)  # an action's state is not a task's
-    assert (view.zoom, view.start, view.end) == ("custom", date(2020, 4, 1), date(2020, 6, 30))
-    assert not view.baseline and view.critical and view.links
-    assert pack.timeline_view({"zoom": "custom", "from": "2020-06-30", "to": "2020-04-01"}) == (
-        pack.TimelineView()
-    )
-    assert pack.timeline_view({"zoom": "year"}).zoom == "mission"
-
-
 def test_filter_texts_in_both_languages() -> None:
-    view = pack.TimelineView(sites=("olhain",), zoom="month", links=False)
+    view = tl.State(SIT, sites=("olhain",), zoom="month", links=False)
     names = {"olhain": "Restaurant du Parc départemental d'Olhain"}
     assert pack.filter_texts(view, "fr", names) == [
         "Site = Restaurant du Parc départemental d'Olhain",
         "Période = ± 1 mois autour de la date de situation",
         "sans dépendances",
     ]
-    assert pack.filter_texts(pack.TimelineView(states=("late",)), "en", {}) == ["State = Late"]
-    assert pack.filter_texts(pack.TimelineView(), "fr", {}) == []
+    assert pack.filter_texts(tl.State(SIT, states=("late",)), "en", {}) == ["State = Late"]
+    assert pack.filter_texts(tl.State(SIT), "fr", {}) == []
+    assert pack.filter_texts(None, "fr", {}) == []
 
 
 def test_data_versions_keep_the_last_commit_of_each_dataset() -> None:

@@ -1,0 +1,11 @@
+-- critical_tasks: the tasks that can still delay the plan at the situation date
+-- (neither done nor cancelled), with their end and duration, for the critical path.
+-- Parameters: $situation (date), $threshold (at-risk points).
+with final as (
+    select task_id, "name", "end", duration_days
+    from task_states($situation, $threshold)
+    where state not in ('done', 'cancelled')
+)
+
+select * from final
+order by task_id
