@@ -59,7 +59,7 @@ SEED = 2020
 # and the top-k stability intervals only while the (inside, outside) pairs fit.
 PROBABILITY_PLACES = 20
 DRAW_CELLS = 2_000_000  # draws x projects scored at once
-MAX_PAIRS = 1_000_000  # top-k x the others, per criterion
+MAX_PAIRS = 250_000  # top-k x the others, per criterion (about 10 MB of temporaries)
 
 # --- inputs ---------------------------------------------------------------------------
 

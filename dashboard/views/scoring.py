@@ -183,6 +183,15 @@ def project_label(rank: object, name: str) -> str:
     return f"{rank}. {name}" if rank is not None and not pd.isna(rank) else f"– {name}"  # type: ignore[call-overload]
 
 
+def _matrix(cells: pd.Series, width: int) -> np.ndarray:
+    """A list column (DuckDB gives masked arrays where a value is NULL) as a float
+    matrix, NaN where missing."""
+    if not len(cells):
+        return np.zeros((0, width))
+    rows = [np.ma.filled(np.ma.asarray(r, dtype=np.float64), np.nan) for r in cells]
+    return np.vstack(rows).reshape(len(rows), width)
+
+
 def build(read: Reader, state: State) -> Model:
     """The model of one evaluation under `state` (see the module's docstring)."""
     lang = state.lang
@@ -213,11 +222,7 @@ def build(read: Reader, state: State) -> Model:
     ranked_mask = ranking["rank"].notna().to_numpy()
     ranked = ranking[ranked_mask]
     totals = ranked["total"].to_numpy(dtype=np.float64)
-    points = (
-        np.array(ranking["points"].tolist(), dtype=np.float64).reshape(n, len(ids))
-        if n
-        else np.zeros((0, len(ids)))
-    )
+    points = _matrix(ranking["points"], len(ids))
     statuses = {s: choice_label("projects", "status", s, lang) for s in ranking["status"].unique()}
     tie_words = {
         "heaviest": _text("scoring.tie_heaviest", lang, criterion=labels[ids[heavy]]),
@@ -394,7 +399,7 @@ def _sensitivity(
     keep: int,
     lang: str,
 ) -> Sensitivity:
-    values = np.array(ranked["values"].tolist(), dtype=np.float64)
+    values = _matrix(ranked["values"], len(criteria))
     project_ids = [str(p) for p in ranked["project_id"]]
     names = dict(zip(project_ids, (str(n) for n in ranked["name"]), strict=True))
     ids = [c.criterion_id for c in criteria]
@@ -569,11 +574,7 @@ def export_frames(model: Model) -> dict[str, pd.DataFrame]:
     lang = model.state.lang
     frame = model.ranking
     n = len(frame)
-    points = (
-        np.array(frame["points"].tolist(), dtype=np.float64).reshape(n, len(model.criteria))
-        if n
-        else np.zeros((0, len(model.criteria)))
-    )
+    points = _matrix(frame["points"], len(model.criteria))
     text = np.vectorize(neutralise, otypes=[object])
     sheet: dict[str, object] = {
         t("scoring.col_rank", lang): frame["rank"].astype("Int64").to_numpy(),
