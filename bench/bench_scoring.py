@@ -1,160 +1,212 @@
-"""Scoring benchmark: the sensitivity analysis against the plain ranking.
+"""Scoring benchmark: the page's own builder (`views.scoring.build`), as the page,
+the pack and the tests call it.
 
-    python -m bench.bench_scoring [--runs 7]
+    python -m bench.bench_scoring [--runs 7] [--sizes 1000,3000,10000]
 
-1. The issue's size: 100 projects x 10 criteria, 1,000 weight perturbations.
-   Plain ranking (points, totals, tie-break) is the baseline; the sensitivity
-   run is what the page adds to it: stability intervals for the winner and the
-   top 10, the smallest change, and the seeded Monte-Carlo rank probabilities.
-2. The page's whole path on generated data (`bench.generate`) at 1x, 10x and
-   100x the demo (200,000 scores at 100x): the named queries of one evaluation,
-   the table, the ranking and the sensitivity, against the 1x run.
+1. Generated data (`bench.generate`) at 1x, 10x and 100x the demo: one culinary
+   evaluation (the same size at every scale, in a database that grows), staff's
+   model with the jurors' detail and the sensitivity, warm (a new state each run,
+   so nothing comes from a cache) and cold (a fresh database).
+2. Large evaluations: one evaluation of 1,000 / 3,000 / 10,000 projects x 10
+   criteria (9 rated by 5 jurors, 1 on the lowest price), each in its own process
+   so that its peak RSS (`resource.getrusage`) is the builder's alone: the page's
+   model, sensitivity on, the jurors' detail, and the CSV download.
 
-Medians of N runs, ratios measured in this same process; a table is printed
-and JSON written to bench/results/scoring.json.
+Medians of N runs; a table is printed and JSON written to bench/results/scoring.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
+import subprocess
+import sys
 import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
-import duckdb
 import numpy as np
+import pandas as pd
 
 from bench.generate import generate
 from bench.timing import median_seconds
-from dashboard import db, scoring
-from dashboard.scoring import Criterion, ScoreTable
+from dashboard import db
+from dashboard.scoring import Shortlist
 from dashboard.store import Store
+from dashboard.views import scoring as view
+from dashboard.views.reader import database_reader
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECTS, CRITERIA, KEEP = 100, 10, 10
 SCALES = (1, 10, 100)
+SIZES = (1000, 3000, 10000)
+SITUATION = date(2020, 4, 15)
+CRITERIA = 10
+JURORS = 5
 
 
-def synthetic_table(projects: int, criteria: int, seed: int = 2020) -> ScoreTable:
-    rng = np.random.default_rng(seed)
-    crits = tuple(
-        Criterion(f"c{j}", f"Critère {j}", float(rng.integers(5, 30)), 10.0)
-        for j in range(criteria)
-    )
-    values = rng.uniform(0.3, 1.0, size=(projects, criteria))
-    ids = tuple(f"P{i:03d}" for i in range(projects))
-    return ScoreTable(
-        ids, ids, tuple("candidate" for _ in ids), crits, values, np.full(projects, np.nan)
-    )
+def _states(evaluation: str) -> Callable[[], view.State]:
+    """A new state per call (the weights move), as a user moving a slider makes."""
+    counter = iter(range(10**9))
 
+    def state() -> view.State:
+        step = next(counter) % 50
+        return view.State(
+            evaluation,
+            weights=(30.0 + step, 25.0, 20.0, 15.0, 10.0),
+            jurors=True,
+            situation=SITUATION,
+        )
 
-def sensitivity(ranking: scoring.Ranking, keep: int) -> None:
-    winner = scoring.stability_intervals(ranking, 1)
-    scoring.stability_intervals(ranking, keep)
-    scoring.smallest_change(winner)
-    scoring.rank_probabilities(ranking, draws=scoring.DRAWS)
-
-
-def issue_size(runs: int) -> dict[str, object]:
-    table = synthetic_table(PROJECTS, CRITERIA)
-    ranking = scoring.rank(table)
-    plain = median_seconds(lambda: scoring.rank(table), runs, warm_up=True)
-    monte_carlo = median_seconds(lambda: scoring.rank_probabilities(ranking), runs, warm_up=True)
-    intervals = median_seconds(
-        lambda: (
-            scoring.stability_intervals(ranking, 1),
-            scoring.stability_intervals(ranking, KEEP),
-        ),
-        runs,
-        warm_up=True,
-    )
-    full = median_seconds(lambda: sensitivity(ranking, KEEP), runs, warm_up=True)
-    return {
-        "projects": PROJECTS,
-        "criteria": CRITERIA,
-        "draws": scoring.DRAWS,
-        "plain_ranking_s": round(plain, 5),
-        "intervals_s": round(intervals, 5),
-        "monte_carlo_s": round(monte_carlo, 5),
-        "sensitivity_s": round(full, 5),
-        "ratio_sensitivity_to_ranking": round(full / plain, 2),
-    }
-
-
-def page_path(con: duckdb.DuckDBPyConnection, evaluation: str) -> int:
-    """What the page computes for one evaluation, from the named queries on."""
-    criteria = scoring.criteria_from_frame(
-        db.query(con, "scoring_criteria", evaluation=evaluation, hidden=[])
-    )
-    projects = db.query(con, "scoring_projects", evaluation=evaluation, hidden=[])
-    aggregates = db.query(con, "scoring_aggregates", evaluation=evaluation, hidden=[])
-    table = scoring.build_table(projects, criteria, aggregates, "mean")
-    ranking = scoring.rank(table)
-    sensitivity(ranking, min(3, len(ranking.ranked) - 1))
-    jurors = db.query(con, "scoring_juror_scores", evaluation=evaluation)
-    scoring.juror_spread(jurors, criteria)
-    scoring.juror_rankings(table, jurors)
-    return len(jurors)
+    return state
 
 
 def generated(runs: int) -> dict[str, object]:
     out: dict[str, object] = {}
-    baseline = None
     with tempfile.TemporaryDirectory() as tmp:
         for scale in SCALES:
             folder = Path(tmp) / f"x{scale}"
             counts = generate(folder, scale)
-            con = db.open_database(Store(folder).current_files())
-            evaluations = db.query(con, "scoring_evaluations", hidden=[])
-            # the last culinary evaluation: the same size at every scale, in a
-            # database that grows with the scale
-            culinary = [e for e in evaluations["evaluation"] if "agence" not in e][-1]
-            jurors = page_path(con, culinary)
-            seconds = median_seconds(lambda c=con, e=culinary: page_path(c, e), runs, warm_up=True)
-            baseline = baseline or seconds
+            files = Store(folder).current_files()
+            con = db.open_database(files)
+            read = database_reader(con, "staff")
+            evaluations = view.setup(read, view.SetupState()).evaluations
+            culinary = [e for e in evaluations if "agence" not in e][-1]
+            state = _states(culinary)
+            warm = median_seconds(lambda r=read, s=state: view.build(r, s()), runs, warm_up=True)
+
+            def cold(f: dict[str, Path | None] = files, e: str = culinary) -> None:
+                fresh = db.open_database(f)
+                view.build(database_reader(fresh, "staff"), view.State(e, jurors=True))
+                fresh.close()
+
             out[f"{scale}x"] = {
                 "scores": counts["scores"],
                 "evaluations": len(evaluations),
-                "juror_scores_in_evaluation": jurors,
-                "median_s": round(seconds, 4),
-                "ratio_to_1x": round(seconds / baseline, 2),
+                "warm_s": round(warm, 4),
+                "cold_s": round(median_seconds(cold, max(1, runs // 2)), 4),
             }
             con.close()
     return out
 
 
-def run(runs: int = 7) -> dict[str, object]:
+def large_evaluation(folder: Path, projects: int, seed: int = 2020) -> None:
+    """One evaluation `grande` of `projects` projects in canonical CSV files."""
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = [f"P{i:05d}" for i in range(projects)]
+    pd.DataFrame(
+        {
+            "project_id": ids,
+            "evaluation": "grande",
+            "name": [f"Projet {i}" for i in range(projects)],
+            "theme": "",
+            "stakeholder_id": "",
+            "site_id": "",
+            "price_eur": rng.integers(100, 2000, projects) * 100,
+            "status": rng.choice(["candidate", "shortlisted", "selected", "rejected"], projects),
+        }
+    ).to_csv(folder / "projects.csv", index=False)
+    criteria = [
+        ("grande", f"c{j}", f"Critère {j}", float(rng.integers(5, 20)), 10, "rating")
+        for j in range(CRITERIA - 1)
+    ] + [("grande", "prix", "Prix", 20.0, "", "lowest_price")]
+    pd.DataFrame(
+        criteria, columns=["evaluation", "criterion_id", "label", "weight", "scale_max", "method"]
+    ).to_csv(folder / "criteria.csv", index=False)
+    rated = CRITERIA - 1
+    quality = rng.uniform(0.3, 0.95, projects)
+    score = quality[:, None, None] * 10 + rng.normal(0, 1.2, (projects, rated, JURORS))
+    pd.DataFrame(
+        {
+            "project_id": np.repeat(ids, rated * JURORS),
+            "criterion_id": np.tile(np.repeat([f"c{j}" for j in range(rated)], JURORS), projects),
+            "juror": np.tile([f"Juré {k}" for k in range(JURORS)], projects * rated),
+            "score": np.clip(np.round(score * 2) / 2, 0, 10).reshape(-1),
+            "comment": "",
+        }
+    ).to_csv(folder / "scores.csv", index=False)
+
+
+def one_size(projects: int, runs: int) -> dict[str, object]:
+    """Run in a process of its own: the builder's time and the process's peak RSS."""
+    with tempfile.TemporaryDirectory() as tmp:
+        large_evaluation(Path(tmp), projects)
+        start = time.perf_counter()
+        con = db.open_database(Store(Path(tmp)).current_files())
+        load = time.perf_counter() - start
+        read = database_reader(con, "staff")
+        base = view.State("grande", jurors=True, situation=SITUATION)
+        state = _states("grande")
+        first = time.perf_counter()
+        found = view.build(read, base)
+        first_s = time.perf_counter() - first
+        warm = median_seconds(lambda: view.build(read, replace(state(), weights=(), page=2)), runs)
+        quick = median_seconds(
+            lambda: view.build(read, replace(state(), weights=(), sensitivity=False)), runs
+        )
+        csv_s = median_seconds(lambda: view.export_csv(found), max(1, runs // 2))
+        top = view.build(read, replace(base, shortlist=Shortlist("top", 20)))
+        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        con.close()
+    return {
+        "projects": projects,
+        "scores": projects * (CRITERIA - 1) * JURORS,
+        "load_s": round(load, 3),
+        "first_build_s": round(first_s, 3),
+        "build_s": round(warm, 3),
+        "build_without_sensitivity_s": round(quick, 3),
+        "csv_s": round(csv_s, 3),
+        "table_rows": len(top.table),
+        "bars": int(top.bars["project"].nunique()),
+        "peak_rss_mib": round(peak_kib / 1024, 1),
+    }
+
+
+def large(runs: int, sizes: tuple[int, ...] = SIZES) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for size in sizes:
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.bench_scoring", "--one", str(size), "--runs", str(runs)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        out[str(size)] = json.loads(done.stdout.strip().splitlines()[-1])
+    return out
+
+
+def run(runs: int = 7, sizes: tuple[int, ...] = SIZES) -> dict[str, object]:
     """Every measure of this benchmark (what `python -m bench.run` collects)."""
-    return {"runs": runs, "issue_size": issue_size(runs), "generated": generated(runs)}
+    return {"runs": runs, "generated": generated(runs), "large": large(max(1, runs // 2), sizes)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    results = run(args.runs)
-    size = results["issue_size"]
-    assert isinstance(size, dict)
-    print(
-        f"{PROJECTS} projects x {CRITERIA} criteria, {scoring.DRAWS} perturbations "
-        f"(median of {args.runs} runs)"
-    )
-    print(f"{'step':<34} {'median s':>10}")
-    for label, key in (
-        ("plain ranking (baseline)", "plain_ranking_s"),
-        ("stability intervals (first, top 10)", "intervals_s"),
-        ("Monte-Carlo rank probabilities", "monte_carlo_s"),
-        ("whole sensitivity run", "sensitivity_s"),
-    ):
-        print(f"{label:<34} {size[key]:>10}")
-    print(f"ratio sensitivity / plain ranking: {size['ratio_sensitivity_to_ranking']}")
-
-    print()
-    print(f"{'scale':>6} {'scores':>8} {'evals':>6} {'median s':>9} {'ratio':>6}")
+    if args.one:
+        print(json.dumps(one_size(args.one, args.runs)))
+        return
+    sizes = tuple(int(s) for s in args.sizes.split(",") if s)
+    results = run(args.runs, sizes)
+    print(f"{'scale':>6} {'scores':>8} {'evals':>6} {'warm s':>8} {'cold s':>8}")
     for scale, r in results["generated"].items():  # type: ignore[union-attr]
         print(
-            f"{scale:>6} {r['scores']:>8} {r['evaluations']:>6} "
-            f"{r['median_s']:>9} {r['ratio_to_1x']:>6}"
+            f"{scale:>6} {r['scores']:>8} {r['evaluations']:>6} {r['warm_s']:>8} {r['cold_s']:>8}"
+        )
+    print()
+    print(f"{'projects':>8} {'build s':>8} {'no sens.':>8} {'csv s':>6} {'peak MiB':>9}")
+    for size, r in results["large"].items():  # type: ignore[union-attr]
+        print(
+            f"{size:>8} {r['build_s']:>8} {r['build_without_sensitivity_s']:>8} "
+            f"{r['csv_s']:>6} {r['peak_rss_mib']:>9}"
         )
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)

@@ -33,7 +33,6 @@ from dashboard import (
     export,
     mission,
     overview,
-    scoring,
     scoring_charts,
     site_charts,
     sites,
@@ -43,7 +42,6 @@ from dashboard import stakeholders as sk
 from dashboard.contract import DATASET_ORDER
 from dashboard.gantt import gantt_spec
 from dashboard.i18n import (
-    choice_label,
     dataset_label,
     format_day,
     format_eur,
@@ -52,6 +50,7 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.store import Store, Version
+from dashboard.views import scoring as scoring_view
 from dashboard.views import timeline as tl
 from dashboard.views.reader import Reader, restricted
 
@@ -838,79 +837,74 @@ def _sites(pack: _Pack, data: _Data) -> None:
 
 
 def _scoring(pack: _Pack) -> None:
+    """Each evaluation as the scoring page models it (views.scoring), with the data's
+    weights, the mean, the first three of the computed ranking marked and the
+    recorded shortlist stated apart; the chart's bars and the table's first page
+    are what the page draws."""
     lang, s = pack.lang, pack.styles
-    hidden = list(pack.context.hidden)
+    hidden = pack.context.hidden
     pack.heading("pack.section_scoring")
-    evaluations = pack.read("scoring_evaluations", hidden=hidden)
-    if evaluations.empty:
+    setup = scoring_view.setup(pack.read, scoring_view.SetupState(hidden))
+    if not setup.evaluations:
         pack.note(pack.tr("pack.scoring_none"))
         return
-    shortlist = scoring.Shortlist()
-    for evaluation in evaluations["evaluation"].astype(str):
-        criteria = scoring.criteria_from_frame(
-            pack.read("scoring_criteria", evaluation=evaluation, hidden=hidden)
+    for evaluation, count in zip(setup.evaluations, setup.counts, strict=True):
+        state = scoring_view.State(
+            evaluation=evaluation,
+            sensitivity=False,
+            lang=lang,
+            hidden=hidden,
+            situation=pack.context.situation,
         )
-        projects = pack.read("scoring_projects", evaluation=evaluation, hidden=hidden)
-        aggregates = pack.read("scoring_aggregates", evaluation=evaluation, hidden=hidden)
-        if not criteria or projects.empty:
+        try:
+            model = scoring_view.build(pack.read, state)
+        except LookupError:  # no criteria yet
             continue
-        table = scoring.build_table(projects, criteria, aggregates, "mean")
-        ranking = scoring.rank(table, [c.weight for c in criteria])
-        statuses = {st: choice_label("projects", "status", st, lang) for st in set(table.statuses)}
-        labels = {c.criterion_id: c.label for c in criteria}
-        ids = [c.criterion_id for c in criteria]
-        tie_words = {
-            "heaviest": pack.tr("scoring.tie_heaviest", criterion=labels[ids[ranking.heaviest]]),
-            "price": pack.tr("scoring.tie_price"),
-            "name": pack.tr("scoring.tie_name"),
-        }
-        keep = min(int(shortlist.value), len(table.project_ids))
-        chosen = scoring.shortlisted(ranking, scoring.Shortlist("top", keep))
-        threshold = scoring.threshold_total(ranking, scoring.Shortlist("top", keep))
-
+        if not model.projects:
+            continue
+        keep = model.computed
+        pack.add(_para(pack.tr("scoring.evaluation_option", name=evaluation, count=count), s.h2))
         pack.add(
             _para(
-                pack.tr("scoring.evaluation_option", name=evaluation, count=len(table.project_ids)),
-                s.h2,
+                pack.tr("pack.scoring_intro", k=keep, recorded=model.recorded_shortlisted),
+                s.small,
             )
         )
-        pack.add(_para(pack.tr("pack.scoring_intro", k=keep), s.small))
-        ranked = ranking.ranked
-        if ranked:
-            first = ranked[0]
-            total = format_number(float(ranking.totals[first]), lang, 2)
-            gap = ranking.gap()
+        if model.first_name is not None and model.first_total is not None:
+            total = format_number(model.first_total, lang, 2)
             pack.add(
                 _para(
-                    pack.tr("pack.scoring_first_alone", name=table.names[first], total=total)
-                    if gap is None
+                    pack.tr("pack.scoring_first_alone", name=model.first_name, total=total)
+                    if model.gap is None
                     else pack.tr(
                         "pack.scoring_first",
-                        name=table.names[first],
+                        name=model.first_name,
                         total=total,
-                        gap=format_number(gap, lang, 2),
+                        gap=format_number(model.gap, lang, 2),
                     ),
                     s.body,
                     "<b>{}</b>",
                 )
             )
         bars = scoring_charts.contribution_bars(
-            scoring_charts.contribution_frame(ranking, statuses),
-            [c.label for c in criteria],
-            threshold,
-            pack.tr("scoring.line_top", k=keep),
+            model.bars,
+            [c.label for c in model.criteria],
+            model.threshold,
+            model.threshold_label,
             lang,
             width=int(pack.width / PX) - 330,
         )
         pack.chart(charts.finish(bars, lang), max_height=320)
-        prices = (
-            list(projects["price_eur"])
-            if pack.context.role == "staff"
-            and "price_eur" in projects
-            and projects["price_eur"].notna().any()
-            else None
-        )
-        frame = scoring_charts.ranking_table(ranking, lang, statuses, tie_words, chosen, prices)
+        if model.rest is not None:
+            pack.note(
+                pack.tr(
+                    "scoring.bars_rest",
+                    count=format_number(model.rest.count, lang),
+                    low=format_number(model.rest.low, lang, 2),
+                    high=format_number(model.rest.high, lang, 2),
+                )
+            )
+        frame = model.table
         empty = [
             c for c in frame.columns if frame[c].map(lambda v: _cell_text(v, lang) == "").all()
         ]

@@ -1,20 +1,18 @@
-"""Charts and tables for the scoring page: contribution bars with the shortlist
-line, the jurors' spread, the weight stability intervals, the rank
-probabilities, and the tables beside them (pure: frames in, charts and worded
-frames out; every builder takes the language).
+"""Charts for the scoring page: contribution bars with the computed top-k line,
+the jurors' spread, the weight stability intervals, the rank probabilities (pure:
+the model's frames in, charts out; every builder takes the language).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
 
 from dashboard import charts
-from dashboard.i18n import format_eur, format_number, format_pct, t
-from dashboard.scoring import Interval, Ranking, criterion_header
+from dashboard.i18n import t
 
 # Colour-blind-safe palette (Okabe-Ito), one colour per criterion in file order.
 CRITERION_COLOURS = (
@@ -34,44 +32,6 @@ JUROR_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#000000
 THRESHOLD_COLOUR = "#c62828"
 FLAG_COLOUR = "#c62828"
 CALM_COLOUR = "#90a4ae"
-
-
-def project_label(rank: int | None, name: str) -> str:
-    return f"{rank}. {name}" if rank is not None else f"– {name}"
-
-
-def contribution_frame(ranking: Ranking, status_labels: Mapping[str, str]) -> pd.DataFrame:
-    """One row per ranked project and criterion: its points, for stacked bars; the
-    project's label is `rank. name · status`."""
-    rows = []
-    table = ranking.table
-    for position, i in enumerate(ranking.ranked):
-        status = status_labels.get(table.statuses[i], table.statuses[i])
-        for j, crit in enumerate(table.criteria):
-            rows.append(
-                {
-                    # the status beside the name, so that the chart alone tells it
-                    "project": f"{project_label(ranking.ranks[i], table.names[i])} · {status}",
-                    "position": position,
-                    "criterion": crit.label,
-                    "criterion_order": j,
-                    "points": float(ranking.points[i, j]),
-                    "total": float(ranking.totals[i]),
-                    "status": status,
-                }
-            )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "project",
-            "position",
-            "criterion",
-            "criterion_order",
-            "points",
-            "total",
-            "status",
-        ],
-    )
 
 
 def contribution_bars(
@@ -135,35 +95,6 @@ def contribution_bars(
     return chart
 
 
-def spread_frame(
-    scores: pd.DataFrame,
-    spread: pd.DataFrame,
-    names: Mapping[str, str],
-    labels: Mapping[str, str],
-    scales: Mapping[str, float],
-) -> pd.DataFrame:
-    """Each juror's score as a share of the scale, with the project and criterion's
-    min, max and disagreement flag, for `juror_spread`."""
-    merged = scores.merge(
-        spread[["project_id", "criterion_id", "min", "max", "flagged"]],
-        on=["project_id", "criterion_id"],
-        how="inner",
-    )
-    scale = merged["criterion_id"].map(scales).astype(float)
-    return pd.DataFrame(
-        {
-            "project": merged["project_id"].map(names).fillna(merged["project_id"]),
-            "criterion": merged["criterion_id"].map(labels).fillna(merged["criterion_id"]),
-            "juror": merged["juror"].astype(str),
-            "score": merged["score"].astype(float),
-            "share": merged["score"].astype(float) / scale,
-            "low": merged["min"].astype(float) / scale,
-            "high": merged["max"].astype(float) / scale,
-            "flagged": merged["flagged"].astype(bool),
-        }
-    )
-
-
 def juror_spread(
     frame: pd.DataFrame, criteria: Sequence[str], projects: Sequence[str], lang: str
 ) -> alt.FacetChart:
@@ -221,28 +152,6 @@ def juror_spread(
     return chart
 
 
-def stability_frame(
-    intervals: Mapping[str, Sequence[Interval]], labels: Mapping[str, str]
-) -> pd.DataFrame:
-    """Rows: (result kept, criterion) with the interval's low, high and the weight
-    now (shares)."""
-    rows = []
-    for kept, items in intervals.items():
-        for iv in items:
-            if not iv.defined:
-                continue
-            rows.append(
-                {
-                    "kept": kept,
-                    "criterion": labels.get(iv.criterion_id, iv.criterion_id),
-                    "low": iv.low,
-                    "high": iv.high,
-                    "weight": iv.weight,
-                }
-            )
-    return pd.DataFrame(rows, columns=["kept", "criterion", "low", "high", "weight"])
-
-
 def stability_intervals(frame: pd.DataFrame, criteria: Sequence[str], lang: str) -> alt.LayerChart:
     """For each criterion, the weight range within which the result holds (a bar
     per kept result) and the weight now (a black tick)."""
@@ -285,20 +194,6 @@ def stability_intervals(frame: pd.DataFrame, criteria: Sequence[str], lang: str)
         layer=[bars, now], height=alt.Step(34), width="container"
     )
     return chart
-
-
-def probability_frame(probabilities: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
-    """Long form of `scoring.rank_probabilities`: project, place, share."""
-    long = probabilities.reset_index().melt(
-        id_vars="project_id", var_name="place", value_name="share"
-    )
-    return pd.DataFrame(
-        {
-            "project": long["project_id"].map(labels).fillna(long["project_id"]),
-            "place": long["place"].astype(int),
-            "share": long["share"].astype(float),
-        }
-    )
 
 
 def rank_heatmap(frame: pd.DataFrame, projects: Sequence[str], lang: str) -> alt.LayerChart:
@@ -349,129 +244,3 @@ def to_png(chart: alt.TopLevelMixin, lang: str, width: int = 900, scale: float =
     spec = finished.to_dict()
     png: bytes = vl_convert.vegalite_to_png(spec, scale=scale, allowed_base_urls=[])
     return png
-
-
-# --- tables: frames shaped and worded for the screen (numbers as the locale writes them)
-
-
-def _number(value: float, lang: str, digits: int = 2) -> str:
-    return "—" if pd.isna(value) else format_number(float(value), lang, digits)
-
-
-def _share(value: float, lang: str) -> str:
-    return "—" if pd.isna(value) else format_pct(round(float(value), 3), lang)
-
-
-def ranking_table(
-    ranking: Ranking,
-    lang: str,
-    status_labels: Mapping[str, str],
-    tie_labels: Mapping[str, str],
-    shortlisted: Sequence[int],
-    prices: Sequence[float | None] | None = None,
-) -> pd.DataFrame:
-    """The ranking as the page shows it: rank, project, status, [price], points per
-    criterion (the header says the weight used), total, shortlist mark, the tie
-    rule that placed a project behind an equal total, and what is missing."""
-    table = ranking.table
-    labels = {c.criterion_id: c.label for c in table.criteria}
-    chosen = set(shortlisted)
-    rows = []
-    for i in ranking.order:
-        row: dict[str, object] = {
-            t("scoring.col_rank", lang): ranking.ranks[i],
-            t("scoring.col_project", lang): table.names[i],
-            t("scoring.col_status", lang): status_labels.get(table.statuses[i], ""),
-        }
-        if prices is not None:
-            price = prices[i]
-            row[t("scoring.col_price", lang)] = (
-                "—" if price is None or pd.isna(price) else format_eur(float(price), lang)
-            )
-        for j, crit in enumerate(table.criteria):
-            header = criterion_header(crit, float(ranking.weights[j]), lang)
-            row[header] = _number(ranking.points[i, j], lang)
-        row[t("scoring.col_total", lang)] = _number(ranking.totals[i], lang)
-        row[t("scoring.col_shortlist", lang)] = "✔" if i in chosen else ""
-        rule = ranking.tie_rule[i]
-        row[t("scoring.col_tie", lang)] = tie_labels.get(rule, "") if rule else ""
-        row[t("scoring.col_missing", lang)] = ", ".join(labels[c] for c in table.missing(i))
-        rows.append(row)
-    frame = pd.DataFrame(rows)
-    if rows:
-        frame[t("scoring.col_rank", lang)] = frame[t("scoring.col_rank", lang)].astype("Int64")
-    return frame
-
-
-def stability_table(
-    winner: Sequence[Interval],
-    top: Sequence[Interval],
-    keep: int,
-    labels: Mapping[str, str],
-    names: Mapping[str, str],
-    lang: str,
-) -> pd.DataFrame:
-    """Per criterion: its weight now, the range within which the first place holds
-    and who would take it beyond, and the range for the top `keep` when given."""
-    top_by = {iv.criterion_id: iv for iv in top}
-    rows = []
-    for iv in winner:
-        row = {
-            t("scoring.criterion", lang): labels.get(iv.criterion_id, iv.criterion_id),
-            t("scoring.weight_now", lang): _share(iv.weight, lang),
-            t("scoring.col_first_holds", lang): (
-                f"{_share(iv.low, lang)} – {_share(iv.high, lang)}" if iv.defined else "—"
-            ),
-            t("scoring.col_first_lost_to", lang): ", ".join(
-                names.get(p, p) for p in dict.fromkeys((iv.low_by, iv.high_by)) if p
-            ),
-        }
-        kept = top_by.get(iv.criterion_id)
-        if kept is not None:
-            row[t("scoring.col_top_holds", lang, k=keep)] = (
-                f"{_share(kept.low, lang)} – {_share(kept.high, lang)}" if kept.defined else "—"
-            )
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def disagreement_table(
-    flagged: pd.DataFrame, names: Mapping[str, str], labels: Mapping[str, str], lang: str
-) -> pd.DataFrame:
-    """The flagged rows of `scoring.juror_spread`, worded."""
-    return pd.DataFrame(
-        {
-            t("scoring.col_project", lang): flagged["project_id"].map(names),
-            t("scoring.criterion", lang): flagged["criterion_id"].map(labels),
-            t("scoring.col_min", lang): [_number(v, lang, 1) for v in flagged["min"]],
-            t("scoring.col_max", lang): [_number(v, lang, 1) for v in flagged["max"]],
-            t("scoring.col_std", lang): [_number(v, lang, 2) for v in flagged["std"]],
-            t("scoring.col_range", lang): [_share(v, lang) for v in flagged["range_share"]],
-        }
-    )
-
-
-def juror_ranking_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """`scoring.juror_rankings` with worded headers (jurors' names stay as data)."""
-    return frame.drop(columns=["project_id"]).rename(
-        columns={
-            "name": t("scoring.col_project", lang),
-            "rank": t("scoring.col_aggregate", lang),
-        }
-    )
-
-
-def comments_table(
-    scores: pd.DataFrame, names: Mapping[str, str], labels: Mapping[str, str], lang: str
-) -> pd.DataFrame:
-    """The jurors' comments with their project, criterion, juror and score."""
-    kept = scores.dropna(subset=["comment"])
-    return pd.DataFrame(
-        {
-            t("scoring.col_project", lang): kept["project_id"].map(names),
-            t("scoring.criterion", lang): kept["criterion_id"].map(labels),
-            t("scoring.col_juror", lang): kept["juror"],
-            t("scoring.col_score", lang): [_number(v, lang, 1) for v in kept["score"]],
-            t("scoring.col_comment", lang): kept["comment"],
-        }
-    )

@@ -1,12 +1,13 @@
 -- scoring_juror_scores: every juror's score and comment on one evaluation's
 -- projects and rating criteria, for the juror spread, the jurors' own rankings
--- and the comments.
+-- and the comments, for the projects in $projects.
 -- audience: staff
--- Parameters: $evaluation (text).
+-- Parameters: $evaluation (text), $projects (project ids wanted).
 with evaluation_projects as (
     select project_id
     from projects
     where evaluation = $evaluation
+        and list_contains($projects::varchar[], project_id)
 ),
 
 rating_criteria as (

@@ -13,6 +13,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from tests.app.support import sent, sign_in, start, texts
+from tests.app.test_pack import download
 
 CULINARY_WEIGHT = "scoring_w:projets-culinaires:{}"
 AGENCY_WEIGHT = "scoring_w:choix-agence:{}"
@@ -179,9 +180,32 @@ def test_all_weights_at_zero_fall_back_to_the_data(demo_dir: Path) -> None:
 def test_shortlist_top_k_changes_the_count(demo_dir: Path) -> None:
     at = start(page="scoring")
     at.number_input(key="scoring_short_top").set_value(6).run()
-    assert {m.label: m.value for m in at.metric}["Présélectionnés"] == "6 / 12"
-    assert list(ranking(at)["Présélection"]).count("✔") == 6
+    figures = {m.label: m.value for m in at.metric}
+    # the computed cut, and apart from it the shortlist the data records (statuses)
+    assert figures["Classement calculé : en tête"] == "6 / 12"
+    assert figures["Projets présélectionnés"] == "8 / 12"
+    assert list(ranking(at)["Tête calculée"]).count("✔") == 6
     assert url(at, "short") == "top:6"
+
+
+def test_a_link_weight_of_1e308_is_clamped(demo_dir: Path) -> None:
+    at = start(
+        page="scoring",
+        eval="projets-culinaires",
+        w="originalite:1e308,noir:-3,local:nan,valeurs:inf",
+    )
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.slider(key=CULINARY_WEIGHT.format("originalite")).value == 100.0
+    assert at.slider(key=CULINARY_WEIGHT.format("noir")).value == 30.0
+    assert at.slider(key=CULINARY_WEIGHT.format("local")).value == 20.0
+
+
+def test_the_sensitivity_can_be_turned_off(demo_dir: Path) -> None:
+    at = start(page="scoring")
+    at.toggle(key="scoring_sensitivity").set_value(False).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("vega_lite_chart")) == 1
+    assert url(at, "sens") == "0"
 
 
 # --- evaluations and aggregation -----------------------------------------------------------
@@ -271,9 +295,18 @@ def test_viewer_sees_agency_when_not_confidential_but_never_prices(
         assert hidden not in body, hidden
 
 
-def test_viewer_export_has_no_prices(demo_dir: Path, downloads: dict[str, bytes]) -> None:
+def files(at: AppTest) -> dict[str, bytes]:
+    """The page's downloads, each made by its callable as on a click."""
+    made = [download(b) for b in at.get("download_button") if b.key != "pack_pdf"]
+    return dict(made)
+
+
+def test_viewer_export_has_no_prices(demo_dir: Path) -> None:
     at = start(page="scoring")
     assert not at.exception
+    buttons = [b for b in at.get("download_button") if b.key != "pack_pdf"]
+    assert all(b.proto.deferred_file_id for b in buttons)  # made when clicked, not per run
+    downloads = files(at)
     csv_bytes = downloads["classement-projets-culinaires.csv"]
     table = pd.read_csv(io.BytesIO(csv_bytes), sep=";", decimal=",", encoding="utf-8-sig")
     assert list(table["Projet"].head(2)) == ["Route de la frite", "Pain noir au charbon végétal"]
@@ -288,14 +321,12 @@ def test_viewer_export_has_no_prices(demo_dir: Path, downloads: dict[str, bytes]
     assert labels == ["Classement (CSV)", "Classement (Excel)", "Graphique (PNG)"]
 
 
-def test_staff_xlsx_export_has_points_and_weights(
-    demo_dir: Path, downloads: dict[str, bytes]
-) -> None:
+def test_staff_xlsx_export_has_points_and_weights(demo_dir: Path) -> None:
     from openpyxl import load_workbook
 
     at = staff("en")
     at.selectbox(key="scoring_eval").set_value("choix-agence").run()
-    book = load_workbook(io.BytesIO(downloads["ranking-choix-agence.xlsx"]))
+    book = load_workbook(io.BytesIO(files(at)["ranking-choix-agence.xlsx"]))
     assert book.sheetnames == ["Ranking", "Weights"]
     rows = list(book["Ranking"].iter_rows(values_only=True))
     assert rows[0][4] == "Compréhension de la demande (30.0%)"

@@ -14,11 +14,12 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from dashboard import db, mission, overview, pack, scoring, status
+from dashboard import db, mission, overview, pack, status
 from dashboard import stakeholders as sk
 from dashboard.auth import DEFAULT_CONFIDENTIAL_EVALUATIONS, Role
 from dashboard.i18n import format_eur, format_pct
 from dashboard.store import Store, Version
+from dashboard.views import scoring as view
 from dashboard.views import timeline as tl
 from tests.app.test_access import leaks, rows
 from tests.conftest import DEMO
@@ -76,15 +77,10 @@ def demo_figures(con: duckdb.DuckDBPyConnection) -> overview.Figures:
     )
 
 
-def leading_project(con: duckdb.DuckDBPyConnection, evaluation: str) -> str:
-    """The first of an evaluation as dashboard/scoring.py ranks it, data's weights."""
-    criteria = scoring.criteria_from_frame(
-        db.query(con, "scoring_criteria", evaluation=evaluation, hidden=[])
-    )
-    projects = db.query(con, "scoring_projects", evaluation=evaluation, hidden=[])
-    aggregates = db.query(con, "scoring_aggregates", evaluation=evaluation, hidden=[])
-    ranking = scoring.rank(scoring.build_table(projects, criteria, aggregates, "mean"))
-    return str(ranking.table.names[ranking.ranked[0]])
+def leading_project(con: duckdb.DuckDBPyConnection, evaluation: str) -> view.Model:
+    """An evaluation as the scoring page models it, data's weights."""
+    read = reader(con, "staff")
+    return view.build(read, view.State(evaluation, sensitivity=False, lang="fr", situation=SIT))
 
 
 # --- the PDF read back ----------------------------------------------------------------------
@@ -146,8 +142,11 @@ def test_sites_scoring_and_actions_are_there(
     fr, en = " ".join(pages_text(staff_fr)), " ".join(pages_text(viewer_en))
     for site in rows("sites"):
         assert plain(site["name"]) in fr and plain(site["name"]) in en
-    first = leading_project(con, "projets-culinaires")
+    culinary = leading_project(con, "projets-culinaires")
+    first = culinary.first_name
     assert first == "Route de la frite"
+    # the recorded shortlist, apart from the computed top 3
+    assert f"Présélection enregistrée (statut des projets) : {culinary.recorded_shortlisted}" in fr
     assert f"En tête : {first}" in fr and f"Leading: {first}" in en
     assert "10 actions ouvertes, dont 4 en retard" in fr
     assert "10 open actions, 4 of them overdue" in en
@@ -214,7 +213,7 @@ def test_a_viewer_reader_refuses_staff_queries_and_hidden_columns(
 ) -> None:
     read = reader(con, "viewer")
     with pytest.raises(PermissionError):
-        read("scoring_juror_scores", evaluation="projets-culinaires")
+        read("scoring_juror_scores", evaluation="projets-culinaires", projects=["P01"])
     people = read("stakeholders_rows", **sk.rows_params())
     assert not {"email", "phone", "contact_name"} & set(people.columns)
     assert "email" in reader(con, "staff")("stakeholders_rows", **sk.rows_params()).columns

@@ -1,11 +1,14 @@
-"""Scoring maths against hand-computed totals, the tie-break, missing scores,
-juror spread, sensitivity (checked by brute force) and the exports."""
+"""Scoring: the one computation (sql/views/scoring_points.sql through the
+`scoring_ranking` query), the page's model (views.scoring.build) on the demo and on
+tiny hand-made data, the sensitivity draws, the files."""
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -14,8 +17,12 @@ import pandas as pd
 import pytest
 
 from dashboard import db, export, scoring, scoring_charts
-from dashboard.scoring import Criterion, ScoreTable
+from dashboard.scoring import Criterion, Shortlist
 from dashboard.store import Store
+from dashboard.views import scoring as view
+from dashboard.views.reader import Reader, database_reader
+
+SITUATION = date(2020, 4, 15)
 
 # --- fixtures -------------------------------------------------------------------------
 
@@ -27,50 +34,97 @@ def demo() -> Iterator[duckdb.DuckDBPyConnection]:
     con.close()
 
 
-def demo_table(
-    con: duckdb.DuckDBPyConnection, evaluation: str, how: scoring.Aggregation = "mean"
-) -> ScoreTable:
-    criteria = scoring.criteria_from_frame(
-        db.query(con, "scoring_criteria", evaluation=evaluation, hidden=[])
+def ranked(
+    read: Reader | duckdb.DuckDBPyConnection,
+    evaluation: str,
+    weights: dict[str, float] | None = None,
+    how: str = "mean",
+) -> pd.DataFrame:
+    """The `scoring_ranking` rows, by project id."""
+    if isinstance(read, duckdb.DuckDBPyConnection):
+        read = database_reader(read, "staff")
+    given = weights or {}
+    frame = read(
+        "scoring_ranking",
+        evaluation=evaluation,
+        hidden=[],
+        criteria=list(given),
+        weights=list(given.values()),
+        aggregation=how,
     )
-    projects = db.query(con, "scoring_projects", evaluation=evaluation, hidden=[])
-    aggregates = db.query(con, "scoring_aggregates", evaluation=evaluation, hidden=[])
-    return scoring.build_table(projects, criteria, aggregates, how)
+    return frame.set_index("project_id")
 
 
-def totals_by_id(ranking: scoring.Ranking) -> dict[str, float]:
-    return {
-        pid: float(total)
-        for pid, total in zip(ranking.table.project_ids, ranking.totals, strict=True)
-    }
+def rules(frame: pd.DataFrame) -> dict[str, str | None]:
+    return {str(k): (None if pd.isna(v) else str(v)) for k, v in frame["tie_rule"].items()}
 
 
-def ranked_ids(ranking: scoring.Ranking) -> list[str]:
-    return [ranking.table.project_ids[i] for i in ranking.ranked]
+def totals(frame: pd.DataFrame) -> dict[str, float]:
+    return {str(k): float(v) for k, v in frame["total"].items() if pd.notna(v)}
 
 
-def hand_table(
+def order(frame: pd.DataFrame) -> list[str]:
+    return [str(p) for p in frame[frame["rank"].notna()].index]
+
+
+AB = [("a", "A", 60, 10, "rating"), ("b", "B", 40, 10, "rating")]
+
+
+def hand(
+    folder: Path,
     values: dict[str, dict[str, float | None]],
-    criteria: list[Criterion],
-    prices: dict[str, float | None] | None = None,
-    juror: str = "J1",
-) -> tuple[ScoreTable, pd.DataFrame]:
-    """A table from raw scores {project: {criterion: score}} (one juror)."""
-    rows = [
-        {"project_id": p, "criterion_id": c, "juror": juror, "score": s}
-        for p, scores in values.items()
-        for c, s in scores.items()
-        if s is not None
-    ]
-    scores = pd.DataFrame(rows, columns=["project_id", "criterion_id", "juror", "score"])
-    projects = pd.DataFrame(
-        {
-            "project_id": list(values),
-            "name": list(values),
-            "price_eur": [(prices or {}).get(p) for p in values],
-        }
+    criteria: list[tuple[str, str, float, float | None, str]] = AB,
+    prices: dict[str, float] | None = None,
+    jurors: tuple[str, ...] = ("J1",),
+) -> duckdb.DuckDBPyConnection:
+    """A database of one evaluation `e` from raw scores {project: {criterion: score}}
+    (every juror gives the same score unless a list is given)."""
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def write(name: str, header: list[str], rows: list[list[object]]) -> None:
+        with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as f:
+            out = csv.writer(f)
+            out.writerow(header)
+            out.writerows([["" if v is None else v for v in r] for r in rows])
+
+    write(
+        "projects",
+        [
+            "project_id",
+            "evaluation",
+            "name",
+            "theme",
+            "stakeholder_id",
+            "site_id",
+            "price_eur",
+            "status",
+        ],
+        [[p, "e", p, "", "", "", (prices or {}).get(p), ""] for p in values],
     )
-    return scoring.build_table(projects, criteria, scoring.aggregate_scores(scores)), scores
+    write(
+        "criteria",
+        ["evaluation", "criterion_id", "label", "weight", "scale_max", "method"],
+        [["e", *c] for c in criteria],
+    )
+    write(
+        "scores",
+        ["project_id", "criterion_id", "juror", "score", "comment"],
+        [
+            [p, c, j, s, ""]
+            for p, row in values.items()
+            for c, s in row.items()
+            if s is not None
+            for j in jurors
+        ],
+    )
+    return db.open_database(Store(folder).current_files())
+
+
+def model(
+    con: duckdb.DuckDBPyConnection, evaluation: str, role: str = "staff", **state: object
+) -> view.Model:
+    read = database_reader(con, "staff" if role == "staff" else "viewer")
+    return view.build(read, view.State(evaluation, situation=SITUATION, **state))  # type: ignore[arg-type]
 
 
 # --- demo data: hand-computed totals ------------------------------------------------------
@@ -81,270 +135,216 @@ def test_agency_totals_by_hand(demo: duckdb.DuckDBPyConnection) -> None:
     # AG1: 30*8.1667/10 + 20*8.3333/10 + 10*6.6667/10 + 10*8.6667/10 + 30*38900/48500
     #    = 24.50 + 16.67 + 6.67 + 8.67 + 24.06 = 80.56
     expected = {"AG1": 80.56, "AG3": 75.72, "AG2": 72.33, "AG4": 71.11}
-    ranking = scoring.rank(demo_table(demo, "choix-agence"))
-    assert ranked_ids(ranking) == list(expected)
-    for pid, total in totals_by_id(ranking).items():
+    frame = ranked(demo, "choix-agence")
+    assert order(frame) == list(expected)
+    for pid, total in totals(frame).items():
         assert total == pytest.approx(expected[pid], abs=0.01)
-    points = ranking.frame().set_index("project_id")
-    assert points.loc["AG2", "points_prix"] == pytest.approx(30.0)  # the cheapest: all points
-    assert points.loc["AG3", "points_prix"] == pytest.approx(30 * 38900 / 61800, abs=0.01)
-    assert points.loc["AG1", "points_comprehension"] == pytest.approx(24.5, abs=0.01)
-    assert ranking.gap() == pytest.approx(80.56 - 75.72, abs=0.01)
+    assert frame.loc["AG2", "points"][4] == pytest.approx(30.0)  # the cheapest: all points
+    assert frame.loc["AG3", "points"][4] == pytest.approx(30 * 38900 / 61800, abs=0.01)
+    assert frame.loc["AG1", "points"][0] == pytest.approx(24.5, abs=0.01)
 
 
 def test_agency_with_median(demo: duckdb.DuckDBPyConnection) -> None:
-    # AG3: 30*7.5/10 + 20*8.5/10 + 10*8/10 + 10*7/10 + 18.88 = 73.38
-    # AG2: 30*6/10 + 20*6.5/10 + 10*5/10 + 10*7/10 + 30 = 73.00
     expected = {"AG1": 80.56, "AG3": 73.38, "AG2": 73.00, "AG4": 71.44}
-    ranking = scoring.rank(demo_table(demo, "choix-agence", "median"))
-    assert ranked_ids(ranking) == list(expected)
-    for pid, total in totals_by_id(ranking).items():
+    frame = ranked(demo, "choix-agence", how="median")
+    assert order(frame) == list(expected)
+    for pid, total in totals(frame).items():
         assert total == pytest.approx(expected[pid], abs=0.01)
 
 
-def test_culinary_totals_by_hand(demo: duckdb.DuckDBPyConnection) -> None:
-    # P01: 30*4.5/5 + 25*4.6667/5 + 20*4.6667/5 + 15*4.3333/5 + 10*3.1667/5
-    #    = 27 + 23.33 + 18.67 + 13 + 6.33 = 88.33
-    ranking = scoring.rank(demo_table(demo, "projets-culinaires"))
-    totals = totals_by_id(ranking)
-    assert totals["P01"] == pytest.approx(88.33, abs=0.01)
-    assert totals["P04"] == pytest.approx(86.33, abs=0.01)
-    assert totals["P11"] == pytest.approx(53.83, abs=0.01)
-    assert ranked_ids(ranking)[:3] == ["P01", "P04", "P05"]
-    assert len(ranking.ranked) == 12
-
-
-def test_median_differs_from_mean_where_one_juror_stands_apart(
-    demo: duckdb.DuckDBPyConnection,
-) -> None:
+def test_culinary_totals_and_median(demo: duckdb.DuckDBPyConnection) -> None:
+    frame = ranked(demo, "projets-culinaires")
+    found = totals(frame)
+    assert found["P01"] == pytest.approx(88.33, abs=0.01)
+    assert found["P04"] == pytest.approx(86.33, abs=0.01)
+    assert found["P11"] == pytest.approx(53.83, abs=0.01)
+    assert order(frame)[:3] == ["P01", "P04", "P05"]
     # P03 feasibility: 4, 4.5 and 1 -> mean 3.17, median 4
-    mean = totals_by_id(scoring.rank(demo_table(demo, "projets-culinaires", "mean")))
-    median = totals_by_id(scoring.rank(demo_table(demo, "projets-culinaires", "median")))
-    assert mean["P03"] == pytest.approx(78.17, abs=0.01)
-    assert median["P03"] == pytest.approx(82.50, abs=0.01)
-
-
-def test_sql_aggregates_match_python(demo: duckdb.DuckDBPyConnection) -> None:
-    for evaluation in ("projets-culinaires", "choix-agence"):
-        sql = db.query(demo, "scoring_aggregates", evaluation=evaluation, hidden=[])
-        assert "juror" not in sql.columns and "comment" not in sql.columns
-        jurors = db.query(demo, "scoring_juror_scores", evaluation=evaluation)
-        for how in scoring.AGGREGATIONS:
-            mine = scoring.aggregate_scores(jurors, how).set_index(["project_id", "criterion_id"])
-            theirs = sql.set_index(["project_id", "criterion_id"])
-            assert len(mine) == len(theirs)
-            assert np.allclose(mine["score"], theirs.loc[mine.index, f"{how}_score"])
-            assert (mine["jurors"] == theirs.loc[mine.index, "jurors"]).all()
-
-
-def test_sql_price_ratio_matches_python(demo: duckdb.DuckDBPyConnection) -> None:
-    projects = db.query(demo, "scoring_projects", evaluation="choix-agence", hidden=[])
-    assert np.allclose(projects["price_ratio"], scoring.lowest_price_ratios(projects["price_eur"]))
-    assert db.query(
-        demo, "scoring_projects", evaluation="choix-agence", hidden=["choix-agence"]
-    ).empty
+    assert found["P03"] == pytest.approx(78.17, abs=0.01)
+    assert totals(ranked(demo, "projets-culinaires", how="median"))["P03"] == pytest.approx(
+        82.50, abs=0.01
+    )
 
 
 def test_viewer_facing_queries_and_hidden_evaluations(demo: duckdb.DuckDBPyConnection) -> None:
-    assert db.audience("scoring_juror_scores") == "staff"
-    for name in ("scoring_evaluations", "scoring_criteria", "scoring_projects"):
+    for name in ("scoring_juror_scores", "scoring_juror_spread", "scoring_juror_rankings"):
+        assert db.audience(name) == "staff"
+    for name in ("scoring_evaluations", "scoring_criteria", "scoring_ranking"):
         assert db.audience(name) == "all"
-    assert db.audience("scoring_aggregates") == "all"
+    viewer = database_reader(demo, "viewer")
+    frame = viewer(
+        "scoring_ranking",
+        evaluation="choix-agence",
+        hidden=["choix-agence"],
+        criteria=[],
+        weights=[],
+        aggregation="mean",
+    )
+    assert frame.empty and "price_eur" not in frame.columns
+    with pytest.raises(PermissionError):
+        viewer("scoring_juror_spread", evaluation="choix-agence", threshold=0.3)
     listed = db.query(demo, "scoring_evaluations", hidden=["choix-agence"])
     assert list(listed["evaluation"]) == ["projets-culinaires"]
-    every = db.query(demo, "scoring_evaluations", hidden=[])
-    assert list(every["evaluation"]) == ["projets-culinaires", "choix-agence"]
-    assert list(every["has_price_criterion"]) == [False, True]
-    assert db.query(
-        demo, "scoring_aggregates", evaluation="choix-agence", hidden=["choix-agence"]
-    ).empty
 
 
-# --- small hand-made cases ----------------------------------------------------------------
-
-AB = [Criterion("a", "A", 60, 10), Criterion("b", "B", 40, 10)]
+# --- the rules, on hand-made data ------------------------------------------------------------
 
 
-def test_lowest_price_ratios() -> None:
-    ratios = scoring.lowest_price_ratios([100.0, 200.0, None, 0.0, 400.0])
-    assert ratios[0] == 1.0 and ratios[1] == 0.5 and ratios[4] == 0.25
-    assert math.isnan(ratios[2]) and math.isnan(ratios[3])
-    assert np.isnan(scoring.lowest_price_ratios([None, None])).all()
+def test_weights_count_relative_to_their_sum(tmp_path: Path) -> None:
+    con = hand(tmp_path, {"X": {"a": 5, "b": 10}})
+    assert totals(ranked(con, "e", {"a": 3, "b": 2}))["X"] == pytest.approx(70.0)
+    assert totals(ranked(con, "e", {"a": 60, "b": 40}))["X"] == pytest.approx(70.0)
+    assert totals(ranked(con, "e", {"a": 0, "b": 1}))["X"] == pytest.approx(100.0)
+    # all at zero: the model falls back to the data's weights and says so
+    found = model(con, "e", weights=(0.0, 0.0))
+    assert found.weights_zero and found.weights == (60, 40)
 
 
-def test_lowest_price_criterion_points() -> None:
-    criteria = [Criterion("q", "Quality", 70, 10), Criterion("p", "Price", 30, 5, "lowest_price")]
-    table, _ = hand_table(
-        {"X": {"q": 8}, "Y": {"q": 10}}, criteria, prices={"X": 40000, "Y": 50000}
-    )
-    ranking = scoring.rank(table)
-    # X: 70*0.8 + 30*1 = 86; Y: 70*1 + 30*40000/50000 = 94
-    assert totals_by_id(ranking) == {"X": pytest.approx(86.0), "Y": pytest.approx(94.0)}
-    assert ranked_ids(ranking) == ["Y", "X"]
-
-
-def test_weights_count_relative_to_their_sum() -> None:
-    table, _ = hand_table({"X": {"a": 5, "b": 10}}, AB)
-    assert totals_by_id(scoring.rank(table, [3, 2]))["X"] == pytest.approx(70.0)
-    assert totals_by_id(scoring.rank(table, [60, 40]))["X"] == pytest.approx(70.0)
-    assert totals_by_id(scoring.rank(table, [0, 1]))["X"] == pytest.approx(100.0)
-    with pytest.raises(ValueError):
-        scoring.rank(table, [0, 0])
-    with pytest.raises(ValueError):
-        scoring.normalise_weights([1, -1])
-
-
-def test_tie_broken_by_heaviest_criterion() -> None:
+def test_tie_broken_by_heaviest_criterion(tmp_path: Path) -> None:
     # X: 60*0.5 + 40*1 = 70; Y: 60*1 + 40*0.25 = 70; a (60) is the heaviest
-    table, _ = hand_table({"X": {"a": 5, "b": 10}, "Y": {"a": 10, "b": 2.5}}, AB)
-    ranking = scoring.rank(table)
-    assert totals_by_id(ranking) == {"X": pytest.approx(70.0), "Y": pytest.approx(70.0)}
-    assert ranked_ids(ranking) == ["Y", "X"]
-    assert ranking.tie_rule == ("heaviest", None)  # per project: X was put behind
-    # with b heavier, the tie goes the other way round... and is no tie any more
-    other = scoring.rank(table, [40, 60])
-    assert ranked_ids(other) == ["X", "Y"]  # X: 20 + 60 = 80 > Y: 40 + 15 = 55
+    con = hand(tmp_path, {"X": {"a": 5, "b": 10}, "Y": {"a": 10, "b": 2.5}})
+    frame = ranked(con, "e")
+    assert order(frame) == ["Y", "X"]
+    assert rules(frame) == {"Y": None, "X": "heaviest"}
+    assert order(ranked(con, "e", {"a": 40, "b": 60})) == ["X", "Y"]
 
 
-def test_tie_broken_by_price_then_name() -> None:
-    same = {"a": 7, "b": 7}
-    table, _ = hand_table(
+def test_tie_broken_by_price_then_name(tmp_path: Path) -> None:
+    same: dict[str, float | None] = {"a": 7, "b": 7}
+    con = hand(
+        tmp_path,
         {"Zeta": same, "Alpha": same, "Cheap": same, "Dear": same},
-        AB,
         prices={"Cheap": 1000, "Dear": 2000},
     )
-    ranking = scoring.rank(table)
-    assert ranked_ids(ranking) == ["Cheap", "Dear", "Alpha", "Zeta"]
-    rules = dict(zip(table.project_ids, ranking.tie_rule, strict=True))
-    assert rules == {"Cheap": None, "Dear": "price", "Alpha": "price", "Zeta": "name"}
-    assert [ranking.ranks[table.project_ids.index(p)] for p in ranked_ids(ranking)] == [1, 2, 3, 4]
+    frame = ranked(con, "e")
+    assert order(frame) == ["Cheap", "Dear", "Alpha", "Zeta"]
+    assert rules(frame) == {
+        "Cheap": None,
+        "Dear": "price",
+        "Alpha": "price",
+        "Zeta": "name",
+    }
+    assert list(frame["rank"]) == [1, 2, 3, 4]
 
 
-def test_totals_tie_at_the_hundredth_as_shown() -> None:
-    # 70.001 and 70.004 both show as 70.00: a tie, broken by the heaviest criterion
-    table, _ = hand_table({"X": {"a": 5.0, "b": 10.0}, "Y": {"a": 5.0005, "b": 10.0}}, AB)
-    ranking = scoring.rank(table)
-    assert ranking.tie_rule[table.project_ids.index("X")] == "heaviest"
-    assert ranked_ids(ranking) == ["Y", "X"]
+def test_totals_tie_at_the_hundredth_as_shown(tmp_path: Path) -> None:
+    con = hand(tmp_path, {"X": {"a": 5.0, "b": 10.0}, "Y": {"a": 5.0005, "b": 10.0}})
+    frame = ranked(con, "e")
+    assert order(frame) == ["Y", "X"] and frame.loc["X", "tie_rule"] == "heaviest"
 
 
-def test_missing_score_is_missing_never_zero() -> None:
-    table, _ = hand_table({"X": {"a": 5, "b": 10}, "Y": {"a": 9, "b": None}}, AB)
-    ranking = scoring.rank(table)
-    frame = ranking.frame().set_index("project_id")
-    assert ranked_ids(ranking) == ["X"]
-    assert frame.loc["Y", "rank"] is pd.NA
-    assert math.isnan(frame.loc["Y", "total"])  # not 54 (as if b were 0)
-    assert frame.loc["Y", "points_a"] == pytest.approx(54.0)
-    assert math.isnan(frame.loc["Y", "points_b"])
-    assert frame.loc["Y", "missing"] == ("b",)
-    assert list(frame.index) == ["X", "Y"]  # the unranked come after the ranked
+def test_missing_score_is_missing_never_zero(tmp_path: Path) -> None:
+    con = hand(tmp_path, {"X": {"a": 5, "b": 10}, "Y": {"a": 9, "b": None}})
+    frame = ranked(con, "e")
+    assert order(frame) == ["X"] and list(frame.index) == ["X", "Y"]
+    assert pd.isna(frame.loc["Y", "rank"]) and pd.isna(frame.loc["Y", "total"])
+    assert list(frame.loc["Y", "missing"]) == ["b"]
+    found = model(con, "e")
+    assert found.unranked == ("Y (B)",) and found.ranked == 1
+    row = found.table.set_index("Projet").loc["Y"]
+    assert row["A (60,0\u00a0%)"] == "54,00" and row["B (40,0\u00a0%)"] == "—"
     # a lowest-price criterion without a price is missing too
-    criteria = [Criterion("q", "Q", 50, 10), Criterion("p", "P", 50, 5, "lowest_price")]
-    priced, _ = hand_table({"X": {"q": 5}, "Y": {"q": 5}}, criteria, prices={"X": 10.0})
-    assert priced.missing(1) == ("p",)
-    assert ranked_ids(scoring.rank(priced)) == ["X"]
-
-
-def test_single_juror() -> None:
-    table, scores = hand_table({"X": {"a": 6, "b": 4}, "Y": {"a": 8, "b": 2}}, AB, juror="Solo")
-    ranking = scoring.rank(table)
-    # X: 36 + 16 = 52; Y: 48 + 8 = 56
-    assert totals_by_id(ranking) == {"X": pytest.approx(52.0), "Y": pytest.approx(56.0)}
-    median = scoring.aggregate_scores(scores, "median")
-    mean = scoring.aggregate_scores(scores, "mean")
-    assert list(median["score"]) == list(mean["score"]) == [6.0, 4.0, 8.0, 2.0]
-    spread = scoring.juror_spread(scores, AB)
-    assert (spread["std"] == 0).all() and not spread["flagged"].any()
-    own = scoring.juror_rankings(table, scores)
-    assert list(own["Solo"]) == list(own["rank"]) == [1, 2]
-
-
-def test_median_vs_mean() -> None:
-    scores = pd.DataFrame(
-        {
-            "project_id": ["X", "X", "X", "X", "X"],
-            "criterion_id": ["a", "a", "a", "b", "b"],
-            "juror": ["J1", "J2", "J3", "J1", "J2"],
-            "score": [1.0, 4.0, 4.5, 2.0, 5.0],
-        }
+    priced = hand(
+        tmp_path / "priced",
+        {"X": {"q": 5}, "Y": {"q": 5}},
+        [("q", "Q", 50, 10, "rating"), ("p", "P", 50, None, "lowest_price")],
+        prices={"X": 10.0},
     )
-    mean = scoring.aggregate_scores(scores, "mean").set_index("criterion_id")["score"]
-    median = scoring.aggregate_scores(scores, "median").set_index("criterion_id")["score"]
-    assert mean["a"] == pytest.approx(3.1667, abs=1e-4) and median["a"] == 4.0
-    assert mean["b"] == median["b"] == 3.5  # two jurors: the median is their mean
+    assert order(ranked(priced, "e")) == ["X"]
 
 
-def test_juror_spread_flags_disagreements() -> None:
-    criteria = [Criterion("a", "A", 1, 5)]
-    scores = pd.DataFrame(
-        {
-            "project_id": ["X"] * 3 + ["Y"] * 3,
-            "criterion_id": ["a"] * 6,
-            "juror": ["J1", "J2", "J3"] * 2,
-            "score": [4.0, 4.5, 1.0, 3.0, 3.5, 3.0],
-        }
-    )
-    spread = scoring.juror_spread(scores, criteria, threshold=0.3).set_index("project_id")
-    assert spread.loc["X", "min"] == 1.0 and spread.loc["X", "max"] == 4.5
-    assert spread.loc["X", "range_share"] == pytest.approx(0.7)
-    assert spread.loc["X", "std"] == pytest.approx(float(np.std([4.0, 4.5, 1.0])))
-    assert bool(spread.loc["X", "flagged"]) and not bool(spread.loc["Y", "flagged"])
+def test_jurors_spread_and_own_rankings(tmp_path: Path) -> None:
+    con = hand(tmp_path, {"X": {"a": 6, "b": 4}, "Y": {"a": 8, "b": 2}}, jurors=("Solo",))
+    assert totals(ranked(con, "e")) == {"X": pytest.approx(52.0), "Y": pytest.approx(56.0)}
+    found = model(con, "e", jurors=True)
+    assert found.jurors is not None
+    assert found.jurors.flagged_count == 0
+    assert list(found.jurors.rankings["Solo"]) == [1, 2]
 
 
 def test_demo_disagreements_and_juror_rankings(demo: duckdb.DuckDBPyConnection) -> None:
-    table = demo_table(demo, "projets-culinaires")
-    jurors = db.query(demo, "scoring_juror_scores", evaluation="projets-culinaires")
-    spread = scoring.juror_spread(jurors, table.criteria, threshold=0.5)
-    flagged = spread[spread["flagged"]]
-    assert list(zip(flagged["project_id"], flagged["criterion_id"], strict=True)) == [
-        ("P03", "faisabilite")
-    ]
-    own = scoring.juror_rankings(table, jurors).set_index("project_id")
-    assert list(own.columns) == [
-        "name",
-        "rank",
-        "Louvre-Lens",
-        "Mission Bassin Minier",
-        "Pas-de-Calais Tourisme",
-    ]
-    assert own.loc["P01", "rank"] == 1
-    assert own.loc["P04", "Pas-de-Calais Tourisme"] == 3  # P05 second for that juror
+    found = model(demo, "projets-culinaires", jurors=True, gap=30)
+    assert found.jurors is not None and found.jurors.flagged_count == 2
+    assert found.jurors.flagged_count == len(found.jurors.flagged)
+    assert model(demo, "projets-culinaires", jurors=True, gap=50).jurors.flagged_count == 1  # type: ignore[union-attr]
+    agency = model(demo, "choix-agence", jurors=True)
+    assert agency.jurors is not None
+    assert "Excellente compréhension du territoire" in agency.jurors.comments.to_csv()
+    with pytest.raises(PermissionError):
+        model(demo, "projets-culinaires", role="viewer", jurors=True)
 
 
-# --- URL settings -------------------------------------------------------------------------
+# --- the model -------------------------------------------------------------------------------
 
 
-def test_weights_in_the_url_round_trip() -> None:
-    text = scoring.format_weights({"comprehension": 30.0, "methode": 12.5, "prix": 0.0})
-    assert text == "comprehension:30,methode:12.5,prix:0"
-    ids = ["comprehension", "methode", "prix"]
-    assert scoring.parse_weights(text, ids) == {"comprehension": 30, "methode": 12.5, "prix": 0}
-    assert scoring.parse_weights("x:1,methode:abc,prix:-3,comprehension:40", ids) == {
-        "comprehension": 40
-    }
-    assert scoring.parse_weights(None, ids) == {}
+def test_recorded_shortlist_apart_from_the_computed_top(demo: duckdb.DuckDBPyConnection) -> None:
+    found = model(demo, "projets-culinaires", shortlist=Shortlist("top", 6))
+    assert found.computed == 6
+    projects = pd.read_csv(Path(__file__).resolve().parents[2] / "data" / "projects.csv")
+    culinary = projects[projects["evaluation"] == "projets-culinaires"]
+    recorded = int(culinary["status"].isin(["shortlisted", "selected"]).sum())
+    assert found.recorded_shortlisted == f"{recorded} / 12"
+    by_score = model(demo, "projets-culinaires", shortlist=Shortlist("score", 80))
+    assert by_score.threshold == 80.0
+    assert by_score.computed == sum(
+        t >= 80 for t in totals(ranked(demo, "projets-culinaires")).values()
+    )
+
+
+def test_viewer_model_has_no_prices_and_hidden_evaluations_are_refused(
+    demo: duckdb.DuckDBPyConnection,
+) -> None:
+    found = model(demo, "projets-culinaires", role="viewer")
+    assert "price_eur" not in found.ranking.columns and "Prix" not in found.table.columns
+    assert found.jurors is None and found.lowest_price is None
+    with pytest.raises(LookupError):
+        model(demo, "choix-agence", role="viewer", hidden=("choix-agence",))
+    staff = model(demo, "choix-agence")
+    assert staff.lowest_price is not None and "38" in staff.lowest_price
+
+
+def test_link_weights_are_clamped() -> None:
+    criteria = (Criterion("a", "A", 60, 10), Criterion("b", "B", 40, 10))
+    assert scoring.live_weights(criteria, {"a": 1e308, "b": -1}) == (100.0, 40)
+    assert scoring.live_weights(criteria, (math.inf, math.nan)) == (60, 40)
+    assert scoring.live_weights(criteria, ()) == (60, 40)
+    parsed = scoring.parse_weights("a:1e308,b:nan,c:3,bad", ["a", "b"])
+    assert parsed == {"a": 1e308}
+    assert scoring.format_weights({"a": 30.0, "b": 2.5}) == "a:30,b:2.5"
 
 
 def test_shortlist_setting() -> None:
-    assert scoring.Shortlist.parse("top:4") == scoring.Shortlist("top", 4)
-    assert scoring.Shortlist.parse("score:72.5") == scoring.Shortlist("score", 72.5)
-    assert scoring.Shortlist.parse("top:0") == scoring.Shortlist()
-    assert scoring.Shortlist.parse("nonsense") == scoring.Shortlist()
-    assert scoring.Shortlist("score", 70).to_text() == "score:70"
+    assert Shortlist.parse("top:5") == Shortlist("top", 5)
+    assert Shortlist.parse("score:72.5") == Shortlist("score", 72.5)
+    for bad in ("top:0", "top:2.5", "score:120", "x:3", "", None, "top:1e308"):
+        assert Shortlist.parse(bad) == Shortlist()
 
 
-def test_shortlist_and_threshold(demo: duckdb.DuckDBPyConnection) -> None:
-    ranking = scoring.rank(demo_table(demo, "projets-culinaires"))
-    top = scoring.shortlisted(ranking, scoring.Shortlist("top", 3))
-    assert [ranking.table.project_ids[i] for i in top] == ["P01", "P04", "P05"]
-    assert scoring.threshold_total(ranking, scoring.Shortlist("top", 3)) == pytest.approx(86.0)
-    above = scoring.shortlisted(ranking, scoring.Shortlist("score", 76))
-    assert len(above) == 5  # 88.33, 86.33, 86.00, 78.17, 76.17
-    assert scoring.threshold_total(ranking, scoring.Shortlist("score", 76)) == 76.0
+def test_a_large_evaluation_is_bounded(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    values: dict[str, dict[str, float | None]] = {
+        f"P{i:04d}": {"a": float(rng.integers(0, 11)), "b": float(rng.integers(0, 11))}
+        for i in range(1200)
+    }
+    con = hand(tmp_path, values)
+    found = model(con, "e", page=99, jurors=True, shortlist=Shortlist("top", 600))
+    assert found.pages == 24 and found.page == 24 and len(found.table) == 50
+    assert found.bars["project"].nunique() == view.BARS
+    assert found.rest is not None and found.rest.count == 1200 - view.BARS
+    assert found.sensitivity is not None
+    assert len(found.sensitivity.probability_projects) == scoring.PROBABILITY_PLACES
+    assert found.sensitivity.top_skipped  # 600 x 600 pairs: left out, said so
+    assert found.jurors is not None and found.jurors.rankings.shape[0] == 50
+    assert len(found.ranking) == 1200  # the downloads' rows, kept on the server
 
 
-# --- sensitivity ----------------------------------------------------------------------------
+def test_empty_evaluation_list(tmp_path: Path) -> None:
+    con = db.open_database(Store(tmp_path).current_files())
+    setup = view.setup(database_reader(con, "viewer"), view.SetupState())
+    assert setup.evaluation is None and setup.evaluations == ()
+
+
+# --- sensitivity -------------------------------------------------------------------------------
 
 
 def reweighted(weights: np.ndarray, c: int, x: float) -> np.ndarray:
@@ -353,96 +353,77 @@ def reweighted(weights: np.ndarray, c: int, x: float) -> np.ndarray:
     return out
 
 
-def first_by_total(table: ScoreTable, weights: np.ndarray, keep: int) -> set[str]:
-    # exact totals, not the tie-break's hundredths: the intervals' bounds are
-    # where exact totals cross
-    totals = scoring.rank(table, weights).totals
-    return {table.project_ids[i] for i in np.argsort(-totals, kind="stable")[:keep]}
-
-
-def brute_interval(
-    table: ScoreTable, weights: np.ndarray, c: int, keep: int, grid: np.ndarray
-) -> tuple[float, float]:
-    """The contiguous range of grid points around the weight now where the first
-    `keep` stay the same set, by recomputing every total at each point."""
-    base = first_by_total(table, weights, keep)
-    holds = np.array([first_by_total(table, reweighted(weights, c, x), keep) == base for x in grid])
-    here = int(np.argmin(np.abs(grid - weights[c])))
-    lo = here
-    while lo > 0 and holds[lo - 1]:
-        lo -= 1
-    hi = here
-    while hi < len(grid) - 1 and holds[hi + 1]:
-        hi += 1
-    return float(grid[lo]), float(grid[hi])
+def first_set(values: np.ndarray, weights: np.ndarray, keep: int) -> frozenset[int]:
+    return frozenset(np.argsort(-(values @ weights), kind="stable")[:keep].tolist())
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 @pytest.mark.parametrize("keep", [1, 3])
 def test_stability_intervals_by_brute_force(seed: int, keep: int) -> None:
     rng = np.random.default_rng(seed)
-    criteria = [Criterion(f"c{j}", f"C{j}", float(w), 10) for j, w in enumerate([35, 30, 20, 15])]
-    values = {f"P{i}": {f"c{j}": float(rng.uniform(3, 10)) for j in range(4)} for i in range(7)}
-    table, _ = hand_table(values, criteria)
-    ranking = scoring.rank(table)
-    weights = ranking.weights
+    weights = np.array([35, 30, 20, 15], dtype=float) / 100
+    values = rng.uniform(0.3, 1.0, size=(7, 4))
+    values = values[np.argsort(-(values @ weights))]  # best first, as ranked
+    ids = [f"P{i}" for i in range(7)]
+    base = first_set(values, weights, keep)
     step = 0.0005
     grid = np.arange(0, 1 + step / 2, step)
-    for c, interval in enumerate(scoring.stability_intervals(ranking, keep)):
-        lo, hi = brute_interval(table, weights, c, keep, grid)
-        assert interval.low == pytest.approx(lo, abs=2 * step), (c, interval, lo, hi)
-        assert interval.high == pytest.approx(hi, abs=2 * step), (c, interval, lo, hi)
-        assert (interval.low_by is None) == (interval.low <= step)
-        assert (interval.high_by is None) == (interval.high >= 1 - step)
-        # whoever is named takes the place just beyond the bound
-        if keep == 1 and interval.high_by is not None and interval.high + 2 * step <= 1:
-            beyond = scoring.rank(table, reweighted(weights, c, interval.high + 2 * step))
-            assert ranked_ids(beyond)[0] == interval.high_by
+    found = scoring.stability_intervals(values, weights, ["c0", "c1", "c2", "c3"], ids, keep)
+    for c, interval in enumerate(found):
+        holds = np.array([first_set(values, reweighted(weights, c, x), keep) == base for x in grid])
+        here = int(np.argmin(np.abs(grid - weights[c])))
+        lo = here
+        while lo > 0 and holds[lo - 1]:
+            lo -= 1
+        hi = here
+        while hi < len(grid) - 1 and holds[hi + 1]:
+            hi += 1
+        assert interval.low == pytest.approx(grid[lo], abs=2 * step)
+        assert interval.high == pytest.approx(grid[hi], abs=2 * step)
 
 
 def test_agency_stability_and_smallest_change(demo: duckdb.DuckDBPyConnection) -> None:
-    ranking = scoring.rank(demo_table(demo, "choix-agence"))
-    intervals = {iv.criterion_id: iv for iv in scoring.stability_intervals(ranking, 1)}
-    # AG1 stays first whatever the weight of comprehension or team
-    assert (intervals["comprehension"].low, intervals["comprehension"].high) == (0.0, 1.0)
-    # price: below ~2.7 % AG3 wins (better ratings), above ~50.6 % AG2 (cheapest)
-    assert intervals["prix"].low == pytest.approx(0.0268, abs=1e-3)
-    assert intervals["prix"].low_by == "AG3"
-    assert intervals["prix"].high == pytest.approx(0.5055, abs=1e-3)
-    assert intervals["prix"].high_by == "AG2"
-    change = scoring.smallest_change(list(intervals.values()))
+    found = model(demo, "choix-agence")
+    assert found.sensitivity is not None
+    change = found.sensitivity.change
     assert change is not None
     assert (change.criterion_id, change.by) == ("references", "AG3")
     assert change.new_weight == pytest.approx(0.3027, abs=1e-3)
-    # check the crossing by hand: at that weight AG1 and AG3 tie
-    at = scoring.rank(ranking.table, reweighted(ranking.weights, 2, change.new_weight))
-    totals = totals_by_id(at)
-    assert totals["AG1"] == pytest.approx(totals["AG3"], abs=1e-6)
+    low = found.sensitivity.intervals.set_index(["kept", "criterion"]).loc[
+        ("Premier inchangé", "Prix"), "low"
+    ]
+    assert low == pytest.approx(0.0268, abs=1e-3)
 
 
 def test_degenerate_sensitivity() -> None:
-    table, _ = hand_table({"X": {"a": 5, "b": 5}}, AB)
-    assert scoring.stability_intervals(scoring.rank(table), 1) == []
-    single = [Criterion("a", "A", 1, 10)]
-    two, _ = hand_table({"X": {"a": 5}, "Y": {"a": 6}}, single)
-    (interval,) = scoring.stability_intervals(scoring.rank(two), 1)
+    one = np.array([[0.5, 0.5]])
+    assert scoring.stability_intervals(one, np.array([0.6, 0.4]), ["a", "b"], ["X"]) == []
+    two = np.array([[0.6], [0.5]])
+    (interval,) = scoring.stability_intervals(two, np.array([1.0]), ["a"], ["Y", "X"])
     assert not interval.defined
     assert scoring.smallest_change([interval]) is None
 
 
-def test_rank_probabilities_are_seeded_and_consistent(demo: duckdb.DuckDBPyConnection) -> None:
-    ranking = scoring.rank(demo_table(demo, "projets-culinaires"))
-    first = scoring.rank_probabilities(ranking)
-    again = scoring.rank_probabilities(ranking)
-    assert first.equals(again)
-    assert np.allclose(first.sum(axis=1), 1) and np.allclose(first.sum(axis=0), 1)
-    assert list(first.index) == ranked_ids(ranking)
-    assert first.loc["P01", 1] == 1.0  # the frites win every draw
-    # no perturbation: everyone keeps their place
-    still = scoring.rank_probabilities(ranking, spread=0.0)
-    assert np.allclose(still.to_numpy(), np.eye(12))
-    other_seed = scoring.rank_probabilities(ranking, seed=7)
-    assert not other_seed.equals(first)
+def test_rank_probabilities_are_seeded_bounded_and_consistent(
+    demo: duckdb.DuckDBPyConnection,
+) -> None:
+    frame = ranked(demo, "projets-culinaires")
+    values = np.vstack([np.asarray(v, dtype=float) for v in frame["values"]])
+    weights = np.array([30, 25, 20, 15, 10], dtype=float) / 100
+    first = scoring.rank_probabilities(values, weights, keep=3)
+    again = scoring.rank_probabilities(values, weights, keep=3)
+    assert np.array_equal(first.places, again.places)
+    assert np.allclose(first.places.sum(axis=1), 1) and np.allclose(first.places.sum(axis=0), 1)
+    assert first.places[0, 0] == 1.0  # the frites win every draw
+    still = scoring.rank_probabilities(values, weights, spread=0.0)
+    assert np.allclose(still.places, np.eye(12))
+    # many projects: the first places only, the same answer block by block
+    rng = np.random.default_rng(3)
+    many = rng.uniform(0, 1, size=(5000, 5))
+    many = many[np.argsort(-(many @ weights))]
+    draws = scoring.rank_probabilities(many, weights, keep=10, draws=200)
+    assert draws.places.shape == (20, 20) and draws.in_top.shape == (10,)
+    assert (draws.places.sum(axis=0) <= 1 + 1e-9).all()
 
 
 def test_close_call_reasons() -> None:
@@ -453,22 +434,7 @@ def test_close_call_reasons() -> None:
     assert scoring.close_call_reasons(None, scoring.WeightChange("a", 0.1, 0.3, "Y"), 0.8) == []
 
 
-# --- exports --------------------------------------------------------------------------------
-
-HEADERS = {
-    "rank": "Rang",
-    "project_id": "Identifiant",
-    "name": "Projet",
-    "status": "Statut",
-    "total": "Total",
-    "tie_rule": "Départage",
-    "criterion_id": "Critère (identifiant)",
-    "label": "Critère",
-    "method": "Méthode",
-    "scale_max": "Note max.",
-    "data_weight": "Poids des données",
-    "weight_used": "Poids utilisé (%)",
-}
+# --- files -----------------------------------------------------------------------------------
 
 
 def test_neutralise() -> None:
@@ -480,16 +446,18 @@ def test_neutralise() -> None:
     assert export.neutralise(-3.5) == -3.5
 
 
-def hostile_ranking() -> scoring.Ranking:
-    criteria = [Criterion("a", "=cmd|' /C calc'!A0", 60, 10), Criterion("b", "B", 40, 10)]
-    table, _ = hand_table({'=HYPERLINK("x")': {"a": 5, "b": 10}, "Y": {"a": 10, "b": 2}}, criteria)
-    return scoring.rank(table, [30, 20])
+def hostile(folder: Path) -> view.Model:
+    con = hand(
+        folder,
+        {'=HYPERLINK("x")': {"a": 5, "b": 10}, "Y": {"a": 10, "b": 2}},
+        [("a", "=cmd|' /C calc'!A0", 60, 10, "rating"), ("b", "B", 40, 10, "rating")],
+    )
+    return model(con, "e", weights=(30.0, 20.0))
 
 
-def test_csv_export_neutralises_formulas_and_states_weights() -> None:
-    frame = scoring.export_frame(hostile_ranking(), HEADERS, {"candidate": "candidat"}, {}, "fr")
-    text = scoring.to_csv(frame, "fr").decode("utf-8-sig")
-    lines = text.splitlines()
+def test_csv_export_neutralises_formulas_and_states_weights(tmp_path: Path) -> None:
+    found = hostile(tmp_path)
+    lines = view.export_csv(found).decode("utf-8-sig").splitlines()
     assert lines[0].split(";") == [
         "Rang",
         "Identifiant",
@@ -497,29 +465,20 @@ def test_csv_export_neutralises_formulas_and_states_weights() -> None:
         "Statut",
         "'=cmd|' /C calc'!A0 (60,0\u00a0%)",
         "B (40,0\u00a0%)",
-        "Total",
+        "Total / 100",
         "Départage",
     ]
     assert "'=HYPERLINK" in lines[1] and "70,0" in lines[1]  # decimal comma in French
-    read = pd.read_csv(io.BytesIO(scoring.to_csv(frame, "en")), encoding="utf-8-sig")
-    assert read["Total"].tolist() == [70.0, 68.0]
-    assert all(not str(v).startswith(("=", "+", "-", "@")) for v in read.to_numpy().ravel())
+    assert view.file_stem(found) == "classement-e"
 
 
-def test_xlsx_export_has_text_cells_and_the_weights() -> None:
+def test_xlsx_export_has_text_cells_and_the_weights(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    ranking = hostile_ranking()
-    data = scoring.to_xlsx(
-        {
-            "Classement": scoring.export_frame(ranking, HEADERS, {"candidate": "candidat"}, {}),
-            "Poids": scoring.weights_frame(ranking, HEADERS),
-        }
-    )
-    book = load_workbook(io.BytesIO(data))
+    book = load_workbook(io.BytesIO(view.export_xlsx(hostile(tmp_path))))
     assert book.sheetnames == ["Classement", "Poids"]
     rows = list(book["Classement"].iter_rows(values_only=True))
-    assert rows[0][4] == "'=cmd|' /C calc'!A0 (60.0%)"
+    assert rows[0][4] == "'=cmd|' /C calc'!A0 (60,0\u00a0%)"
     assert rows[1][2] == '\'=HYPERLINK("x")' and rows[1][6] == 70.0
     for row in book["Classement"].iter_rows():
         for cell in row:
@@ -528,37 +487,25 @@ def test_xlsx_export_has_text_cells_and_the_weights() -> None:
     assert weights[1][0] == "a" and weights[1][4] == 60 and weights[1][5] == 60.0
 
 
-# --- charts ---------------------------------------------------------------------------------
+# --- charts ----------------------------------------------------------------------------------
 
 
 def test_contribution_chart_has_threshold_line(demo: duckdb.DuckDBPyConnection) -> None:
-    ranking = scoring.rank(demo_table(demo, "choix-agence"))
-    frame = scoring_charts.contribution_frame(ranking, {"selected": "retenu"})
-    assert len(frame) == 4 * 5
-    assert frame.groupby("project")["points"].sum().round(2).to_dict()[
-        "1. Atelier Gustatif Nord · retenu"
-    ] == pytest.approx(80.56)
-    chart = scoring_charts.contribution_bars(frame, ["A"], 75.0, "seuil", "fr")
+    found = model(demo, "choix-agence")
+    assert len(found.bars) == 4 * 5
+    sums = found.bars.groupby("project")["points"].sum().round(2).to_dict()
+    assert sums["1. Atelier Gustatif Nord · retenu"] == pytest.approx(80.56)
+    chart = scoring_charts.contribution_bars(found.bars, ["A"], 75.0, "seuil", "fr")
     spec = chart.to_dict()
     rules = [layer for layer in spec["layer"] if layer["mark"].get("type") == "rule"]
     assert rules
     assert spec["datasets"][rules[0]["data"]["name"]][0]["threshold"] == 75.0
-
-
-def test_png_export_is_rendered_locally(demo: duckdb.DuckDBPyConnection) -> None:
-    ranking = scoring.rank(demo_table(demo, "choix-agence"))
-    chart = scoring_charts.contribution_bars(
-        scoring_charts.contribution_frame(ranking, {}), ["A"], 75.0, "seuil", "fr"
-    )
     png = scoring_charts.to_png(chart, "fr", width=400, scale=1)
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1000
 
 
-def test_heatmap_and_stability_frames(demo: duckdb.DuckDBPyConnection) -> None:
-    ranking = scoring.rank(demo_table(demo, "choix-agence"))
-    probabilities = scoring.rank_probabilities(ranking)
-    long = scoring_charts.probability_frame(probabilities, {"AG1": "1. AG1"})
-    assert len(long) == 16 and long["share"].sum() == pytest.approx(4.0)
-    intervals = scoring.stability_intervals(ranking, 1)
-    frame = scoring_charts.stability_frame({"first": intervals}, {"prix": "Prix"})
-    assert frame.set_index("criterion").loc["Prix", "low"] == pytest.approx(0.0268, abs=1e-3)
+def test_heatmap_frame(demo: duckdb.DuckDBPyConnection) -> None:
+    found = model(demo, "choix-agence")
+    assert found.sensitivity is not None
+    heat = found.sensitivity.probabilities
+    assert len(heat) == 16 and heat["share"].sum() == pytest.approx(4.0)
