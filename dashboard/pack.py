@@ -32,7 +32,6 @@ from dashboard import (
     charts,
     export,
     mission,
-    overview,
     scoring_charts,
     site_charts,
     sites,
@@ -44,13 +43,15 @@ from dashboard.gantt import gantt_spec
 from dashboard.i18n import (
     dataset_label,
     format_day,
-    format_eur,
     format_number,
     format_pct,
     t,
 )
 from dashboard.store import Store, Version
+from dashboard.views import figures
+from dashboard.views import overview as overview_view
 from dashboard.views import scoring as scoring_view
+from dashboard.views import sites as sites_view
 from dashboard.views import timeline as tl
 from dashboard.views.reader import Reader, restricted
 
@@ -522,7 +523,7 @@ class _Data:
     tasks: pd.DataFrame
     places: pd.DataFrame
     site_names: dict[str, str]
-    figures: overview.Figures
+    headline: figures.Headline
     event: pd.DataFrame
     span: pd.DataFrame
 
@@ -532,13 +533,7 @@ def _gather(read: Reader, context: PackContext) -> _Data:
     tasks = status.with_states(read("tasks"), situation)
     places = read("sites")
     event = read("event_window", pattern=mission.EVENT_PATTERN)
-    found = overview.figures(
-        tasks,
-        read("open_actions", situation=situation),
-        read("engagement_counts"),
-        event,
-        situation,
-    )
+    found = figures.headline(read, situation, context.hidden)
     names = {str(k): str(v) for k, v in zip(places["site_id"], places["name"], strict=True)}
     return _Data(tasks, places, names, found, event, read("mission_span"))
 
@@ -592,43 +587,23 @@ def _cover(pack: _Pack, data: _Data) -> None:
         pack.add(_para(pack.tr(f"pack.section_{key}"), s.body, "· {}"))
 
 
-def _overview(pack: _Pack, data: _Data) -> None:
-    from reportlab.platypus import KeepTogether
-
-    lang, situation, found = pack.lang, pack.context.situation, data.figures
-    pack.heading("pack.section_overview")
-    event_value = overview.event_text(found, situation, lang)
-    help_text = overview.event_help(found, lang)
-    figures = [
-        (pack.tr("overview.event"), event_value, help_text or ""),
-        (
-            pack.tr("overview.progress"),
-            "—" if found.progress is None else format_pct(found.progress / 100, lang),
-            pack.tr("overview.progress_help"),
-        ),
-        (pack.tr("overview.late"), format_number(found.late, lang), pack.tr("overview.late_help")),
-        (
-            pack.tr("overview.actions"),
-            format_number(found.open_actions, lang),
-            pack.tr("overview.actions_overdue", count=found.overdue_actions)
-            if found.overdue_actions
-            else "",
-        ),
-        (
-            pack.tr("overview.stakeholders"),
-            f"{format_number(found.engaged, lang)} / {format_number(found.stakeholders, lang)}",
-            pack.tr("overview.stakeholders_help"),
-        ),
-    ]
+def _overview(pack: _Pack) -> None:
+    """The overview page's model (`views.overview`) on paper."""
     from reportlab.lib.colors import HexColor
-    from reportlab.platypus import Spacer, Table, TableStyle
+    from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-    s = pack.styles
-    cells = [[_para(label, s.small) for label, _, _ in figures]]
-    cells.append([_para(value, s.figure) for _, value, _ in figures])
-    cells.append([_para(note, s.note) for _, _, note in figures])
-    boxes = Table(cells, colWidths=[pack.width / len(figures)] * len(figures))
-    boxes.setStyle(
+    lang, s = pack.lang, pack.styles
+    found = overview_view.build(pack.read, overview_view.State(pack.context.situation, lang))
+    pack.heading("pack.section_overview")
+    boxes = [(pack.tr("overview.event"), found.event_value, found.event_help or "")]
+    for figure in found.figures:
+        note = figure.delta if figure.key == "open_actions" and figure.delta else figure.help
+        boxes.append((figure.label, figure.value, note))
+    cells = [[_para(label, s.small) for label, _, _ in boxes]]
+    cells.append([_para(value, s.figure) for _, value, _ in boxes])
+    cells.append([_para(note, s.note) for _, _, note in boxes])
+    table = Table(cells, colWidths=[pack.width / len(boxes)] * len(boxes))
+    table.setStyle(
         TableStyle(
             [
                 ("BOX", (0, 0), (-1, -1), 0.5, HexColor("#dadce0")),
@@ -639,25 +614,19 @@ def _overview(pack: _Pack, data: _Data) -> None:
             ]
         )
     )
-    pack.add(boxes, Spacer(1, 6))
-    milestone = overview.milestone_text(found, situation, lang)
+    pack.add(table, Spacer(1, 6))
+    milestone = overview_view.milestone_text(found)
     if milestone is not None:
         pack.add(_para(f"{pack.tr('overview.next_milestone')} · {milestone}", s.body))
 
     pack.heading("overview.sites", s.h2)
-    cards = sites.site_cards(
-        data.tasks,
-        data.places,
-        pack.read("site_open_actions", situation=situation),
-        situation,
-        pack.tr("sites.destination"),
-    )
     rows, colours = [], []
-    for card in cards:
+    for shown in (found.destination, *found.cards):
+        card, text = shown.card, shown.text
         rows.append(
             {
                 pack.tr("pack.site_col"): card.name,
-                pack.tr("sites.state"): sites.state_text(card, lang),
+                pack.tr("sites.state"): text.state,
                 pack.tr("pack.progress_col"): "—"
                 if card.progress is None
                 else format_pct(card.progress / 100, lang),
@@ -670,10 +639,11 @@ def _overview(pack: _Pack, data: _Data) -> None:
         )
         colours.append(STATE_TEXT_COLOURS.get(card.state or "", None))
     pack.table(pd.DataFrame(rows), colours={1: colours})
+    if found.cards_caption is not None:
+        pack.note(found.cards_caption)
 
-    streams = status.group_rollups(data.tasks, "workstream")
-    if not streams.empty:
-        chart = charts.finish(charts.progress_by_group(streams, "workstream", lang), lang)
+    if not found.workstreams.empty:
+        chart = charts.finish(charts.progress_by_group(found.workstreams, "workstream", lang), lang)
         pack.add(
             KeepTogether(
                 [
@@ -682,7 +652,7 @@ def _overview(pack: _Pack, data: _Data) -> None:
                 ]
             )
         )
-    pack.note(pack.tr("overview.states_rule", threshold=format_number(status.AT_RISK_POINTS, lang)))
+    pack.note(found.states_rule)
 
 
 def _gantt_chunks(rows: pd.DataFrame, capacity: int) -> list[list[str]]:
@@ -749,21 +719,24 @@ def _gantt(pack: _Pack) -> None:
         pack.note(model.critical_caption)
 
 
-def _sites(pack: _Pack, data: _Data) -> None:
+def _sites(pack: _Pack) -> None:
+    """The sites page's model (`views.sites`) for the whole destination and the sites
+    the overview shows (all of them when they fit; else those needing attention)."""
     from reportlab.platypus import KeepTogether
 
     lang, situation, s = pack.lang, pack.context.situation, pack.styles
     pack.heading("pack.section_sites")
-    cards = sites.site_cards(
-        data.tasks,
-        data.places,
-        pack.read("site_open_actions", situation=situation),
-        situation,
-        pack.tr("sites.destination"),
-    )
-    kpis = pack.read("kpi_series")
-    for card in cards:
-        text = sites.card_text(card, lang)
+    shown = overview_view.build(pack.read, overview_view.State(situation, lang))
+    if shown.cards_caption is not None:
+        pack.note(shown.cards_caption)
+    for scope in (shown.destination, *shown.cards):
+        found = sites_view.build(
+            pack.read, sites_view.State(situation, lang, site=scope.card.site_id)
+        )
+        detail = found.detail
+        if detail is None:
+            continue
+        card, text = detail.card.card, detail.card.text
         colour = STATE_TEXT_COLOURS.get(card.state or "", "#1a1a1a")
         head = [
             _para(card.name, s.h2),
@@ -772,68 +745,66 @@ def _sites(pack: _Pack, data: _Data) -> None:
             _para(text.milestone, s.body),
         ]
         head += [_para(fact, s.small) for fact in text.facts]
-        description = data.places.loc[data.places["site_id"] == card.site_id, "description"]
-        if not description.dropna().empty:
-            head.append(_para(description.dropna().iloc[0], s.note))
+        if detail.description:
+            head.append(_para(detail.description, s.note))
         pack.add(KeepTogether(head))
 
-        latest = sites.kpi_latest(sites.scope_kpis(kpis, card.site_id), situation)
-        if latest:
+        if detail.kpis:
             pack.add(_para(pack.tr("sites.kpis"), s.h3))
             pack.table(
                 pd.DataFrame(
                     {
-                        pack.tr("pack.kpi"): [kv.kpi for kv in latest],
-                        pack.tr("pack.kpi_value"): [
-                            sites.kpi_value_text(kv.value, kv.unit, lang) for kv in latest
-                        ],
-                        pack.tr("pack.kpi_target"): [
-                            "—"
-                            if kv.target is None
-                            else sites.kpi_value_text(kv.target, kv.unit, lang)
-                            for kv in latest
-                        ],
-                        pack.tr("pack.kpi_gap"): [
-                            sites.kpi_delta_text(kv, lang) or "" for kv in latest
-                        ],
-                        pack.tr("pack.kpi_as_of"): [
-                            "—" if kv.day is None else format_day(kv.day, lang, "medium")
-                            for kv in latest
-                        ],
+                        pack.tr("pack.kpi"): [k.value.kpi for k in detail.kpis],
+                        pack.tr("pack.kpi_value"): [k.value_text for k in detail.kpis],
+                        pack.tr("pack.kpi_target"): [k.target_text for k in detail.kpis],
+                        pack.tr("pack.kpi_gap"): [k.delta_text or "" for k in detail.kpis],
+                        pack.tr("pack.kpi_as_of"): [k.day_text for k in detail.kpis],
                     }
                 )
             )
 
-        if card.site_id == sites.DESTINATION:
-            lines = sites.budget_by_site(data.tasks, data.places, pack.tr("sites.unassigned"))
-            title = pack.tr("sites.budget_by_site")
-        else:
-            lines = sites.budget_lines(sites.scope_tasks(data.tasks, card.site_id))
-            title = pack.tr("sites.budget_by_task")
-        totals = sites.budget_totals(lines)
+        money = detail.budget
         pack.add(_para(pack.tr("sites.budget"), s.h3))
-        if lines.empty:
+        if money is None:
             pack.note(pack.tr("pack.budget_totals_none"))
             continue
         pack.add(
             _para(
                 pack.tr(
                     "pack.budget_totals",
-                    spent=format_eur(totals.spent_eur, lang),
-                    budget=format_eur(totals.budget_eur, lang),
-                    share="—" if totals.share is None else format_pct(totals.share, lang),
-                    remaining=format_eur(totals.remaining_eur, lang),
+                    spent=money.spent_text,
+                    budget=money.planned_text,
+                    share="—"
+                    if money.totals.share is None
+                    else format_pct(money.totals.share, lang),
+                    remaining=money.remaining_text,
                 ),
                 s.body,
             )
         )
+        if detail.by_site is not None:
+            title, lines, table, caption = (
+                pack.tr("sites.budget_by_site"),
+                detail.by_site.lines,
+                detail.by_site.table,
+                detail.by_site.caption,
+            )
+        else:
+            title, lines, table, caption = (
+                pack.tr("sites.budget_by_task"),
+                money.lines,
+                money.table,
+                money.caption,
+            )
         chart = charts.finish(site_charts.budget_bars(lines, "name", lang), lang)
         pack.add(
             KeepTogether(
                 [_para(title, s.small, "<b>{}</b>"), chart_flowable(chart, pack.width, 300)]
             )
         )
-        pack.table(sites.budget_table(lines, lang))
+        pack.table(table)
+        if caption:
+            pack.note(caption)
 
 
 def _scoring(pack: _Pack) -> None:
@@ -923,12 +894,12 @@ def _stakeholders(pack: _Pack, data: _Data) -> None:
         pack.note(pack.tr("stakeholders.no_data"))
         return
     placed = sk.place(rows)
-    found = data.figures
+    found = data.headline
     pack.add(
         _para(
             pack.tr(
                 "pack.engaged",
-                engaged=format_number(found.engaged, lang),
+                engaged=format_number(found.partners_engaged, lang),
                 total=format_number(found.stakeholders, lang),
                 committed=format_number(int((placed["engagement"] == "committed").sum()), lang),
             ),
@@ -1108,11 +1079,11 @@ def build_pack(read: Reader, context: PackContext) -> bytes:
         data = _gather(read, context)
         _cover(pack, data)
         pack.add(PageBreak())
-        _overview(pack, data)
+        _overview(pack)
         pack.add(NextPageTemplate("landscape"), PageBreak())
         _gantt(pack)
         pack.add(NextPageTemplate("portrait"), PageBreak())
-        _sites(pack, data)
+        _sites(pack)
         pack.add(PageBreak())
         _scoring(pack)
         pack.add(PageBreak())

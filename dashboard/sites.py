@@ -1,9 +1,10 @@
-"""Per-site progress: cards, indicators at a date and budgets (pure, no Streamlit).
+"""A site's card, indicators and budget in words and tables (pure, no Streamlit).
 
-A site's card rolls up its tasks with the shared rules of `dashboard.status`, so
-"late" and "at risk" mean on the site page what they mean on the overview and
-the timeline. The whole destination is one more card: every task, every open
-action and the indicators that belong to no site.
+The figures come from SQL (`views.sites`, `sql/queries/site_rollups.sql`) with the
+shared state rules, so "late" and "at risk" mean on the site page what they mean
+on the overview and the timeline. The whole destination is one more card: every
+task, every open action and the indicators that belong to no site. This module
+holds the values' shapes and how the page, the overview and the pack write them.
 """
 
 from __future__ import annotations
@@ -18,28 +19,6 @@ from dashboard.i18n import column_label, format_day, format_eur, format_number, 
 
 # The whole destination's entry in the site selector and the URL (`?site=destination`).
 DESTINATION = "destination"
-
-BUDGET_COLUMNS = [
-    "task_id",
-    "name",
-    "workstream",
-    "site_id",
-    "budget_eur",
-    "spent_eur",
-    "remaining_eur",
-    "overspend_eur",
-    "overspent",
-]
-SITE_BUDGET_COLUMNS = [
-    "site_id",
-    "name",
-    "budget_eur",
-    "spent_eur",
-    "remaining_eur",
-    "overspend_eur",
-    "overspent",
-    "overspent_tasks",
-]
 
 
 @dataclass(frozen=True)
@@ -111,149 +90,6 @@ class CardText:
     facts: list[str] = field(default_factory=list)
 
 
-# --- scopes ---------------------------------------------------------------------------
-
-
-def _site_column(frame: pd.DataFrame) -> pd.Series:
-    return frame["site_id"].fillna("").astype(str)
-
-
-def scope_tasks(tasks: pd.DataFrame, site_id: str) -> pd.DataFrame:
-    """The tasks a card rolls up: a site's own, or all of them for the destination."""
-    if site_id == DESTINATION:
-        return tasks
-    return tasks[_site_column(tasks) == site_id]
-
-
-def scope_actions(actions: pd.DataFrame, site_id: str) -> pd.DataFrame:
-    """Open actions linked to the site's tasks; for the destination, all of them."""
-    if site_id == DESTINATION:
-        return actions
-    return actions[_site_column(actions) == site_id]
-
-
-def scope_kpis(kpis: pd.DataFrame, site_id: str) -> pd.DataFrame:
-    """A site's indicators; for the destination, those that belong to no site."""
-    wanted = "" if site_id == DESTINATION else site_id
-    return kpis[_site_column(kpis) == wanted]
-
-
-# --- cards ----------------------------------------------------------------------------
-
-
-def next_milestone(tasks: pd.DataFrame, situation: date) -> Milestone | None:
-    found = status.next_milestone(tasks, situation)
-    if found is None:
-        return None
-    day = found["start"]
-    assert isinstance(day, date)
-    return Milestone(
-        task_id=str(found["task_id"]),
-        name=str(found["name"]),
-        day=day,
-        days_to_go=(day - situation).days,
-    )
-
-
-def site_card(
-    tasks: pd.DataFrame,
-    actions: pd.DataFrame,
-    situation: date,
-    site_id: str,
-    name: str,
-) -> SiteCard:
-    """One card. `tasks` carry their states (`status.with_states`), `actions` are the
-    open ones at the situation date with `site_id` and `days_overdue`."""
-    own = scope_tasks(tasks, site_id)
-    acts = scope_actions(actions, site_id)
-    lines = budget_lines(own)
-    live = own[own["state"] != "cancelled"] if not own.empty else own
-    return SiteCard(
-        site_id=site_id,
-        name=name,
-        progress=status.rollup_progress(own) if not own.empty else None,
-        state=status.rollup_state(own["state"]) if not own.empty else None,
-        tasks=len(own),
-        cancelled=len(own) - len(live),
-        late_tasks=int((own["state"] == "late").sum()) if not own.empty else 0,
-        milestone=next_milestone(own, situation),
-        open_actions=len(acts),
-        overdue_actions=int((acts["days_overdue"] > 0).sum()) if not acts.empty else 0,
-        budget_eur=float(lines["budget_eur"].sum()),
-        spent_eur=float(lines["spent_eur"].sum()),
-    )
-
-
-def site_cards(
-    tasks: pd.DataFrame,
-    sites: pd.DataFrame,
-    actions: pd.DataFrame,
-    situation: date,
-    destination_name: str,
-) -> list[SiteCard]:
-    """The destination's card first, then one per site in file order."""
-    cards = [site_card(tasks, actions, situation, DESTINATION, destination_name)]
-    for site in sites.to_dict("records"):
-        cards.append(site_card(tasks, actions, situation, str(site["site_id"]), str(site["name"])))
-    return cards
-
-
-def late_tasks(tasks: pd.DataFrame) -> pd.DataFrame:
-    """Tasks past their end and not done, the longest overdue first."""
-    late = tasks[tasks["state"] == "late"]
-    return late.sort_values(["days_late", "end"], ascending=[False, True])
-
-
-# --- indicators -----------------------------------------------------------------------
-
-
-def _optional(value: object) -> float | None:
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
-        return None
-    return float(value)  # type: ignore[arg-type]
-
-
-def kpi_history(kpis: pd.DataFrame, situation: date) -> pd.DataFrame:
-    """Indicator values known at the situation date (what a chart may draw)."""
-    if kpis.empty:
-        return kpis.copy()
-    days = pd.to_datetime(kpis["date"]).dt.date
-    return kpis[days <= situation].copy()
-
-
-def kpi_latest(kpis: pd.DataFrame, situation: date) -> list[KpiValue]:
-    """Per indicator (first-named first): the latest value on or before the situation
-    date and its target.
-
-    An indicator with no value yet at that date is kept with an empty value, so the
-    page can say so. The target is the latest one given by that date (before any
-    value: the first one planned).
-    """
-    out: list[KpiValue] = []
-    if kpis.empty:
-        return out
-    for (site_id, kpi), group in kpis.groupby(
-        [_site_column(kpis), kpis["kpi"]], sort=False, dropna=False
-    ):
-        group = group.assign(_day=pd.to_datetime(group["date"]).dt.date).sort_values("_day")
-        known = group[group["_day"] <= situation]
-        targets = (known if not known.empty else group)["target"].dropna()
-        target = _optional(targets.iloc[-1 if not known.empty else 0]) if len(targets) else None
-        units = group["unit"].dropna()
-        last = known.iloc[-1] if not known.empty else None
-        out.append(
-            KpiValue(
-                site_id=str(site_id),
-                kpi=str(kpi),
-                unit=str(units.iloc[-1]) if not units.empty else "",
-                day=None if last is None else last["_day"],
-                value=None if last is None else _optional(last["value"]),
-                target=target,
-            )
-        )
-    return out
-
-
 def _number(value: float, lang: str) -> str:
     return format_number(value, lang, 0 if float(value).is_integer() else 1)
 
@@ -296,63 +132,7 @@ def kpi_line(kv: KpiValue, lang: str) -> str:
     return t("sites.kpi_line", lang, kpi=kv.kpi, value=shown)
 
 
-# --- budget ---------------------------------------------------------------------------
-
-
-def budget_lines(tasks: pd.DataFrame) -> pd.DataFrame:
-    """Task lines carrying a budget or a spend, with what is left and any overspend."""
-    if tasks.empty:
-        return pd.DataFrame(columns=BUDGET_COLUMNS)
-    budget = pd.to_numeric(tasks["budget_eur"], errors="coerce")
-    spent = pd.to_numeric(tasks["spent_eur"], errors="coerce")
-    keep = budget.notna() | spent.notna()
-    lines = tasks.loc[keep, ["task_id", "name", "workstream", "site_id"]].copy()
-    lines["site_id"] = _site_column(lines)
-    lines["budget_eur"] = budget[keep].fillna(0.0).astype(float)
-    lines["spent_eur"] = spent[keep].fillna(0.0).astype(float)
-    lines["remaining_eur"] = lines["budget_eur"] - lines["spent_eur"]
-    lines["overspend_eur"] = (-lines["remaining_eur"]).clip(lower=0.0)
-    lines["overspent"] = lines["overspend_eur"] > 0
-    return lines[BUDGET_COLUMNS].reset_index(drop=True)
-
-
-def budget_totals(lines: pd.DataFrame) -> BudgetTotals:
-    planned = float(lines["budget_eur"].sum()) if not lines.empty else 0.0
-    spent = float(lines["spent_eur"].sum()) if not lines.empty else 0.0
-    return BudgetTotals(
-        budget_eur=planned,
-        spent_eur=spent,
-        remaining_eur=planned - spent,
-        overspend_eur=float(lines["overspend_eur"].sum()) if not lines.empty else 0.0,
-        overspent=int(lines["overspent"].sum()) if not lines.empty else 0,
-    )
-
-
-def budget_by_site(tasks: pd.DataFrame, sites: pd.DataFrame, unassigned: str) -> pd.DataFrame:
-    """Budget per site in file order, then the lines of no site (named `unassigned`),
-    so that the rows add up to the destination's totals. Sites without any budget
-    line are left out."""
-    lines = budget_lines(tasks)
-    places = [(str(s["site_id"]), str(s["name"])) for s in sites.to_dict("records")]
-    rows = []
-    for site_id, name in [*places, ("", unassigned)]:
-        own = lines[lines["site_id"] == site_id]
-        if own.empty:
-            continue
-        totals = budget_totals(own)
-        rows.append(
-            {
-                "site_id": site_id,
-                "name": name,
-                "budget_eur": totals.budget_eur,
-                "spent_eur": totals.spent_eur,
-                "remaining_eur": totals.remaining_eur,
-                "overspend_eur": max(-totals.remaining_eur, 0.0),
-                "overspent": totals.remaining_eur < 0,
-                "overspent_tasks": totals.overspent,
-            }
-        )
-    return pd.DataFrame(rows, columns=SITE_BUDGET_COLUMNS)
+# --- tables -----------------------------------------------------------------------------
 
 
 def budget_table(lines: pd.DataFrame, lang: str, label: str = "name") -> pd.DataFrame:

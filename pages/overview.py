@@ -2,78 +2,60 @@
 
 import streamlit as st
 
-from dashboard import app, charts, mission, overview, pack_ui, safe, sites, status, widgets
-from dashboard.i18n import format_number, format_pct
+from dashboard import app, charts, pack_ui, safe, widgets
+from dashboard.views import overview
 
 app.header("overview.title")
 lang = app.lang()
 situation = app.situation()
 
-tasks = status.with_states(app.query("tasks"), situation)
-site_list = app.query("sites")
-actions = app.query("open_actions", situation=situation)
-engagement = app.query("engagement_counts")
-event = app.query("event_window", pattern=mission.EVENT_PATTERN)
-
-if tasks.empty and site_list.empty:
+found = app.model(overview.build, overview.State(situation, lang))
+if found.empty:
     st.info(app.tr("app.no_data"), icon="📂")
     st.stop()
 
 # --- figures -----------------------------------------------------------------------
-found = overview.figures(tasks, actions, engagement, event, situation)
+columns = st.columns(1 + len(found.figures))
+columns[0].metric(app.tr("overview.event"), found.event_value, help=found.event_help)
+for column, figure in zip(columns[1:], found.figures, strict=True):
+    column.metric(
+        figure.label,
+        figure.value,
+        delta=figure.delta,
+        delta_color="inverse" if figure.delta else "normal",
+        help=figure.help,
+    )
 
-c1, c2, c3, c4, c5 = st.columns(5)
-c1.metric(
-    app.tr("overview.event"),
-    overview.event_text(found, situation, lang),
-    help=overview.event_help(found, lang),
-)
-c2.metric(
-    app.tr("overview.progress"),
-    "—" if found.progress is None else format_pct(found.progress / 100, lang),
-    help=app.tr("overview.progress_help"),
-)
-c3.metric(
-    app.tr("overview.late"), format_number(found.late, lang), help=app.tr("overview.late_help")
-)
-c4.metric(
-    app.tr("overview.actions"),
-    format_number(found.open_actions, lang),
-    delta=app.tr("overview.actions_overdue", count=found.overdue_actions)
-    if found.overdue_actions
-    else None,
-    delta_color="inverse",
-)
-c5.metric(
-    app.tr("overview.stakeholders"),
-    f"{format_number(found.engaged, lang)} / {format_number(found.stakeholders, lang)}",
-    help=app.tr("overview.stakeholders_help"),
-)
-
-upcoming = overview.milestone_text(found, situation, lang, escape=safe.md)
+upcoming = overview.milestone_text(found, escape=safe.md)
 if upcoming is not None:
     st.markdown(f"**{app.tr('overview.next_milestone')}** · " + upcoming)
 
-# --- sites -----------------------------------------------------------------------
+# --- sites (at most overview.CARDS) ----------------------------------------------
 st.subheader(app.tr("overview.sites"))
-site_actions = app.query("site_open_actions", situation=situation)
-cards = sites.site_cards(tasks, site_list, site_actions, situation, app.tr("sites.destination"))[1:]
-columns = st.columns(max(len(cards), 1))
-for column, card in zip(columns, cards, strict=False):
-    text = sites.card_text(card, lang)
-    with column.container(border=True):
-        widgets.site_card(text)
+columns = st.columns(max(min(len(found.cards), 4), 1))
+for i, card in enumerate(found.cards):
+    with columns[i % len(columns)].container(border=True):
+        widgets.site_card(card.text)
         st.page_link(
             "pages/sites.py",
             label=app.tr("overview.site_link"),
             icon="📍",
-            query_params={"site": card.site_id, "lang": lang, "date": situation.isoformat()},
+            query_params={"site": card.card.site_id, "lang": lang, "date": situation.isoformat()},
         )
+if found.cards_caption is not None:
+    st.caption(found.cards_caption)
+    st.page_link(
+        "pages/sites.py",
+        label=app.tr("overview.all_sites_link"),
+        icon="🗺️",
+        query_params={"lang": lang, "date": situation.isoformat()},
+    )
 
 # --- workstreams -------------------------------------------------------------------
 st.subheader(app.tr("overview.workstreams"))
-streams = status.group_rollups(tasks, "workstream")
-progress_chart = charts.finish(charts.progress_by_group(streams, "workstream", lang), lang)
+progress_chart = charts.finish(
+    charts.progress_by_group(found.workstreams, "workstream", lang), lang
+)
 st.altair_chart(progress_chart, width="stretch")
 pack_ui.png_button(progress_chart, "avancement-par-axe")
-st.caption(app.tr("overview.states_rule", threshold=format_number(status.AT_RISK_POINTS, lang)))
+st.caption(found.states_rule)

@@ -3,24 +3,13 @@
 import altair as alt
 import streamlit as st
 
-from dashboard import app, charts, pack_ui, safe, site_charts, sites, status, widgets
-from dashboard.i18n import format_day, format_eur, format_number, format_pct
+from dashboard import app, charts, pack_ui, safe, site_charts, widgets
+from dashboard.views import sites as view
+from dashboard.views.sites import DESTINATION
 
 app.header("sites.title")
 lang = app.lang()
 situation = app.situation()
-
-tasks = status.with_states(app.query("tasks"), situation)
-places = app.query("sites")
-actions = app.query("site_open_actions", situation=situation)
-kpis = app.query("kpi_series")
-
-if tasks.empty and places.empty:
-    st.info(app.tr("app.no_data"), icon="📂")
-    st.stop()
-
-cards = sites.site_cards(tasks, places, actions, situation, app.tr("sites.destination"))
-names = {card.site_id: card.name for card in cards}
 
 
 def chart(built: alt.TopLevelMixin, name: str) -> None:
@@ -29,157 +18,144 @@ def chart(built: alt.TopLevelMixin, name: str) -> None:
     pack_ui.png_button(finished, name)
 
 
-def kpi_lines(site_id: str) -> list[str]:
-    latest = sites.kpi_latest(sites.scope_kpis(kpis, site_id), situation)
-    return [sites.kpi_line(kv, lang) for kv in latest]
-
-
 # --- selection, kept in the URL so a shared link reopens the same view ----------------
-app.remember("sites_site", "site", sites.DESTINATION)
-if st.session_state["sites_site"] not in names:
-    st.session_state["sites_site"] = sites.DESTINATION
+app.remember("sites_site", "site", DESTINATION)
+app.remember("sites_view", "view", "")  # "side": every site side by side
 if "sites_side" not in st.session_state:
-    st.session_state["sites_side"] = st.query_params.get("view") == "side"
+    st.session_state["sites_side"] = st.session_state["sites_view"] == "side"
+app.remember("sites_side_page", "cards", 1, int)
+
+found = app.model(
+    view.build,
+    view.State(
+        situation,
+        lang,
+        site=str(st.session_state["sites_site"]),
+        side=bool(st.session_state["sites_side"]),
+        side_page=int(st.session_state["sites_side_page"]),
+    ),
+)
+if found.empty:
+    st.info(app.tr("app.no_data"), icon="📂")
+    st.stop()
+if st.session_state["sites_site"] != found.site:  # an unknown site in the URL
+    st.session_state["sites_site"] = found.site
+names = found.names
 
 left, right = st.columns([3, 2], vertical_alignment="bottom")
 right.toggle(app.tr("sites.side_by_side"), key="sites_side", help=app.tr("sites.side_by_side_help"))
-side = bool(st.session_state["sites_side"])
-if not side:
+if found.side is None:
     # hidden in the side-by-side view, the selector leaves `site` in the URL as it was
     left.selectbox(
         app.tr("sites.site"), list(names), key="sites_site", format_func=names.__getitem__
     )
-    app.to_url(site=st.session_state["sites_site"])
-app.to_url(view="side" if side else None)
+    app.to_url(site=found.site)
+app.to_url(view="side" if found.side is not None else None)
 
-# --- all sites side by side (the projector) ---------------------------------------
-if side:
-    for column, card in zip(st.columns(len(cards)), cards, strict=True):
-        text = sites.card_text(card, lang)
+# --- all sites side by side (the projector), a page of cards at a time ----------------
+if found.side is not None:
+    side = found.side
+    if side.pages > 1:
+        left.number_input(
+            app.tr("sites.side_page_input"),
+            min_value=1,
+            max_value=side.pages,
+            step=1,
+            key="sites_side_page",
+        )
+        st.caption(side.caption or "")
+    app.to_url(cards=side.page if side.pages > 1 else None)
+    for column, card in zip(st.columns(len(side.cards)), side.cards, strict=True):
         with column.container(border=True):
-            widgets.site_card(text, kpi_lines(card.site_id))
-    by_site = sites.budget_by_site(tasks, places, app.tr("sites.unassigned"))
-    if not by_site.empty:
+            widgets.site_card(card.text, card.kpi_lines)
+    if side.by_site is not None:
         st.subheader(app.tr("sites.budget_by_site"))
-        chart(site_charts.budget_bars(by_site, "name", lang), "budget-par-site")
+        chart(site_charts.budget_bars(side.by_site.lines, "name", lang), "budget-par-site")
+        if side.by_site.caption:
+            st.caption(side.by_site.caption)
 
 # --- one site in detail -----------------------------------------------------------
-else:
-    selected = str(st.session_state["sites_site"])
-    card = next(c for c in cards if c.site_id == selected)
+elif found.detail is not None:
+    detail = found.detail
+    card = detail.card.card
+    selected = found.site
     st.subheader(safe.md(card.name))
-    description = places.loc[places["site_id"] == selected, "description"].dropna()
-    if not description.empty:
-        st.caption(safe.md(description.iloc[0]))
+    if detail.description:
+        st.caption(safe.md(detail.description))
 
     c1, c2, c3, c4, c5 = st.columns(5)
-    c1.metric(
-        app.tr("sites.progress"),
-        "—" if card.progress is None else format_pct(card.progress / 100, lang),
-        help=app.tr("sites.rule_progress"),
-    )
-    c2.metric(app.tr("sites.state"), sites.state_text(card, lang))
-    c3.metric(
-        app.tr("sites.milestone"),
-        "—" if card.milestone is None else sites.countdown(card.milestone.days_to_go, lang),
-    )
-    c4.metric(app.tr("sites.late"), format_number(card.late_tasks, lang))
+    c1.metric(app.tr("sites.progress"), detail.progress_text, help=app.tr("sites.rule_progress"))
+    c2.metric(app.tr("sites.state"), detail.card.text.state)
+    c3.metric(app.tr("sites.milestone"), detail.milestone_countdown)
+    c4.metric(app.tr("sites.late"), detail.late_text)
     c5.metric(
         app.tr("sites.actions"),
-        format_number(card.open_actions, lang),
-        delta=app.tr("sites.actions_overdue", count=card.overdue_actions)
-        if card.overdue_actions
-        else None,
+        detail.actions_text,
+        delta=detail.actions_delta,
         delta_color="inverse",
     )
-    st.markdown(safe.md(sites.milestone_text(card, lang)))
+    st.markdown(safe.md(detail.card.text.milestone))
 
     # indicators
     st.subheader(app.tr("sites.kpis"))
-    own_kpis = sites.scope_kpis(kpis, selected)
-    latest = sites.kpi_latest(own_kpis, situation)
-    history = sites.kpi_history(own_kpis, situation)
-    if not latest:
+    if not detail.kpis:
         st.caption(app.tr("sites.kpis_none"))
     columns = st.columns(3)
-    for i, kv in enumerate(latest):
+    for i, kpi in enumerate(detail.kpis):
         with columns[i % 3].container(border=True):
-            st.metric(
-                safe.md(kv.kpi),
-                sites.kpi_value_text(kv.value, kv.unit, lang),
-                delta=sites.kpi_delta_text(kv, lang),
-                help=app.tr("sites.kpi_no_value")
-                if kv.day is None
-                else app.tr("sites.kpi_as_of", date=format_day(kv.day, lang)),
-            )
-            series = history[history["kpi"] == kv.kpi]
-            if not series.empty:
+            st.metric(safe.md(kpi.value.kpi), kpi.value_text, delta=kpi.delta_text, help=kpi.help)
+            if not kpi.history.empty:
                 chart(
-                    site_charts.kpi_sparkline(series, kv.target, lang),
+                    site_charts.kpi_sparkline(kpi.history, kpi.value.target, lang),
                     f"indicateur-{selected}-{i + 1}",
                 )
-            if kv.target is None:
+            if kpi.value.target is None:
                 st.caption(app.tr("sites.kpi_no_target"))
 
     # budget
     st.subheader(app.tr("sites.budget"))
-    lines = sites.budget_lines(sites.scope_tasks(tasks, selected))
-    totals = sites.budget_totals(lines)
-    if lines.empty:
+    money = detail.budget
+    if money is None:
         st.caption(app.tr("sites.budget_none"))
     else:
         b1, b2, b3 = st.columns(3)
-        b1.metric(app.tr("sites.budget_planned"), format_eur(totals.budget_eur, lang))
-        b2.metric(
-            app.tr("sites.budget_spent"),
-            format_eur(totals.spent_eur, lang),
-            help=None
-            if totals.share is None
-            else app.tr("sites.budget_share", pct=format_pct(totals.share, lang)),
-        )
-        b3.metric(app.tr("sites.budget_remaining"), format_eur(totals.remaining_eur, lang))
-        if totals.overspent:
-            over = lines[lines["overspent"]]
-            st.warning(
-                safe.md(
-                    app.tr(
-                        "sites.overspent",
-                        count=totals.overspent,
-                        amount=format_eur(totals.overspend_eur, lang),
-                        names=", ".join(over["name"].astype(str)),
-                    )
-                ),
-                icon="⚠️",
-            )
-        if selected == sites.DESTINATION:
-            by_site = sites.budget_by_site(tasks, places, app.tr("sites.unassigned"))
+        b1.metric(app.tr("sites.budget_planned"), money.planned_text)
+        b2.metric(app.tr("sites.budget_spent"), money.spent_text, help=money.share_text)
+        b3.metric(app.tr("sites.budget_remaining"), money.remaining_text)
+        if money.overspent_text is not None:
+            st.warning(safe.md(money.overspent_text), icon="⚠️")
+        if detail.by_site is not None:
             st.markdown(f"**{app.tr('sites.budget_by_site')}**")
-            chart(site_charts.budget_bars(by_site, "name", lang), "budget-par-site")
-            st.dataframe(sites.budget_table(by_site, lang), hide_index=True, width="stretch")
+            chart(site_charts.budget_bars(detail.by_site.lines, "name", lang), "budget-par-site")
+            if detail.by_site.caption:
+                st.caption(detail.by_site.caption)
+            st.dataframe(detail.by_site.table, hide_index=True, width="stretch")
         st.markdown(f"**{app.tr('sites.budget_by_task')}**")
-        chart(site_charts.budget_bars(lines, "name", lang), f"budget-par-tache-{selected}")
-        st.dataframe(sites.budget_table(lines, lang), hide_index=True, width="stretch")
+        chart(site_charts.budget_bars(money.lines, "name", lang), f"budget-par-tache-{selected}")
+        if money.caption:
+            st.caption(money.caption)
+        st.dataframe(money.table, hide_index=True, width="stretch")
 
-    # late tasks and open actions
+    # late tasks and open actions (at most views.sites.TABLE_ROWS each)
     st.subheader(app.tr("sites.late_tasks"))
-    late = sites.late_tasks(sites.scope_tasks(tasks, selected))
-    if late.empty:
+    if detail.late.empty:
         st.caption(app.tr("sites.late_none"))
     else:
-        st.dataframe(sites.late_table(late, lang), hide_index=True, width="stretch")
+        st.dataframe(detail.late, hide_index=True, width="stretch")
+        if detail.late_caption:
+            st.caption(detail.late_caption)
     st.subheader(
         app.tr(
-            "sites.open_actions_destination"
-            if selected == sites.DESTINATION
-            else "sites.open_actions"
+            "sites.open_actions_destination" if selected == DESTINATION else "sites.open_actions"
         )
     )
-    own_actions = sites.scope_actions(actions, selected)
-    if own_actions.empty:
+    if detail.actions.empty:
         st.caption(app.tr("sites.open_actions_none"))
     else:
-        st.dataframe(sites.actions_table(own_actions, lang), hide_index=True, width="stretch")
+        st.dataframe(detail.actions, hide_index=True, width="stretch")
+        if detail.actions_caption:
+            st.caption(detail.actions_caption)
 
 # --- the rules, so the committee knows what the colours mean ------------------------
 st.subheader(app.tr("sites.rules"))
-st.markdown("\n".join(f"- {line}" for line in sites.rules(lang)))
+st.markdown("\n".join(f"- {line}" for line in found.rules))

@@ -14,13 +14,15 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from dashboard import db, mission, overview, pack, status
+from dashboard import db, pack
 from dashboard import stakeholders as sk
 from dashboard.auth import DEFAULT_CONFIDENTIAL_EVALUATIONS, Role
 from dashboard.i18n import format_eur, format_pct
 from dashboard.store import Store, Version
+from dashboard.views import overview
 from dashboard.views import scoring as view
 from dashboard.views import timeline as tl
+from dashboard.views.reader import database_reader
 from tests.app.test_access import leaks, rows
 from tests.conftest import DEMO
 
@@ -66,15 +68,8 @@ def viewer_en(con: duckdb.DuckDBPyConnection) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def demo_figures(con: duckdb.DuckDBPyConnection) -> overview.Figures:
-    tasks = status.with_states(db.query(con, "tasks"), SIT)
-    return overview.figures(
-        tasks,
-        db.query(con, "open_actions", situation=SIT),
-        db.query(con, "engagement_counts"),
-        db.query(con, "event_window", pattern=mission.EVENT_PATTERN),
-        SIT,
-    )
+def demo_figures(con: duckdb.DuckDBPyConnection) -> overview.Model:
+    return overview.build(database_reader(con, "viewer"), overview.State(SIT, "fr"))
 
 
 def leading_project(con: duckdb.DuckDBPyConnection, evaluation: str) -> view.Model:
@@ -123,9 +118,9 @@ def test_the_cover_names_the_data_versions(staff_fr: bytes, viewer_en: bytes) ->
 
 
 def test_the_overview_figures_are_the_pages(
-    staff_fr: bytes, viewer_en: bytes, demo_figures: overview.Figures
+    staff_fr: bytes, viewer_en: bytes, demo_figures: overview.Model
 ) -> None:
-    assert demo_figures.open_actions == 10
+    assert {f.key: f.value for f in demo_figures.figures}["open_actions"] == "10"
     assert demo_figures.progress is not None
     fr = " ".join(pages_text(staff_fr)[:2])
     en = " ".join(pages_text(viewer_en)[:2])
