@@ -1,6 +1,6 @@
 """The decisions and actions page's model: each committee's decisions and actions,
 the open actions carried over from earlier committees and the whole log, filtered
-and paged in DuckDB (`sql/queries/action_rows.sql`, states from
+and paged in DuckDB (`sql/queries/action_lists.sql`, states from
 `sql/views/stated_actions.sql`); the open and overdue counts are the headline
 figures (`views.figures`).
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import pandas as pd
 
@@ -47,7 +46,7 @@ class State:
 
 @dataclass(frozen=True)
 class Table:
-    """One page of a list: `rows` are what is drawn (`action_rows` columns, without
+    """One page of a list: `rows` are what is drawn (`action_lists` columns, without
     the paging ones); `total` counts every row of the list."""
 
     rows: pd.DataFrame
@@ -86,32 +85,17 @@ class Model:
         return self.figures.overdue_actions
 
 
-def _table(read: Reader, state: State, committee: date | None, page: int, **params: Any) -> Table:
-    """One page of `action_rows`: every filter empty unless given."""
-    asked: dict[str, Any] = {
-        "situation": state.situation,
-        "committee": committee,
-        "hidden": list(state.hidden),
-        "meeting": None,
-        "carried_only": False,
-        "owners": [],
-        "states": [],
-        "kinds": [],
-        "search": "",
-        "most_overdue_first": False,
-        "page": page,
-        "per_page": state.per_page,
-    }
-    asked.update(params)
-    found = read("action_rows", **asked)
-    total = int(found["total"].iloc[0]) if not found.empty else 0
-    first = int(found["row_number"].iloc[0]) if not found.empty else 1
+def _table(found: pd.DataFrame, name: str, per_page: int) -> Table:
+    """One list's page out of `action_lists`."""
+    rows = found[found["list"] == name]
+    total = int(rows["total"].iloc[0]) if not rows.empty else 0
+    first = int(rows["row_number"].iloc[0]) if not rows.empty else 1
     return Table(
-        rows=found.drop(columns=["row_number", "total"]).reset_index(drop=True),
+        rows=rows.drop(columns=["list", "row_number", "total"]).reset_index(drop=True),
         total=total,
-        page=(first - 1) // state.per_page + 1,
-        pages=max(-(-total // state.per_page), 1),
-        per_page=state.per_page,
+        page=(first - 1) // per_page + 1,
+        pages=max(-(-total // per_page), 1),
+        per_page=per_page,
     )
 
 
@@ -124,35 +108,28 @@ def build(read: Reader, state: State) -> Model:
     if committee is None and committees:
         committee = committees[0]
     owners = tuple(str(o) for o in read("action_owners", situation=state.situation)["owner"])
-    # Without a committee there is no row at all, so `meeting` None (all) is empty too.
-    of_committee = {"meeting": committee}
+    found = read(
+        "action_lists",
+        situation=state.situation,
+        committee=committee,
+        hidden=list(state.hidden),
+        owners=list(state.owners),
+        states=list(state.states),
+        kinds=list(state.kinds),
+        search=state.search,
+        decisions_page=state.decisions_page,
+        new_page=state.new_page,
+        carried_page=state.carried_page,
+        log_page=state.log_page,
+        per_page=state.per_page,
+    )
     return Model(
         committees=committees,
         committee=committee,
         owners=owners,
         figures=figures.headline(read, state.situation, state.hidden),
-        decisions=_table(
-            read, state, committee, state.decisions_page, kinds=["decision"], **of_committee
-        ),
-        new_actions=_table(
-            read, state, committee, state.new_page, kinds=["action"], **of_committee
-        ),
-        carried=_table(
-            read,
-            state,
-            committee,
-            state.carried_page,
-            carried_only=True,
-            most_overdue_first=True,
-        ),
-        log=_table(
-            read,
-            state,
-            committee,
-            state.log_page,
-            owners=list(state.owners),
-            states=list(state.states),
-            kinds=list(state.kinds),
-            search=state.search,
-        ),
+        decisions=_table(found, "decisions", state.per_page),
+        new_actions=_table(found, "new", state.per_page),
+        carried=_table(found, "carried", state.per_page),
+        log=_table(found, "log", state.per_page),
     )
