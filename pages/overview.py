@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dashboard import app, charts, mission, overview, pack_ui, safe, sites, status, widgets
-from dashboard.i18n import format_number, format_pct
+from dashboard.i18n import format_number
+from dashboard.views import figures
 
 app.header("overview.title")
 lang = app.lang()
@@ -28,26 +29,24 @@ c1.metric(
     overview.event_text(found, situation, lang),
     help=overview.event_help(found, lang),
 )
-c2.metric(
-    app.tr("overview.progress"),
-    "—" if found.progress is None else format_pct(found.progress / 100, lang),
-    help=app.tr("overview.progress_help"),
+# the headline figures, defined once (views.figures): label, value and definition
+headline = figures.headline(
+    app.query, situation, () if app.role() == "staff" else app.confidential_evaluations()
 )
-c3.metric(
-    app.tr("overview.late"), format_number(found.late, lang), help=app.tr("overview.late_help")
-)
+for column, key in ((c2, "progress"), (c3, "late_tasks"), (c5, "partners_engaged")):
+    column.metric(
+        figures.label(key, lang),
+        figures.value_text(headline, key, lang),
+        help=figures.definition(key, lang),
+    )
 c4.metric(
-    app.tr("overview.actions"),
-    format_number(found.open_actions, lang),
-    delta=app.tr("overview.actions_overdue", count=found.overdue_actions)
-    if found.overdue_actions
+    figures.label("open_actions", lang),
+    figures.value_text(headline, "open_actions", lang),
+    delta=app.tr("overview.actions_overdue", count=headline.overdue_actions)
+    if headline.overdue_actions
     else None,
     delta_color="inverse",
-)
-c5.metric(
-    app.tr("overview.stakeholders"),
-    f"{format_number(found.engaged, lang)} / {format_number(found.stakeholders, lang)}",
-    help=app.tr("overview.stakeholders_help"),
+    help=figures.definition("open_actions", lang),
 )
 
 upcoming = overview.milestone_text(found, situation, lang, escape=safe.md)

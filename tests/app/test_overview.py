@@ -20,7 +20,7 @@ EN_FIGURES = {
     "Mois noir": "D-43",
     "Late tasks": "3",
     "Open actions": "10",
-    "Stakeholders on board": "41 / 82",
+    "Partners engaged": "41 / 82",
 }
 
 
