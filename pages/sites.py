@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import app, charts, pack_ui, safe, site_charts, sites, status, widgets
 from dashboard.i18n import format_day, format_eur, format_number, format_pct
+from dashboard.views import figures
 
 app.header("sites.title")
 lang = app.lang()
@@ -83,10 +84,17 @@ else:
         app.tr("sites.milestone"),
         "—" if card.milestone is None else sites.countdown(card.milestone.days_to_go, lang),
     )
-    c4.metric(app.tr("sites.late"), format_number(card.late_tasks, lang))
+    # the whole destination's late tasks and open actions are the headline figures
+    whole = selected == sites.DESTINATION
+    c4.metric(
+        app.tr("sites.late"),
+        format_number(card.late_tasks, lang),
+        help=figures.definition("late_tasks", lang) if whole else None,
+    )
     c5.metric(
         app.tr("sites.actions"),
         format_number(card.open_actions, lang),
+        help=figures.definition("open_actions", lang) if whole else None,
         delta=app.tr("sites.actions_overdue", count=card.overdue_actions)
         if card.overdue_actions
         else None,
