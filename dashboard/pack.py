@@ -27,7 +27,6 @@ from xml.sax.saxutils import escape
 import pandas as pd
 
 from dashboard import (
-    actions,
     auth,
     charts,
     export,
@@ -946,71 +945,91 @@ def _stakeholders(pack: _Pack, data: _Data) -> None:
         )
 
 
+# Rows of each list of the actions section: a printed pack stops where a committee
+# stops reading; the rest is on the page (the note says how many).
+PACK_ACTION_ROWS = 40
+
+
 def _actions(pack: _Pack) -> None:
-    lang, situation, s = pack.lang, pack.context.situation, pack.styles
+    """The actions page's model for the latest committee, first page of each list."""
+    from dashboard.views import actions as actions_view
+    from dashboard.views import figures
+
+    lang, s = pack.lang, pack.styles
     pack.heading("pack.section_actions")
-    log = pack.read("actions_at", situation=situation, hidden=list(pack.context.hidden))
-    dates = actions.committees(log)
-    if not dates:
+    model = actions_view.build(
+        pack.read,
+        actions_view.State(
+            situation=pack.context.situation,
+            hidden=tuple(pack.context.hidden),
+            per_page=PACK_ACTION_ROWS,
+        ),
+    )
+    committee = model.committee
+    if committee is None:
         pack.note(pack.tr("actions.none"))
         return
-    committee = dates[0]
-    log = actions.annotate(log, situation, committee)
-    still_open = log[log["state"].isin(["open", "overdue"])].sort_values(
-        ["days_overdue", "due"], ascending=[False, True]
-    )
     pack.add(
         _para(
             pack.tr(
                 "pack.actions_figures",
-                open=format_number(len(still_open), lang),
-                overdue=format_number(int((log["state"] == "overdue").sum()), lang),
-                carried=format_number(int(log["carried_over"].sum()), lang),
+                open=figures.value_text(model.figures, "open_actions", lang),
+                overdue=figures.value_text(model.figures, "overdue_actions", lang),
+                carried=format_number(model.carried.total, lang),
             ),
             s.body,
         )
     )
-    this = actions.of_committee(log, committee)
+
+    def more(shown: actions_view.Table) -> None:
+        if shown.total > len(shown.rows):
+            pack.note(
+                pack.tr(
+                    "actions.more_on_the_page",
+                    shown=format_number(len(shown.rows), lang),
+                    total=format_number(shown.total, lang),
+                )
+            )
+
     when = format_day(committee, lang)
     pack.add(_para(pack.tr("actions.decisions", date=when), s.h2))
-    decided = this[this["kind"] == "decision"]
-    if decided.empty:
+    if model.decisions.total == 0:
         pack.note(pack.tr("actions.no_decisions"))
-    for text in decided["text"]:
+    for text in model.decisions.rows["text"]:
         pack.add(_para(text, s.body, "· {}"))
+    more(model.decisions)
 
-    def frame(rows: pd.DataFrame) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                pack.tr("actions.meeting"): pd.to_datetime(rows["meeting_date"]).dt.date,
-                pack.tr("actions.text"): rows["text"],
-                pack.tr("actions.owner"): rows["owner"],
-                pack.tr("actions.due"): pd.to_datetime(rows["due"]).dt.date,
-                pack.tr("actions.days_overdue"): rows["days_overdue"],
-                pack.tr("actions.status"): [pack.tr(f"actions.state_{x}") for x in rows["state"]],
-                pack.tr("pack.carried_col"): rows["carried_over"],
-                pack.tr("actions.task"): [
-                    f"{i} {n}" if isinstance(i, str) else ""
-                    for i, n in zip(rows["task_id"], rows["task_name"], strict=True)
-                ],
-            }
+    def table(shown: actions_view.Table) -> None:
+        rows = shown.rows
+        pack.table(
+            pd.DataFrame(
+                {
+                    pack.tr("actions.meeting"): rows["meeting_date"].dt.date,
+                    pack.tr("actions.text"): rows["text"],
+                    pack.tr("actions.owner"): rows["owner"],
+                    pack.tr("actions.due"): rows["due"].dt.date,
+                    pack.tr("actions.days_overdue"): rows["days_overdue"],
+                    pack.tr("actions.status"): [
+                        pack.tr(f"actions.state_{x}") for x in rows["state"]
+                    ],
+                    pack.tr("actions.task"): rows["task"].fillna(""),
+                }
+            ),
+            colours={5: [overdue_colour if x == "overdue" else None for x in rows["state"]]},
         )
+        more(shown)
 
-    new = this[this["kind"] == "action"]
+    overdue_colour = STATE_TEXT_COLOURS["late"]
     pack.add(_para(pack.tr("actions.new_actions", date=when), s.h2))
-    if new.empty:
+    if model.new_actions.total == 0:
         pack.note(pack.tr("actions.no_new_actions"))
     else:
-        pack.table(frame(new))
-    pack.add(_para(pack.tr("pack.open_actions"), s.h2))
-    if still_open.empty:
+        table(model.new_actions)
+    pack.add(_para(pack.tr("actions.carried_title"), s.h2))
+    if model.carried.total == 0:
         pack.note(pack.tr("actions.no_carried"))
     else:
-        overdue_colour = STATE_TEXT_COLOURS["late"]
-        pack.table(
-            frame(still_open),
-            colours={5: [overdue_colour if x == "overdue" else None for x in still_open["state"]]},
-        )
+        table(model.carried)
     pack.note(pack.tr("actions.rule"))
 
 

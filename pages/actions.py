@@ -5,163 +5,203 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import actions, app, safe
+from dashboard import app, safe
 from dashboard.i18n import format_day, format_number, t
+from dashboard.views import actions, figures
 
 app.header("actions.title")
 lang = app.lang()
 situation = app.situation()
 
-hidden = [] if app.role() == "staff" else list(app.confidential_evaluations())
-log = app.query("actions_at", situation=situation, hidden=hidden)
-dates = actions.committees(log)
-if not dates:
-    st.info(app.tr("actions.none"), icon="📂")
-    st.stop()
-
-# --- committee and filters (kept in the URL) ---------------------------------------------
-app.remember("ac_committee", "committee", dates[0], date)
+# --- the view state (kept in the URL) ------------------------------------------------------
+app.remember("ac_committee", "committee", None, date)
 app.remember("ac_owner", "owner", [], list)
 app.remember("ac_state", "state", [], list)
 app.remember("ac_kind", "kind", [], list)
 app.remember("ac_q", "q", "")
-if st.session_state["ac_committee"] not in dates:
-    st.session_state["ac_committee"] = dates[0]
-committee = st.selectbox(
+PAGES = {"ac_dpage": "dpage", "ac_npage": "npage", "ac_cpage": "cpage", "ac_lpage": "lpage"}
+for widget_key, url_key in PAGES.items():
+    app.remember(widget_key, url_key, 1, int)
+
+
+def first_page(*keys: str) -> None:
+    """A new committee or filter starts its lists on their first page."""
+    for key in keys:
+        st.session_state[key] = 1
+
+
+state = actions.State(
+    situation=situation,
+    hidden=() if app.role() == "staff" else app.confidential_evaluations(),
+    committee=st.session_state["ac_committee"],
+    owners=tuple(sorted(st.session_state["ac_owner"])),
+    states=tuple(sorted(st.session_state["ac_state"])),
+    kinds=tuple(sorted(st.session_state["ac_kind"])),
+    search=st.session_state["ac_q"],
+    decisions_page=st.session_state["ac_dpage"],
+    new_page=st.session_state["ac_npage"],
+    carried_page=st.session_state["ac_cpage"],
+    log_page=st.session_state["ac_lpage"],
+)
+model = app.model(actions.build, state)
+if model.committee is None:
+    st.info(app.tr("actions.none"), icon="📂")
+    st.stop()
+
+committee = model.committee
+st.session_state["ac_committee"] = committee
+st.selectbox(
     app.tr("actions.committee"),
-    dates,
+    model.committees,
     key="ac_committee",
     format_func=lambda d, lang=lang: t("actions.committee_label", lang, date=format_day(d, lang)),
+    on_change=first_page,
+    args=("ac_dpage", "ac_npage", "ac_cpage"),
 )
-log = actions.annotate(log, situation, committee)
 
 c1, c2, c3, c4 = st.columns(4)
-still_open = log[log["state"].isin(["open", "overdue"])]
-c1.metric(app.tr("actions.open"), format_number(len(still_open), lang))
-c2.metric(app.tr("actions.overdue"), format_number(int((log["state"] == "overdue").sum()), lang))
-c3.metric(app.tr("actions.carried"), format_number(int(log["carried_over"].sum()), lang))
-this = actions.of_committee(log, committee)
-c4.metric(
-    app.tr("actions.decisions_count"), format_number(int((this["kind"] == "decision").sum()), lang)
-)
-
-
-def links(frame: pd.DataFrame) -> pd.DataFrame:
-    """Where each row points: the task's workstream on the timeline, the project's
-    evaluation on the scoring page."""
-    return frame.assign(
-        task_link=[
-            app.page_url("timeline", ws=str(w)) if isinstance(w, str) else None
-            for w in frame["workstream"]
-        ],
-        project_link=[
-            app.page_url("scoring", eval=str(e)) if isinstance(e, str) else None
-            for e in frame["evaluation"]
-        ],
+for column, key in ((c1, "open_actions"), (c2, "overdue_actions")):
+    column.metric(
+        figures.label(key, lang),
+        figures.value_text(model.figures, key, lang),
+        help=figures.definition(key, lang),
     )
+c3.metric(app.tr("actions.carried"), format_number(model.carried.total, lang))
+c4.metric(app.tr("actions.decisions_count"), format_number(model.decisions.total, lang))
+
+STATE_LABELS = {s: app.tr(f"actions.state_{s}") for s in actions.STATES}
+KIND_LABELS = {k: app.tr(f"actions.kind_{k}") for k in actions.KINDS}
+DAY_FORMAT = "DD/MM/YYYY" if lang == "fr" else "D MMM YYYY"
 
 
-def table(frame: pd.DataFrame, with_meeting: bool = False) -> None:
-    shown = links(frame)
-    task = app.tr("actions.task")
-    project = app.tr("actions.project")
+def table(rows: pd.DataFrame, with_meeting: bool = False) -> None:
+    """One page of rows; the task links to its workstream on the timeline, the
+    project to its evaluation on the scoring page."""
     data = pd.DataFrame(
         {
-            app.tr("actions.text"): shown["text"],
-            app.tr("actions.owner"): shown["owner"],
-            app.tr("actions.due"): pd.to_datetime(shown["due"]).dt.date,
-            app.tr("actions.days_overdue"): shown["days_overdue"],
-            app.tr("actions.status"): [app.tr(f"actions.state_{s}") for s in shown["state"]],
-            task: [
-                f"{i} {n}" if isinstance(i, str) else None
-                for i, n in zip(shown["task_id"], shown["task_name"], strict=True)
+            app.tr("actions.text"): rows["text"],
+            app.tr("actions.owner"): rows["owner"],
+            app.tr("actions.due"): rows["due"],
+            app.tr("actions.days_overdue"): rows["days_overdue"],
+            app.tr("actions.status"): rows["state"].map(STATE_LABELS),
+            app.tr("actions.task"): rows["task"],
+            "🗓️": [
+                app.page_url("timeline", ws=w) if isinstance(w, str) else None
+                for w in rows["workstream"]
             ],
-            "🗓️": shown["task_link"],
-            project: [
-                f"{i} {n}" if isinstance(i, str) else None
-                for i, n in zip(shown["project_id"], shown["project_name"], strict=True)
+            app.tr("actions.project"): rows["project"],
+            "⚖️": [
+                app.page_url("scoring", eval=e) if isinstance(e, str) else None
+                for e in rows["evaluation"]
             ],
-            "⚖️": shown["project_link"],
         }
     )
     if with_meeting:
-        data.insert(0, app.tr("actions.meeting"), pd.to_datetime(shown["meeting_date"]).dt.date)
-        data.insert(1, app.tr("actions.kind"), [app.tr(f"actions.kind_{k}") for k in shown["kind"]])
-    day_format = "DD/MM/YYYY" if lang == "fr" else "D MMM YYYY"
+        data.insert(0, app.tr("actions.meeting"), rows["meeting_date"])
+        data.insert(1, app.tr("actions.kind"), rows["kind"].map(KIND_LABELS))
     st.dataframe(
         data,
         hide_index=True,
         width="stretch",
         column_config={
-            app.tr("actions.due"): st.column_config.DateColumn(format=day_format),
-            app.tr("actions.meeting"): st.column_config.DateColumn(format=day_format),
+            app.tr("actions.due"): st.column_config.DateColumn(format=DAY_FORMAT),
+            app.tr("actions.meeting"): st.column_config.DateColumn(format=DAY_FORMAT),
             "🗓️": st.column_config.LinkColumn(display_text=app.tr("nav.timeline")),
             "⚖️": st.column_config.LinkColumn(display_text=app.tr("nav.scoring")),
         },
     )
 
 
-# --- this committee --------------------------------------------------------------------
-st.subheader(app.tr("actions.decisions", date=format_day(committee, lang)))
-decided = this[this["kind"] == "decision"]
-if decided.empty:
-    st.caption(app.tr("actions.no_decisions"))
-for rec in decided.to_dict("records"):
-    st.markdown("- " + safe.md(rec["text"]))
+def pager(shown: actions.Table, key: str) -> None:
+    """Which page of a long list; the browser only ever gets the page drawn."""
+    if shown.pages <= 1:
+        return
+    st.session_state[key] = shown.page  # a page past the end shows the last one
+    left, right = st.columns([1, 3], vertical_alignment="bottom")
+    left.number_input(
+        app.tr("actions.page", pages=shown.pages), min_value=1, max_value=shown.pages, key=key
+    )
+    right.caption(
+        app.tr(
+            "actions.rows_shown",
+            first=format_number(shown.first, lang),
+            last=format_number(shown.last, lang),
+            total=format_number(shown.total, lang),
+        )
+    )
 
-st.subheader(app.tr("actions.new_actions", date=format_day(committee, lang)))
-new = this[this["kind"] == "action"]
-if new.empty:
+
+# --- this committee --------------------------------------------------------------------
+when = format_day(committee, lang)
+st.subheader(app.tr("actions.decisions", date=when))
+if model.decisions.total == 0:
+    st.caption(app.tr("actions.no_decisions"))
+else:
+    st.markdown("\n".join("- " + safe.md(text) for text in model.decisions.rows["text"]))
+    pager(model.decisions, "ac_dpage")
+
+st.subheader(app.tr("actions.new_actions", date=when))
+if model.new_actions.total == 0:
     st.caption(app.tr("actions.no_new_actions"))
 else:
-    table(new)
+    table(model.new_actions.rows)
+    pager(model.new_actions, "ac_npage")
 
 st.subheader(app.tr("actions.carried_title"))
 st.caption(app.tr("actions.carried_caption"))
-carried = actions.carried_over(log)
-if carried.empty:
+if model.carried.total == 0:
     st.success(app.tr("actions.no_carried"), icon="✅")
 else:
-    table(carried)
+    table(model.carried.rows)
+    pager(model.carried, "ac_cpage")
 
 # --- the whole log ------------------------------------------------------------------------
 with st.expander(app.tr("actions.log"), icon="📜"):
     f1, f2, f3, f4 = st.columns([2, 2, 1, 2])
     f1.multiselect(
         app.tr("actions.owner"),
-        sorted(log["owner"].dropna().unique()),
+        model.owners,
         key="ac_owner",
         placeholder=app.tr("app.all"),
+        on_change=first_page,
+        args=("ac_lpage",),
     )
     f2.multiselect(
         app.tr("actions.status"),
-        list(actions.STATES),
+        actions.STATES,
         key="ac_state",
         format_func=app.labeller("actions.state_"),
         placeholder=app.tr("app.all"),
+        on_change=first_page,
+        args=("ac_lpage",),
     )
     f3.multiselect(
         app.tr("actions.kind"),
-        ["decision", "action"],
+        actions.KINDS,
         key="ac_kind",
         format_func=app.labeller("actions.kind_"),
         placeholder=app.tr("app.all"),
+        on_change=first_page,
+        args=("ac_lpage",),
     )
-    f4.text_input(app.tr("actions.search"), key="ac_q")
-    chosen = actions.filter_actions(
-        log,
-        st.session_state["ac_owner"],
-        st.session_state["ac_state"],
-        st.session_state["ac_kind"],
-        st.session_state["ac_q"],
-    )
-    table(chosen, with_meeting=True)
+    f4.text_input(app.tr("actions.search"), key="ac_q", on_change=first_page, args=("ac_lpage",))
+    table(model.log.rows, with_meeting=True)
+    pager(model.log, "ac_lpage")
 
 app.to_url(
-    committee=None if committee == dates[0] else committee,
+    committee=None if committee == model.committees[0] else committee,
     owner=st.session_state["ac_owner"],
     state=st.session_state["ac_state"],
     kind=st.session_state["ac_kind"],
     q=st.session_state["ac_q"] or None,
+    **{
+        url: None if model_page == 1 else model_page
+        for url, model_page in (
+            ("dpage", model.decisions.page),
+            ("npage", model.new_actions.page),
+            ("cpage", model.carried.page),
+            ("lpage", model.log.page),
+        )
+    },
 )
 st.caption(app.tr("actions.rule"))

@@ -4,6 +4,7 @@ import altair as alt
 import streamlit as st
 
 from dashboard import app, charts, pack_ui, safe, site_charts, widgets
+from dashboard.views import figures
 from dashboard.views import sites as view
 from dashboard.views.sites import DESTINATION
 
@@ -87,12 +88,16 @@ elif found.detail is not None:
     c1.metric(app.tr("sites.progress"), detail.progress_text, help=app.tr("sites.rule_progress"))
     c2.metric(app.tr("sites.state"), detail.card.text.state)
     c3.metric(app.tr("sites.milestone"), detail.milestone_countdown)
-    c4.metric(app.tr("sites.late"), detail.late_text)
+    # The headline figures' definitions hold for one site's tasks and actions too.
+    c4.metric(
+        app.tr("sites.late"), detail.late_text, help=figures.definition("late_tasks", app.lang())
+    )
     c5.metric(
         app.tr("sites.actions"),
         detail.actions_text,
         delta=detail.actions_delta,
         delta_color="inverse",
+        help=figures.definition("open_actions", app.lang()),
     )
     st.markdown(safe.md(detail.card.text.milestone))
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.views import actions, figures
 from tests.app.support import metrics, sent_everything, sign_in, start, texts
 
 
@@ -62,7 +63,32 @@ def test_links_keep_the_view(demo_dir: Path) -> None:
 
 
 def test_viewer_never_sees_links_to_the_confidential_evaluation(demo_dir: Path) -> None:
-    at = start(page="actions")
+    # the log's second page holds the first committee's decision on the agency
+    at = start(page="actions", lpage="2")
     assert "choix-agence" not in sent_everything(at)
-    staff = sign_in(start(page="actions"))
+    staff = sign_in(start(page="actions", lpage="2"))
     assert "choix-agence" in sent_everything(staff)
+
+
+def test_the_log_is_paged_and_its_page_goes_to_the_url(demo_dir: Path) -> None:
+    at = start(page="actions")
+    assert len(at.dataframe[-1].value) == actions.PER_PAGE  # 32 rows: two pages
+    assert "Lignes 1 à 25 sur 32" in texts(at)
+    at.number_input(key="ac_lpage").set_value(2).run()
+    assert not at.exception
+    assert len(at.dataframe[-1].value) == 32 - actions.PER_PAGE
+    assert at.query_params["lpage"] in (["2"], "2")
+    # a filter starts the log again on its first page
+    at.multiselect(key="ac_kind").set_value(["action"]).run()
+    assert len(at.dataframe[-1].value) == 21  # one page: no page number to choose
+    assert not [n for n in at.number_input if n.key == "ac_lpage"]
+    assert "lpage" not in at.query_params
+
+
+def test_the_figures_are_the_headline_ones_with_their_definitions(demo_dir: Path) -> None:
+    at = start("en", page="actions")
+    shown = {m.label: m for m in at.metric}
+    for key, value in (("open_actions", "10"), ("overdue_actions", "4")):
+        metric = shown[figures.label(key, "en")]
+        assert metric.value == value
+        assert metric.help == figures.definition(key, "en")

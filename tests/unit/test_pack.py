@@ -146,6 +146,8 @@ def test_sites_scoring_and_actions_are_there(
     assert "10 actions ouvertes, dont 4 en retard" in fr
     assert "10 open actions, 4 of them overdue" in en
     assert "Décisions du comité du 15 avril 2020" in fr
+    assert "Actions ouvertes reportées des comités précédents" in fr
+    assert "Open actions carried over from earlier committees" in en
     assert "Partenaires engagés : 41 sur 82" in fr
 
 
