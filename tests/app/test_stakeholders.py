@@ -69,10 +69,12 @@ def everything(at: AppTest) -> str:
 
 
 def url(at: AppTest, key: str) -> list[str]:
+    """A list in the URL (app.to_url: comma-separated)."""
     value: Any = at.query_params.get(key)
     if value is None:
         return []
-    return list(value) if isinstance(value, list) else [value]
+    text = value[-1] if isinstance(value, list) else value
+    return [v for v in str(text).split(",") if v]
 
 
 @pytest.mark.parametrize("role", ["viewer", "staff"])
@@ -85,9 +87,11 @@ def test_page_draws_in_both_roles_and_languages(demo_dir: Path, lang: str, role:
     assert len(layer(local, "stakeholders")) == 66
     assert len(layer(local, "sites")) == 4
     assert local["mapStyle"] == "__MAP_STYLE__" and "http" not in json.dumps(local)
-    assert len(layer(abroad, "arcs")) == 12
+    # engaged partners abroad only: the headline figure's 4 (a body that declined and
+    # contacts only identified are not partners)
+    assert {a["id"] for a in layer(abroad, "arcs")} == {"S071", "S072", "S073", "S076"}
     assert "http" not in json.dumps(abroad)
-    assert url(at, "basemap") == ["offline"]
+    assert url(at, "offline") == ["1"]
     body = texts(at).replace("\\", "")
     if lang == "fr":
         assert "**Douai** : pas de restaurateur, boulanger, producteur, artisan, traiteur" in body
@@ -143,7 +147,8 @@ def test_filters_change_the_points_and_go_to_the_url(demo_dir: Path) -> None:
     at.multiselect(key="stk_territory").set_value([]).run()
     at.multiselect(key="stk_engagement").set_value(["declined"]).run()
     assert points(at) == {"S026", "S040", "S056", "S070"}
-    assert {a["id"] for a in layer(decks(at)[1], "arcs")} == {"S079"}
+    assert len(decks(at)) == 1  # a body that declined is no partner abroad
+    assert "Aucun partenaire à l'étranger pour ces filtres." in texts(at)
     assert url(at, "engagement") == ["declined"]
     assert "category" not in at.query_params
 
@@ -197,7 +202,9 @@ def test_partner_placed_at_centroid_is_flagged(demo_dir: Path) -> None:
     body = texts(at)
     assert "Placed at the country's centre: coordinates to fill in." in body
     counts = at.dataframe[0].value.set_index("Country")
-    assert counts.loc["Japan"].tolist() == [5, 3, 1]
+    # engaged partners only (S075, at the centre, is only contacted)
+    assert counts.loc["Japan"].tolist() == [3, 1, 0]
+    assert counts.iloc[:, 0].sum() == 4  # the headline figure "partners abroad"
     unlocated = at.dataframe[-2].value
     assert len(unlocated) == 8
     assert set(unlocated["On the map"]) == {"missing", "at the country's centre"}
@@ -222,11 +229,11 @@ def test_online_basemap_is_a_choice(demo_dir: Path, monkeypatch: pytest.MonkeyPa
     local = decks(at)[0]
     assert "basemaps.cartocdn.com" in local["mapStyle"]
     assert "countries" not in {entry["id"] for entry in local["layers"]}
-    assert url(at, "basemap") == ["online"]
+    assert url(at, "offline") == ["0"]
     # the setting changes the default; the URL still wins
     monkeypatch.setenv("DASHBOARD_MAP_OFFLINE", "0")
     assert "cartocdn" in decks(page())[0]["mapStyle"]
-    assert decks(page(basemap="offline"))[0]["mapStyle"] == "__MAP_STYLE__"
+    assert decks(page(offline="1"))[0]["mapStyle"] == "__MAP_STYLE__"
 
 
 def test_empty_folder(empty_dir: Path) -> None:
