@@ -446,7 +446,6 @@ def place_records(places: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
                     lang,
                     place=where,
                     count=int(place["count"]),
-                    engaged=int(place["engaged"]),
                     committed=int(place["committed"]),
                 ),
                 "source": origin,
