@@ -12,6 +12,7 @@ receives the deck's JSON whole.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -373,15 +374,23 @@ def selected_layer(ring: tuple[float, float, float] | None) -> pdk.Layer | None:
     )
 
 
+class CompactDeck(pdk.Deck):  # type: ignore[misc]
+    """A deck whose JSON has no indentation (pydeck indents by 2: a third of the
+    bytes the browser would receive)."""
+
+    def to_json(self) -> str:
+        return json.dumps(json.loads(super().to_json()), separators=(",", ":"))
+
+
 def deck(layers: Sequence[pdk.Layer], view: sk.View, offline: bool, pitch: float = 0) -> pdk.Deck:
     """A deck without any basemap offline (no request leaves the machine), with
     Carto's light tiles online."""
     state = pdk.ViewState(latitude=view.lat, longitude=view.lon, zoom=view.zoom, pitch=pitch)
     if offline:
-        return pdk.Deck(
+        return CompactDeck(
             layers=list(layers), initial_view_state=state, map_provider=None, tooltip=TOOLTIP
         )
-    return pdk.Deck(
+    return CompactDeck(
         layers=list(layers),
         initial_view_state=state,
         map_provider="carto",

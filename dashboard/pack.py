@@ -994,7 +994,9 @@ def _stakeholders(pack: _Pack) -> None:
     pack.heading("pack.section_stakeholders")
     model = stakeholders_view.build(
         pack.read,
-        stakeholders_view.State(situation=pack.context.situation, hidden=pack.context.hidden),
+        stakeholders_view.State(
+            situation=pack.context.situation, lang=lang, hidden=pack.context.hidden
+        ),
     )
     if model.shown == 0:
         pack.note(pack.tr("stakeholders.no_data"))
@@ -1015,7 +1017,7 @@ def _stakeholders(pack: _Pack) -> None:
     abroad = figures.value_text(found, "partners_abroad", lang)
     pack.add(_para(f"{figures.label('partners_abroad', lang)} · {abroad}", s.body))
     pack.add(_para(figures.definition("partners_abroad", lang), s.note))
-    chart = charts.finish(sk.funnel_chart(model.funnel, lang), lang)
+    chart = sk.finished(model.charts.funnel, lang)
     pack.add(
         KeepTogether(
             [

@@ -8,7 +8,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from dashboard import app, charts, map_layers, pack_ui, safe
+from dashboard import app, map_layers, pack_ui, safe
 from dashboard import stakeholders as sk
 from dashboard.i18n import column_label, format_number
 from dashboard.views import figures
@@ -85,6 +85,7 @@ with columns[-1]:
 
 state = view.State(
     situation=app.situation(),
+    lang=lang,
     hidden=hidden,
     categories=tuple(st.session_state["stk_category"]),
     territories=tuple(st.session_state["stk_territory"]),
@@ -300,9 +301,7 @@ with tab_map:
             _card(model.card)
         else:
             st.caption(app.tr("stakeholders.card_hint"))
-        st.altair_chart(
-            charts.finish(sk.legend_chart(model.categories, lang), lang), width="content"
-        )
+        st.vega_lite_chart(sk.finished(model.charts.legend, lang), width="content")
 
 # --- partners abroad: engaged only, as the headline figure counts them ----------------
 with tab_abroad:
@@ -345,8 +344,8 @@ with tab_grid:
     st.caption(app.tr("stakeholders.grid_intro"))
     left, right = st.columns([3, 1])
     with left:
-        grid = charts.finish(sk.power_interest_chart(model.grid, model.grid_grouped, lang), lang)
-        st.altair_chart(grid, width="stretch")
+        grid = sk.finished(model.charts.grid, lang)
+        st.vega_lite_chart(grid, width="stretch")
         pack_ui.png_button(grid, "pouvoir-interet")
     with right:
         st.markdown(f"**{app.tr('stakeholders.grid_counts')}**")
@@ -359,8 +358,8 @@ with tab_grid:
 with tab_engagement:
     st.subheader(app.tr("stakeholders.funnel"))
     st.caption(app.tr("stakeholders.funnel_intro"))
-    funnel = charts.finish(sk.funnel_chart(model.funnel, lang), lang)
-    st.altair_chart(funnel, width="stretch")
+    funnel = sk.finished(model.charts.funnel, lang)
+    st.vega_lite_chart(funnel, width="stretch")
     pack_ui.png_button(funnel, "entonnoir-engagement")
     st.dataframe(
         model.funnel.assign(
@@ -376,8 +375,8 @@ with tab_engagement:
     )
     st.subheader(app.tr("stakeholders.coverage"))
     st.caption(app.tr("stakeholders.coverage_intro"))
-    coverage_map = charts.finish(sk.coverage_chart(model.coverage, lang), lang)
-    st.altair_chart(coverage_map, width="stretch")
+    coverage_map = sk.finished(model.charts.coverage, lang)
+    st.vega_lite_chart(coverage_map, width="stretch")
     pack_ui.png_button(coverage_map, "couverture-territoires")
     st.markdown(f"**{app.tr('stakeholders.coverage_gaps')}**")
     if not model.gaps:

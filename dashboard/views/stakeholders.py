@@ -32,6 +32,7 @@ class State:
     """What the stakeholders page shows: filters, search, page, selection."""
 
     situation: date
+    lang: str = "fr"  # the charts' texts
     hidden: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     territories: tuple[str, ...] = ()
@@ -63,6 +64,17 @@ class Abroad:
     grouped: bool  # arcs go to places (country, commune), not to each partner
     arcs: pd.DataFrame  # one row per partner or per place, with plat / plon
     countries: pd.DataFrame  # country, partners, committed, at_centroid
+
+
+@dataclass(frozen=True)
+class Charts:
+    """Vega-Lite specs (built once per model: Altair's validation is the slow part of
+    drawing them), without the locale and text-size config the page adds."""
+
+    grid: dict[str, Any]
+    funnel: dict[str, Any]
+    coverage: dict[str, Any]
+    legend: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -102,7 +114,7 @@ class Model:
     page: int
     pages: int
     card: dict[str, Any] | None  # the selected stakeholder, when the filters keep it
-    categories: tuple[str, ...]  # categories present, for the map's legend
+    charts: Charts
 
 
 def _filters(state: State) -> dict[str, list[str]]:
@@ -271,5 +283,10 @@ def build(read: Reader, state: State) -> Model:
         page=page,
         pages=max(-(-matches // PAGE_SIZE), 1),
         card=card,
-        categories=tuple(funnel["category"].astype(str)),
+        charts=Charts(
+            grid=sk.power_interest_chart(grid, grouped, state.lang).to_dict(),
+            funnel=sk.funnel_chart(funnel, state.lang).to_dict(),
+            coverage=sk.coverage_chart(coverage, state.lang).to_dict(),
+            legend=sk.legend_chart(funnel["category"], state.lang).to_dict(),
+        ),
     )
