@@ -1,12 +1,12 @@
 """Stakeholders: who takes part, where, how engaged (pure, no Streamlit).
 
-The page's logic lives here so that it can be tested without a browser:
-stable colours per category, marker sizes and outlines, placement on the map
-(with the country centroid for partners abroad that have no coordinates), the
-switch to aggregated cells when there are too many points for the view, the
-engagement funnel, the coverage of the tourist-office territories, the power /
-interest grid and the search of the table. Altair builders take the UI
-language; pydeck layers are built in `dashboard.map_layers`.
+The rules the stakeholders view uses beside its SQL (the counting, binning and
+placing run in DuckDB: `sql/queries/stakeholders_*.sql`, `views.stakeholders`):
+stable colours per category, marker sizes and outlines, the packaged geography
+(country centres, outlines parsed once per process), the map's view and the
+switch to hexagon cells when there are too many points for it, the cells'
+outlines, the search's words, and the Altair charts of the funnel, the coverage
+and the power / interest grid. pydeck layers are built in `dashboard.map_layers`.
 """
 
 from __future__ import annotations
@@ -295,13 +295,6 @@ def should_aggregate(count: int, zoom: float) -> bool:
     if count > AGGREGATE_ABOVE:
         return True
     return zoom < ZOOMED_OUT_BELOW and count > AGGREGATE_ZOOMED_OUT_ABOVE
-
-
-def _project(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    lat = np.clip(lat, -85.0, 85.0)
-    x = _EARTH_RADIUS * np.radians(lon)
-    y = _EARTH_RADIUS * np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
-    return x, y
 
 
 def _unproject(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
