@@ -11,6 +11,8 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from dashboard.views import figures
+from dashboard.views import stakeholders as view
 from tests.app.support import sent, sign_in, start, texts
 
 # Personal data from data/stakeholders.csv: contacts, e-mails and phones.
@@ -268,3 +270,31 @@ def test_thousands_of_stakeholders_become_cells(demo_dir: Path) -> None:
     assert "contact7@example.net" not in everything(at)
     at.multiselect(key="stk_category").set_value(["boulanger"]).run()
     assert points(at) == BAKERS  # few again: each stakeholder is drawn
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_partner_figures_are_the_headline_ones(demo_dir: Path, lang: str) -> None:
+    at = page(lang)
+    shown = {m.label: m for m in at.metric}
+    engaged = shown[figures.label("partners_engaged", lang)]
+    abroad = shown[figures.label("partners_abroad", lang)]
+    assert engaged.value == "41 / 82" and abroad.value == "4"
+    assert engaged.proto.help == figures.definition("partners_engaged", lang)
+    assert abroad.proto.help == figures.definition("partners_abroad", lang)
+    # filters narrow the page, not the headline figures
+    at.multiselect(key="stk_category").set_value(["boulanger"]).run()
+    shown = {m.label: m.value for m in at.metric}
+    assert shown[figures.label("partners_engaged", lang)] == "41 / 82"
+
+
+def test_the_list_comes_in_pages(demo_dir: Path) -> None:
+    at = page()
+    assert len(at.dataframe[-1].value) == view.PAGE_SIZE
+    assert "page 1 sur 2" in texts(at)
+    at.number_input(key="stk_page").set_value(2).run()
+    assert len(at.dataframe[-1].value) == 82 - view.PAGE_SIZE
+    assert url(at, "page") == ["2"]
+    # a filter starts the list again from its first page
+    at.multiselect(key="stk_category").set_value(["boulanger"]).run()
+    assert len(at.dataframe[-1].value) == 8
+    assert "page" not in at.query_params

@@ -433,7 +433,7 @@ def test_grid_groups_many_stakeholders_into_bubbles() -> None:
     assert '"count"' in json.dumps(spec)
 
 
-def test_charts_speak_the_language(model: view.Model) -> None:
+def test_charts_speak_the_language(model: view.Model, viewer: Reader) -> None:
     grid = json.dumps(
         charts.finish(sk.power_interest_chart(model.grid, False, "fr"), "fr").to_dict(),
         ensure_ascii=False,
@@ -449,6 +449,10 @@ def test_charts_speak_the_language(model: view.Model) -> None:
     assert "partenaire" in funnel and "refus" in funnel
     cover = json.dumps(sk.coverage_chart(model.coverage, "en").to_dict(), ensure_ascii=False)
     assert "Nobody" in cover and "Valenciennes" in cover
+    # the model holds them built, in its language; the page adds locale and text size
+    built = json.dumps(sk.finished(model.charts.grid, "fr"), ensure_ascii=False)
+    assert "Gérer de près" in built and '"decimal": ","' in built
+    assert "Manage closely" in json.dumps(build(viewer, lang="en").charts.grid)
 
 
 # --- the list: search, pages, card --------------------------------------------------------
