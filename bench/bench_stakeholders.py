@@ -1,9 +1,12 @@
-"""Stakeholders benchmark: the page's layers, charts and tables at 10,000 stakeholders
-against the demo (82), and the page's whole server time at both sizes.
+"""Stakeholders benchmark: the page's view model (`views.stakeholders.build`, the
+builder the page and the pack call) at demo size, 10x and 100x, the maps' JSON, the
+page's server time in AppTest and the bytes its elements carry to the browser.
 
     python -m bench.bench_stakeholders [--runs 5]
 
-Medians of N runs; ratios are against the demo measured in this same process.
+Medians of N runs. "cold" builds on a freshly opened database (a new data version);
+"warm" builds again on the same one (the page's `app.model` cache would not even
+rebuild: a rerun with the same state reuses the model).
 """
 
 from __future__ import annotations
@@ -11,127 +14,117 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from bench.generate import generate
-from dashboard import charts, db, map_layers
-from dashboard import stakeholders as sk
+from bench.timing import median_seconds
+from dashboard import db, map_layers
 from dashboard.store import Store
+from dashboard.views import stakeholders as view
+from dashboard.views.reader import database_reader
 
 ROOT = Path(__file__).resolve().parent.parent
-NO_FILTER = sk.rows_params(hidden=("choix-agence",))
+STATE = view.State(situation=date(2020, 4, 15), hidden=("choix-agence",))
 
 
-def build(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """What the page computes before Streamlit draws it, step by step."""
-    clock = time.perf_counter()
-    steps: dict[str, float] = {}
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        steps[name] = now - clock
-        clock = now
-
-    db.query(con, "stakeholders_options", hidden=NO_FILTER["hidden"])
-    rows = db.query(con, "stakeholders_rows", **NO_FILTER)
-    sites = db.query(con, "sites")
-    lap("queries")
-    placed = sk.place(rows)
-    local, abroad = placed[~placed["abroad"]], placed[placed["abroad"]]
-    deck, aggregated = map_layers.local_map(local, sites, None, True, "fr")
-    local_spec = map_layers.spec(deck)
-    abroad_spec = map_layers.spec(map_layers.abroad_map(abroad, True, "fr"))
-    lap("maps")
-    cover = sk.coverage(placed)
-    sk.gaps(cover)
-    sk.country_counts(placed)
-    table = sk.funnel(placed)
-    sk.quadrant_counts(placed)
-    for chart in (
-        sk.power_interest_chart(placed, "fr"),
-        sk.funnel_chart(table, "fr"),
-        sk.coverage_chart(cover, "fr"),
-        sk.legend_chart(placed["category"], "fr"),
-    ):
-        charts.finish(chart, "fr").to_dict()
-    lap("charts")
-    sk.unlocated(placed)
-    sk.search(placed, "ferme")
-    lap("tables")
-    return {
-        "stakeholders": len(placed),
-        "aggregated": aggregated,
-        "local_spec_kib": round(len(local_spec) / 1024, 1),
-        "abroad_spec_kib": round(len(abroad_spec) / 1024, 1),
-        "steps": steps,
-    }
+def _build(folder: Path, state: view.State = STATE) -> tuple[view.Model, float]:
+    con = db.open_database(Store(folder).current_files())
+    try:
+        start = time.perf_counter()
+        model = view.build(database_reader(con, "viewer"), state)
+        return model, time.perf_counter() - start
+    finally:
+        con.close()
 
 
 def measure(folder: Path, runs: int) -> dict[str, Any]:
+    """Build times (cold and warm) and the size of what the maps send."""
+    cold = [_build(folder)[1] for _ in range(runs)]
     con = db.open_database(Store(folder).current_files())
     try:
-        shape = build(con)
-        per_step: dict[str, list[float]] = {}
-        totals = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            result = build(con)
-            totals.append(time.perf_counter() - start)
-            for name, seconds in result["steps"].items():
-                per_step.setdefault(name, []).append(seconds)
+        read = database_reader(con, "viewer")
+        view.build(read, STATE)
+        warm = median_seconds(lambda: view.build(read, STATE), runs)
+        model = view.build(read, STATE)
     finally:
         con.close()
-    shape.pop("steps")
+    local = map_layers.spec(map_layers.local_map(model.local, True, "fr"))
+    abroad = map_layers.spec(map_layers.abroad_map(model.abroad, True, "fr"))
     return {
-        **shape,
-        "median_s": round(statistics.median(totals), 4),
-        "steps_median_s": {k: round(statistics.median(v), 4) for k, v in per_step.items()},
+        "stakeholders": model.headline.stakeholders,
+        "map_mode": model.local.mode,
+        "map_marks": len(model.local.points) + len(model.local.cells),
+        "abroad_arcs": len(model.abroad.arcs),
+        "local_spec_kib": round(len(local) / 1024, 1),
+        "abroad_spec_kib": round(len(abroad) / 1024, 1),
+        "build_cold_s": round(sorted(cold)[len(cold) // 2], 4),
+        "build_warm_s": round(warm, 4),
     }
 
 
-def page_time(folder: Path, runs: int) -> float:
-    """Median server time of the page's own run in AppTest (warm caches): the
-    app starts on the overview, then the clock runs over the switch to this page."""
+def sent_bytes(at: Any) -> int:
+    """Bytes of every element the page's run produced (their protobuf messages:
+    what the websocket carries, decks' JSON and tables' Arrow included)."""
+    total, stack = 0, [at._tree]
+    while stack:
+        node = stack.pop()
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "ByteSize"):
+            total += int(proto.ByteSize())
+        stack.extend(getattr(node, "children", {}).values())
+    return total
+
+
+def page_run(folder: Path, runs: int) -> dict[str, float]:
+    """The page's server time in AppTest (the switch to it, warm caches: the first
+    run fills them as a live server would have) and the bytes it sends."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     os.environ["DASHBOARD_DATA_DIR"] = str(folder)
     st.cache_data.clear()
     st.cache_resource.clear()
-    times = []
-    for _ in range(runs + 1):  # the first run warms the caches, as a live server would be
+    times, size = [], 0
+    for _ in range(runs + 1):
         at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300).run()
         start = time.perf_counter()
         at.switch_page("pages/stakeholders.py").run()
         times.append(time.perf_counter() - start)
         assert not at.exception, [e.value for e in at.exception]
-    return statistics.median(times[1:])
+        size = sent_bytes(at)
+    start = time.perf_counter()
+    at.run()  # a rerun in the same session, nothing changed
+    rerun = time.perf_counter() - start
+    warm = sorted(times[1:])[len(times[1:]) // 2]
+    return {
+        "switch_s": round(warm, 3),
+        "rerun_s": round(rerun, 3),
+        "sent_kib": round(size / 1024, 1),
+    }
+
+
+def _folder(scale: int, tmp: Path) -> Path:
+    made = Path(f"/tmp/x{scale}")
+    if (made / "stakeholders.csv").exists():
+        return made
+    folder = tmp / f"x{scale}"
+    generate(folder, scale)
+    return folder
 
 
 def run(runs: int = 5) -> dict[str, Any]:
     results: dict[str, Any] = {"runs": runs}
     with tempfile.TemporaryDirectory() as tmp:
-        big = Path(tmp) / "x100"
-        counts = generate(big, 100)
-        demo = measure(ROOT / "data", runs)
-        large = measure(big, runs)
-        large["ratio_to_demo"] = round(large["median_s"] / demo["median_s"], 2)
-        results["build"] = {"demo": demo, "x100": large}
-        results["generated_stakeholders"] = counts["stakeholders"]
-        page_demo = page_time(ROOT / "data", max(runs // 2, 2))
-        page_large = page_time(big, max(runs // 2, 2))
-        results["server_time"] = {
-            "demo_s": round(page_demo, 3),
-            "x100_s": round(page_large, 3),
-            "ratio_to_demo": round(page_large / page_demo, 2),
-        }
+        folders = {"demo": ROOT / "data"}
+        for scale in (10, 100):
+            folders[f"x{scale}"] = _folder(scale, Path(tmp))
+        results["build"] = {name: measure(folder, runs) for name, folder in folders.items()}
+        pages = max(runs // 2, 2)
+        results["page"] = {name: page_run(folder, pages) for name, folder in folders.items()}
     return results
 
 
@@ -140,26 +133,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     results = run(args.runs)
-    build_ = results["build"]
-    print(f"{'':28}{'demo':>12}{'10,000':>12}{'ratio':>8}")
-    demo, large = build_["demo"], build_["x100"]
-    print(f"{'stakeholders':28}{demo['stakeholders']:>12}{large['stakeholders']:>12}{'':>8}")
-    print(f"{'aggregated map':28}{demo['aggregated']!s:>12}{large['aggregated']!s:>12}{'':>8}")
-    for key in ("local_spec_kib", "abroad_spec_kib"):
-        ratio = large[key] / demo[key] if demo[key] else 0
-        print(f"{key:28}{demo[key]:>12}{large[key]:>12}{ratio:>8.2f}")
-    for step, seconds in demo["steps_median_s"].items():
-        other = large["steps_median_s"][step]
-        print(f"{'  ' + step + ' (s)':28}{seconds:>12.4f}{other:>12.4f}{other / seconds:>8.1f}")
-    print(
-        f"{'build median (s)':28}{demo['median_s']:>12.4f}{large['median_s']:>12.4f}"
-        f"{large['ratio_to_demo']:>8.1f}"
-    )
-    server = results["server_time"]
-    print(
-        f"{'page server time (s)':28}{server['demo_s']:>12.3f}{server['x100_s']:>12.3f}"
-        f"{server['ratio_to_demo']:>8.1f}"
-    )
+    names = list(results["build"])
+    print(f"{'':24}" + "".join(f"{n:>12}" for n in names))
+    for key in results["build"]["demo"]:
+        print(f"{key:24}" + "".join(f"{results['build'][n][key]!s:>12}" for n in names))
+    for key in results["page"]["demo"]:
+        print(f"{'page ' + key:24}" + "".join(f"{results['page'][n][key]!s:>12}" for n in names))
     out = ROOT / "bench" / "results" / "stakeholders.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

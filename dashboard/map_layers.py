@@ -12,8 +12,9 @@ receives the deck's JSON whole.
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -21,6 +22,7 @@ import pydeck as pdk
 
 from dashboard import stakeholders as sk
 from dashboard.i18n import t
+from dashboard.views.stakeholders import Abroad, LocalMap
 
 OFFLINE_ENV = "DASHBOARD_MAP_OFFLINE"
 
@@ -77,7 +79,7 @@ def _text(value: object) -> str:
     return "" if sk._missing(value) else str(value)
 
 
-def stakeholder_tip(row: pd.Series, lang: str, site_names: dict[str, str] | None = None) -> str:
+def stakeholder_tip(row: Mapping[Any, Any], lang: str) -> str:
     """A stakeholder's tooltip: name, category and place, engagement, linked projects."""
     place = _text(row.get("commune"))
     country = sk.country_of(row.get("country"))
@@ -103,16 +105,17 @@ def stakeholder_tip(row: pd.Series, lang: str, site_names: dict[str, str] | None
     return "\n".join(lines)
 
 
-def point_records(placed: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
-    """One record per stakeholder with a position: exactly the fields the map uses."""
+def point_records(points: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+    """One record per stakeholder drawn (`stakeholders_map_points`, bounded):
+    exactly the fields the map uses."""
     records: list[dict[str, Any]] = []
-    for _, row in placed.dropna(subset=["plat", "plon"]).iterrows():
+    for row in points.to_dict("records"):
         ring, width = sk.outline(row.get("engagement"))
         records.append(
             {
                 "id": str(row["stakeholder_id"]),
                 "tip": stakeholder_tip(row, lang),
-                "position": [round(float(row["plon"]), 5), round(float(row["plat"]), 5)],
+                "position": [round(float(row["lon"]), 5), round(float(row["lat"]), 5)],
                 "fill": list(sk.fill(row.get("category"), row.get("engagement"))),
                 "line": list(ring),
                 "width": width,
@@ -350,22 +353,14 @@ def site_layers(sites: pd.DataFrame, lang: str, view: sk.View | None = None) -> 
     ]
 
 
-def selected_layer(placed: pd.DataFrame, selected: str | None) -> pdk.Layer | None:
-    """An amber ring around the selected stakeholder (drawn in every mode)."""
-    if not selected:
+def selected_layer(ring: tuple[float, float, float] | None) -> pdk.Layer | None:
+    """An amber ring (lon, lat, radius) around the selected stakeholder."""
+    if ring is None:
         return None
-    rows = placed[(placed["stakeholder_id"] == selected)].dropna(subset=["plat", "plon"])
-    if rows.empty:
-        return None
-    row = rows.iloc[0]
+    lon, lat, size = ring
     return pdk.Layer(
         "ScatterplotLayer",
-        data=[
-            {
-                "position": [round(float(row["plon"]), 5), round(float(row["plat"]), 5)],
-                "radius": sk.radius(row.get("influence")) + 7,
-            }
-        ],
+        data=[{"position": [round(lon, 5), round(lat, 5)], "radius": size}],
         id=LAYER_SELECTED,
         get_position="position",
         get_radius="radius",
@@ -379,15 +374,23 @@ def selected_layer(placed: pd.DataFrame, selected: str | None) -> pdk.Layer | No
     )
 
 
+class CompactDeck(pdk.Deck):  # type: ignore[misc]
+    """A deck whose JSON has no indentation (pydeck indents by 2: a third of the
+    bytes the browser would receive)."""
+
+    def to_json(self) -> str:
+        return json.dumps(json.loads(super().to_json()), separators=(",", ":"))
+
+
 def deck(layers: Sequence[pdk.Layer], view: sk.View, offline: bool, pitch: float = 0) -> pdk.Deck:
     """A deck without any basemap offline (no request leaves the machine), with
     Carto's light tiles online."""
     state = pdk.ViewState(latitude=view.lat, longitude=view.lon, zoom=view.zoom, pitch=pitch)
     if offline:
-        return pdk.Deck(
+        return CompactDeck(
             layers=list(layers), initial_view_state=state, map_provider=None, tooltip=TOOLTIP
         )
-    return pdk.Deck(
+    return CompactDeck(
         layers=list(layers),
         initial_view_state=state,
         map_provider="carto",
@@ -399,53 +402,25 @@ def deck(layers: Sequence[pdk.Layer], view: sk.View, offline: bool, pitch: float
 # --- the two maps ----------------------------------------------------------------------
 
 
-def _territory_bounds() -> tuple[list[float], list[float]]:
-    lats: list[float] = []
-    lons: list[float] = []
-    for feature in sk.outlines("territories")["features"]:
-        for lon, lat in feature["geometry"]["coordinates"][0]:
-            lats.append(lat)
-            lons.append(lon)
-    return lats, lons
-
-
-def local_view(local: pd.DataFrame, sites: pd.DataFrame) -> sk.View:
-    """Fit the located stakeholders and sites; the destination when there are none."""
-    lats = [*local["plat"].dropna().tolist(), *sites["lat"].dropna().tolist()]
-    lons = [*local["plon"].dropna().tolist(), *sites["lon"].dropna().tolist()]
-    if not lats:
-        lats, lons = _territory_bounds()
-    return sk.fit_view(lats, lons)
-
-
-def local_map(
-    local: pd.DataFrame,
-    sites: pd.DataFrame,
-    selected: str | None,
-    offline: bool,
-    lang: str,
-) -> tuple[pdk.Deck, bool]:
-    """The destination's map and whether it shows aggregated cells."""
-    view = local_view(local, sites)
-    located = local.dropna(subset=["plat", "plon"])
-    aggregated = sk.should_aggregate(len(located), view.zoom)
+def local_map(local: LocalMap, offline: bool, lang: str) -> pdk.Deck:
+    """The destination's map: each stakeholder, or cells when they are many."""
     layers = outline_layers(offline, local=True, lang=lang)
-    if aggregated:
-        layers.append(density_layer(cell_records(sk.hex_cells(located, view.zoom), lang)))
+    if local.mode == "cells":
+        layers.append(density_layer(cell_records(local.cells, lang)))
     else:
-        layers.append(stakeholder_layer(point_records(located, lang)))
-    layers.extend(site_layers(sites, lang, view))
-    ring = selected_layer(local, selected)
+        layers.append(stakeholder_layer(point_records(local.points, lang)))
+    layers.extend(site_layers(local.sites, lang, local.view))
+    ring = selected_layer(local.selected)
     if ring is not None:
         layers.append(ring)
-    return deck(layers, view, offline), aggregated
+    return deck(layers, local.view, offline)
 
 
 def arc_records(abroad: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     origin = [sk.LENS[1], sk.LENS[0]]
     records: list[dict[str, Any]] = []
-    for _, row in abroad.dropna(subset=["plat", "plon"]).iterrows():
-        value = "identified" if sk._missing(row.get("engagement")) else str(row["engagement"])
+    for row in abroad.to_dict("records"):
+        value = str(row["engagement"])
         colour = list(sk.ENGAGEMENT_COLOURS.get(value, sk.ENGAGEMENT_COLOURS["identified"]))
         records.append(
             {
@@ -480,7 +455,6 @@ def place_records(places: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
                     lang,
                     place=where,
                     count=int(place["count"]),
-                    engaged=int(place["engaged"]),
                     committed=int(place["committed"]),
                 ),
                 "source": origin,
@@ -496,15 +470,14 @@ def place_records(places: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     return records
 
 
-def abroad_map(abroad: pd.DataFrame, offline: bool, lang: str) -> pdk.Deck:
-    """Arcs from Lens to each partner abroad (at its country's centroid when it
-    has no coordinates), or to each place when partners are many."""
-    located = abroad.dropna(subset=["plat", "plon"])
-    if len(located) > sk.ABROAD_GROUP_ABOVE:
-        records = place_records(sk.abroad_places(abroad), lang)
+def abroad_map(abroad: Abroad, offline: bool, lang: str) -> pdk.Deck:
+    """Arcs from Lens to each engaged partner abroad (at its country's centre when
+    it has no coordinates), or to each place when partners are many."""
+    if abroad.grouped:
+        records = place_records(abroad.arcs, lang)
         arc_width: Any = "arc_width"
     else:
-        records = arc_records(abroad, lang)
+        records = arc_records(abroad.arcs, lang)
         arc_width = 2.5
     lats = [sk.LENS[0], *(r["target"][1] for r in records)]
     lons = [sk.LENS[1], *(r["target"][0] for r in records)]

@@ -882,31 +882,41 @@ def _scoring(pack: _Pack) -> None:
     pack.note(pack.tr("scoring.formula"))
 
 
-def _stakeholders(pack: _Pack, data: _Data) -> None:
+def _stakeholders(pack: _Pack) -> None:
+    """The page's model (views.stakeholders.build), nothing filtered."""
     from reportlab.platypus import KeepTogether
 
+    from dashboard.views import figures
+    from dashboard.views import stakeholders as stakeholders_view
+
     lang, s = pack.lang, pack.styles
-    hidden = list(pack.context.hidden)
     pack.heading("pack.section_stakeholders")
-    rows = pack.read("stakeholders_rows", **sk.rows_params(hidden))
-    if rows.empty:
+    model = stakeholders_view.build(
+        pack.read,
+        stakeholders_view.State(
+            situation=pack.context.situation, lang=lang, hidden=pack.context.hidden
+        ),
+    )
+    if model.shown == 0:
         pack.note(pack.tr("stakeholders.no_data"))
         return
-    placed = sk.place(rows)
-    found = data.headline
+    found = model.headline
     pack.add(
         _para(
             pack.tr(
                 "pack.engaged",
                 engaged=format_number(found.partners_engaged, lang),
                 total=format_number(found.stakeholders, lang),
-                committed=format_number(int((placed["engagement"] == "committed").sum()), lang),
+                committed=format_number(model.committed, lang),
             ),
             s.body,
         )
     )
-    table = sk.funnel(placed)
-    chart = charts.finish(sk.funnel_chart(table, lang), lang)
+    pack.add(_para(figures.definition("partners_engaged", lang), s.note))
+    abroad = figures.value_text(found, "partners_abroad", lang)
+    pack.add(_para(f"{figures.label('partners_abroad', lang)} · {abroad}", s.body))
+    pack.add(_para(figures.definition("partners_abroad", lang), s.note))
+    chart = sk.finished(model.charts.funnel, lang)
     pack.add(
         KeepTogether(
             [
@@ -916,7 +926,9 @@ def _stakeholders(pack: _Pack, data: _Data) -> None:
             ]
         )
     )
-    shown = table.assign(category=[sk.category_label(c, lang) for c in table["category"]])
+    shown = model.funnel.assign(
+        category=[sk.category_label(c, lang) for c in model.funnel["category"]]
+    )
     pack.table(
         shown.rename(
             columns={
@@ -928,10 +940,9 @@ def _stakeholders(pack: _Pack, data: _Data) -> None:
     )
     pack.add(_para(pack.tr("stakeholders.coverage"), s.h2))
     pack.add(_para(pack.tr("stakeholders.coverage_intro"), s.small))
-    missing = sk.gaps(sk.coverage(placed))
-    if not missing:
+    if not model.gaps:
         pack.add(_para(pack.tr("pack.gaps_none"), s.body))
-    for territory, categories in missing.items():
+    for territory, categories in model.gaps.items():
         pack.add(
             _para(
                 pack.tr(
@@ -1106,7 +1117,7 @@ def build_pack(read: Reader, context: PackContext) -> bytes:
         pack.add(PageBreak())
         _scoring(pack)
         pack.add(PageBreak())
-        _stakeholders(pack, data)
+        _stakeholders(pack)
         pack.add(PageBreak())
         _actions(pack)
 

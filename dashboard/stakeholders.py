@@ -1,12 +1,12 @@
 """Stakeholders: who takes part, where, how engaged (pure, no Streamlit).
 
-The page's logic lives here so that it can be tested without a browser:
-stable colours per category, marker sizes and outlines, placement on the map
-(with the country centroid for partners abroad that have no coordinates), the
-switch to aggregated cells when there are too many points for the view, the
-engagement funnel, the coverage of the tourist-office territories, the power /
-interest grid and the search of the table. Altair builders take the UI
-language; pydeck layers are built in `dashboard.map_layers`.
+The rules the stakeholders view uses beside its SQL (the counting, binning and
+placing run in DuckDB: `sql/queries/stakeholders_*.sql`, `views.stakeholders`):
+stable colours per category, marker sizes and outlines, the packaged geography
+(country centres, outlines parsed once per process), the map's view and the
+switch to hexagon cells when there are too many points for it, the cells'
+outlines, the search's words, and the Altair charts of the funnel, the coverage
+and the power / interest grid. pydeck layers are built in `dashboard.map_layers`.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from dashboard.charts import font_config, vega_locale
 from dashboard.contract import ENGAGEMENT
 from dashboard.i18n import choice_label, has, locale, t
 
@@ -60,7 +61,6 @@ COVERAGE_CATEGORIES: tuple[str, ...] = (
 ENGAGEMENTS: tuple[str, ...] = tuple(value for value, _ in ENGAGEMENT)
 # The funnel's stages, in order; `declined` sits aside.
 STAGES: tuple[str, ...] = ("identified", "contacted", "engaged", "committed")
-_STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 
 # One colour per known category, fixed so that a category keeps its colour
 # whatever the filters leave on screen.
@@ -112,9 +112,10 @@ ENGAGEMENT_COLOURS: dict[str, RGB] = {
 RADIUS_UNKNOWN = 4.0
 RADIUS_BY_INFLUENCE: dict[int, float] = {1: 5.0, 2: 7.0, 3: 9.5, 4: 12.0, 5: 15.0}
 
-# Above this many points the map shows aggregated cells; so it does when the
-# view must zoom out far (points spread wide) and there are more than a few.
-AGGREGATE_ABOVE = 1500
+# Above this many points the map shows aggregated cells (binned in SQL: the
+# browser receives a few hundred cells whatever the file's size); so it does when
+# the view must zoom out far (points spread wide) and there are more than a few.
+AGGREGATE_ABOVE = 500
 AGGREGATE_ZOOMED_OUT_ABOVE = 300
 ZOOMED_OUT_BELOW = 7.0
 CELL_RADIUS_PX = 22.0
@@ -209,85 +210,46 @@ def centroids() -> dict[str, tuple[float, float]]:
 
 
 @cache
-def _geojson(name: str) -> str:
-    return resources.files("dashboard").joinpath(f"geo/{name}.geojson").read_text("utf-8")
-
-
 def outlines(name: str) -> dict[str, Any]:
-    """A packaged GeoJSON (`countries` or `territories`), as a fresh dict."""
-    loaded: dict[str, Any] = json.loads(_geojson(name))
+    """A packaged GeoJSON (`countries` or `territories`), parsed once per process
+    with coordinates rounded to 4 decimals (about 10 m: finer than the map draws,
+    and fewer bytes for the browser). Shared: callers must not change it."""
+    text = resources.files("dashboard").joinpath(f"geo/{name}.geojson").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    for feature in loaded["features"]:
+        geometry = feature["geometry"]
+        geometry["coordinates"] = _rounded(geometry["coordinates"])
     return loaded
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return round(float(value), 4)
+
+
+@cache
+def territory_bounds() -> tuple[list[float], list[float]]:
+    """Latitudes and longitudes of the territories' outlines (the destination)."""
+    lats: list[float] = []
+    lons: list[float] = []
+    for feature in outlines("territories")["features"]:
+        for lon, lat in feature["geometry"]["coordinates"][0]:
+            lats.append(lat)
+            lons.append(lon)
+    return lats, lons
 
 
 # --- placement -----------------------------------------------------------------------
 
 
-def jitter(key: object, spread: float) -> tuple[float, float]:
-    """A fixed offset in [-spread, spread]² for `key`: the same on every run, so
-    a jittered point does not jump when the page reruns."""
-    digest = zlib.crc32(str(key).encode("utf-8"))
-    a = (digest & 0xFFFF) / 0xFFFF
-    b = (digest >> 16) / 0xFFFF
-    return ((a * 2 - 1) * spread, (b * 2 - 1) * spread)
-
-
-# Partners placed at their country's centroid are spread a little, so that
-# several in one country stay apart.
+# Partners placed at their country's centroid are spread a little (in SQL: a
+# fixed offset drawn from their id), so that several in one country stay apart.
 CENTROID_SPREAD_DEG = 0.8
 
 
 def country_of(value: object) -> str:
     return "FR" if _missing(value) else str(value).strip().upper()
-
-
-def place(
-    frame: pd.DataFrame, table: Mapping[str, tuple[float, float]] | None = None
-) -> pd.DataFrame:
-    """Where each stakeholder goes on a map.
-
-    Adds `country` (FR when empty), `abroad`, `plat`/`plon` (the position drawn)
-    and `placed`: `exact` (its own coordinates), `centroid` (abroad without
-    coordinates: its country's centroid, spread a little) or `missing` (not on
-    any map: a local stakeholder without coordinates, or an unknown country).
-    """
-    table = centroids() if table is None else table
-    out = frame.copy()
-    countries = [country_of(c) for c in out.get("country", pd.Series([None] * len(out)))]
-    out["country"] = countries
-    out["abroad"] = [c != "FR" for c in countries]
-    lats: list[float | None] = []
-    lons: list[float | None] = []
-    placed: list[str] = []
-    for sid, country, lat, lon in zip(
-        out["stakeholder_id"], countries, out["lat"], out["lon"], strict=True
-    ):
-        if not _missing(lat) and not _missing(lon):
-            lats.append(float(lat))
-            lons.append(float(lon))
-            placed.append("exact")
-        elif country != "FR" and country in table:
-            clat, clon = table[country]
-            dlat, dlon = jitter(sid, CENTROID_SPREAD_DEG)
-            lats.append(clat + dlat)
-            lons.append(clon + dlon)
-            placed.append("centroid")
-        else:
-            lats.append(None)
-            lons.append(None)
-            placed.append("missing")
-    out["plat"] = pd.Series(lats, index=out.index, dtype="float64")
-    out["plon"] = pd.Series(lons, index=out.index, dtype="float64")
-    out["placed"] = placed
-    return out
-
-
-def unlocated(placed: pd.DataFrame) -> pd.DataFrame:
-    """Stakeholders whose coordinates staff should fill in: not on the map, or
-    abroad and shown at their country's centroid."""
-    return placed[placed["placed"] != "exact"].copy()
-
-
-# --- view and aggregation ------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -335,13 +297,6 @@ def should_aggregate(count: int, zoom: float) -> bool:
     return zoom < ZOOMED_OUT_BELOW and count > AGGREGATE_ZOOMED_OUT_ABOVE
 
 
-def _project(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    lat = np.clip(lat, -85.0, 85.0)
-    x = _EARTH_RADIUS * np.radians(lon)
-    y = _EARTH_RADIUS * np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
-    return x, y
-
-
 def _unproject(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lon = np.degrees(x / _EARTH_RADIUS)
     lat = np.degrees(2 * np.arctan(np.exp(y / _EARTH_RADIUS)) - np.pi / 2)
@@ -354,115 +309,33 @@ def cell_size(zoom: float, radius_px: float = CELL_RADIUS_PX) -> float:
     return radius_px * metres_per_px
 
 
-def hex_cells(points: pd.DataFrame, zoom: float) -> pd.DataFrame:
-    """Points binned into hexagons sized for `zoom`.
-
-    `points` has `plat`, `plon`, `category`, `engagement`. One row per
-    non-empty cell: `polygon` (closed ring of [lon, lat]), `lat`, `lon`
-    (centre), `count`, `committed`, `engaged` (engaged or committed) and
-    `top_category`.
-    """
+def hex_polygons(cells: pd.DataFrame, size: float) -> pd.DataFrame:
+    """Cells binned in SQL (`q`, `r` axial coordinates of pointy-top hexagons of
+    radius `size` Web Mercator metres) with their ring (`polygon`, closed, [lon, lat])
+    and centre (`lat`, `lon`) added, vectorised."""
     columns = ["polygon", "lat", "lon", "count", "committed", "engaged", "top_category"]
-    pts = points.dropna(subset=["plat", "plon"])
-    if pts.empty:
+    if cells.empty:
         return pd.DataFrame(columns=columns)
-    size = cell_size(zoom)
-    x, y = _project(pts["plat"].to_numpy(float), pts["plon"].to_numpy(float))
-    # Axial coordinates of pointy-top hexagons, then cube rounding.
-    qf = (math.sqrt(3) / 3 * x - y / 3) / size
-    rf = (2 / 3 * y) / size
-    sf = -qf - rf
-    q, r, s = np.round(qf), np.round(rf), np.round(sf)
-    dq, dr, ds = np.abs(q - qf), np.abs(r - rf), np.abs(s - sf)
-    fix_q = (dq > dr) & (dq > ds)
-    fix_r = ~fix_q & (dr > ds)
-    q = np.where(fix_q, -r - s, q)
-    r = np.where(fix_r, -q - s, r)
-    binned = pd.DataFrame(
-        {
-            "q": q.astype(int),
-            "r": r.astype(int),
-            "category": pts["category"].to_numpy(object),
-            "engagement": pts["engagement"].to_numpy(object),
-        }
+    q, r = cells["q"].to_numpy(float), cells["r"].to_numpy(float)
+    cx = size * math.sqrt(3) * (q + r / 2)
+    cy = size * 1.5 * r
+    angles = np.radians(np.arange(7) * 60 - 30)  # the 7th vertex closes the ring
+    vlat, vlon = _unproject(
+        cx[:, None] + size * np.cos(angles)[None, :], cy[:, None] + size * np.sin(angles)[None, :]
     )
-    binned["is_committed"] = binned["engagement"] == "committed"
-    binned["is_engaged"] = binned["engagement"].isin(["engaged", "committed"])
-    grouped = binned.groupby(["q", "r"], sort=True)
-    cells = grouped.agg(
-        count=("category", "size"),
-        committed=("is_committed", "sum"),
-        engaged=("is_engaged", "sum"),
-    ).reset_index()
-    top = (
-        binned.assign(n=1)
-        .groupby(["q", "r", "category"], sort=True)["n"]
-        .sum()
-        .reset_index()
-        .sort_values(["q", "r", "n", "category"], ascending=[True, True, False, True])
-        .drop_duplicates(["q", "r"])
-    )
-    cells = cells.merge(top[["q", "r", "category"]], on=["q", "r"], how="left")
-    cx = size * math.sqrt(3) * (cells["q"] + cells["r"] / 2)
-    cy = size * 1.5 * cells["r"]
-    angles = np.radians(np.arange(6) * 60 - 30)
-    vx = cx.to_numpy()[:, None] + size * np.cos(angles)[None, :]
-    vy = cy.to_numpy()[:, None] + size * np.sin(angles)[None, :]
-    vlat, vlon = _unproject(vx, vy)
-    clat, clon = _unproject(cx.to_numpy(), cy.to_numpy())
-    polygons = [
-        [[round(float(lo), 5), round(float(la), 5)] for la, lo in zip(rla, rlo, strict=True)]
-        + [[round(float(rlo[0]), 5), round(float(rla[0]), 5)]]
-        for rla, rlo in zip(vlat, vlon, strict=True)
-    ]
+    rings = np.stack([np.round(vlon, 5), np.round(vlat, 5)], axis=-1).tolist()
+    clat, clon = _unproject(cx, cy)
     return pd.DataFrame(
         {
-            "polygon": polygons,
+            "polygon": rings,
             "lat": clat,
             "lon": clon,
-            "count": cells["count"].astype(int),
-            "committed": cells["committed"].astype(int),
-            "engaged": cells["engaged"].astype(int),
-            "top_category": cells["category"],
+            "count": cells["count"].astype(int).to_numpy(),
+            "committed": cells["committed"].astype(int).to_numpy(),
+            "engaged": cells["engaged"].astype(int).to_numpy(),
+            "top_category": cells["top_category"].to_numpy(object),
         }
     )[columns]
-
-
-# --- engagement ----------------------------------------------------------------------
-
-
-def _engagement_values(frame: pd.DataFrame) -> pd.Series:
-    return frame["engagement"].where(frame["engagement"].notna(), "identified").astype(str)
-
-
-def funnel(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per category, how many reached each stage (cumulative), and how many declined.
-
-    A stakeholder `engaged` has also been identified and contacted, so it
-    counts in those stages too; `declined` is counted aside. Columns:
-    `category`, one per stage, `declined`, `total`. Categories by size.
-    """
-    columns = ["category", *STAGES, "declined", "total"]
-    if frame.empty:
-        return pd.DataFrame(columns=columns)
-    data = pd.DataFrame(
-        {
-            "category": frame["category"].fillna("—").astype(str),
-            "engagement": _engagement_values(frame),
-        }
-    )
-    rows: list[dict[str, Any]] = []
-    for category, group in data.groupby("category", sort=True):
-        values = group["engagement"]
-        ranks = values.map(_STAGE_RANK)
-        row: dict[str, Any] = {"category": category}
-        for stage, rank in _STAGE_RANK.items():
-            row[stage] = int((ranks >= rank).sum())
-        row["declined"] = int((values == "declined").sum())
-        row["total"] = len(values)
-        rows.append(row)
-    out = pd.DataFrame(rows, columns=columns)
-    return out.sort_values(["total", "category"], ascending=[False, True]).reset_index(drop=True)
 
 
 def funnel_long(table: pd.DataFrame) -> pd.DataFrame:
@@ -476,69 +349,7 @@ def funnel_long(table: pd.DataFrame) -> pd.DataFrame:
     return long.sort_values(["order", "category"]).reset_index(drop=True)
 
 
-def territories_of(frame: pd.DataFrame) -> list[str]:
-    """The seven territories, then any other the data names."""
-    present = [
-        str(v) for v in frame.get("territory", pd.Series(dtype=object)).dropna().unique() if str(v)
-    ]
-    return [*TERRITORIES, *sorted(set(present) - set(TERRITORIES))]
-
-
 COVERAGE_STATES: tuple[str, ...] = ("covered", "engaged", "prospect", "none")
-
-
-def coverage(
-    frame: pd.DataFrame,
-    territories: Sequence[str] | None = None,
-    categories: Sequence[str] = COVERAGE_CATEGORIES,
-) -> pd.DataFrame:
-    """Territory x category: who is on board.
-
-    One row per (territory, category): `committed`, `engaged` (engaged, not yet
-    committed), `prospects` (identified or contacted) and `state`: `covered`
-    (at least one committed), `engaged`, `prospect` or `none`.
-    """
-    territories = territories_of(frame) if territories is None else list(territories)
-    local = (
-        frame[[country_of(c) == "FR" for c in frame["country"]]] if "country" in frame else frame
-    )
-    data = pd.DataFrame(
-        {
-            "territory": local["territory"].astype(object),
-            "category": [_norm(c) if not _missing(c) else "" for c in local["category"]],
-            "engagement": _engagement_values(local),
-        }
-    )
-    wanted = {_norm(c): c for c in categories}
-    rows: list[dict[str, Any]] = []
-    for territory in territories:
-        in_territory = data[data["territory"] == territory]
-        for key, category in wanted.items():
-            values = in_territory.loc[in_territory["category"] == key, "engagement"]
-            committed = int((values == "committed").sum())
-            engaged = int((values == "engaged").sum())
-            prospects = int(values.isin(["identified", "contacted"]).sum())
-            if committed:
-                state = "covered"
-            elif engaged:
-                state = "engaged"
-            elif prospects:
-                state = "prospect"
-            else:
-                state = "none"
-            rows.append(
-                {
-                    "territory": territory,
-                    "category": category,
-                    "committed": committed,
-                    "engaged": engaged,
-                    "prospects": prospects,
-                    "state": state,
-                }
-            )
-    return pd.DataFrame(
-        rows, columns=["territory", "category", "committed", "engaged", "prospects", "state"]
-    )
 
 
 def gaps(table: pd.DataFrame) -> dict[str, list[str]]:
@@ -558,106 +369,7 @@ def gaps(table: pd.DataFrame) -> dict[str, list[str]]:
 ABROAD_GROUP_ABOVE = 300
 
 
-def abroad_places(placed: pd.DataFrame) -> pd.DataFrame:
-    """Partners abroad on the map grouped by (country, commune): mean position,
-    `count`, `engaged` (engaged or committed), `committed` and the furthest
-    `engagement` reached there."""
-    columns = ["country", "commune", "plat", "plon", "count", "engaged", "committed", "engagement"]
-    abroad = placed[placed["abroad"]].dropna(subset=["plat", "plon"])
-    if abroad.empty:
-        return pd.DataFrame(columns=columns)
-    values = _engagement_values(abroad)
-    rank = {e: i for i, e in enumerate(("declined", *STAGES))}
-    data = pd.DataFrame(
-        {
-            "country": abroad["country"],
-            "commune": abroad["commune"].fillna("").astype(str),
-            "plat": abroad["plat"],
-            "plon": abroad["plon"],
-            "engaged": values.isin(["engaged", "committed"]).astype(int),
-            "committed": (values == "committed").astype(int),
-            "rank": values.map(rank).fillna(1).astype(int),
-        }
-    )
-    out = (
-        data.groupby(["country", "commune"], sort=True)
-        .agg(
-            plat=("plat", "mean"),
-            plon=("plon", "mean"),
-            count=("rank", "size"),
-            engaged=("engaged", "sum"),
-            committed=("committed", "sum"),
-            rank=("rank", "max"),
-        )
-        .reset_index()
-    )
-    names = {i: e for e, i in rank.items()}
-    out["engagement"] = [names[int(r)] for r in out["rank"]]
-    return out[columns]
-
-
-def country_counts(placed: pd.DataFrame) -> pd.DataFrame:
-    """Per country abroad: `stakeholders`, `engaged` (engaged or committed),
-    `committed` and `at_centroid` (placed at the country's centroid)."""
-    columns = ["country", "stakeholders", "engaged", "committed", "at_centroid"]
-    abroad = placed[placed["abroad"]]
-    if abroad.empty:
-        return pd.DataFrame(columns=columns)
-    values = _engagement_values(abroad)
-    data = pd.DataFrame(
-        {
-            "country": abroad["country"],
-            "engaged": values.isin(["engaged", "committed"]).astype(int),
-            "committed": (values == "committed").astype(int),
-            "at_centroid": (abroad["placed"] == "centroid").astype(int),
-        }
-    )
-    out = (
-        data.groupby("country", sort=True)
-        .agg(
-            stakeholders=("country", "size"),
-            engaged=("engaged", "sum"),
-            committed=("committed", "sum"),
-            at_centroid=("at_centroid", "sum"),
-        )
-        .reset_index()
-    )
-    return out.sort_values(["stakeholders", "country"], ascending=[False, True]).reset_index(
-        drop=True
-    )[columns]
-
-
-# --- power / interest -------------------------------------------------------------------
-
 GRID_JITTER = 0.28
-
-
-def quadrant(influence: object, interest: object) -> str | None:
-    """The classic power / interest quadrant, or None when a score is missing."""
-    if _missing(influence) or _missing(interest):
-        return None
-    high_power = int(float(str(influence))) >= HIGH_FROM
-    high_interest = int(float(str(interest))) >= HIGH_FROM
-    if high_power and high_interest:
-        return "manage_closely"
-    if high_power:
-        return "keep_satisfied"
-    if high_interest:
-        return "keep_informed"
-    return "monitor"
-
-
-def grid_points(frame: pd.DataFrame) -> pd.DataFrame:
-    """Scored stakeholders with jittered `x` (interest) and `y` (influence), so
-    that equal scores stay visible, and their `quadrant`."""
-    scored = frame.dropna(subset=["influence", "interest"]).copy()
-    offsets = [jitter(sid, GRID_JITTER) for sid in scored["stakeholder_id"]]
-    scored["x"] = scored["interest"].astype(float) + [dx for dx, _ in offsets]
-    scored["y"] = scored["influence"].astype(float) + [dy for _, dy in offsets]
-    scored["quadrant"] = [
-        quadrant(i, j) for i, j in zip(scored["influence"], scored["interest"], strict=True)
-    ]
-    return scored
 
 
 def _category_scale(categories: Iterable[object], lang: str) -> tuple[list[str], list[str]]:
@@ -671,50 +383,13 @@ def _category_scale(categories: Iterable[object], lang: str) -> tuple[list[str],
 # Above this many scored stakeholders the grid draws one bubble per (scores,
 # category), sized by how many share them: thousands of dots would hide each
 # other and weigh on the browser.
-GRID_POINTS_MAX = 1500
+GRID_POINTS_MAX = 500
 
 
-def grid_marks(frame: pd.DataFrame) -> pd.DataFrame:
-    """What the grid draws: one mark per stakeholder (`count` 1), or per
-    (influence, interest, category) when there are more than GRID_POINTS_MAX,
-    with `count` and `committed`. Jittered `x` / `y` either way."""
-    scored = frame.dropna(subset=["influence", "interest"])
-    if len(scored) <= GRID_POINTS_MAX:
-        points = grid_points(frame)
-        return points.assign(
-            count=1, committed=(_engagement_values(points) == "committed").astype(int)
-        )
-    data = pd.DataFrame(
-        {
-            "influence": scored["influence"].astype(int),
-            "interest": scored["interest"].astype(int),
-            "category": scored["category"].fillna("—").astype(str),
-            "committed": (_engagement_values(scored) == "committed").astype(int),
-        }
-    )
-    bubbles = (
-        data.groupby(["influence", "interest", "category"], sort=True)
-        .agg(count=("committed", "size"), committed=("committed", "sum"))
-        .reset_index()
-    )
-    keys = [
-        f"{c}|{i}|{j}"
-        for c, i, j in zip(
-            bubbles["category"], bubbles["influence"], bubbles["interest"], strict=True
-        )
-    ]
-    offsets = [jitter(k, GRID_JITTER) for k in keys]
-    bubbles["x"] = bubbles["interest"].astype(float) + [dx for dx, _ in offsets]
-    bubbles["y"] = bubbles["influence"].astype(float) + [dy for _, dy in offsets]
-    bubbles["name"] = ""
-    bubbles["engagement"] = None
-    return bubbles
-
-
-def power_interest_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
-    """Influence x interest, quadrants labelled, points coloured by category."""
-    points = grid_marks(frame)
-    grouped = len(frame.dropna(subset=["influence", "interest"])) > GRID_POINTS_MAX
+def power_interest_chart(points: pd.DataFrame, grouped: bool, lang: str) -> alt.LayerChart:
+    """Influence x interest, quadrants labelled, marks coloured by category: the
+    grid's marks from `stakeholders_grid` (one per stakeholder, or per scores and
+    category when `grouped`)."""
     data = pd.DataFrame(
         {
             "x": points["x"],
@@ -837,6 +512,14 @@ def funnel_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
     return chart  # type: ignore[no-any-return]
 
 
+def finished(spec: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A built Vega-Lite spec with the language's locale and the text size of the
+    moment (what `charts.finish` adds to an Altair chart), without rebuilding it."""
+    config = {**spec.get("config", {}), "locale": vega_locale(lang), **font_config()}
+    config["view"] = {**config.get("view", {}), "stroke": None}
+    return {**spec, "config": config}
+
+
 def _vega_str(text: str) -> str:
     return text.replace("\\", "\\\\").replace("'", "\\'")
 
@@ -893,30 +576,11 @@ def coverage_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
 
 # --- table and selection ----------------------------------------------------------------
 
-SEARCH_COLUMNS: tuple[str, ...] = (
-    "name",
-    "category",
-    "commune",
-    "territory",
-    "country",
-    "site_name",
-    "projects",
-    "contact_name",
-    "email",
-)
 
-
-def search(frame: pd.DataFrame, text: str | None) -> pd.DataFrame:
-    """Rows where every word of `text` appears in one of the searchable columns
-    (case and accents ignored); all rows for an empty search."""
-    words = _fold(text or "").split()
-    if not words or frame.empty:
-        return frame
-    present = [c for c in SEARCH_COLUMNS if c in frame.columns]
-    haystack = frame[present].astype(object).where(frame[present].notna(), "")
-    joined = [_fold(" ".join(str(v) for v in row)) for row in haystack.itertuples(index=False)]
-    keep = [all(w in h for w in words) for h in joined]
-    return frame[keep]
+def search_words(text: str | None) -> list[str]:
+    """The words of a search, lower case without accents: the table's query keeps
+    the rows whose text holds every one."""
+    return _fold(text or "").split()
 
 
 def selected_id(selection: Mapping[str, Any] | None, layer_id: str) -> str | None:
@@ -930,13 +594,6 @@ def selected_id(selection: Mapping[str, Any] | None, layer_id: str) -> str | Non
         return None
     value = picked[0].get("id") if isinstance(picked[0], Mapping) else None
     return None if value is None else str(value)
-
-
-def quadrant_counts(frame: pd.DataFrame) -> dict[str, int]:
-    """How many scored stakeholders fall in each quadrant (all four present)."""
-    points = grid_points(frame)
-    counts = points["quadrant"].value_counts()
-    return {q: int(counts.get(q, 0)) for q in QUADRANTS}
 
 
 def country_name(code: str, lang: str) -> str:

@@ -1,21 +1,25 @@
-"""Stakeholders: who is on board, where, and who is missing; partners abroad."""
+"""Stakeholders: who is on board, where, and who is missing; partners abroad.
+
+Renders `views.stakeholders` models: widgets in, layout out, nothing computed here.
+"""
 
 import os
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import app, charts, map_layers, pack_ui, safe
+from dashboard import app, map_layers, pack_ui, safe
 from dashboard import stakeholders as sk
 from dashboard.i18n import column_label, format_number
+from dashboard.views import figures
+from dashboard.views import stakeholders as view
 
 app.header("stakeholders.title")
 lang = app.lang()
 staff = app.role() == "staff"
 hidden = () if staff else app.confidential_evaluations()
 
-# URL parameter -> session key of the widget that holds it.
+# URL key -> session key of the widget that holds it.
 FILTERS = {
     "category": "stk_category",
     "territory": "stk_territory",
@@ -23,138 +27,114 @@ FILTERS = {
     "commune": "stk_commune",
     "site": "stk_site",
 }
-SELECTED, SEARCH, OFFLINE = "stk_selected", "stk_search", "stk_offline"
+SELECTED, SEARCH, OFFLINE, PAGE = "stk_selected", "stk_search", "stk_offline", "stk_page"
 
-options = app.query("stakeholders_options", hidden=hidden)
-if options.empty:
+offered = app.model(view.options, view.OptionsState(hidden=hidden))
+if offered.total == 0:
     st.info(app.tr("stakeholders.no_data"), icon="📂")
     st.stop()
 
-
-def _choices(field: str) -> dict[str, str]:
-    if field == "engagement":
-        return {e: sk.engagement_label(e, lang) for e in sk.ENGAGEMENTS}
-    rows = options[options["field"] == field]
-    labels = [
-        sk.category_label(v, lang) if field == "category" else str(label)
-        for v, label in zip(rows["value"], rows["label"], strict=True)
-    ]
-    return dict(zip(rows["value"].astype(str), labels, strict=True))
-
-
-choices = {param: _choices(param) for param in FILTERS}
+choices: dict[str, dict[str, str]] = {
+    "category": {v: sk.category_label(v, lang) for v in offered.category},
+    "territory": offered.territory,
+    "engagement": {e: sk.engagement_label(e, lang) for e in sk.ENGAGEMENTS},
+    "commune": offered.commune,
+    "site": offered.site,
+}
 
 # First run: the widgets start from the URL (a shared link reopens the same view);
-# later runs: values a new data version no longer offers are dropped.
+# every run: values the data no longer offers are dropped.
 for param, key in FILTERS.items():
-    wanted = st.session_state[key] if key in st.session_state else st.query_params.get_all(param)
-    st.session_state[key] = [v for v in wanted if v in choices[param]]
-if OFFLINE not in st.session_state:
-    default = map_layers.offline_setting(os.environ.get(map_layers.OFFLINE_ENV))
-    st.session_state[OFFLINE] = {"offline": True, "online": False}.get(
-        st.query_params.get("basemap", ""), default
-    )
-if SEARCH not in st.session_state:
-    st.session_state[SEARCH] = st.query_params.get("q", "")
-if SELECTED not in st.session_state:
-    st.session_state[SELECTED] = st.query_params.get("stakeholder") or None
+    app.remember(key, param, [], list)
+    st.session_state[key] = [v for v in st.session_state[key] if v in choices[param]]
+app.remember(
+    OFFLINE, "offline", map_layers.offline_setting(os.environ.get(map_layers.OFFLINE_ENV)), bool
+)
+app.remember(SEARCH, "q", "")
+app.remember(SELECTED, "stakeholder", None)
+app.remember(PAGE, "page", 1, int)
 for counter in ("stk_map_gen", "stk_table_gen"):
     st.session_state.setdefault(counter, 0)
+
+
+def _first_page() -> None:
+    st.session_state[PAGE] = 1
 
 
 def _clear_filters() -> None:
     for key in FILTERS.values():
         st.session_state[key] = []
+    _first_page()
 
 
 st.caption(app.tr("stakeholders.intro"))
 columns = st.columns([1, 1, 1, 1, 1, 0.8])
-labels = {
-    "category": "stakeholders.filter_category",
-    "territory": "stakeholders.filter_territory",
-    "engagement": "stakeholders.filter_engagement",
-    "commune": "stakeholders.filter_commune",
-    "site": "stakeholders.filter_site",
-}
 for column, (param, key) in zip(columns, FILTERS.items(), strict=False):
     column.multiselect(
-        app.tr(labels[param]),
+        app.tr(f"stakeholders.filter_{param}"),
         list(choices[param]),
         key=key,
         format_func=choices[param].__getitem__,
         placeholder="—",
         help=app.tr("stakeholders.filter_help"),
+        on_change=_first_page,
     )
 with columns[-1]:
     st.space("small")
     st.button(app.tr("stakeholders.reset"), on_click=_clear_filters, icon="✖️", width="stretch")
 
-filters = {param: tuple(st.session_state[key]) for param, key in FILTERS.items()}
-rows = app.query(
-    "stakeholders_rows",
-    categories=filters["category"],
-    territories=filters["territory"],
-    engagements=filters["engagement"],
-    communes=filters["commune"],
-    sites=filters["site"],
+state = view.State(
+    situation=app.situation(),
+    lang=lang,
     hidden=hidden,
+    categories=tuple(st.session_state["stk_category"]),
+    territories=tuple(st.session_state["stk_territory"]),
+    engagements=tuple(st.session_state["stk_engagement"]),
+    communes=tuple(st.session_state["stk_commune"]),
+    sites=tuple(st.session_state["stk_site"]),
+    search=str(st.session_state[SEARCH] or ""),
+    page=max(int(st.session_state[PAGE] or 1), 1),
+    selected=st.session_state[SELECTED] or None,
+    staff=staff,
 )
-sites = app.query("sites")
-placed = sk.place(rows)
-ids = placed["stakeholder_id"].astype(str).tolist()
-names = dict(zip(ids, placed["name"].astype(str), strict=True))
-if st.session_state[SELECTED] not in names:
+model = app.model(view.build, state)
+if state.selected and model.card is None:  # the filters leave it out
     st.session_state[SELECTED] = None
+st.session_state[PAGE] = model.page
 offline = bool(st.session_state[OFFLINE])
+selected = st.session_state[SELECTED]
 
+app.to_url(
+    **{param: list(st.session_state[key]) for param, key in FILTERS.items()},
+    offline=offline,
+    q=st.session_state[SEARCH],
+    stakeholder=selected,
+    page=None if model.page == 1 else model.page,
+)
 
-def _sync_url() -> None:
-    wanted: dict[str, Any] = {param: list(values) for param, values in filters.items()}
-    wanted["basemap"] = "offline" if offline else "online"
-    wanted["q"] = st.session_state[SEARCH] or []
-    wanted["stakeholder"] = st.session_state[SELECTED] or []
-    for param, value in wanted.items():
-        if value in ([], ""):
-            if param in st.query_params:
-                del st.query_params[param]
-        elif st.query_params.get_all(param) != ([value] if isinstance(value, str) else value):
-            st.query_params[param] = value
-
-
-_sync_url()
-
-if placed.empty:
+if model.shown == 0:
     st.warning(app.tr("stakeholders.no_match"), icon="🔎")
     st.stop()
 
-# --- figures ------------------------------------------------------------------------
-total = int(options.loc[options["field"] == "category", "stakeholders"].sum())
-engagement = placed["engagement"]
-cover = sk.coverage(placed)
-missing = sum(len(v) for v in sk.gaps(cover).values())
-countries = sk.country_counts(placed)
+# --- figures: the headline ones from views.figures, the others of the filters -------
+found = model.headline
 m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric(
     app.tr("stakeholders.metric_shown"),
-    f"{format_number(len(placed), lang)} / {format_number(total, lang)}",
+    f"{format_number(model.shown, lang)} / {format_number(found.stakeholders, lang)}",
     help=app.tr("stakeholders.metric_shown_help"),
 )
-m2.metric(
-    app.tr("stakeholders.metric_committed"),
-    format_number(int((engagement == "committed").sum()), lang),
-)
-m3.metric(
-    app.tr("stakeholders.metric_engaged"),
-    format_number(int(engagement.isin(["engaged", "committed"]).sum()), lang),
-)
-m4.metric(
-    app.tr("stakeholders.metric_gaps"),
-    format_number(missing, lang),
-    help=app.tr("stakeholders.metric_gaps_help"),
-)
+m2.metric(app.tr("stakeholders.metric_committed"), format_number(model.committed, lang))
+for column, key in ((m3, "partners_engaged"), (m4, "partners_abroad")):
+    column.metric(
+        figures.label(key, lang),
+        figures.value_text(found, key, lang),
+        help=figures.definition(key, lang),
+    )
 m5.metric(
-    app.tr("stakeholders.metric_abroad", countries=format_number(len(countries), lang)),
-    format_number(int(placed["abroad"].sum()), lang),
+    app.tr("stakeholders.metric_gaps"),
+    format_number(sum(len(v) for v in model.gaps.values()), lang),
+    help=app.tr("stakeholders.metric_gaps_help"),
 )
 
 
@@ -166,8 +146,8 @@ def _pick(value: str | None, reset: tuple[str, ...]) -> None:
 
 
 def _on_map(key: str) -> None:
-    state = st.session_state.get(key)
-    selection = state.get("selection") if state else None
+    widget = st.session_state.get(key)
+    selection = widget.get("selection") if widget else None
     objects = (selection or {}).get("objects") or {}
     if objects and map_layers.LAYER_STAKEHOLDERS not in objects:
         return  # a site or a cell: the card stays on the stakeholder it shows
@@ -175,8 +155,8 @@ def _on_map(key: str) -> None:
 
 
 def _on_table(key: str, shown: list[str]) -> None:
-    state = st.session_state.get(key)
-    picked = list(state.get("selection", {}).get("rows", [])) if state else []
+    widget = st.session_state.get(key)
+    picked = list(widget.get("selection", {}).get("rows", [])) if widget else []
     if picked and picked[0] < len(shown):
         _pick(shown[picked[0]], ("stk_map_gen",))
 
@@ -185,15 +165,12 @@ def _on_select_box() -> None:
     _pick(st.session_state[SELECTED], ("stk_map_gen", "stk_table_gen"))
 
 
-selected = st.session_state[SELECTED]
-
-
-def _card(row: pd.Series) -> None:
+def _card(row: dict[str, object]) -> None:
     with st.container(border=True):
         st.markdown(f"**{safe.md(row['name'])}**")
         place = ", ".join(
             str(v)
-            for v in (row.get("commune"), sk.country_name(row["country"], lang))
+            for v in (row.get("commune"), sk.country_name(str(row["country"]), lang))
             if not sk._missing(v)
         )
         facts = [
@@ -205,19 +182,20 @@ def _card(row: pd.Series) -> None:
                 sk.engagement_label(row.get("engagement"), lang),
             ),
         ]
-        if not sk._missing(row.get("influence")) and not sk._missing(row.get("interest")):
+        if not sk._missing(row.get("quadrant")):
             facts.append(
                 (
                     app.tr("stakeholders.card_scores"),
                     app.tr(
                         "stakeholders.card_scores_value",
-                        influence=int(row["influence"]),
-                        interest=int(row["interest"]),
+                        influence=row["influence"],
+                        interest=row["interest"],
                     ),
                 )
             )
-            quadrant = sk.quadrant(row["influence"], row["interest"])
-            facts.append((app.tr("stakeholders.card_quadrant"), app.tr(f"stakeholders.{quadrant}")))
+            facts.append(
+                (app.tr("stakeholders.card_quadrant"), app.tr(f"stakeholders.{row['quadrant']}"))
+            )
         facts += [
             (app.tr("stakeholders.card_site"), row.get("site_name")),
             (app.tr("stakeholders.card_projects"), row.get("projects")),
@@ -226,8 +204,7 @@ def _card(row: pd.Series) -> None:
             if not sk._missing(value):
                 st.markdown(f"{safe.md(label)} · {safe.md(value)}")
         if staff:
-            contact = [row.get(c) for c in ("contact_name", "email", "phone")]
-            contact = [str(v) for v in contact if not sk._missing(v)]
+            contact = [str(v) for v in (row.get(c) for c in PERSONAL) if not sk._missing(v)]
             st.markdown(
                 f"**{app.tr('stakeholders.card_contact')}** · "
                 + (
@@ -242,6 +219,26 @@ def _card(row: pd.Series) -> None:
             st.caption(app.tr("stakeholders.card_missing"))
 
 
+PERSONAL = ("contact_name", "email", "phone")
+
+
+def _display(frame: pd.DataFrame) -> pd.DataFrame:
+    """A page of the list as people read it: labels for columns, categories, engagement."""
+    columns = ["name", "category", "commune", "country", "territory", "engagement"]
+    columns += ["influence", "interest", "site_name", "projects"]
+    columns += [c for c in PERSONAL if c in frame.columns]
+    out = frame[columns].assign(
+        category=[sk.category_label(c, lang) for c in frame["category"]],
+        engagement=[sk.engagement_label(e, lang) for e in frame["engagement"]],
+    )
+    names = {c: column_label("stakeholders", c, lang) for c in columns[:8] + columns[10:]}
+    names |= {
+        "site_name": app.tr("stakeholders.col_site"),
+        "projects": app.tr("stakeholders.col_projects"),
+    }
+    return out.rename(columns=names)
+
+
 tab_map, tab_abroad, tab_grid, tab_engagement, tab_list = st.tabs(
     [
         app.tr("stakeholders.tab_map"),
@@ -252,17 +249,14 @@ tab_map, tab_abroad, tab_grid, tab_engagement, tab_list = st.tabs(
     ]
 )
 
-local = placed[~placed["abroad"]]
-abroad = placed[placed["abroad"]]
-
 # --- local map ----------------------------------------------------------------------
 with tab_map:
     left, right = st.columns([3, 1])
-    deck, aggregated = map_layers.local_map(local, sites, selected, offline, lang)
+    local = model.local
     map_key = f"stk_map_{st.session_state['stk_map_gen']}"
     with left:
         st.pydeck_chart(
-            deck,
+            map_layers.local_map(local, offline, lang),
             on_select=lambda: _on_map(map_key),
             selection_mode="single-object",
             key=map_key,
@@ -270,17 +264,13 @@ with tab_map:
             alt=app.tr("stakeholders.map_alt"),
         )
         st.caption(app.tr("stakeholders.map_caption"))
-        if aggregated:
+        if local.mode == "cells":
             st.info(
-                app.tr(
-                    "stakeholders.map_aggregated",
-                    count=format_number(int(local["plat"].notna().sum()), lang),
-                ),
+                app.tr("stakeholders.map_aggregated", count=format_number(local.located, lang)),
                 icon="🔷",
             )
-        unplaced = int((local["placed"] == "missing").sum())
-        if unplaced:
-            st.caption(app.tr("stakeholders.map_unlocated", count=unplaced))
+        if local.unlocated:
+            st.caption(app.tr("stakeholders.map_unlocated", count=local.unlocated))
         st.toggle(
             app.tr("stakeholders.offline"), key=OFFLINE, help=app.tr("stakeholders.offline_help")
         )
@@ -288,29 +278,43 @@ with tab_map:
             app.tr("stakeholders.map_mode_offline" if offline else "stakeholders.map_mode_online")
         )
     with right:
+        # The choices: the list's page shown (bounded), and the selected stakeholder.
+        names = dict(
+            zip(
+                model.table["stakeholder_id"].astype(str),
+                model.table["name"].astype(str),
+                strict=True,
+            )
+        )
+        if model.card is not None:
+            names.setdefault(str(model.card["stakeholder_id"]), str(model.card["name"]))
         st.selectbox(
             app.tr("stakeholders.select"),
-            ids,
+            list(names),
             key=SELECTED,
             format_func=names.__getitem__,
             placeholder=app.tr("stakeholders.select_placeholder"),
-            help=app.tr("stakeholders.select_help"),
+            help=app.tr("stakeholders.select_help") + " " + app.tr("stakeholders.select_page_help"),
             on_change=_on_select_box,
         )
-        if selected:
-            _card(placed[placed["stakeholder_id"] == selected].iloc[0])
+        if model.card is not None:
+            _card(model.card)
         else:
             st.caption(app.tr("stakeholders.card_hint"))
-        st.altair_chart(
-            charts.finish(sk.legend_chart(placed["category"], lang), lang), width="content"
-        )
+        st.vega_lite_chart(sk.finished(model.charts.legend, lang), width="content")
 
-# --- partners abroad ------------------------------------------------------------------
+# --- partners abroad: engaged only, as the headline figure counts them ----------------
 with tab_abroad:
+    abroad = model.abroad
     st.caption(app.tr("stakeholders.abroad_intro"))
-    if abroad.empty:
+    if abroad.partners == 0:
         st.info(app.tr("stakeholders.abroad_none"), icon="🌍")
     else:
+        st.caption(
+            app.tr("stakeholders.abroad_partners", count=format_number(abroad.partners, lang))
+        )
+        if abroad.grouped:
+            st.caption(app.tr("stakeholders.abroad_grouped"))
         left, right = st.columns([3, 1])
         with left:
             st.pydeck_chart(
@@ -320,14 +324,15 @@ with tab_abroad:
             )
         with right:
             st.markdown(f"**{app.tr('stakeholders.abroad_counts')}**")
+            countries = abroad.countries
             st.dataframe(
                 pd.DataFrame(
                     {
                         app.tr("stakeholders.abroad_country"): [
                             sk.country_name(c, lang) for c in countries["country"]
                         ],
-                        app.tr("stakeholders.abroad_stakeholders"): countries["stakeholders"],
-                        app.tr("stakeholders.abroad_engaged"): countries["engaged"],
+                        app.tr("stakeholders.abroad_stakeholders"): countries["partners"],
+                        app.tr("stakeholders.abroad_committed"): countries["committed"],
                         app.tr("stakeholders.abroad_centroid"): countries["at_centroid"],
                     }
                 ),
@@ -339,28 +344,27 @@ with tab_grid:
     st.caption(app.tr("stakeholders.grid_intro"))
     left, right = st.columns([3, 1])
     with left:
-        grid = charts.finish(sk.power_interest_chart(placed, lang), lang)
-        st.altair_chart(grid, width="stretch")
+        grid = sk.finished(model.charts.grid, lang)
+        st.vega_lite_chart(grid, width="stretch")
         pack_ui.png_button(grid, "pouvoir-interet")
     with right:
         st.markdown(f"**{app.tr('stakeholders.grid_counts')}**")
-        for quadrant, count in sk.quadrant_counts(placed).items():
+        for quadrant, count in model.quadrants.items():
             st.metric(app.tr(f"stakeholders.{quadrant}"), format_number(count, lang))
-    unscored = int((placed["influence"].isna() | placed["interest"].isna()).sum())
-    if unscored:
-        st.caption(app.tr("stakeholders.grid_unscored", count=unscored))
+    if model.unscored:
+        st.caption(app.tr("stakeholders.grid_unscored", count=model.unscored))
 
 # --- engagement and coverage ------------------------------------------------------------
 with tab_engagement:
     st.subheader(app.tr("stakeholders.funnel"))
     st.caption(app.tr("stakeholders.funnel_intro"))
-    table = sk.funnel(placed)
-    funnel = charts.finish(sk.funnel_chart(table, lang), lang)
-    st.altair_chart(funnel, width="stretch")
+    funnel = sk.finished(model.charts.funnel, lang)
+    st.vega_lite_chart(funnel, width="stretch")
     pack_ui.png_button(funnel, "entonnoir-engagement")
-    shown = table.assign(category=[sk.category_label(c, lang) for c in table["category"]])
     st.dataframe(
-        shown.rename(
+        model.funnel.assign(
+            category=[sk.category_label(c, lang) for c in model.funnel["category"]]
+        ).rename(
             columns={
                 "category": column_label("stakeholders", "category", lang),
                 **{s: sk.engagement_label(s, lang) for s in (*sk.STAGES, "declined")},
@@ -371,14 +375,13 @@ with tab_engagement:
     )
     st.subheader(app.tr("stakeholders.coverage"))
     st.caption(app.tr("stakeholders.coverage_intro"))
-    coverage_map = charts.finish(sk.coverage_chart(cover, lang), lang)
-    st.altair_chart(coverage_map, width="stretch")
+    coverage_map = sk.finished(model.charts.coverage, lang)
+    st.vega_lite_chart(coverage_map, width="stretch")
     pack_ui.png_button(coverage_map, "couverture-territoires")
     st.markdown(f"**{app.tr('stakeholders.coverage_gaps')}**")
-    missing_by_territory = sk.gaps(cover)
-    if not missing_by_territory:
+    if not model.gaps:
         st.success(app.tr("stakeholders.coverage_no_gap"), icon="✅")
-    for territory, categories in missing_by_territory.items():
+    for territory, categories in model.gaps.items():
         st.markdown(
             "- "
             + app.tr(
@@ -388,34 +391,10 @@ with tab_engagement:
             )
         )
 
-# --- lists -------------------------------------------------------------------------------
-PERSONAL = ("contact_name", "email", "phone")
-
-
-def _display(frame: pd.DataFrame) -> pd.DataFrame:
-    """The table as people read it: labels for columns, categories and engagement."""
-    columns = ["name", "category", "commune", "country", "territory", "engagement"]
-    columns += ["influence", "interest", "site_name", "projects"]
-    columns += [c for c in PERSONAL if c in frame.columns]
-    out = frame[columns].assign(
-        category=[sk.category_label(c, lang) for c in frame["category"]],
-        engagement=[sk.engagement_label(e, lang) for e in frame["engagement"]],
-    )
-    names_ = {
-        c: column_label("stakeholders", c, lang)
-        for c in columns
-        if c not in ("site_name", "projects")
-    }
-    names_ |= {
-        "site_name": app.tr("stakeholders.col_site"),
-        "projects": app.tr("stakeholders.col_projects"),
-    }
-    return out.rename(columns=names_)
-
-
+# --- lists: bounded (the first stakeholders without coordinates, one page of all) -------
 with tab_list:
     st.subheader(app.tr("stakeholders.unlocated"))
-    todo = sk.unlocated(placed)
+    todo = model.unlocated
     if todo.empty:
         st.success(app.tr("stakeholders.unlocated_none"), icon="✅")
     else:
@@ -424,24 +403,54 @@ with tab_list:
             "centroid": app.tr("stakeholders.unlocated_centroid"),
             "missing": app.tr("stakeholders.unlocated_missing"),
         }
+        shown = todo.assign(
+            category=[sk.category_label(c, lang) for c in todo["category"]],
+            placed=[where[p] for p in todo["placed"]],
+        )
         st.dataframe(
-            _display(todo)
-            .iloc[:, :5]
-            .assign(**{app.tr("stakeholders.unlocated_where"): [where[p] for p in todo["placed"]]}),
+            shown[["name", "category", "commune", "country", "territory", "placed"]].rename(
+                columns={
+                    **{
+                        c: column_label("stakeholders", c, lang)
+                        for c in ("name", "category", "commune", "country", "territory")
+                    },
+                    "placed": app.tr("stakeholders.unlocated_where"),
+                }
+            ),
             hide_index=True,
         )
+        if model.unlocated_total > len(todo):
+            st.caption(
+                app.tr(
+                    "stakeholders.unlocated_more",
+                    shown=format_number(len(todo), lang),
+                    count=format_number(model.unlocated_total, lang),
+                )
+            )
     st.subheader(app.tr("stakeholders.table"))
-    st.text_input(
+    search_box, page_box = st.columns([3, 1])
+    search_box.text_input(
         app.tr("stakeholders.search"),
         key=SEARCH,
         placeholder=app.tr("stakeholders.search_placeholder"),
+        on_change=_first_page,
     )
-    found = sk.search(placed, st.session_state[SEARCH])
-    st.caption(app.tr("stakeholders.search_count", count=format_number(len(found), lang)))
-    shown_ids = found["stakeholder_id"].astype(str).tolist()
+    page_box.number_input(
+        app.tr("stakeholders.table_page"), min_value=1, max_value=model.pages, step=1, key=PAGE
+    )
+    st.caption(
+        app.tr(
+            "stakeholders.table_pages",
+            count=format_number(model.matches, lang),
+            size=view.PAGE_SIZE,
+            page=model.page,
+            pages=model.pages,
+        )
+    )
+    shown_ids = model.table["stakeholder_id"].astype(str).tolist()
     table_key = f"stk_table_{st.session_state['stk_table_gen']}"
     st.dataframe(
-        _display(found),
+        _display(model.table),
         hide_index=True,
         key=table_key,
         on_select=lambda: _on_table(table_key, shown_ids),

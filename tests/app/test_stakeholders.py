@@ -11,6 +11,8 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from dashboard.views import figures
+from dashboard.views import stakeholders as view
 from tests.app.support import sent, sign_in, start, texts
 
 # Personal data from data/stakeholders.csv: contacts, e-mails and phones.
@@ -69,10 +71,12 @@ def everything(at: AppTest) -> str:
 
 
 def url(at: AppTest, key: str) -> list[str]:
+    """A list in the URL (app.to_url: comma-separated)."""
     value: Any = at.query_params.get(key)
     if value is None:
         return []
-    return list(value) if isinstance(value, list) else [value]
+    text = value[-1] if isinstance(value, list) else value
+    return [v for v in str(text).split(",") if v]
 
 
 @pytest.mark.parametrize("role", ["viewer", "staff"])
@@ -85,9 +89,11 @@ def test_page_draws_in_both_roles_and_languages(demo_dir: Path, lang: str, role:
     assert len(layer(local, "stakeholders")) == 66
     assert len(layer(local, "sites")) == 4
     assert local["mapStyle"] == "__MAP_STYLE__" and "http" not in json.dumps(local)
-    assert len(layer(abroad, "arcs")) == 12
+    # engaged partners abroad only: the headline figure's 4 (a body that declined and
+    # contacts only identified are not partners)
+    assert {a["id"] for a in layer(abroad, "arcs")} == {"S071", "S072", "S073", "S076"}
     assert "http" not in json.dumps(abroad)
-    assert url(at, "basemap") == ["offline"]
+    assert url(at, "offline") == ["1"]
     body = texts(at).replace("\\", "")
     if lang == "fr":
         assert "**Douai** : pas de restaurateur, boulanger, producteur, artisan, traiteur" in body
@@ -143,7 +149,8 @@ def test_filters_change_the_points_and_go_to_the_url(demo_dir: Path) -> None:
     at.multiselect(key="stk_territory").set_value([]).run()
     at.multiselect(key="stk_engagement").set_value(["declined"]).run()
     assert points(at) == {"S026", "S040", "S056", "S070"}
-    assert {a["id"] for a in layer(decks(at)[1], "arcs")} == {"S079"}
+    assert len(decks(at)) == 1  # a body that declined is no partner abroad
+    assert "Aucun partenaire à l'étranger pour ces filtres." in texts(at)
     assert url(at, "engagement") == ["declined"]
     assert "category" not in at.query_params
 
@@ -197,7 +204,9 @@ def test_partner_placed_at_centroid_is_flagged(demo_dir: Path) -> None:
     body = texts(at)
     assert "Placed at the country's centre: coordinates to fill in." in body
     counts = at.dataframe[0].value.set_index("Country")
-    assert counts.loc["Japan"].tolist() == [5, 3, 1]
+    # engaged partners only (S075, at the centre, is only contacted)
+    assert counts.loc["Japan"].tolist() == [3, 1, 0]
+    assert counts.iloc[:, 0].sum() == 4  # the headline figure "partners abroad"
     unlocated = at.dataframe[-2].value
     assert len(unlocated) == 8
     assert set(unlocated["On the map"]) == {"missing", "at the country's centre"}
@@ -222,11 +231,11 @@ def test_online_basemap_is_a_choice(demo_dir: Path, monkeypatch: pytest.MonkeyPa
     local = decks(at)[0]
     assert "basemaps.cartocdn.com" in local["mapStyle"]
     assert "countries" not in {entry["id"] for entry in local["layers"]}
-    assert url(at, "basemap") == ["online"]
+    assert url(at, "offline") == ["0"]
     # the setting changes the default; the URL still wins
     monkeypatch.setenv("DASHBOARD_MAP_OFFLINE", "0")
     assert "cartocdn" in decks(page())[0]["mapStyle"]
-    assert decks(page(basemap="offline"))[0]["mapStyle"] == "__MAP_STYLE__"
+    assert decks(page(offline="1"))[0]["mapStyle"] == "__MAP_STYLE__"
 
 
 def test_empty_folder(empty_dir: Path) -> None:
@@ -261,3 +270,31 @@ def test_thousands_of_stakeholders_become_cells(demo_dir: Path) -> None:
     assert "contact7@example.net" not in everything(at)
     at.multiselect(key="stk_category").set_value(["boulanger"]).run()
     assert points(at) == BAKERS  # few again: each stakeholder is drawn
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_partner_figures_are_the_headline_ones(demo_dir: Path, lang: str) -> None:
+    at = page(lang)
+    shown = {m.label: m for m in at.metric}
+    engaged = shown[figures.label("partners_engaged", lang)]
+    abroad = shown[figures.label("partners_abroad", lang)]
+    assert engaged.value == "41 / 82" and abroad.value == "4"
+    assert engaged.proto.help == figures.definition("partners_engaged", lang)
+    assert abroad.proto.help == figures.definition("partners_abroad", lang)
+    # filters narrow the page, not the headline figures
+    at.multiselect(key="stk_category").set_value(["boulanger"]).run()
+    shown = {m.label: m.value for m in at.metric}
+    assert shown[figures.label("partners_engaged", lang)] == "41 / 82"
+
+
+def test_the_list_comes_in_pages(demo_dir: Path) -> None:
+    at = page()
+    assert len(at.dataframe[-1].value) == view.PAGE_SIZE
+    assert "page 1 sur 2" in texts(at)
+    at.number_input(key="stk_page").set_value(2).run()
+    assert len(at.dataframe[-1].value) == 82 - view.PAGE_SIZE
+    assert url(at, "page") == ["2"]
+    # a filter starts the list again from its first page
+    at.multiselect(key="stk_category").set_value(["boulanger"]).run()
+    assert len(at.dataframe[-1].value) == 8
+    assert "page" not in at.query_params

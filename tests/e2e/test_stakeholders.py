@@ -7,15 +7,18 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 from playwright.sync_api import Locator, Page, WebSocket, expect
 
-from dashboard import db, map_layers
+from dashboard import db
 from dashboard import stakeholders as sk
 from dashboard.store import Store
+from dashboard.views import stakeholders as view
+from dashboard.views.reader import database_reader
 from tests.e2e.harness import app_ready, no_exception, settle
 
 DECK = '[data-testid="stDeckGlJsonChart"]'
@@ -126,22 +129,11 @@ def test_clicking_a_point_opens_its_card(page: Page, server: dict[str, object]) 
     # Where the page puts the Ferme pédagogique du Hainaut (Condé-sur-l'Escaut),
     # computed from the same data and view as the page.
     con = db.open_database(Store(Path(str(server["data"]))).current_files())
-    none: tuple[str, ...] = ()
-    rows = db.query(
-        con,
-        "stakeholders_rows",
-        categories=none,
-        territories=none,
-        engagements=none,
-        communes=none,
-        sites=none,
-        hidden=("choix-agence",),
-    )
-    placed = sk.place(rows)
-    view = map_layers.local_view(placed[~placed["abroad"]], db.query(con, "sites"))
+    state = view.State(situation=date(2020, 4, 15), hidden=("choix-agence",))
+    shown = view.build(database_reader(con, "viewer"), state).local.view
     con.close()
     box = canvas_box(deck)
-    x, y = screen_point(50.4487, 3.5943, view, box["width"], box["height"])
+    x, y = screen_point(50.4487, 3.5943, shown, box["width"], box["height"])
     x, y = box["x"] + x, box["y"] + y
     # hovering shows the point's tooltip: it is under the pointer before the click
     page.mouse.move(x - 30, y)

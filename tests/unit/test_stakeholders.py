@@ -1,10 +1,12 @@
-"""Stakeholder logic and maps: colours, placement, aggregation, funnel, coverage, layers."""
+"""The stakeholders view model (views.stakeholders.build, DuckDB) and its renderers:
+colours, placement, aggregation, funnel, coverage, grid, search, pages, layers."""
 
 from __future__ import annotations
 
 import csv
 import itertools
 import json
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -14,6 +16,8 @@ import pytest
 from dashboard import charts, db, map_layers
 from dashboard import stakeholders as sk
 from dashboard.store import Store
+from dashboard.views import stakeholders as view
+from dashboard.views.reader import Reader, database_reader
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_CSV = ROOT / "data" / "stakeholders.csv"
@@ -33,9 +37,39 @@ def rows(con: duckdb.DuckDBPyConnection, **params: tuple[str, ...]) -> pd.DataFr
     return db.query(con, "stakeholders_rows", **{**NO_FILTER, **params})
 
 
+SITUATION = date(2020, 4, 15)
+HIDDEN = ("choix-agence",)
+
+
+def build(read: Reader, **state: object) -> view.Model:
+    return view.build(read, view.State(situation=SITUATION, hidden=HIDDEN, **state))  # type: ignore[arg-type]
+
+
 @pytest.fixture
-def placed(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return sk.place(rows(con))
+def viewer(con: duckdb.DuckDBPyConnection) -> Reader:
+    return database_reader(con, "viewer")
+
+
+@pytest.fixture
+def staff(con: duckdb.DuckDBPyConnection) -> Reader:
+    return database_reader(con, "staff")
+
+
+@pytest.fixture
+def model(viewer: Reader) -> view.Model:
+    return build(viewer)
+
+
+def tiny(*records: dict[str, object]) -> Reader:
+    """A viewer's reader over a database holding only these stakeholders."""
+    con = db.empty_database()
+    data = frame(*records)
+    data["stakeholder_id"] = [
+        sid if sid is not None else f"T{i}" for i, sid in enumerate(data["stakeholder_id"])
+    ]
+    data["_row"] = range(2, len(data) + 2)
+    db.load_frame(con, "stakeholders", data)
+    return database_reader(con, "viewer")
 
 
 def frame(*records: dict[str, object]) -> pd.DataFrame:
@@ -152,58 +186,62 @@ def test_country_outlines_hold_western_europe_and_japan() -> None:
             assert ring[0] == ring[-1] and len(ring) >= 7
     france = next(f for f in features if f["properties"]["iso"] == "FR")
     assert _inside(sk.LENS[1], sk.LENS[0], france["geometry"]["coordinates"][0][0])
-    # a fresh copy each time: a caller's change does not leak into the next map
-    features[0]["properties"]["iso"] = "XX"
-    assert sk.outlines("countries")["features"][0]["properties"]["iso"] != "XX"
+    # parsed once per process and shared by every map, coordinates rounded (fewer bytes)
+    assert sk.outlines("countries") is sk.outlines("countries")
+    assert all(
+        round(x, 4) == x and round(y, 4) == y
+        for f in features
+        for polygon in f["geometry"]["coordinates"]
+        for x, y in polygon[0]
+    )
 
 
-# --- placement ----------------------------------------------------------------------------
+# --- partners abroad: engaged only, placed -----------------------------------------------
 
 
-def test_place_uses_coordinates_then_the_country_centroid(placed: pd.DataFrame) -> None:
-    by_id = placed.set_index("stakeholder_id")
-    assert by_id.loc["S072", "placed"] == "exact"
-    assert by_id.loc["S072", "plat"] == pytest.approx(33.0303)
-    # Association des chefs de Kyūshū: Japan, no coordinates
-    assert by_id.loc["S075", "placed"] == "centroid"
-    lat, lon = sk.centroids()["JP"]
-    assert abs(by_id.loc["S075", "plat"] - lat) <= sk.CENTROID_SPREAD_DEG
-    assert abs(by_id.loc["S075", "plon"] - lon) <= sk.CENTROID_SPREAD_DEG
-    # a local stakeholder without coordinates is not placed anywhere
-    assert by_id.loc["S020", "placed"] == "missing"
-    assert pd.isna(by_id.loc["S020", "plat"])
-    assert placed["placed"].value_counts().to_dict() == {"exact": 74, "missing": 4, "centroid": 4}
-    assert int(placed["abroad"].sum()) == 12
+def test_partners_abroad_are_the_headline_figure(model: view.Model) -> None:
+    abroad = model.abroad
+    # engaged or committed, outside France: the declined body and the contacts are not
+    assert abroad.partners == model.headline.partners_abroad == 4
+    assert set(abroad.arcs["stakeholder_id"]) == {"S071", "S072", "S073", "S076"}
+    counts = abroad.countries.set_index("country")
+    assert int(counts["partners"].sum()) == 4
+    assert counts.loc["JP"].to_dict() == {"partners": 3, "committed": 1, "at_centroid": 0}
+    assert counts.index[0] == "JP"
+    assert not abroad.grouped
+    s072 = abroad.arcs.set_index("stakeholder_id").loc["S072"]
+    assert s072["placed"] == "exact" and s072["plat"] == pytest.approx(33.0303)
 
 
 def test_partners_at_one_centroid_are_spread_apart_and_stay_put() -> None:
-    two = frame(
-        {"stakeholder_id": "A", "country": "DE"},
-        {"stakeholder_id": "B", "country": "de"},
-        {"stakeholder_id": "C", "country": "ZZ"},
+    read = tiny(
+        {"stakeholder_id": "A", "country": "DE", "engagement": "engaged"},
+        {"stakeholder_id": "B", "country": "de", "engagement": "committed"},
+        {"stakeholder_id": "C", "country": "ZZ", "engagement": "engaged"},
         {"stakeholder_id": "D", "country": None, "lat": 50.4, "lon": 2.8},
+        {"stakeholder_id": "E", "country": "DE", "engagement": "contacted"},
     )
-    placed = sk.place(two)
-    assert placed["placed"].tolist() == ["centroid", "centroid", "missing", "exact"]
-    assert placed["country"].tolist() == ["DE", "DE", "ZZ", "FR"]
-    a, b = placed.iloc[0], placed.iloc[1]
-    assert (a["plat"], a["plon"]) != (b["plat"], b["plon"])
-    again = sk.place(two)
-    assert again["plat"].tolist()[:2] == placed["plat"].tolist()[:2]
+    abroad = build(read).abroad
+    arcs = abroad.arcs.set_index("stakeholder_id")
+    assert list(arcs.index) == ["A", "B"]  # C: unknown country; E: not a partner yet
+    assert set(arcs["placed"]) == {"centroid"}
+    lat, lon = sk.centroids()["DE"]
+    assert ((arcs["plat"] - lat).abs() <= sk.CENTROID_SPREAD_DEG).all()
+    assert ((arcs["plon"] - lon).abs() <= sk.CENTROID_SPREAD_DEG).all()
+    assert tuple(arcs.loc["A", ["plat", "plon"]]) != tuple(arcs.loc["B", ["plat", "plon"]])
+    again = build(read).abroad.arcs
+    assert again["plat"].tolist() == abroad.arcs["plat"].tolist()
+    assert abroad.countries.set_index("country")["partners"].to_dict() == {"DE": 2, "ZZ": 1}
 
 
-def test_jitter_is_bounded_and_deterministic() -> None:
-    offsets = [sk.jitter(f"S{i:03d}", 0.3) for i in range(200)]
-    assert all(abs(dx) <= 0.3 and abs(dy) <= 0.3 for dx, dy in offsets)
-    assert sk.jitter("S001", 0.3) == sk.jitter("S001", 0.3)
-    assert len(set(offsets)) == 200
-
-
-def test_unlocated_lists_missing_and_centroid_placed(placed: pd.DataFrame) -> None:
-    todo = sk.unlocated(placed)
-    assert set(todo["stakeholder_id"]) == {
+def test_unlocated_lists_missing_and_centroid_placed(model: view.Model) -> None:
+    todo = model.unlocated.set_index("stakeholder_id")
+    assert set(todo.index) == {
         "S020", "S035", "S054", "S064", "S075", "S078", "S080", "S082",
     }  # fmt: skip
+    assert todo.loc["S075", "placed"] == "centroid" and todo.loc["S020", "placed"] == "missing"
+    assert model.unlocated_total == 8
+    assert not {"contact_name", "email", "phone"} & set(model.unlocated.columns)
 
 
 # --- view and aggregation -----------------------------------------------------------------
@@ -228,38 +266,60 @@ def test_aggregation_switch() -> None:
     assert not sk.should_aggregate(50, 3.0)
 
 
-def test_hex_cells_count_every_point_once() -> None:
-    points = frame(
+def test_the_demo_map_draws_each_local_stakeholder(model: view.Model) -> None:
+    local = model.local
+    assert local.mode == "points" and local.cells.empty
+    assert len(local.points) == local.located == 66
+    assert local.unlocated == 4
+    assert len(local.sites) == 4
+    assert 50 < local.view.lat < 51 and 2.3 < local.view.lon < 3.7
+
+
+def test_many_points_are_binned_into_cells_in_sql() -> None:
+    count = sk.AGGREGATE_ABOVE + 100
+    read = tiny(
         *(
             {
-                "stakeholder_id": f"S{i}",
-                "lat": 50.40 + (i % 10) * 0.01,
-                "lon": 2.80 + (i // 10) * 0.01,
+                "lat": 50.30 + (i % 50) * 0.005,
+                "lon": 2.60 + (i // 50) * 0.02,
                 "engagement": "committed" if i % 4 == 0 else "contacted",
                 "category": "boulanger" if i % 3 else "restaurateur",
             }
-            for i in range(100)
+            for i in range(count)
         ),
-        {"stakeholder_id": "X", "lat": 50.40, "lon": 2.80},
-        {"stakeholder_id": "Y"},
+        {"stakeholder_id": "Y"},  # no coordinates: not in any cell
     )
-    cells = sk.hex_cells(sk.place(points), zoom=10)
-    assert int(cells["count"].sum()) == 101
-    assert int(cells["committed"].sum()) == 25
-    assert 1 < len(cells) < 101
+    local = build(read).local
+    assert local.mode == "cells" and local.points.empty
+    cells = local.cells
+    assert int(cells["count"].sum()) == local.located == count
+    assert int(cells["committed"].sum()) == (count + 3) // 4
+    assert 1 < len(cells) < count
     ring = cells["polygon"].iloc[0]
     assert len(ring) == 7 and ring[0] == ring[-1]
     assert set(cells["top_category"]) <= {"boulanger", "restaurateur"}
-    # a cell is about CELL_RADIUS_PX * 2 wide: fewer cells when zoomed out
-    assert len(sk.hex_cells(sk.place(points), zoom=7)) < len(cells)
-    assert sk.hex_cells(sk.place(points.iloc[-1:]), zoom=10).empty
+    # each point lies in the cell whose centre is nearest (the binning is right)
+    assert (cells["lat"].between(50.2, 50.6) & cells["lon"].between(2.5, 3.0)).all()
+
+
+def test_hex_polygons_are_closed_rings_around_their_centre() -> None:
+    cells = pd.DataFrame(
+        {"q": [0, 10], "r": [0, -3], "count": [1, 2], "committed": [0, 1], "engaged": [1, 1]}
+    ).assign(top_category=["x", "y"])
+    out = sk.hex_polygons(cells, size=1000.0)
+    assert out["lat"].iloc[0] == pytest.approx(0.0) and out["lon"].iloc[0] == pytest.approx(0.0)
+    for ring, lat, lon in zip(out["polygon"], out["lat"], out["lon"], strict=True):
+        assert len(ring) == 7 and ring[0] == ring[-1]
+        assert abs(sum(p[0] for p in ring[:-1]) / 6 - lon) < 1e-4
+        assert abs(sum(p[1] for p in ring[:-1]) / 6 - lat) < 1e-4
+    assert sk.hex_polygons(cells.iloc[0:0], 1000.0).empty
 
 
 # --- engagement and coverage --------------------------------------------------------------
 
 
 def test_funnel_is_cumulative_with_refusals_aside() -> None:
-    data = frame(
+    read = tiny(
         {"category": "boulanger", "engagement": "identified"},
         {"category": "boulanger", "engagement": "contacted"},
         {"category": "boulanger", "engagement": "committed"},
@@ -267,7 +327,7 @@ def test_funnel_is_cumulative_with_refusals_aside() -> None:
         {"category": "boulanger", "engagement": None},
         {"category": "traiteur", "engagement": "engaged"},
     )
-    table = sk.funnel(data).set_index("category")
+    table = build(read).funnel.set_index("category")
     assert table.loc["boulanger"].to_dict() == {
         "identified": 4,
         "contacted": 2,
@@ -277,13 +337,12 @@ def test_funnel_is_cumulative_with_refusals_aside() -> None:
         "total": 5,
     }
     assert table.loc["traiteur", "contacted"] == 1 and table.loc["traiteur", "committed"] == 0
-    long = sk.funnel_long(sk.funnel(data))
+    long = sk.funnel_long(table.reset_index())
     assert long["stage"].iloc[-1] == "declined"
-    assert sk.funnel(data.iloc[0:0]).empty
 
 
-def test_funnel_of_the_demo(placed: pd.DataFrame) -> None:
-    table = sk.funnel(placed).set_index("category")
+def test_funnel_of_the_demo(model: view.Model) -> None:
+    table = model.funnel.set_index("category")
     assert table.loc["restaurateur"].to_dict() == {
         "identified": 15,
         "contacted": 10,
@@ -292,106 +351,196 @@ def test_funnel_of_the_demo(placed: pd.DataFrame) -> None:
         "declined": 0,
         "total": 15,
     }
-    assert int(table["total"].sum()) == 82
+    assert int(table["total"].sum()) == 82 == model.shown
+    # the funnel's engaged stage, over every category, is the headline figure
+    assert int(table["engaged"].sum()) == model.headline.partners_engaged == 41
 
 
 def test_coverage_finds_the_gaps() -> None:
-    data = frame(
+    read = tiny(
         {"territory": "Arras", "category": "boulanger", "engagement": "committed"},
         {"territory": "Arras", "category": "restaurateur", "engagement": "engaged"},
-        {"territory": "Douai", "category": "Restaurateur", "engagement": "contacted"},
-        {"territory": "Arras", "category": "boulanger", "engagement": "committed", "country": "JP"},
+        {"territory": "Douai", "category": " Restaurateur", "engagement": "contacted"},
+        {"territory": "Arras", "category": "traiteur", "engagement": "committed", "country": "JP"},
         {"territory": "Ternois", "category": "traiteur", "engagement": "committed"},
     )
-    table = sk.coverage(data, categories=("restaurateur", "boulanger"))
+    table = build(read).coverage
     states = {(r.territory, r.category): r.state for r in table.itertuples()}
     assert states[("Arras", "boulanger")] == "covered"
     assert states[("Arras", "restaurateur")] == "engaged"
     assert states[("Douai", "restaurateur")] == "prospect"
     assert states[("Valenciennes", "boulanger")] == "none"
+    assert states[("Arras", "traiteur")] == "none"  # the partner abroad does not count
     # the seven territories first, then others the data names
     assert list(dict.fromkeys(table["territory"])) == [*sk.TERRITORIES, "Ternois"]
-    arras = table[(table["territory"] == "Arras") & (table["category"] == "boulanger")]
-    assert int(arras["committed"].iloc[0]) == 1  # the partner abroad does not count
+    assert list(dict.fromkeys(table["category"])) == list(sk.COVERAGE_CATEGORIES)
     gaps = sk.gaps(table)
-    assert gaps["Arras"] == ["restaurateur"]
+    assert "restaurateur" in gaps["Arras"] and "boulanger" not in gaps["Arras"]
     assert "Béthune-Bruay" in gaps
 
 
-def test_coverage_of_the_demo(placed: pd.DataFrame) -> None:
-    gaps = sk.gaps(sk.coverage(placed))
+def test_coverage_of_the_demo(model: view.Model) -> None:
+    gaps = model.gaps
     assert "restaurateur" in gaps["Douai"]  # no committed restaurateur in the Douaisis
     assert "restaurateur" not in gaps["Lens-Liévin"]  # Friterie du Terril
     assert "boulanger" not in gaps["Béthune-Bruay"]  # Boulangerie La Cayenne
     assert sum(len(v) for v in gaps.values()) == 29
 
 
-def test_country_counts(placed: pd.DataFrame) -> None:
-    counts = sk.country_counts(placed).set_index("country")
-    assert counts.loc["JP"].to_dict() == {
-        "stakeholders": 5,
-        "engaged": 3,
-        "committed": 1,
-        "at_centroid": 1,
-    }
-    assert set(counts.index) == {"JP", "BE", "NL", "DE", "GB", "IT", "ES", "PL"}
-    assert counts.index[0] == "JP"
-
-
 # --- power / interest ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("influence", "interest", "expected"),
-    [
-        (5, 5, "manage_closely"),
-        (4, 2, "keep_satisfied"),
-        (1, 4, "keep_informed"),
-        (3, 3, "monitor"),
-        (None, 4, None),
-    ],
-)
-def test_quadrants(influence: object, interest: object, expected: str | None) -> None:
-    assert sk.quadrant(influence, interest) == expected
-
-
-def test_grid_jitters_equal_scores_apart(placed: pd.DataFrame) -> None:
-    points = sk.grid_points(placed)
-    assert len(points) == 80  # two stakeholders have no scores
+def test_grid_jitters_equal_scores_apart(model: view.Model) -> None:
+    points = model.grid
+    assert len(points) == 80 and not model.grid_grouped  # two have no scores
+    assert model.unscored == 2
     assert ((points["x"] - points["interest"].astype(float)).abs() <= sk.GRID_JITTER).all()
+    assert ((points["y"] - points["influence"].astype(float)).abs() <= sk.GRID_JITTER).all()
     equal = points[(points["influence"] == 1) & (points["interest"] == 3)]
     assert len(equal) > 1 and equal[["x", "y"]].drop_duplicates().shape[0] == len(equal)
-    assert sk.quadrant_counts(placed) == {
+    assert model.quadrants == {
         "manage_closely": 6,
         "keep_satisfied": 4,
         "keep_informed": 28,
         "monitor": 42,
     }
+    friterie = points[points["stakeholder_id"] == "S016"].iloc[0]
+    assert (friterie["influence"], friterie["interest"], friterie["quadrant"]) == (
+        2, 5, "keep_informed",
+    )  # fmt: skip
 
 
-def test_charts_speak_the_language(placed: pd.DataFrame) -> None:
+def test_grid_groups_many_stakeholders_into_bubbles() -> None:
+    count = sk.GRID_POINTS_MAX + 500
+    read = tiny(
+        *(
+            {
+                "category": ("boulanger", "traiteur")[i % 2],
+                "influence": 1 + i % 5,
+                "interest": 1 + (i // 5) % 5,
+                "engagement": "committed" if i % 10 == 0 else "contacted",
+            }
+            for i in range(count)
+        )
+    )
+    model = build(read)
+    assert model.grid_grouped
+    marks = model.grid
+    assert len(marks) == 50  # 25 score pairs x 2 categories
+    assert int(marks["count"].sum()) == count == sum(model.quadrants.values())
+    assert int(marks["committed"].sum()) == (count + 9) // 10
+    spec = sk.power_interest_chart(marks, True, "en").to_dict()
+    assert '"count"' in json.dumps(spec)
+
+
+def test_charts_speak_the_language(model: view.Model, viewer: Reader) -> None:
     grid = json.dumps(
-        charts.finish(sk.power_interest_chart(placed, "fr"), "fr").to_dict(), ensure_ascii=False
+        charts.finish(sk.power_interest_chart(model.grid, False, "fr"), "fr").to_dict(),
+        ensure_ascii=False,
     )
     for label in ("Gérer de près", "Satisfaire", "Tenir informé", "Surveiller", "Intérêt"):
         assert label in grid
     assert "#ff7f0e" in grid  # bakers in their colour
-    grid_en = json.dumps(sk.power_interest_chart(placed, "en").to_dict(), ensure_ascii=False)
+    grid_en = json.dumps(
+        sk.power_interest_chart(model.grid, False, "en").to_dict(), ensure_ascii=False
+    )
     assert "Manage closely" in grid_en and "baker" in grid_en
-    funnel = json.dumps(sk.funnel_chart(sk.funnel(placed), "fr").to_dict(), ensure_ascii=False)
+    funnel = json.dumps(sk.funnel_chart(model.funnel, "fr").to_dict(), ensure_ascii=False)
     assert "partenaire" in funnel and "refus" in funnel
-    cover = json.dumps(sk.coverage_chart(sk.coverage(placed), "en").to_dict(), ensure_ascii=False)
+    cover = json.dumps(sk.coverage_chart(model.coverage, "en").to_dict(), ensure_ascii=False)
     assert "Nobody" in cover and "Valenciennes" in cover
+    # the model holds them built, in its language; the page adds locale and text size
+    built = json.dumps(sk.finished(model.charts.grid, "fr"), ensure_ascii=False)
+    assert "Gérer de près" in built and '"decimal": ","' in built
+    assert "Manage closely" in json.dumps(build(viewer, lang="en").charts.grid)
 
 
-# --- search and selection -----------------------------------------------------------------
+# --- the list: search, pages, card --------------------------------------------------------
 
 
-def test_search_ignores_case_and_accents(placed: pd.DataFrame) -> None:
-    assert set(sk.search(placed, "cite electriciens")["stakeholder_id"]) == {"S013", "S028", "S029"}
-    assert set(sk.search(placed, "FUKUOKA")["stakeholder_id"]) == {"S071", "S075"}
-    assert len(sk.search(placed, "  ")) == len(placed)
-    assert sk.search(placed, "introuvable").empty
+def test_search_ignores_case_and_accents(viewer: Reader) -> None:
+    def found(text: str) -> set[str]:
+        return set(build(viewer, search=text).table["stakeholder_id"])
+
+    assert found("cite electriciens") == {"S013", "S028", "S029"}
+    assert found("FUKUOKA") == {"S071", "S075"}
+    assert len(found("  ")) == 50 and build(viewer, search="  ").matches == 82
+    assert found("introuvable") == set()
+    assert sk.search_words(" Cité  ÉLECTRICIENS ") == ["cite", "electriciens"]
+
+
+def test_only_staff_find_a_stakeholder_by_its_contact(viewer: Reader, staff: Reader) -> None:
+    assert build(viewer, search="verbecquet").table.empty
+    # a viewer's state asking for the contacts' search is refused, not answered
+    with pytest.raises(PermissionError):
+        build(viewer, search="verbecquet", staff=True)
+    table = build(staff, search="verbecquet", staff=True).table
+    assert list(table["stakeholder_id"]) == ["S012"]
+    assert table["email"].iloc[0] == "sophie.verbecquet@example.org"
+
+
+def test_the_list_comes_in_pages() -> None:
+    read = tiny(*({"name": f"Acteur {i:03d}"} for i in range(2 * view.PAGE_SIZE + 20)))
+    first = build(read)
+    assert (first.page, first.pages, first.matches) == (1, 3, 2 * view.PAGE_SIZE + 20)
+    assert len(first.table) == view.PAGE_SIZE
+    last = build(read, page=3)
+    assert len(last.table) == 20 and last.table["name"].iloc[-1] == "Acteur 119"
+    # a page past the end (the filters or the data shrank the list) shows the last one
+    beyond = build(read, page=9)
+    assert beyond.page == 3 and len(beyond.table) == 20
+
+
+def test_the_card_of_the_selected_stakeholder(viewer: Reader, staff: Reader) -> None:
+    model = build(viewer, selected="S016")
+    card = model.card
+    assert card is not None
+    assert (card["name"], card["quadrant"], card["placed"]) == (
+        "Friterie du Terril", "keep_informed", "exact",
+    )  # fmt: skip
+    assert card["projects"] == "Route de la frite"
+    assert model.local.selected == (2.7859, 50.4612, sk.radius(2) + 7)
+    assert not {"contact_name", "email", "phone"} & set(card)
+    assert build(staff, selected="S012", staff=True).card["email"] == (  # type: ignore[index]
+        "sophie.verbecquet@example.org"
+    )
+    # no coordinates: a card, no ring; filtered out: no card
+    unlocated = build(viewer, selected="S020")
+    assert unlocated.card is not None and unlocated.card["placed"] == "missing"
+    assert unlocated.local.selected is None
+    assert build(viewer, selected="S016", categories=("boulanger",)).card is None
+    assert build(viewer, selected="S075").card["placed"] == "centroid"  # type: ignore[index]
+
+
+def test_a_viewers_model_holds_no_personal_data(viewer: Reader) -> None:
+    model = build(viewer, selected="S012")
+    for part in (model.table, model.unlocated, model.local.points, model.abroad.arcs):
+        assert not {"contact_name", "email", "phone"} & set(part.columns)
+    text = repr(model)
+    for value in ("Verbecquet", "@example.", "03 53 01"):
+        assert value not in text
+
+
+def test_filters_narrow_every_part(viewer: Reader) -> None:
+    model = build(viewer, categories=("boulanger",), territories=("Douai", "Arras"))
+    assert model.shown == 2
+    assert set(model.local.points["stakeholder_id"]) == {"S036", "S043"}
+    assert int(model.funnel["total"].sum()) == 2
+    assert model.abroad.partners == 0
+    # the headline figures stay those of the whole file
+    assert model.headline.partners_engaged == 41
+    declined = build(viewer, engagements=("declined",))
+    assert set(declined.local.points["stakeholder_id"]) == {"S026", "S040", "S056", "S070"}
+    assert declined.abroad.partners == 0  # S079 declined: no partner
+
+
+def test_empty_folder(empty_dir: Path) -> None:
+    read = database_reader(db.open_database(Store(empty_dir).current_files()), "viewer")
+    assert view.options(read, view.OptionsState()).total == 0
+    model = build(read)
+    assert model.shown == 0 and model.table.empty and model.abroad.arcs.empty
+    assert model.local.mode == "points" and model.local.points.empty
+    assert model.headline.partners_engaged == 0
 
 
 def test_selected_id_reads_streamlit_selection_state() -> None:
@@ -425,13 +574,11 @@ def test_filters_in_sql(con: duckdb.DuckDBPyConnection) -> None:
     assert by_id.loc["S049", "engagement"] == "identified"
 
 
-def test_options_offer_every_value(con: duckdb.DuckDBPyConnection) -> None:
-    options = db.query(con, "stakeholders_options", hidden=())
-    territories = set(options.loc[options["field"] == "territory", "value"])
-    assert territories == set(sk.TERRITORIES)
-    sites = options[options["field"] == "site"].set_index("value")
-    assert sites.loc["parcours-noir", "label"] == "Parcours noir du mois noir"
-    assert int(options.loc[options["field"] == "category", "stakeholders"].sum()) == 82
+def test_options_offer_every_value(viewer: Reader) -> None:
+    options = view.options(viewer, view.OptionsState())
+    assert set(options.territory) == set(sk.TERRITORIES)
+    assert options.site["parcours-noir"] == "Parcours noir du mois noir"
+    assert options.total == 82
 
 
 # --- maps ---------------------------------------------------------------------------------
@@ -446,42 +593,32 @@ def test_offline_setting() -> None:
     assert not map_layers.offline_setting(" off ")
 
 
-def _sites(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return db.query(con, "sites")
-
-
-def test_offline_map_names_no_outside_host(
-    con: duckdb.DuckDBPyConnection, placed: pd.DataFrame
-) -> None:
-    local = placed[~placed["abroad"]]
-    deck, aggregated = map_layers.local_map(local, _sites(con), None, True, "fr")
+def test_offline_map_names_no_outside_host(model: view.Model) -> None:
+    deck = map_layers.local_map(model.local, True, "fr")
     spec = json.loads(map_layers.spec(deck))
-    assert not aggregated
     assert spec["mapStyle"] == "__MAP_STYLE__"  # Streamlit then draws no basemap
     assert "mapProvider" not in spec
     assert "http" not in map_layers.spec(deck)
     assert map_layers.layer_ids(deck) == [
         "countries", "territories", "territory-names", "stakeholders", "sites", "site-names",
     ]  # fmt: skip
-    abroad = map_layers.abroad_map(placed[placed["abroad"]], True, "en")
+    abroad = map_layers.abroad_map(model.abroad, True, "en")
     assert "http" not in map_layers.spec(abroad)
     assert json.loads(map_layers.spec(abroad))["mapStyle"] == "__MAP_STYLE__"
 
 
-def test_online_map_uses_the_light_basemap(
-    con: duckdb.DuckDBPyConnection, placed: pd.DataFrame
-) -> None:
-    deck, _ = map_layers.local_map(placed[~placed["abroad"]], _sites(con), None, False, "fr")
+def test_online_map_uses_the_light_basemap(model: view.Model) -> None:
+    deck = map_layers.local_map(model.local, False, "fr")
     spec = json.loads(map_layers.spec(deck))
     assert spec["mapProvider"] == "carto"
     assert "basemaps.cartocdn.com" in spec["mapStyle"] and "positron" in spec["mapStyle"]
     assert "countries" not in map_layers.layer_ids(deck)
 
 
-def test_point_records_carry_no_personal_data(placed: pd.DataFrame) -> None:
-    assert "email" in placed.columns  # the staff's frame
-    records = map_layers.point_records(placed, "fr")
-    assert len(records) == 78
+def test_point_records_carry_no_personal_data(staff: Reader) -> None:
+    points = build(staff, staff=True).local.points
+    records = map_layers.point_records(points, "fr")
+    assert len(records) == 66
     assert {frozenset(r) for r in records} == {
         frozenset({"id", "tip", "position", "fill", "line", "width", "radius"})
     }
@@ -500,109 +637,85 @@ def test_point_records_carry_no_personal_data(placed: pd.DataFrame) -> None:
     assert friterie["width"] == sk.outline("committed")[1]
 
 
-def test_selected_stakeholder_gets_a_ring(
-    con: duckdb.DuckDBPyConnection, placed: pd.DataFrame
-) -> None:
-    local = placed[~placed["abroad"]]
-    deck, _ = map_layers.local_map(local, _sites(con), "S016", True, "fr")
+def test_selected_stakeholder_gets_a_ring(viewer: Reader) -> None:
+    deck = map_layers.local_map(build(viewer, selected="S016").local, True, "fr")
     ring = map_layers.layer_data(deck, "selected")
     assert ring[0]["position"] == [2.7859, 50.4612]
-    deck, _ = map_layers.local_map(local, _sites(con), "S020", True, "fr")  # no coordinates
-    assert "selected" not in map_layers.layer_ids(deck)
+    deck = map_layers.local_map(build(viewer, selected="S020").local, True, "fr")
+    assert "selected" not in map_layers.layer_ids(deck)  # no coordinates
 
 
-def test_many_points_become_cells(con: duckdb.DuckDBPyConnection) -> None:
-    many = frame(
+def test_many_points_become_cells_on_the_map() -> None:
+    count = sk.AGGREGATE_ABOVE + 100
+    read = tiny(
         *(
             {
-                "stakeholder_id": f"S{i}",
                 "lat": 50.30 + (i % 50) * 0.005,
                 "lon": 2.60 + (i // 50) * 0.02,
                 "engagement": "engaged",
             }
-            for i in range(sk.AGGREGATE_ABOVE + 100)
+            for i in range(count)
         )
     )
-    deck, aggregated = map_layers.local_map(sk.place(many), _sites(con), None, True, "en")
-    assert aggregated
+    deck = map_layers.local_map(build(read).local, True, "en")
     ids = map_layers.layer_ids(deck)
     assert "density" in ids and "stakeholders" not in ids
     cells = map_layers.layer_data(deck, "density")
-    assert sum(int(c["tip"].split(" ")[0]) for c in cells) == sk.AGGREGATE_ABOVE + 100
-    assert len(map_layers.spec(deck)) < 400_000
+    assert sum(int(c["tip"].split(" ")[0]) for c in cells) == count
+    assert len(map_layers.spec(deck)) < 200_000
 
 
-def test_arcs_start_at_lens(placed: pd.DataFrame) -> None:
-    deck = map_layers.abroad_map(placed[placed["abroad"]], True, "fr")
+def test_arcs_start_at_lens(model: view.Model) -> None:
+    deck = map_layers.abroad_map(model.abroad, True, "fr")
     arcs = map_layers.layer_data(deck, "arcs")
-    assert len(arcs) == 12
+    assert len(arcs) == 4
     assert {tuple(a["source"]) for a in arcs} == {(2.8319, 50.4291)}
-    kyushu = next(a for a in arcs if a["id"] == "S075")
-    assert "(placé au centre du pays)" in kyushu["tip"]
     assert map_layers.layer_ids(deck)[-3:] == ["arcs", "partners", "origin"]
 
 
-def test_grid_groups_thousands_of_stakeholders_into_bubbles() -> None:
-    many = frame(
-        *(
-            {
-                "stakeholder_id": f"S{i}",
-                "category": ("boulanger", "traiteur")[i % 2],
-                "influence": 1 + i % 5,
-                "interest": 1 + (i // 5) % 5,
-                "engagement": "committed" if i % 10 == 0 else "contacted",
-            }
-            for i in range(sk.GRID_POINTS_MAX + 500)
-        )
-    )
-    marks = sk.grid_marks(many)
-    assert len(marks) == 50  # 25 score pairs x 2 categories
-    assert int(marks["count"].sum()) == sk.GRID_POINTS_MAX + 500
-    assert int(marks["committed"].sum()) == (sk.GRID_POINTS_MAX + 500 + 9) // 10
-    spec = sk.power_interest_chart(many, "en").to_dict()  # under Altair's 5,000 rows
-    assert '"count"' in json.dumps(spec)
-    small = sk.grid_marks(many.iloc[:100])
-    assert len(small) == 100 and set(small["count"]) == {1}
+def test_a_partner_at_its_country_centre_says_so() -> None:
+    read = tiny({"stakeholder_id": "K", "name": "Kyūshū", "country": "JP", "engagement": "engaged"})
+    arcs = map_layers.layer_data(map_layers.abroad_map(build(read).abroad, True, "fr"), "arcs")
+    assert "(placé au centre du pays)" in arcs[0]["tip"]
 
 
 def test_many_partners_abroad_are_grouped_by_place() -> None:
     cities = (("Tokyo", "JP", 35.68, 139.65), ("Kyoto", "JP", 35.01, 135.77))
-    many = frame(
+    read = tiny(
         *(
             {
-                "stakeholder_id": f"P{i}",
                 "category": "partenaire international",
                 "commune": cities[i % 2][0],
                 "country": cities[i % 2][1],
                 "lat": cities[i % 2][2] + (i % 7) * 0.001,
                 "lon": cities[i % 2][3],
-                "engagement": "committed" if i == 4 else "contacted",
+                "engagement": "committed" if i == 4 else "engaged",
             }
             for i in range(sk.ABROAD_GROUP_ABOVE + 1)
         ),
-        {"stakeholder_id": "Q", "country": "DE", "engagement": "declined"},
+        {"stakeholder_id": "Q", "country": "DE", "engagement": "engaged"},
+        {"stakeholder_id": "R", "country": "DE", "engagement": "declined"},
     )
-    placed = sk.place(many)
-    places = sk.abroad_places(placed).set_index("commune")
+    abroad = build(read).abroad
+    assert abroad.grouped and abroad.partners == sk.ABROAD_GROUP_ABOVE + 2
+    places = abroad.arcs.set_index("commune")
     assert places.loc["Tokyo", "count"] == 151 and places.loc["Kyoto", "count"] == 150
     assert places.loc["Tokyo", "engagement"] == "committed"
-    assert places.loc["Kyoto", "engagement"] == "contacted"
-    assert places.loc["", "engagement"] == "declined"  # at Germany's centroid
-    deck = map_layers.abroad_map(placed, True, "en")
-    arcs = map_layers.layer_data(deck, "arcs")
+    assert places.loc["Kyoto", "engagement"] == "engaged"
+    assert places.loc["", "count"] == 1  # at Germany's centre; the refusal is no partner
+    arcs = map_layers.layer_data(map_layers.abroad_map(abroad, True, "en"), "arcs")
     assert len(arcs) == 3
     tokyo = next(a for a in arcs if a["id"] == "JP|Tokyo")
-    assert tokyo["tip"] == "Tokyo (JP): 151 partners · 1 engaged or committed · 1 committed"
+    assert tokyo["tip"] == "Tokyo (JP): 151 engaged partners · 1 committed"
     assert tokyo["arc_width"] > next(a for a in arcs if a["id"] == "DE|")["arc_width"]
 
 
-def test_every_accessor_names_a_field_of_its_records(
-    con: duckdb.DuckDBPyConnection, placed: pd.DataFrame
-) -> None:
+def test_every_accessor_names_a_field_of_its_records(viewer: Reader) -> None:
     """pydeck turns bare strings into expressions: a unit or font written bare
     would be evaluated in the browser (and fail), so each must be a field."""
-    local, _ = map_layers.local_map(placed[~placed["abroad"]], _sites(con), "S016", True, "fr")
-    abroad = map_layers.abroad_map(placed[placed["abroad"]], True, "fr")
+    model = build(viewer, selected="S016")
+    local = map_layers.local_map(model.local, True, "fr")
+    abroad = map_layers.abroad_map(model.abroad, True, "fr")
     checked = 0
     for deck in (local, abroad):
         for entry in json.loads(map_layers.spec(deck))["layers"]:
@@ -622,16 +735,16 @@ def test_every_accessor_names_a_field_of_its_records(
     assert checked > 20
 
 
-def test_site_labels_keep_apart(con: duckdb.DuckDBPyConnection, placed: pd.DataFrame) -> None:
-    deck, _ = map_layers.local_map(placed[~placed["abroad"]], _sites(con), None, True, "fr")
+def test_site_labels_keep_apart(model: view.Model) -> None:
+    deck = map_layers.local_map(model.local, True, "fr")
     offsets = {r["name"]: r["offset"] for r in map_layers.layer_data(deck, "site-names")}
     # the Louvre-Lens and the Parcours noir are 2 km apart: one above, one below
     assert offsets["Louvre-Lens"] == [0.0, -18.0]
     assert offsets["Parcours noir du mois noir"] == [0.0, 18.0]
     assert len(offsets) == 4 and len({tuple(o) for o in offsets.values()}) == 3
-    view = sk.View(50.43, 2.82, 9.0)
+    view_ = sk.View(50.43, 2.82, 9.0)
     crowded = [(2.82, 50.43, "A name long enough to cover its neighbours")] * 7
-    placed_labels = map_layers.label_offsets(crowded, view)
+    placed_labels = map_layers.label_offsets(crowded, view_)
     assert placed_labels[0] is not None and placed_labels.count(None) >= 1
 
 
