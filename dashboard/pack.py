@@ -34,7 +34,6 @@ from dashboard import (
     scoring_charts,
     site_charts,
     sites,
-    status,
 )
 from dashboard import stakeholders as sk
 from dashboard.contract import DATASET_ORDER
@@ -81,6 +80,8 @@ BOTTOM = 58.0
 PX = 0.75  # vl-convert's pixels in points
 # Rows of the Gantt on one landscape page (a workstream's header counts as one).
 GANTT_ROWS_PER_PAGE = 22
+# Evaluations drawn in full (chart and table); any beyond get one line each.
+PACK_EVALUATIONS = 4
 
 STATE_TEXT_COLOURS = charts.STATE_COLOURS
 # Some catalogue texts put words in bold the Markdown way, for the screen.
@@ -519,22 +520,14 @@ class _Pack:
 
 @dataclass(frozen=True)
 class _Data:
-    tasks: pd.DataFrame
-    places: pd.DataFrame
     site_names: dict[str, str]
-    headline: figures.Headline
-    event: pd.DataFrame
     span: pd.DataFrame
 
 
-def _gather(read: Reader, context: PackContext) -> _Data:
-    situation = context.situation
-    tasks = status.with_states(read("tasks"), situation)
+def _gather(read: Reader) -> _Data:
     places = read("sites")
-    event = read("event_window", pattern=mission.EVENT_PATTERN)
-    found = figures.headline(read, situation, context.hidden)
     names = {str(k): str(v) for k, v in zip(places["site_id"], places["name"], strict=True)}
-    return _Data(tasks, places, names, found, event, read("mission_span"))
+    return _Data(names, read("mission_span"))
 
 
 def _cover(pack: _Pack, data: _Data) -> None:
@@ -818,7 +811,8 @@ def _scoring(pack: _Pack) -> None:
     if not setup.evaluations:
         pack.note(pack.tr("pack.scoring_none"))
         return
-    for evaluation, count in zip(setup.evaluations, setup.counts, strict=True):
+    shown = list(zip(setup.evaluations, setup.counts, strict=True))[:PACK_EVALUATIONS]
+    for evaluation, count in shown:
         state = scoring_view.State(
             evaluation=evaluation,
             sensitivity=False,
@@ -879,14 +873,38 @@ def _scoring(pack: _Pack) -> None:
             c for c in frame.columns if frame[c].map(lambda v: _cell_text(v, lang) == "").all()
         ]
         pack.table(frame.drop(columns=empty))
+    _other_evaluations(pack, setup.evaluations[PACK_EVALUATIONS:])
     pack.note(pack.tr("scoring.formula"))
+
+
+def _other_evaluations(pack: _Pack, names: Sequence[str]) -> None:
+    """Evaluations beyond the first few, one line each from the headline figures:
+    a pack stays a committee's read however many calls the data holds."""
+    if not names:
+        return
+    found = figures.headline(pack.read, pack.context.situation, pack.context.hidden)
+    rows = []
+    for name in names:
+        counts = found.evaluation(name)
+        if counts is None:
+            continue
+        rows.append(
+            {
+                pack.tr("pack.evaluation_col"): name,
+                pack.tr("pack.projects_col"): counts.projects,
+                figures.label("shortlisted", pack.lang): counts.shortlisted,
+                pack.tr("pack.selected_col"): counts.selected,
+            }
+        )
+    pack.heading("pack.scoring_others", pack.styles.h2)
+    pack.note(pack.tr("pack.scoring_others_note", count=len(rows)))
+    pack.table(pd.DataFrame(rows))
 
 
 def _stakeholders(pack: _Pack) -> None:
     """The page's model (views.stakeholders.build), nothing filtered."""
     from reportlab.platypus import KeepTogether
 
-    from dashboard.views import figures
     from dashboard.views import stakeholders as stakeholders_view
 
     lang, s = pack.lang, pack.styles
@@ -964,7 +982,6 @@ PACK_ACTION_ROWS = 40
 def _actions(pack: _Pack) -> None:
     """The actions page's model for the latest committee, first page of each list."""
     from dashboard.views import actions as actions_view
-    from dashboard.views import figures
 
     lang, s = pack.lang, pack.styles
     pack.heading("pack.section_actions")
@@ -1106,7 +1123,7 @@ def build_pack(read: Reader, context: PackContext) -> bytes:
             landscape_width=landscape_frame._width,
             landscape_height=landscape_frame._height,
         )
-        data = _gather(read, context)
+        data = _gather(read)
         _cover(pack, data)
         pack.add(PageBreak())
         _overview(pack)

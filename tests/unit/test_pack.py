@@ -297,3 +297,34 @@ def test_an_empty_data_folder_still_gives_a_pack() -> None:
     assert len(texts) == 7  # the cover and one page per section, each saying it is empty
     assert "No evaluation to present." in " ".join(texts)
     assert all(f"page {n} / 7" in text for n, text in enumerate(texts, start=1))
+
+
+def test_evaluations_beyond_the_first_few_get_one_line_each() -> None:
+    """A pack stays bounded: the first evaluations in full, the others as a table
+    of their recorded statuses."""
+    con = db.empty_database()
+    n = pack.PACK_EVALUATIONS + 3
+    for i in range(n):
+        con.execute(
+            "insert into criteria (evaluation, criterion_id, label, weight) "
+            "values ($e, 'c', 'C', 1)",
+            {"e": f"appel-{i}"},
+        )
+        for j, state in enumerate(("shortlisted", "selected", "candidate")):
+            con.execute(
+                "insert into projects (project_id, evaluation, name, status) "
+                "values ($p, $e, $n, $s)",
+                {"p": f"P{i}-{j}", "e": f"appel-{i}", "n": f"Projet {i}-{j}", "s": state},
+            )
+            con.execute(
+                "insert into scores (project_id, criterion_id, juror, score) "
+                "values ($p, 'c', 'J1', $v)",
+                {"p": f"P{i}-{j}", "v": j + 1},
+            )
+    texts = " ".join(pages_text(pack.build_pack(reader(con, "staff"), context("fr", "staff"))))
+    assert "Autres évaluations" in texts
+    assert "3 autres évaluations" in plain(texts)
+    full = [i for i in range(n) if f"Projet {i}-0" in texts]
+    assert full == list(range(pack.PACK_EVALUATIONS))  # the others are not drawn in full
+    for i in range(pack.PACK_EVALUATIONS, n):
+        assert f"appel-{i}" in texts
