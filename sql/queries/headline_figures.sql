@@ -9,11 +9,7 @@ task_figures as (
     select
         count(*) as tasks,
         count(*) filter (where state = 'late') as late_tasks,
-        sum(
-            case when state = 'done' then 100.0 else least(greatest(progress, 0), 100) end
-            * duration_days
-        ) filter (where state <> 'cancelled')
-        / nullif(sum(duration_days) filter (where state <> 'cancelled'), 0) as progress,
+        rollup_progress(state, progress, duration_days) as progress,
         coalesce(sum(budget_eur) filter (where state <> 'cancelled'), 0) as budget_eur,
         coalesce(sum(spent_eur), 0) as spent_eur
     from states

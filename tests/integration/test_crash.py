@@ -29,8 +29,11 @@ from pathlib import Path
 import pytest
 
 from bench import generate as gen
-from dashboard import app, db, mission, status, uploads
+from dashboard import app, db, mission, uploads
+from dashboard.status import AT_RISK_POINTS
 from dashboard.store import Store, checksum
+from dashboard.views import figures
+from dashboard.views.reader import database_reader
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 50
@@ -75,9 +78,11 @@ def starts(folder: Path) -> dict[str, int]:
     """Open the folder as the app does and compute the overview's figures."""
     con = db.open_database(Store(folder).current_files())
     try:
-        tasks = status.with_states(db.query(con, "tasks"), SITUATION)
-        assert status.rollup_progress(tasks) is not None
-        assert not status.site_rollups(tasks, db.query(con, "sites")).empty
+        tasks = db.query(con, "task_states", situation=SITUATION, threshold=AT_RISK_POINTS)
+        assert figures.headline(database_reader(con, "viewer"), SITUATION).progress is not None
+        assert not db.query(
+            con, "site_rollups", situation=SITUATION, threshold=AT_RISK_POINTS
+        ).empty
         overview(con)
         engagement = db.query(con, "engagement_counts")
         return {"tasks": len(tasks), "stakeholders": int(engagement["stakeholders"].sum())}

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from dashboard import db, status
+from dashboard import db
 from dashboard.i18n import catalogue
 from dashboard.store import Store
 from dashboard.views import figures
@@ -69,18 +69,3 @@ def test_every_figure_has_a_label_and_definition_in_both_languages() -> None:
             assert texts.get(f"figures.{key}.label"), (lang, key)
             assert len(texts.get(f"figures.{key}.definition", "")) > 30, (lang, key)
     assert figures.label("late_tasks", "fr") != figures.label("late_tasks", "en")
-
-
-@pytest.mark.parametrize("days", [-120, -30, 0, 20, 45, 90])
-def test_sql_states_follow_the_rules(con: duckdb.DuckDBPyConnection, days: int) -> None:
-    """The SQL states against the rules written out task by task."""
-    situation = SIT + timedelta(days=days)
-    rows = db.query(con, "task_states", situation=situation, threshold=status.AT_RISK_POINTS)
-    for rec in rows.to_dict("records"):
-        expected = status.task_state(
-            rec["start"], rec["end"], rec["progress"], rec["status"], situation
-        )
-        assert rec["state"] == expected, rec["task_id"]
-        end = rec["end"].date()
-        assert rec["days_late"] == ((situation - end).days if expected == "late" else 0)
-        assert rec["duration_days"] == status.duration_days(rec["start"].date(), end)

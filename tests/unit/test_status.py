@@ -1,16 +1,39 @@
-"""State rules and rollups on hand-made cases with known answers."""
+"""The state rules and rollups (SQL table and aggregate macros) on hand-made
+cases with known answers."""
 
 from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
+import duckdb
 import pytest
 
-from dashboard import status
+from dashboard import db, status
 
 D = date.fromisoformat
 SIT = D("2020-04-15")
+
+Row = tuple[str, str, str, float, str | None]
+
+
+def database(rows: list[Row]) -> duckdb.DuckDBPyConnection:
+    con = db.empty_database()
+    for task_id, start, end, progress, state in rows:
+        con.execute(
+            'insert into tasks (task_id, workstream, name, start, "end", progress, status) '
+            "values ($id, 'w', $id, $start, $end, $progress, $status)",
+            {"id": task_id, "start": start, "end": end, "progress": progress, "status": state},
+        )
+    return con
+
+
+def states(rows: list[Row], threshold: float = status.AT_RISK_POINTS) -> dict[str, tuple]:
+    con = database(rows)
+    found = db.query(con, "task_states", situation=SIT, threshold=threshold)
+    return {
+        r["task_id"]: (r["state"], r["days_late"], r["duration_days"])
+        for r in found.to_dict("records")
+    }
 
 
 @pytest.mark.parametrize(
@@ -25,6 +48,7 @@ SIT = D("2020-04-15")
         ("2020-04-01", "2020-04-20", 10, None, "at_risk"),  # 70 % elapsed, 60 points behind
         ("2020-04-01", "2020-04-30", 0, "blocked", "blocked"),
         ("2020-04-01", "2020-04-30", 0, "cancelled", "cancelled"),
+        ("2020-03-01", "2020-03-31", 0, "in_progress", "late"),  # recorded "in progress"
         ("2020-04-15", "2020-04-15", 0, None, "on_track"),  # milestone today: not late yet
         ("2020-04-14", "2020-04-14", 0, None, "late"),  # milestone passed, not done
         ("2020-04-16", "2020-04-16", 0, None, "planned"),
@@ -33,90 +57,91 @@ SIT = D("2020-04-15")
 def test_task_state(
     start: str, end: str, progress: float, state_in: str | None, expected: str
 ) -> None:
-    assert status.task_state(D(start), D(end), progress, state_in, SIT) == expected
+    assert states([("t", start, end, progress, state_in)])["t"][0] == expected
 
 
 def test_at_risk_threshold_is_a_parameter() -> None:
     # 14 of 30 days elapsed (46.7 %), 20 % done: 26.7 points behind.
-    args = (D("2020-04-01"), D("2020-04-30"), 20.0, None, SIT)
-    assert status.task_state(*args, threshold=20) == "at_risk"
-    assert status.task_state(*args, threshold=30) == "on_track"
+    row: Row = ("t", "2020-04-01", "2020-04-30", 20.0, None)
+    assert states([row], threshold=20)["t"][0] == "at_risk"
+    assert states([row], threshold=30)["t"][0] == "on_track"
 
 
-def frame(rows: list[tuple[str, str, str, float, str | None, str | None]]) -> pd.DataFrame:
-    tasks = pd.DataFrame(rows, columns=["task_id", "start", "end", "progress", "status", "site_id"])
-    tasks["start"] = pd.to_datetime(tasks["start"])
-    tasks["end"] = pd.to_datetime(tasks["end"])
-    tasks["milestone"] = tasks["start"] == tasks["end"]
-    tasks["name"] = tasks["task_id"]
-    return status.with_states(tasks, SIT)
+def test_days_late_and_duration() -> None:
+    found = states(
+        [
+            ("a", "2020-03-01", "2020-04-05", 80, None),
+            ("m", "2020-04-20", "2020-04-20", 0, None),
+            ("d", "2020-03-01", "2020-03-10", 100, None),
+        ]
+    )
+    assert found["a"] == ("late", 10, 36)
+    assert found["m"] == ("planned", 0, 1)  # a milestone spans one day
+    assert found["d"] == ("done", 0, 10)  # finished: never late
+
+
+def rollup(rows: list[Row]) -> tuple[float | None, str | None]:
+    con = database(rows)
+    got = con.execute(
+        "select rollup_progress(state, progress, duration_days), rollup_state(state) "
+        "from task_states($situation, $threshold)",
+        {"situation": SIT, "threshold": status.AT_RISK_POINTS},
+    ).fetchone()
+    assert got is not None
+    return got[0], got[1]
 
 
 def test_rollup_weights_by_duration() -> None:
-    tasks = frame(
+    progress, _ = rollup(
         [
-            ("a", "2020-04-01", "2020-04-30", 50, None, "s"),  # 30 days
-            ("b", "2020-04-01", "2020-04-10", 100, None, "s"),  # 10 days
+            ("a", "2020-04-01", "2020-04-30", 50, None),  # 30 days
+            ("b", "2020-04-01", "2020-04-10", 100, None),  # 10 days
         ]
     )
-    assert status.rollup_progress(tasks) == pytest.approx((50 * 30 + 100 * 10) / 40)
+    assert progress == pytest.approx((50 * 30 + 100 * 10) / 40)
 
 
 def test_rollup_leaves_out_cancelled_and_counts_milestones() -> None:
-    tasks = frame(
+    progress, _ = rollup(
         [
-            ("a", "2020-04-01", "2020-04-10", 0, "cancelled", "s"),
-            ("b", "2020-04-01", "2020-04-04", 50, None, "s"),  # 4 days
-            ("m", "2020-04-20", "2020-04-20", 0, None, "s"),  # milestone: 1 day
+            ("a", "2020-04-01", "2020-04-10", 0, "cancelled"),
+            ("b", "2020-04-01", "2020-04-04", 50, None),  # 4 days
+            ("m", "2020-04-20", "2020-04-20", 0, None),  # milestone: 1 day
         ]
     )
-    assert status.rollup_progress(tasks) == pytest.approx((50 * 4 + 0) / 5)
+    assert progress == pytest.approx((50 * 4 + 0) / 5)
 
 
 def test_rollup_of_only_cancelled_is_none() -> None:
-    tasks = frame([("a", "2020-04-01", "2020-04-10", 0, "cancelled", "s")])
-    assert status.rollup_progress(tasks) is None
-    assert status.rollup_state(tasks["state"]) is None
+    assert rollup([("a", "2020-04-01", "2020-04-10", 0, "cancelled")]) == (None, None)
+
+
+STATE_ROWS: dict[str, Row] = {
+    "done": ("done", "2020-03-01", "2020-03-10", 100, None),
+    "late": ("late", "2020-03-01", "2020-04-10", 10, None),
+    "on_track": ("on_track", "2020-04-01", "2020-04-30", 50, None),
+    "at_risk": ("at_risk", "2020-04-01", "2020-04-20", 10, None),
+    "blocked": ("blocked", "2020-04-01", "2020-04-30", 0, "blocked"),
+    "planned": ("planned", "2020-05-01", "2020-05-10", 0, None),
+    "cancelled": ("cancelled", "2020-04-01", "2020-04-30", 0, "cancelled"),
+}
 
 
 @pytest.mark.parametrize(
-    ("states", "expected"),
+    ("kinds", "expected"),
     [
-        (["done", "done"], "done"),
+        (["done"], "done"),
         (["done", "late", "on_track"], "late"),
         (["on_track", "blocked"], "at_risk"),
         (["on_track", "at_risk"], "at_risk"),
-        (["planned", "planned"], "planned"),
+        (["planned"], "planned"),
         (["done", "planned"], "on_track"),
         (["cancelled", "done"], "done"),
-        ([], None),
     ],
 )
-def test_rollup_state(states: list[str], expected: str | None) -> None:
-    assert status.rollup_state(states) == expected
-
-
-def test_site_rollups_include_a_site_without_tasks() -> None:
-    tasks = frame([("a", "2020-03-01", "2020-03-31", 80, None, "s1")])
-    sites = pd.DataFrame({"site_id": ["s1", "s2"], "name": ["One", "Two"]})
-    cards = status.site_rollups(tasks, sites).set_index("site_id")
-    assert cards.loc["s1", "state"] == "late"
-    assert cards.loc["s1", "progress"] == pytest.approx(80)
-    assert cards.loc["s2", "tasks"] == 0 and pd.isna(cards.loc["s2", "state"])
-
-
-def test_days_late_and_next_milestone() -> None:
-    tasks = frame(
-        [
-            ("a", "2020-03-01", "2020-04-05", 80, None, None),
-            ("m1", "2020-05-01", "2020-05-01", 0, None, None),
-            ("m0", "2020-04-20", "2020-04-20", 0, None, None),
-            ("old", "2020-04-01", "2020-04-01", 100, None, None),
-        ]
-    ).set_index("task_id", drop=False)
-    assert tasks.loc["a", "days_late"] == 10
-    nxt = status.next_milestone(tasks, SIT)
-    assert nxt is not None and nxt["task_id"] == "m0"
+def test_rollup_state(kinds: list[str], expected: str) -> None:
+    rows = [(f"{k}{i}", *STATE_ROWS[k][1:]) for i, k in enumerate(kinds)]
+    assert rollup(rows)[1] == expected  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
