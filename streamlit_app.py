@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import app
+from dashboard import shell
 
 st.set_page_config(page_title="ALL · Pilotage", page_icon="🍟", layout="wide")
-app.shell().run()
+shell.navigation().run()

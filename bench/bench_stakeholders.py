@@ -92,7 +92,7 @@ def page_run(folder: Path, runs: int) -> dict[str, float]:
     for _ in range(runs + 1):
         at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300).run()
         start = time.perf_counter()
-        at.switch_page("pages/stakeholders.py").run()
+        at.switch_page("app_pages/stakeholders.py").run()
         times.append(time.perf_counter() - start)
         assert not at.exception, [e.value for e in at.exception]
         size = sent_bytes(at)

@@ -53,7 +53,7 @@ def page_time(page: str | None, folder: Path, runs: int) -> float:
         at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
         at.run()
         if page is not None:
-            at.switch_page(f"pages/{page}.py").run()
+            at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception, [e.value for e in at.exception]
 
     once()  # warm the caches, as a live server would be

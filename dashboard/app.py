@@ -1,14 +1,15 @@
-"""Streamlit glue: the shell's sidebar, roles, language, situation date, cached data.
+"""Streamlit glue for session state and data access: role, language, situation
+date, view state in the URL, cached data and view models.
 
-Pages call `query()` for data and `tr()` for text; the connection and query
-results are cached by data version, so a commit is seen on the next rerun.
+Pages call `model()` for what they draw and `tr()` for text; the database and the
+models are cached by data version, so a commit is seen on the next rerun. The
+frame pages are drawn in (sidebar, gate, navigation) is `shell`.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-import time
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from dataclasses import replace
@@ -20,13 +21,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, charts, db
-from dashboard.i18n import LANGS, format_day, normalise_lang, t
+from dashboard import auth, db
+from dashboard.i18n import normalise_lang, t
 from dashboard.status import default_situation
 from dashboard.store import Store, Version
 from dashboard.views.reader import Reader, database_reader, restricted
-
-LANG_NAMES = {"fr": "Français", "en": "English"}
 
 
 def store() -> Store:
@@ -57,6 +56,11 @@ def pin_data_version() -> str:
 
 def data_version() -> str:
     return _pinned.get() or store().data_version()
+
+
+def pinned() -> bool:
+    """Whether this script run has fixed the data version it reads."""
+    return _pinned.get() is not None
 
 
 def cached_reader(root: str, version: str, who: auth.Role) -> Reader:
@@ -202,8 +206,6 @@ def labeller(prefix: str) -> Callable[[object], str]:
 
 # --- role -----------------------------------------------------------------------
 
-_THROTTLE = auth.Throttle()
-
 
 def setting(name: str) -> Any:
     """A setting from the environment (DASHBOARD_<NAME>) or `[dashboard]` in secrets."""
@@ -216,14 +218,14 @@ def setting(name: str) -> Any:
         return None
 
 
-def _oidc_configured() -> bool:
+def oidc_configured() -> bool:
     try:
         return "auth" in st.secrets
     except Exception:
         return False
 
 
-def _oidc_email() -> str | None:
+def oidc_email() -> str | None:
     try:
         if st.user.is_logged_in:
             email = st.user.get("email")
@@ -237,7 +239,7 @@ def role() -> auth.Role:
     """Staff after a password sign-in, or an OIDC identity listed as staff; else viewer."""
     if st.session_state.get("role") == "staff":
         return "staff"
-    email = _oidc_email()
+    email = oidc_email()
     if email and auth.is_staff_identity(
         email,
         auth.split_setting(setting("staff_emails")),
@@ -247,85 +249,15 @@ def role() -> auth.Role:
     return "viewer"
 
 
-def _client() -> str:
-    try:
-        return st.context.ip_address or "local"
-    except Exception:
-        return "local"
-
-
-def _sign_in_form(where: Any) -> None:
-    """Password and/or identity-provider sign-in, as the settings allow."""
-    plain = setting("staff_password")
-    hashed = setting("staff_password_hash")
-    if auth.password_configured(plain, hashed):
-        with where.form("sign_in", border=False):
-            password = st.text_input(tr("auth.password"), type="password", key="password")
-            if st.form_submit_button(tr("auth.submit")):
-                client = _client()
-                # answer more slowly after each wrong password from this client
-                time.sleep(_THROTTLE.delay(client, time.monotonic()))
-                if auth.verify_password(password, plain=plain, hashed=hashed):
-                    _THROTTLE.succeeded(client)
-                    st.session_state["role"] = "staff"
-                    st.rerun()
-                _THROTTLE.failed(client, time.monotonic())
-                st.error(tr("auth.wrong"))
-    if _oidc_configured() and where.button(tr("auth.oidc"), key="oidc_sign_in", icon="🪪"):
-        st.login()
-    email = _oidc_email()
-    if email and role() != "staff":
-        where.caption(tr("auth.not_staff", email=email))
-
-
-def _sign_in_box() -> None:
-    if role() == "staff":
-        st.sidebar.success(tr("auth.signed_in"), icon="🔓")
-        if st.sidebar.button(tr("auth.sign_out"), key="sign_out"):
-            st.session_state["role"] = "viewer"
-            if _oidc_email():
-                st.logout()
-            st.rerun()
-        return
-    if not (
-        auth.password_configured(setting("staff_password"), setting("staff_password_hash"))
-        or _oidc_configured()
-    ):
-        return
-    with st.sidebar.expander(tr("auth.sign_in"), icon="🔐"):
-        _sign_in_form(st)
-
-
-def _gate() -> None:
-    """With a viewer token set, a visitor without it gets a short message and
-    nothing else (staff may still sign in). The token can be rotated by
-    changing the setting: sessions holding the old one are stopped here too."""
-    expected = setting("viewer_token")
-    if not expected:
-        return
-    given = st.query_params.get("token") or st.session_state.get("_token")
-    if auth.token_ok(given, str(expected)):
-        st.session_state["_token"] = given
-        return
-    st.session_state.pop("_token", None)
-    if role() == "staff":
-        return
-    st.title(tr("app.title"))
-    st.warning(tr("app.token_needed"), icon="🔒")
-    with st.expander(tr("auth.sign_in"), icon="🔐"):
-        _sign_in_form(st)
-    st.stop()
-
-
 # --- situation date ---------------------------------------------------------------
 
 
 def situation() -> date:
     value = st.session_state.get("_situation")
-    return value if isinstance(value, date) else _default_situation()
+    return value if isinstance(value, date) else default_situation_date()
 
 
-def _default_situation() -> date:
+def default_situation_date() -> date:
     span = query("mission_span")
     row: dict[str, object] = {str(k): v for k, v in span.iloc[0].items()} if not span.empty else {}
     return default_situation(
@@ -333,177 +265,8 @@ def _default_situation() -> date:
     )
 
 
-def _keep(widget_key: str, state_key: str) -> None:
-    """Copy a sidebar widget's value to a key that survives page changes."""
-    value = st.session_state.get(widget_key)
-    if value is not None:
-        st.session_state[state_key] = value
-
-
-def _situation_box() -> None:
-    if "_situation" not in st.session_state:
-        from_url = st.query_params.get("date")
-        try:
-            chosen = date.fromisoformat(from_url) if from_url else None
-        except ValueError:
-            chosen = None
-        st.session_state["_situation"] = chosen or _default_situation()
-    # Widgets on several pages lose their state when the page changes; the value
-    # lives under "_situation" and the widget is re-seeded from it on every run.
-    st.session_state["situation"] = st.session_state["_situation"]
-    st.sidebar.date_input(
-        tr("app.situation_date"),
-        key="situation",
-        format="DD/MM/YYYY",
-        help=tr("app.situation_help"),
-        on_change=_keep,
-        args=("situation", "_situation"),
-    )
-
-
-def _language_box() -> None:
-    if "_lang" not in st.session_state:
-        st.session_state["_lang"] = normalise_lang(st.query_params.get("lang"))
-    st.session_state["lang"] = st.session_state["_lang"]
-    st.sidebar.segmented_control(
-        tr("app.language"),
-        LANGS,
-        key="lang",
-        format_func=LANG_NAMES.__getitem__,
-        selection_mode="single",
-        on_change=_keep,
-        args=("lang", "_lang"),
-    )
-
-
 # --- projector mode -----------------------------------------------------------------
-
-PROJECTOR_CSS = Path(__file__).with_name("static") / "projector.css"
 
 
 def projector() -> bool:
     return bool(st.session_state.get("_present"))
-
-
-def _projector_box() -> None:
-    if "_present" not in st.session_state:
-        st.session_state["_present"] = st.query_params.get("present") == "1"
-    st.session_state["present"] = st.session_state["_present"]
-    st.sidebar.toggle(
-        tr("app.projector"),
-        key="present",
-        help=tr("app.projector_help"),
-        on_change=_keep,
-        args=("present", "_present"),
-    )
-
-
-def _projector_bar(page: str) -> None:
-    """In a meeting: the pages in order, one step at a time, and a way out."""
-    st.html(PROJECTOR_CSS)
-    order = [p for p in auth.pages_for(role()) if "viewer" in auth.PAGES[p].roles]
-    if page not in order:
-        return
-    at = order.index(page)
-    back, step, ahead, leave = st.columns([1, 3, 1, 1], vertical_alignment="center")
-    if back.button(
-        tr("app.previous"), key="present_back", icon="⬅️", disabled=at == 0, width="stretch"
-    ):
-        st.switch_page(auth.PAGES[order[at - 1]].file)
-    step.caption(tr("app.step", n=at + 1, total=len(order), page=tr(f"nav.{page}")))
-    if ahead.button(
-        tr("app.next"), key="present_next", icon="➡️", disabled=at == len(order) - 1, width="stretch"
-    ):
-        st.switch_page(auth.PAGES[order[at + 1]].file)
-    if leave.button(tr("app.leave_projector"), key="present_leave", icon="✖️", width="stretch"):
-        st.session_state["_present"] = False
-        st.rerun()
-
-
-def _sync_url() -> None:
-    """Keep language, situation date and the viewer token in the URL, so a shared
-    link reopens the same view (page changes would otherwise drop them)."""
-    wanted = {"lang": lang(), "date": situation().isoformat()}
-    if st.session_state.get("_token"):
-        wanted["token"] = st.session_state["_token"]
-    if projector():
-        wanted["present"] = "1"
-    elif "present" in st.query_params:
-        del st.query_params["present"]
-    for key, value in wanted.items():
-        if st.query_params.get(key) != value:
-            st.query_params[key] = value
-
-
-def _ensure_router(in_page: bool) -> None:
-    """Make sure the router, not a page file, answers this session.
-
-    `streamlit run` treats a pages/ folder beside the entry script as the old
-    multipage mode until `st.navigation` has run once in the process: a deep
-    link opened first on a fresh server would run that page file directly,
-    outside the role's navigation. Switch the mode off and, the first time a
-    session meets it in a page, start the run again through the router.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        if in_page and not st.session_state.get("_routed"):
-            st.session_state["_routed"] = True
-            st.rerun()
-    st.session_state["_routed"] = True
-
-
-def shell() -> Any:
-    """The navigation built from the role; pages the role may not open are absent,
-    so their URL cannot be reached either."""
-    _ensure_router(in_page=False)
-    pin_data_version()
-    _gate()
-    pages = [
-        st.Page(
-            auth.PAGES[name].file,
-            title=tr(f"nav.{name}"),
-            icon=auth.PAGES[name].icon,
-            url_path=name,
-            default=(name == "overview"),
-        )
-        for name in auth.pages_for(role())
-    ]
-    return st.navigation({tr("nav.section_main"): pages})
-
-
-def sidebar() -> None:
-    """Language, situation date and sign-in; drawn by each page as it starts."""
-    _language_box()
-    _situation_box()
-    _projector_box()
-    _sign_in_box()
-    _sync_url()
-    st.sidebar.caption(tr("app.data_version", version=data_version()))
-    from dashboard import pack_ui  # here: it imports this module
-
-    pack_ui.pack_button()
-
-
-def header(title_key: str) -> None:
-    """The sidebar, then a page's title, its situation-date caption and, for
-    viewers, the read-only banner. A page the role may not open stops here,
-    whatever way its script was reached."""
-    _ensure_router(in_page=True)
-    if _pinned.get() is None:
-        pin_data_version()
-    _gate()
-    sidebar()
-    page = title_key.split(".")[0]
-    spec = auth.PAGES.get(page)
-    if spec is not None and role() not in spec.roles:
-        st.error(tr("app.forbidden"), icon="🔒")
-        st.stop()
-    charts.text_scale.set(1.5 if projector() else 1.0)
-    if projector():
-        _projector_bar(page)
-    st.title(tr(title_key))
-    st.caption(tr("overview.caption", date=format_day(situation(), lang())))
-    if role() == "viewer":
-        st.info(tr("app.viewer_banner"), icon="👁️")

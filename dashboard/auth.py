@@ -28,13 +28,13 @@ class PageSpec:
 # The navigation, in order. A page left out of a role's navigation cannot be
 # reached by URL either: Streamlit only serves the pages it was given.
 PAGES: dict[str, PageSpec] = {
-    "overview": PageSpec("pages/overview.py", "🏠", ("viewer", "staff")),
-    "timeline": PageSpec("pages/timeline.py", "🗓️", ("viewer", "staff")),
-    "sites": PageSpec("pages/sites.py", "📍", ("viewer", "staff")),
-    "scoring": PageSpec("pages/scoring.py", "⚖️", ("viewer", "staff")),
-    "stakeholders": PageSpec("pages/stakeholders.py", "🤝", ("viewer", "staff")),
-    "actions": PageSpec("pages/actions.py", "📝", ("viewer", "staff")),
-    "data": PageSpec("pages/data.py", "📤", ("staff",)),
+    "overview": PageSpec("app_pages/overview.py", "🏠", ("viewer", "staff")),
+    "timeline": PageSpec("app_pages/timeline.py", "🗓️", ("viewer", "staff")),
+    "sites": PageSpec("app_pages/sites.py", "📍", ("viewer", "staff")),
+    "scoring": PageSpec("app_pages/scoring.py", "⚖️", ("viewer", "staff")),
+    "stakeholders": PageSpec("app_pages/stakeholders.py", "🤝", ("viewer", "staff")),
+    "actions": PageSpec("app_pages/actions.py", "📝", ("viewer", "staff")),
+    "data": PageSpec("app_pages/data.py", "📤", ("staff",)),
 }
 
 

@@ -11,7 +11,7 @@ PASSWORD = "noir-2020-test"
 
 
 def start(lang: str | None = None, page: str | None = None, **params: str) -> AppTest:
-    """Run the app once; `page` is a file under pages/ (e.g. "timeline")."""
+    """Run the app once; `page` is a file under app_pages/ (e.g. "timeline")."""
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     if lang:
         at.query_params["lang"] = lang
@@ -19,7 +19,7 @@ def start(lang: str | None = None, page: str | None = None, **params: str) -> Ap
         at.query_params[key] = value
     at.run()
     if page is not None:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"app_pages/{page}.py").run()
     return at
 
 

@@ -129,7 +129,7 @@ def test_the_token_opens_the_link_and_stays_in_the_url(demo_dir: Path, token: st
     at = start(token=token)
     assert at.metric, texts(at)
     assert at.query_params["token"] in ([token], token)
-    at.switch_page("pages/timeline.py").run()
+    at.switch_page("app_pages/timeline.py").run()
     assert not at.exception
     assert at.title[0].value == "Planning de la mission"
     assert at.query_params["token"] in ([token], token)

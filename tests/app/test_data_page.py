@@ -113,7 +113,7 @@ def log(folder: Path) -> list[dict[str, Any]]:
 
 def staff(lang: str = "fr", **params: str) -> AppTest:
     at = sign_in(start(lang, **params))
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -525,14 +525,14 @@ def test_a_commit_refused_when_what_it_cites_was_removed_meanwhile(demo_dir: Pat
 
 
 def test_a_viewer_cannot_reach_the_page(demo_dir: Path) -> None:
-    with pytest.raises(ValueError, match=r"pages/data\.py"):
+    with pytest.raises(ValueError, match=r"app_pages/data\.py"):
         start(page="data")  # not in a viewer's navigation: no URL leads there
     at = start()
-    assert "pages/data.py" not in str(at._tree)
+    assert "app_pages/data.py" not in str(at._tree)
 
 
 def test_the_page_script_run_directly_as_a_viewer_stops_at_its_header(demo_dir: Path) -> None:
-    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages" / "data.py"), default_timeout=60)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert [e.value for e in at.error] == [
@@ -562,7 +562,7 @@ def test_staff_see_the_page_in_both_languages(
 def test_the_signed_in_name_is_offered_for_the_log(demo_dir: Path) -> None:
     at = sign_in(start())
     at.session_state["staff_name"] = "Claire Dubois"
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     tasks = new_task(table(demo_dir, "tasks"))
     at = upload(at, "planning.csv", french_excel("tasks", tasks))
     assert at.text_input(key="data_by").value == "Claire Dubois"

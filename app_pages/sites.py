@@ -3,12 +3,12 @@
 import altair as alt
 import streamlit as st
 
-from dashboard import app, charts, pack_ui, safe, site_charts, widgets
+from dashboard import app, charts, pack_ui, safe, shell, site_charts, widgets
 from dashboard.views import figures
 from dashboard.views import sites as view
 from dashboard.views.sites import DESTINATION
 
-app.header("sites.title")
+shell.header("sites.title")
 lang = app.lang()
 situation = app.situation()
 

@@ -5,11 +5,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import app, safe
+from dashboard import app, safe, shell
 from dashboard.i18n import format_day, format_number, t
 from dashboard.views import actions, figures
 
-app.header("actions.title")
+shell.header("actions.title")
 lang = app.lang()
 situation = app.situation()
 

@@ -13,6 +13,7 @@ from dashboard import (
     ingest,
     recognise,
     safe,
+    shell,
     staging,
     templates,
     uploads,
@@ -23,7 +24,7 @@ from dashboard.i18n import dataset_label, format_number
 from dashboard.ingest import Parsed, Problem
 from dashboard.store import CommitRefused
 
-app.header("data_page.title")
+shell.header("data_page.title")
 if app.role() != "staff":
     # the navigation leaves this page out for viewers; a direct run stops here too
     st.error(app.tr("app.forbidden"), icon="🔒")

@@ -8,13 +8,13 @@ import os
 import pandas as pd
 import streamlit as st
 
-from dashboard import app, map_layers, pack_ui, safe
+from dashboard import app, map_layers, pack_ui, safe, shell
 from dashboard import stakeholders as sk
 from dashboard.i18n import column_label, format_number
 from dashboard.views import figures
 from dashboard.views import stakeholders as view
 
-app.header("stakeholders.title")
+shell.header("stakeholders.title")
 lang = app.lang()
 staff = app.role() == "staff"
 hidden = () if staff else app.confidential_evaluations()

@@ -7,11 +7,11 @@ built (and cached) from it, and the page only draws.
 import pandas as pd
 import streamlit as st
 
-from dashboard import app, export, mission, status
+from dashboard import app, export, mission, shell, status
 from dashboard.i18n import column_label, format_day, format_number
 from dashboard.views import timeline as view
 
-app.header("timeline.title")
+shell.header("timeline.title")
 lang = app.lang()
 situation = app.situation()
 

@@ -4,12 +4,12 @@ spread, the sensitivity of the result to the weights, and exports. Renders
 
 import streamlit as st
 
-from dashboard import app, charts, safe, scoring, scoring_charts
+from dashboard import app, charts, safe, scoring, scoring_charts, shell
 from dashboard.i18n import format_number, format_pct
 from dashboard.views import figures
 from dashboard.views import scoring as view
 
-app.header("scoring.title")
+shell.header("scoring.title")
 lang = app.lang()
 staff = app.role() == "staff"
 hidden = () if staff else app.confidential_evaluations()

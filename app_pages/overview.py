@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from dashboard import app, charts, pack_ui, safe, widgets
+from dashboard import app, charts, pack_ui, safe, shell, widgets
 from dashboard.views import overview
 
-app.header("overview.title")
+shell.header("overview.title")
 lang = app.lang()
 situation = app.situation()
 
@@ -37,7 +37,7 @@ for i, card in enumerate(found.cards):
     with columns[i % len(columns)].container(border=True):
         widgets.site_card(card.text)
         st.page_link(
-            "pages/sites.py",
+            "app_pages/sites.py",
             label=app.tr("overview.site_link"),
             icon="📍",
             query_params={"site": card.card.site_id, "lang": lang, "date": situation.isoformat()},
@@ -45,7 +45,7 @@ for i, card in enumerate(found.cards):
 if found.cards_caption is not None:
     st.caption(found.cards_caption)
     st.page_link(
-        "pages/sites.py",
+        "app_pages/sites.py",
         label=app.tr("overview.all_sites_link"),
         icon="🗺️",
         query_params={"lang": lang, "date": situation.isoformat()},
