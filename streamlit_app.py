@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import shell
+from dashboard.ui import shell
 
 st.set_page_config(page_title="ALL · Pilotage", page_icon="🍟", layout="wide")
 shell.navigation().run()

@@ -5,8 +5,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import app, safe, shell
 from dashboard.i18n import format_day, format_number, t
+from dashboard.ui import app, safe, shell
 from dashboard.views import actions, figures
 
 shell.header("actions.title")

@@ -6,23 +6,13 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import (
-    app,
-    diff,
-    export,
-    ingest,
-    recognise,
-    safe,
-    shell,
-    staging,
-    templates,
-    uploads,
-    workbook,
-)
+from dashboard import ingest
 from dashboard.contract import DATASET_ORDER
 from dashboard.i18n import dataset_label, format_number
-from dashboard.ingest import Parsed, Problem
+from dashboard.ingest import Parsed, Problem, diff, recognise, staging, templates, uploads, workbook
+from dashboard.pack import export
 from dashboard.store import CommitRefused
+from dashboard.ui import app, safe, shell
 
 shell.header("data_page.title")
 if app.role() != "staff":

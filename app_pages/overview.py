@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboard import app, charts, pack_ui, safe, shell, widgets
+from dashboard import charts
+from dashboard.ui import app, pack_ui, safe, shell, widgets
 from dashboard.views import overview
 
 shell.header("overview.title")

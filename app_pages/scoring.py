@@ -4,8 +4,11 @@ spread, the sensitivity of the result to the weights, and exports. Renders
 
 import streamlit as st
 
-from dashboard import app, charts, safe, scoring, scoring_charts, shell
+from dashboard import charts
+from dashboard.charts import scoring_charts
+from dashboard.domain import scoring
 from dashboard.i18n import format_number, format_pct
+from dashboard.ui import app, safe, shell
 from dashboard.views import figures
 from dashboard.views import scoring as view
 

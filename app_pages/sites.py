@@ -3,7 +3,9 @@
 import altair as alt
 import streamlit as st
 
-from dashboard import app, charts, pack_ui, safe, shell, site_charts, widgets
+from dashboard import charts
+from dashboard.charts import site_charts
+from dashboard.ui import app, pack_ui, safe, shell, widgets
 from dashboard.views import figures
 from dashboard.views import sites as view
 from dashboard.views.sites import DESTINATION

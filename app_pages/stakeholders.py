@@ -8,9 +8,10 @@ import os
 import pandas as pd
 import streamlit as st
 
-from dashboard import app, map_layers, pack_ui, safe, shell
-from dashboard import stakeholders as sk
+from dashboard.charts import map_layers
+from dashboard.domain import stakeholders as sk
 from dashboard.i18n import column_label, format_number
+from dashboard.ui import app, pack_ui, safe, shell
 from dashboard.views import figures
 from dashboard.views import stakeholders as view
 

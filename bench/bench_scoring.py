@@ -34,8 +34,8 @@ import pandas as pd
 
 from bench.generate import generate
 from bench.timing import median_seconds
-from dashboard import db
-from dashboard.scoring import Shortlist
+from dashboard.domain.scoring import Shortlist
+from dashboard.queries import db
 from dashboard.store import Store
 from dashboard.views import scoring as view
 from dashboard.views.reader import database_reader

@@ -22,7 +22,8 @@ from typing import Any
 
 from bench.generate import generate
 from bench.timing import median_seconds
-from dashboard import db, map_layers
+from dashboard.charts import map_layers
+from dashboard.queries import db
 from dashboard.store import Store
 from dashboard.views import stakeholders as view
 from dashboard.views.reader import database_reader

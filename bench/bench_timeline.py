@@ -22,7 +22,7 @@ import duckdb
 
 from bench.generate import generate
 from bench.timing import median_seconds
-from dashboard import db
+from dashboard.queries import db
 from dashboard.store import Store
 from dashboard.views import timeline
 from dashboard.views.reader import database_reader

@@ -13,7 +13,7 @@
    Streamlit dashboard: `pd.read_csv`, merges, group-bys), same answers checked,
    cold (files read) and warm (already in memory), ratio pandas / DuckDB.
 3. Upload: a 100,000-row scores file in French Excel form (Windows-1252, `;`,
-   decimal commas) checked and committed through `dashboard.uploads`, in a
+   decimal commas) checked and committed through `dashboard.ingest.uploads`, in a
    fresh process: time, peak RSS and peak Python allocations (tracemalloc).
 4. Every `bench/bench_*.py` module with a `run() -> dict`.
 
@@ -50,8 +50,10 @@ import pandas as pd
 
 from bench.generate import generate, write
 from bench.timing import median_seconds
-from dashboard import auth, db, mission
+from dashboard import auth
 from dashboard.contract import DATASET_ORDER, get_dataset
+from dashboard.domain import mission
+from dashboard.queries import db
 from dashboard.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -426,7 +428,7 @@ def peak_rss_kib() -> int:
 def upload_child(folders: list[Path], file: Path) -> dict[str, Any]:
     """In a fresh process: check and commit `file` into each folder (timed, then
     once more under tracemalloc); report times and memory."""
-    from dashboard import uploads
+    from dashboard.ingest import uploads
 
     data = file.read_bytes()
     baseline_rss = reset_peak_rss()

@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from dashboard import uploads
 from dashboard.contract import DATASET_ORDER
 from dashboard.i18n import LANGS, format_day, t
-from dashboard.ingest import Problem
+from dashboard.ingest import Problem, uploads
 from dashboard.store import CommitRefused, Store
 
 

@@ -14,7 +14,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import status
+from dashboard.domain import status
 from dashboard.i18n import format_eur, format_number, format_pct, t
 from dashboard.views.reader import Reader
 

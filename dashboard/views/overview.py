@@ -16,7 +16,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import mission, sites, status
+from dashboard.domain import mission, sites, status
 from dashboard.i18n import format_day, format_number, t
 from dashboard.views import figures
 from dashboard.views import sites as site_views

@@ -12,7 +12,8 @@ from typing import Any, Protocol
 import duckdb
 import pandas as pd
 
-from dashboard import auth, db
+from dashboard import auth
+from dashboard.queries import db
 
 
 class Reader(Protocol):

@@ -21,10 +21,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dashboard import scoring
-from dashboard.export import neutralise
+from dashboard.domain import scoring
+from dashboard.domain.scoring import Criterion, Interval, Shortlist, WeightChange
 from dashboard.i18n import choice_label, format_eur, format_number, format_pct, t
-from dashboard.scoring import Criterion, Interval, Shortlist, WeightChange
+from dashboard.pack.export import neutralise
 from dashboard.views import figures
 from dashboard.views.reader import Reader
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import sites, status
+from dashboard.domain import sites, status
 from dashboard.i18n import format_day, format_eur, format_number, format_pct, t
 from dashboard.views.reader import Reader
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import stakeholders as sk
+from dashboard.domain import stakeholders as sk
 from dashboard.views import figures
 from dashboard.views.reader import Reader
 

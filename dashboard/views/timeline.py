@@ -21,8 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard import charts, mission, status
-from dashboard.gantt import GanttOptions, gantt_rows, gantt_spec, link_rows
+from dashboard import charts
+from dashboard.charts.gantt import GanttOptions, gantt_rows, gantt_spec, link_rows
+from dashboard.domain import mission, status
 from dashboard.i18n import t
 from dashboard.views.reader import Reader
 

@@ -14,8 +14,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from streamlit.testing.v1 import AppTest
 
-from dashboard import diff, staging, templates
 from dashboard.contract import get_dataset
+from dashboard.ingest import diff, staging, templates
 from dashboard.store import Store
 from tests.app.support import ROOT, sent, sign_in, start, texts
 

@@ -6,8 +6,9 @@ import contextvars
 from datetime import date
 from pathlib import Path
 
-from dashboard import app, uploads
+from dashboard.ingest import uploads
 from dashboard.store import Store
+from dashboard.ui import app
 
 SIT = date(2020, 4, 15)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import uploads
+from dashboard.ingest import uploads
 from dashboard.store import Store
 from tests.app.support import metrics, sign_in, start, texts
 

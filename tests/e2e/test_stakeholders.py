@@ -14,8 +14,8 @@ import numpy as np
 from PIL import Image
 from playwright.sync_api import Locator, Page, WebSocket, expect
 
-from dashboard import db
-from dashboard import stakeholders as sk
+from dashboard.domain import stakeholders as sk
+from dashboard.queries import db
 from dashboard.store import Store
 from dashboard.views import stakeholders as view
 from dashboard.views.reader import database_reader

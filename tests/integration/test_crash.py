@@ -29,9 +29,12 @@ from pathlib import Path
 import pytest
 
 from bench import generate as gen
-from dashboard import app, db, mission, uploads
-from dashboard.status import AT_RISK_POINTS
+from dashboard.domain import mission
+from dashboard.domain.status import AT_RISK_POINTS
+from dashboard.ingest import uploads
+from dashboard.queries import db
 from dashboard.store import Store, checksum
+from dashboard.ui import app
 from dashboard.views import figures
 from dashboard.views.reader import database_reader
 

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import db
+from dashboard.queries import db
 from dashboard.store import Store
 from dashboard.views import actions, figures
 from dashboard.views.reader import Reader, database_reader

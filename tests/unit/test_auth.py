@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import auth, db
+from dashboard import auth
+from dashboard.queries import db
 
 
 def test_argon2_hash_is_verified_and_preferred_over_plain() -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import checks, db, ingest, uploads
-from dashboard.ingest import Problem
+from dashboard import ingest
+from dashboard.ingest import Problem, checks, uploads
+from dashboard.queries import db
 from dashboard.store import Store
 
 Flag = tuple[str, int | None, str | None]

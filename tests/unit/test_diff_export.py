@@ -7,7 +7,9 @@ import io
 import openpyxl
 import pandas as pd
 
-from dashboard import diff, export, ingest
+from dashboard import ingest
+from dashboard.ingest import diff
+from dashboard.pack import export
 
 
 def frame(text: str, dataset: str = "sites") -> pd.DataFrame:

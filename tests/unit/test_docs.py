@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import db
 from dashboard.contract import DATASET_ORDER, DATASETS
+from dashboard.queries import db
 
 ROOT = Path(__file__).resolve().parents[2]
 

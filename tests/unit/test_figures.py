@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import db
 from dashboard.i18n import catalogue
+from dashboard.queries import db
 from dashboard.store import Store
 from dashboard.views import figures
 from dashboard.views.reader import database_reader

@@ -28,9 +28,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bench import generate as gen
-from dashboard import ingest, uploads
+from dashboard import ingest
 from dashboard.contract import DATASET_ORDER, Column, Dataset, get_dataset
-from dashboard.ingest import Parsed
+from dashboard.ingest import Parsed, uploads
 from dashboard.store import Store
 
 FILE = "export.csv"

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from bench import generate as gen
-from dashboard import ingest, uploads
+from dashboard import ingest
 from dashboard.contract import DATASET_ORDER, get_dataset
+from dashboard.ingest import uploads
 from dashboard.store import Store
 
 DEMO_ROWS = {

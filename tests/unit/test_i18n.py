@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from dashboard import checks, i18n, ingest
+from dashboard import i18n, ingest
 from dashboard.contract import DATASETS
+from dashboard.ingest import checks
 
 FR = i18n.catalogue("fr")
 EN = i18n.catalogue("en")

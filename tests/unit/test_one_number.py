@@ -22,9 +22,10 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, db, pack
+from dashboard import auth, pack
 from dashboard.auth import DEFAULT_CONFIDENTIAL_EVALUATIONS, Role
 from dashboard.i18n import format_number, t
+from dashboard.queries import db
 from dashboard.store import Store
 from dashboard.views import actions, figures
 from dashboard.views.reader import database_reader

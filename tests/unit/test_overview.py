@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from dashboard import db
+from dashboard.queries import db
 from dashboard.store import Store
 from dashboard.views import figures
 from dashboard.views import overview as view

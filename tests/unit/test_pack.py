@@ -14,10 +14,11 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from dashboard import db, pack
-from dashboard import stakeholders as sk
+from dashboard import pack
 from dashboard.auth import DEFAULT_CONFIDENTIAL_EVALUATIONS, Role
+from dashboard.domain import stakeholders as sk
 from dashboard.i18n import format_eur, format_pct
+from dashboard.queries import db
 from dashboard.store import Store, Version
 from dashboard.views import overview
 from dashboard.views import scoring as view
@@ -311,10 +312,16 @@ def test_evaluations_beyond_the_first_few_get_one_line_each() -> None:
             {"e": f"appel-{i}"},
         )
         for j, state in enumerate(("shortlisted", "selected", "candidate")):
-            con.execute(
-                "insert into projects (project_id, evaluation, name, status) "
-                "values ($p, $e, $n, $s)",
-                {"p": f"P{i}-{j}", "e": f"appel-{i}", "n": f"Projet {i}-{j}", "s": state},
+            con.execute(  # _row: the file's order, which orders the evaluations
+                "insert into projects (project_id, evaluation, name, status, _row) "
+                "values ($p, $e, $n, $s, $r)",
+                {
+                    "p": f"P{i}-{j}",
+                    "e": f"appel-{i}",
+                    "n": f"Projet {i}-{j}",
+                    "s": state,
+                    "r": 2 + 3 * i + j,
+                },
             )
             con.execute(
                 "insert into scores (project_id, criterion_id, juror, score) "

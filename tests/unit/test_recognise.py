@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import recognise
 from dashboard.contract import DATASETS
-from dashboard.templates import headers
+from dashboard.ingest import recognise
+from dashboard.ingest.templates import headers
 
 
 @pytest.mark.parametrize("dataset", sorted(DATASETS))

@@ -16,8 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import db, export, scoring, scoring_charts
-from dashboard.scoring import Criterion, Shortlist
+from dashboard.charts import scoring_charts
+from dashboard.domain import scoring
+from dashboard.domain.scoring import Criterion, Shortlist
+from dashboard.pack import export
+from dashboard.queries import db
 from dashboard.store import Store
 from dashboard.views import scoring as view
 from dashboard.views.reader import Reader, database_reader

@@ -10,8 +10,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import db, site_charts, sites, status
-from dashboard.charts import finish
+from dashboard.charts import finish, site_charts
+from dashboard.domain import sites, status
+from dashboard.queries import db
 from dashboard.store import Store
 from dashboard.views import figures
 from dashboard.views import sites as view

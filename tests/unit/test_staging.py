@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import diff, export, ingest, staging, templates, workbook
+from dashboard import ingest
 from dashboard.contract import DATASET_ORDER, get_dataset
-from dashboard.ingest import Parsed, Problem
+from dashboard.ingest import Parsed, Problem, diff, staging, templates, workbook
+from dashboard.pack import export
 from dashboard.store import CommitRefused, Store, Version
 
 

@@ -13,8 +13,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import charts, db, map_layers
-from dashboard import stakeholders as sk
+from dashboard import charts
+from dashboard.charts import map_layers
+from dashboard.domain import stakeholders as sk
+from dashboard.queries import db
 from dashboard.store import Store
 from dashboard.views import stakeholders as view
 from dashboard.views.reader import Reader, database_reader

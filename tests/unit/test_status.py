@@ -8,7 +8,8 @@ from datetime import date
 import duckdb
 import pytest
 
-from dashboard import db, status
+from dashboard.domain import status
+from dashboard.queries import db
 
 D = date.fromisoformat
 SIT = D("2020-04-15")

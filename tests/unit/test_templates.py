@@ -7,9 +7,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from dashboard import ingest, templates, workbook
+from dashboard import ingest
 from dashboard.contract import DATASETS, get_dataset
 from dashboard.i18n import LANGS
+from dashboard.ingest import templates, workbook
 
 
 def example_frame(dataset: str):  # type: ignore[no-untyped-def]
@@ -143,7 +144,7 @@ def test_description_csv_is_the_table() -> None:
 def test_sheet_names_are_valid_and_recognised(dataset: str, lang: str) -> None:
     name = templates.sheet_name(dataset, lang)
     assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
-    from dashboard import recognise
+    from dashboard.ingest import recognise
 
     assert recognise.from_sheet_name(name) == dataset
 

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import db
+from dashboard.queries import db
 from dashboard.store import Store
 from dashboard.views import timeline as tl
 from dashboard.views.reader import Reader, database_reader
@@ -422,6 +422,6 @@ def test_four_thousand_tasks_send_less_than_a_mebibyte() -> None:
     expanded = tl.build(read, tl.State(situation=SIT, expanded=("Pilotage", "Olhain")))
     assert len(expanded.rows) <= tl.ROWS_PER_PAGE + 8 and expanded.row_pages == 14
     for view in (found, expanded):
-        sent = len(json.dumps(view.spec)) + view.watch.to_json().__len__()
+        sent = len(json.dumps(view.spec)) + len(view.watch.to_json(date_format="iso"))
         assert sent < 1024 * 1024
     assert len(expanded.watch) == tl.WATCH_PER_PAGE < expanded.watched

@@ -9,8 +9,9 @@ from datetime import date, datetime, time
 import pytest
 from openpyxl import Workbook
 
-from dashboard import ingest, recognise, workbook
-from dashboard.workbook import cell_text, parse_sheet, read_workbook
+from dashboard import ingest
+from dashboard.ingest import recognise, workbook
+from dashboard.ingest.workbook import cell_text, parse_sheet, read_workbook
 
 FILE = "planning.xlsx"
 

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import pydeck as pdk
 
-from dashboard import stakeholders as sk
+from dashboard.domain import stakeholders as sk
 from dashboard.i18n import t
 from dashboard.views.stakeholders import Abroad, LocalMap
 

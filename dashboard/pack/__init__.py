@@ -26,18 +26,12 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 
-from dashboard import (
-    auth,
-    charts,
-    export,
-    mission,
-    scoring_charts,
-    site_charts,
-    sites,
-)
-from dashboard import stakeholders as sk
+from dashboard import auth, charts
+from dashboard.charts import scoring_charts, site_charts
+from dashboard.charts.gantt import gantt_spec
 from dashboard.contract import DATASET_ORDER
-from dashboard.gantt import gantt_spec
+from dashboard.domain import mission, sites
+from dashboard.domain import stakeholders as sk
 from dashboard.i18n import (
     dataset_label,
     format_day,
@@ -45,6 +39,7 @@ from dashboard.i18n import (
     format_pct,
     t,
 )
+from dashboard.pack import export
 from dashboard.store import Store, Version
 from dashboard.views import figures
 from dashboard.views import overview as overview_view

@@ -6,7 +6,7 @@ stable colours per category, marker sizes and outlines, the packaged geography
 (country centres, outlines parsed once per process), the map's view and the
 switch to hexagon cells when there are too many points for it, the cells'
 outlines, the search's words, and the Altair charts of the funnel, the coverage
-and the power / interest grid. pydeck layers are built in `dashboard.map_layers`.
+and the power / interest grid. pydeck layers are built in `dashboard.charts.map_layers`.
 """
 
 from __future__ import annotations

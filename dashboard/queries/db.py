@@ -18,7 +18,7 @@ import pandas as pd
 
 from dashboard.contract import DATASET_ORDER
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 
 # Statements over one dataset's table; the table name is checked against the
 # contract by `_table`, values always travel as parameters.

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 import streamlit as st
 
-from dashboard import safe
-from dashboard.sites import CardText
+from dashboard.domain.sites import CardText
+from dashboard.ui import safe
 
 
 def site_card(text: CardText, extra: Iterable[str] = ()) -> None:

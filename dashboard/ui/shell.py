@@ -15,11 +15,12 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import app, auth, charts, pack_ui
+from dashboard import auth, charts
 from dashboard.i18n import LANGS, format_day, normalise_lang
+from dashboard.ui import app, pack_ui
 
 LANG_NAMES = {"fr": "Français", "en": "English"}
-PROJECTOR_CSS = Path(__file__).with_name("static") / "projector.css"
+PROJECTOR_CSS = Path(__file__).resolve().parents[1] / "static" / "projector.css"
 # Wrong passwords are answered more and more slowly, per client, in this process.
 THROTTLE = auth.Throttle()
 

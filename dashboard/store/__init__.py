@@ -30,7 +30,7 @@ from pathlib import Path
 
 from dashboard.contract import DATASET_ORDER
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "data"
 
 
 @dataclass(frozen=True)

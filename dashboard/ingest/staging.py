@@ -20,13 +20,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from dashboard import checks, export, ingest, uploads
+from dashboard import ingest
 from dashboard.contract import DATASET_ORDER, Column, get_dataset
-from dashboard.diff import Diff
 from dashboard.i18n import choice_label, column_label, format_day, format_number, t
-from dashboard.ingest import Parsed, Problem
+from dashboard.ingest import Parsed, Problem, checks, uploads
+from dashboard.ingest.diff import Diff
+from dashboard.ingest.uploads import Upload
+from dashboard.pack import export
 from dashboard.store import CommitRefused, Store, Version
-from dashboard.uploads import Upload
 
 # --- judging and committing several datasets together -----------------------------------
 

@@ -14,7 +14,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import status
+from dashboard.domain import status
 from dashboard.i18n import column_label, format_day, format_eur, format_number, format_pct, t
 
 # The whole destination's entry in the site selector and the URL (`?site=destination`).

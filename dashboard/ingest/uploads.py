@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dashboard import checks, ingest
+from dashboard import ingest
 from dashboard.contract import DATASET_ORDER
-from dashboard.ingest import Parsed, Problem
+from dashboard.ingest import Parsed, Problem, checks
 from dashboard.store import CommitRefused, Store, Version
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard import db
 from dashboard.contract import DATASET_ORDER, get_dataset
 from dashboard.ingest import Parsed, Problem, Severity
+from dashboard.queries import db
 
 
 @dataclass(frozen=True)

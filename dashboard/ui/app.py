@@ -21,9 +21,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, db
+from dashboard import auth
+from dashboard.domain.status import default_situation
 from dashboard.i18n import normalise_lang, t
-from dashboard.status import default_situation
+from dashboard.queries import db
 from dashboard.store import Store, Version
 from dashboard.views.reader import Reader, database_reader, restricted
 

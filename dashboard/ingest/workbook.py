@@ -17,10 +17,10 @@ from typing import Literal
 
 from openpyxl import load_workbook
 
-from dashboard import ingest, recognise
+from dashboard import ingest
 from dashboard.contract import get_dataset
-from dashboard.ingest import Parsed, Problem
-from dashboard.recognise import Fit
+from dashboard.ingest import Parsed, Problem, recognise
+from dashboard.ingest.recognise import Fit
 
 # A workbook is a zip: its parts may unpack far beyond the upload's size.
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024

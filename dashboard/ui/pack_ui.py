@@ -13,8 +13,10 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import app, export, pack
+from dashboard import pack
+from dashboard.pack import export
 from dashboard.store import Store
+from dashboard.ui import app
 from dashboard.views import timeline
 
 
