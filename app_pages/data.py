@@ -6,11 +6,10 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import ingest
+from dashboard import export, ingest
 from dashboard.contract import DATASET_ORDER
 from dashboard.i18n import dataset_label, format_number
 from dashboard.ingest import Parsed, Problem, diff, recognise, staging, templates, uploads, workbook
-from dashboard.pack import export
 from dashboard.store import CommitRefused
 from dashboard.ui import app, safe, shell
 

@@ -10,7 +10,8 @@ shell.header("overview.title")
 lang = app.lang()
 situation = app.situation()
 
-found = app.model(overview.build, overview.State(situation, lang))
+state = overview.State(situation, lang)
+found = app.model(overview.build, state)
 if found.empty:
     st.info(app.tr("app.no_data"), icon="📂")
     st.stop()
@@ -54,9 +55,9 @@ if found.cards_caption is not None:
 
 # --- workstreams -------------------------------------------------------------------
 st.subheader(app.tr("overview.workstreams"))
-progress_chart = charts.finish(
-    charts.progress_by_group(found.workstreams, "workstream", lang), lang
+progress_chart = app.chart_spec(
+    "workstreams", state, lambda: charts.progress_by_group(found.workstreams, "workstream", lang)
 )
-st.altair_chart(progress_chart, width="stretch")
+st.vega_lite_chart(progress_chart, width="stretch")
 pack_ui.png_button(progress_chart, "avancement-par-axe")
 st.caption(found.states_rule)

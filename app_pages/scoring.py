@@ -4,7 +4,7 @@ spread, the sensitivity of the result to the weights, and exports. Renders
 
 import streamlit as st
 
-from dashboard import charts
+from dashboard import export
 from dashboard.charts import scoring_charts
 from dashboard.domain import scoring
 from dashboard.i18n import format_number, format_pct
@@ -217,10 +217,14 @@ criterion_labels = [c.label for c in criteria]
 
 # --- ranking -------------------------------------------------------------------------
 with tabs["ranking"]:
-    bars = scoring_charts.contribution_bars(
-        model.bars, criterion_labels, model.threshold, model.threshold_label, lang
+    bars = app.chart_spec(
+        "bars",
+        state,
+        lambda: scoring_charts.contribution_bars(
+            model.bars, criterion_labels, model.threshold, model.threshold_label, lang
+        ),
     )
-    st.altair_chart(charts.finish(bars, lang), width="stretch")
+    st.vega_lite_chart(bars, width="stretch")
     if model.rest is not None:
         st.caption(
             tr(
@@ -274,9 +278,11 @@ with tabs["sensitivity"]:
                 )
             )
         st.dataframe(found.table, hide_index=True, width="stretch")
-        st.altair_chart(
-            charts.finish(
-                scoring_charts.stability_intervals(found.intervals, criterion_labels, lang), lang
+        st.vega_lite_chart(
+            app.chart_spec(
+                "intervals",
+                state,
+                lambda: scoring_charts.stability_intervals(found.intervals, criterion_labels, lang),
             ),
             width="stretch",
         )
@@ -285,12 +291,13 @@ with tabs["sensitivity"]:
             st.caption(tr("scoring.top_skipped", k=found.keep))
 
         st.subheader(tr("scoring.probabilities"))
-        st.altair_chart(
-            charts.finish(
-                scoring_charts.rank_heatmap(
+        st.vega_lite_chart(
+            app.chart_spec(
+                "probabilities",
+                state,
+                lambda: scoring_charts.rank_heatmap(
                     found.probabilities, list(found.probability_projects), lang
                 ),
-                lang,
             ),
             width="stretch",
         )
@@ -341,15 +348,16 @@ if staff and model.jurors is not None:
             else:
                 st.warning(tr("scoring.disagreements", count=jurors.flagged_count), icon="⚠️")
                 st.dataframe(jurors.flagged, hide_index=True, width="stretch")
-            st.altair_chart(
-                charts.finish(
-                    scoring_charts.juror_spread(
+            st.vega_lite_chart(
+                app.chart_spec(
+                    "jurors",
+                    state,
+                    lambda: scoring_charts.juror_spread(
                         jurors.spread,
                         list(jurors.rating_labels),
                         list(jurors.spread_projects),
                         lang,
                     ),
-                    lang,
                 ),
             )
             st.caption(tr("scoring.spread_rule"))
@@ -387,7 +395,7 @@ with tabs["export"]:
     )
     c3.download_button(
         tr("scoring.export_png"),
-        lambda: scoring_charts.to_png(bars, lang),
+        lambda: export.chart_png({**bars, "width": 900}),
         file_name=f"{stem}.png",
         mime="image/png",
         key="scoring_png",

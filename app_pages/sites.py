@@ -1,9 +1,10 @@
 """Sites: each site's state, indicators against targets and budget at the situation date."""
 
+from collections.abc import Callable
+
 import altair as alt
 import streamlit as st
 
-from dashboard import charts
 from dashboard.charts import site_charts
 from dashboard.ui import app, pack_ui, safe, shell, widgets
 from dashboard.views import figures
@@ -15,10 +16,11 @@ lang = app.lang()
 situation = app.situation()
 
 
-def chart(built: alt.TopLevelMixin, name: str) -> None:
-    finished = charts.finish(built, lang)
-    st.altair_chart(finished, width="stretch")
-    pack_ui.png_button(finished, name)
+def chart(make: Callable[[], alt.TopLevelMixin], name: str) -> None:
+    # made once per view state (Altair's building and validation is most of a rerun)
+    spec = app.chart_spec(name, state, make)
+    st.vega_lite_chart(spec, width="stretch")
+    pack_ui.png_button(spec, name)
 
 
 # --- selection, kept in the URL so a shared link reopens the same view ----------------
@@ -28,16 +30,14 @@ if "sites_side" not in st.session_state:
     st.session_state["sites_side"] = st.session_state["sites_view"] == "side"
 app.remember("sites_side_page", "cards", 1, int)
 
-found = app.model(
-    view.build,
-    view.State(
-        situation,
-        lang,
-        site=str(st.session_state["sites_site"]),
-        side=bool(st.session_state["sites_side"]),
-        side_page=int(st.session_state["sites_side_page"]),
-    ),
+state = view.State(
+    situation,
+    lang,
+    site=str(st.session_state["sites_site"]),
+    side=bool(st.session_state["sites_side"]),
+    side_page=int(st.session_state["sites_side_page"]),
 )
+found = app.model(view.build, state)
 if found.empty:
     st.info(app.tr("app.no_data"), icon="📂")
     st.stop()
@@ -73,7 +73,7 @@ if found.side is not None:
             widgets.site_card(card.text, card.kpi_lines)
     if side.by_site is not None:
         st.subheader(app.tr("sites.budget_by_site"))
-        chart(site_charts.budget_bars(side.by_site.lines, "name", lang), "budget-par-site")
+        chart(lambda: site_charts.budget_bars(side.by_site.lines, "name", lang), "budget-par-site")
         if side.by_site.caption:
             st.caption(side.by_site.caption)
 
@@ -113,7 +113,7 @@ elif found.detail is not None:
             st.metric(safe.md(kpi.value.kpi), kpi.value_text, delta=kpi.delta_text, help=kpi.help)
             if not kpi.history.empty:
                 chart(
-                    site_charts.kpi_sparkline(kpi.history, kpi.value.target, lang),
+                    lambda kpi=kpi: site_charts.kpi_sparkline(kpi.history, kpi.value.target, lang),
                     f"indicateur-{selected}-{i + 1}",
                 )
             if kpi.value.target is None:
@@ -133,12 +133,18 @@ elif found.detail is not None:
             st.warning(safe.md(money.overspent_text), icon="⚠️")
         if detail.by_site is not None:
             st.markdown(f"**{app.tr('sites.budget_by_site')}**")
-            chart(site_charts.budget_bars(detail.by_site.lines, "name", lang), "budget-par-site")
+            chart(
+                lambda: site_charts.budget_bars(detail.by_site.lines, "name", lang),
+                "budget-par-site",
+            )
             if detail.by_site.caption:
                 st.caption(detail.by_site.caption)
             st.dataframe(detail.by_site.table, hide_index=True, width="stretch")
         st.markdown(f"**{app.tr('sites.budget_by_task')}**")
-        chart(site_charts.budget_bars(money.lines, "name", lang), f"budget-par-tache-{selected}")
+        chart(
+            lambda: site_charts.budget_bars(money.lines, "name", lang),
+            f"budget-par-tache-{selected}",
+        )
         if money.caption:
             st.caption(money.caption)
         st.dataframe(money.table, hide_index=True, width="stretch")

@@ -7,9 +7,9 @@ built (and cached) from it, and the page only draws.
 import pandas as pd
 import streamlit as st
 
+from dashboard import export
 from dashboard.domain import mission, status
 from dashboard.i18n import column_label, format_day, format_number
-from dashboard.pack import export
 from dashboard.ui import app, shell
 from dashboard.views import timeline as view
 

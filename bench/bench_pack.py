@@ -16,9 +16,8 @@ from datetime import date
 from pathlib import Path
 
 from bench.timing import median_seconds
-from dashboard import pack
+from dashboard import export, pack
 from dashboard.auth import DEFAULT_CONFIDENTIAL_EVALUATIONS, Role
-from dashboard.pack import export
 from dashboard.queries import db
 from dashboard.store import Store
 from dashboard.views import timeline

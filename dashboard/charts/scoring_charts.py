@@ -11,7 +11,6 @@ from typing import Any, Literal
 import altair as alt
 import pandas as pd
 
-from dashboard import charts
 from dashboard.i18n import t
 
 # Colour-blind-safe palette (Okabe-Ito), one colour per criterion in file order.
@@ -234,13 +233,3 @@ def rank_heatmap(frame: pd.DataFrame, projects: Sequence[str], lang: str) -> alt
         layer=[cells, text], height=alt.Step(26), width="container"
     )
     return chart
-
-
-def to_png(chart: alt.TopLevelMixin, lang: str, width: int = 900, scale: float = 2.0) -> bytes:
-    """The chart as a PNG, rendered locally by vl-convert (no outside request)."""
-    import vl_convert
-
-    finished = charts.finish(chart.properties(width=width), lang)
-    spec = finished.to_dict()
-    png: bytes = vl_convert.vegalite_to_png(spec, scale=scale, allowed_base_urls=[])
-    return png

@@ -33,8 +33,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from dashboard.export import neutralise
 from dashboard.i18n import format_number
-from dashboard.pack.export import neutralise
 
 Array = npt.NDArray[np.float64]
 Aggregation = Literal["mean", "median"]

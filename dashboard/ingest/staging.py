@@ -20,13 +20,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from dashboard import ingest
+from dashboard import export, ingest
 from dashboard.contract import DATASET_ORDER, Column, get_dataset
 from dashboard.i18n import choice_label, column_label, format_day, format_number, t
 from dashboard.ingest import Parsed, Problem, checks, uploads
 from dashboard.ingest.diff import Diff
 from dashboard.ingest.uploads import Upload
-from dashboard.pack import export
 from dashboard.store import CommitRefused, Store, Version
 
 # --- judging and committing several datasets together -----------------------------------

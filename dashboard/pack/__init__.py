@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 
-from dashboard import auth, charts
+from dashboard import auth, charts, export
 from dashboard.charts import scoring_charts, site_charts
 from dashboard.charts.gantt import gantt_spec
 from dashboard.contract import DATASET_ORDER
@@ -39,7 +39,6 @@ from dashboard.i18n import (
     format_pct,
     t,
 )
-from dashboard.pack import export
 from dashboard.store import Store, Version
 from dashboard.views import figures
 from dashboard.views import overview as overview_view

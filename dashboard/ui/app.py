@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, charts
 from dashboard.domain.status import default_situation
 from dashboard.i18n import normalise_lang, t
 from dashboard.queries import db
@@ -103,6 +103,25 @@ def model(build: Callable[[Reader, State], Model], state: State) -> Model:
     name = f"{build.__module__}.{build.__qualname__}"
     result: Model = _model(str(store().root), data_version(), role(), name, state)
     return result
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _chart_spec(key: tuple[Hashable, ...], lang: str, _make: Callable[[], Any]) -> dict[str, Any]:
+    made = _make()
+    if isinstance(made, dict):
+        return made
+    spec: dict[str, Any] = charts.finish(made, lang).to_dict()
+    return spec
+
+
+def chart_spec(name: str, state: Hashable, make: Callable[[], Any]) -> dict[str, Any]:
+    """A chart's Vega-Lite spec, made once per data version, role, view state,
+    language and text size: building and validating an Altair chart costs more
+    than the rest of a page's rerun. `make` returns an Altair chart (finished here
+    with the language's locale) or a spec; `name` tells a page's charts apart.
+    Streamlit copies a spec before it changes it, so the cached one stays whole."""
+    key = (str(store().root), data_version(), role(), name, state, charts.text_scale.get())
+    return _chart_spec(key, lang(), make)
 
 
 def versions(dataset: str) -> list[Version]:

@@ -13,8 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import pack
-from dashboard.pack import export
+from dashboard import export, pack
 from dashboard.store import Store
 from dashboard.ui import app
 from dashboard.views import timeline

@@ -23,8 +23,8 @@ import pandas as pd
 
 from dashboard.domain import scoring
 from dashboard.domain.scoring import Criterion, Interval, Shortlist, WeightChange
+from dashboard.export import neutralise
 from dashboard.i18n import choice_label, format_eur, format_number, format_pct, t
-from dashboard.pack.export import neutralise
 from dashboard.views import figures
 from dashboard.views.reader import Reader
 

@@ -7,9 +7,8 @@ import io
 import openpyxl
 import pandas as pd
 
-from dashboard import ingest
+from dashboard import export, ingest
 from dashboard.ingest import diff
-from dashboard.pack import export
 
 
 def frame(text: str, dataset: str = "sites") -> pd.DataFrame:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard import export
 from dashboard.charts.gantt import GROUP_MARK, gantt_spec
-from dashboard.pack import export
 from dashboard.views import timeline as tl
 from tests.unit.test_timeline import canonical, reader
 

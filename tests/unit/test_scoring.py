@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard import charts, export
 from dashboard.charts import scoring_charts
 from dashboard.domain import scoring
 from dashboard.domain.scoring import Criterion, Shortlist
-from dashboard.pack import export
 from dashboard.queries import db
 from dashboard.store import Store
 from dashboard.views import scoring as view
@@ -503,7 +503,7 @@ def test_contribution_chart_has_threshold_line(demo: duckdb.DuckDBPyConnection) 
     rules = [layer for layer in spec["layer"] if layer["mark"].get("type") == "rule"]
     assert rules
     assert spec["datasets"][rules[0]["data"]["name"]][0]["threshold"] == 75.0
-    png = scoring_charts.to_png(chart, "fr", width=400, scale=1)
+    png = export.chart_png(charts.finish(chart.properties(width=400), "fr"), scale=1)
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1000
 
 

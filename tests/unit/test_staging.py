@@ -9,10 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import ingest
+from dashboard import export, ingest
 from dashboard.contract import DATASET_ORDER, get_dataset
 from dashboard.ingest import Parsed, Problem, diff, staging, templates, workbook
-from dashboard.pack import export
 from dashboard.store import CommitRefused, Store, Version
 
 
