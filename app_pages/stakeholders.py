@@ -257,7 +257,9 @@ with tab_map:
     map_key = f"stk_map_{st.session_state['stk_map_gen']}"
     with left:
         st.pydeck_chart(
-            map_layers.local_map(local, offline, lang),
+            app.drawing(
+                "local_map", (state, offline), lambda: map_layers.local_map(local, offline, lang)
+            ),
             on_select=lambda: _on_map(map_key),
             selection_mode="single-object",
             key=map_key,
@@ -319,7 +321,11 @@ with tab_abroad:
         left, right = st.columns([3, 1])
         with left:
             st.pydeck_chart(
-                map_layers.abroad_map(abroad, offline, lang),
+                app.drawing(
+                    "abroad_map",
+                    (state, offline),
+                    lambda: map_layers.abroad_map(abroad, offline, lang),
+                ),
                 height=480,
                 alt=app.tr("stakeholders.abroad_alt"),
             )

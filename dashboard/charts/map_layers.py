@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -376,10 +377,19 @@ def selected_layer(ring: tuple[float, float, float] | None) -> pdk.Layer | None:
 
 class CompactDeck(pdk.Deck):  # type: ignore[misc]
     """A deck whose JSON has no indentation (pydeck indents by 2: a third of the
-    bytes the browser would receive)."""
+    bytes the browser would receive), written once: a deck shared by the sessions
+    (`app.drawing`) is not serialised again on every rerun."""
 
     def to_json(self) -> str:
-        return json.dumps(json.loads(super().to_json()), separators=(",", ":"))
+        written = _WRITTEN.get(self)
+        if written is None:
+            written = json.dumps(json.loads(super().to_json()), separators=(",", ":"))
+            _WRITTEN[self] = written
+        return written
+
+
+# Kept beside the decks, not on them: pydeck writes every attribute of a deck.
+_WRITTEN: weakref.WeakKeyDictionary[CompactDeck, str] = weakref.WeakKeyDictionary()
 
 
 def deck(layers: Sequence[pdk.Layer], view: sk.View, offline: bool, pitch: float = 0) -> pdk.Deck:

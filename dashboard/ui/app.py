@@ -106,22 +106,42 @@ def model(build: Callable[[Reader, State], Model], state: State) -> Model:
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
-def _chart_spec(key: tuple[Hashable, ...], lang: str, _make: Callable[[], Any]) -> dict[str, Any]:
-    made = _make()
-    if isinstance(made, dict):
-        return made
-    spec: dict[str, Any] = charts.finish(made, lang).to_dict()
-    return spec
+def _drawing(key: tuple[Hashable, ...], _make: Callable[[], Any]) -> Any:
+    return _make()
+
+
+def drawing(name: str, state: Hashable, make: Callable[[], Any]) -> Any:
+    """What `make` returns (a chart's spec, a map's deck), made once per data
+    version, role, view state, language and text size and shared by every session:
+    building charts and maps costs more than the rest of a page's rerun. `name`
+    tells a page's drawings apart; what is returned must not be changed."""
+    key = (
+        str(store().root),
+        data_version(),
+        role(),
+        name,
+        state,
+        lang(),
+        charts.text_scale.get(),
+    )
+    return _drawing(key, make)
 
 
 def chart_spec(name: str, state: Hashable, make: Callable[[], Any]) -> dict[str, Any]:
-    """A chart's Vega-Lite spec, made once per data version, role, view state,
-    language and text size: building and validating an Altair chart costs more
-    than the rest of a page's rerun. `make` returns an Altair chart (finished here
-    with the language's locale) or a spec; `name` tells a page's charts apart.
-    Streamlit copies a spec before it changes it, so the cached one stays whole."""
-    key = (str(store().root), data_version(), role(), name, state, charts.text_scale.get())
-    return _chart_spec(key, lang(), make)
+    """A chart's Vega-Lite spec, made once (see `drawing`): `make` returns an Altair
+    chart, finished here with the language's locale, or a spec. Streamlit copies a
+    spec before it changes it, so the shared one stays whole."""
+    current = lang()
+
+    def finished() -> dict[str, Any]:
+        made = make()
+        if isinstance(made, dict):
+            return made
+        spec: dict[str, Any] = charts.finish(made, current).to_dict()
+        return spec
+
+    spec: dict[str, Any] = drawing(name, state, finished)
+    return spec
 
 
 def versions(dataset: str) -> list[Version]:
