@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
@@ -289,8 +290,11 @@ def run(
     staff: bool = True,
     sessions: int = 10,
     session_ttl_s: int = 2,
+    budget_s: float | None = None,
 ) -> dict[str, Any]:
-    """Every browser measure on one data folder (see the module's docstring)."""
+    """Every browser measure on one data folder (see the module's docstring);
+    pages not started within `budget_s` are reported as skipped."""
+    deadline = time.monotonic() + budget_s if budget_s else math.inf
     wanted = list(auth.PAGES) if pages is None else pages
     viewer = [p for p in wanted if "viewer" in auth.PAGES[p].roles]
     staff_only = [p for p in wanted if staff and "viewer" not in auth.PAGES[p].roles]
@@ -319,6 +323,9 @@ def run(
                 }
                 for name in viewer + staff_only:
                     role: auth.Role = "viewer" if name in viewer else "staff"
+                    if time.monotonic() > deadline:
+                        results[name] = {"role": role, "skipped": f"budget of {budget_s} s"}
+                        continue
                     started = time.perf_counter()
                     try:
                         r = measure(
@@ -357,9 +364,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", default=None, help="comma-separated (default: every page)")
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--no-staff", action="store_true")
+    parser.add_argument("--budget", type=float, default=None, help="seconds for the pages")
     args = parser.parse_args(argv)
     pages = args.pages.split(",") if args.pages else None
-    result = run(args.folder, args.runs, pages, not args.no_staff, args.sessions)
+    result = run(
+        args.folder, args.runs, pages, not args.no_staff, args.sessions, budget_s=args.budget
+    )
     print(json.dumps(result, indent=2))
     return 0
 
