@@ -906,6 +906,7 @@ def main(argv: list[str] | None = None) -> int:
             return folders[name]
 
         def step(title: str) -> None:
+            save(results)  # what is measured so far survives a stopped run
             print(f"{time.perf_counter() - started:5.0f} s  {title}", file=sys.stderr)
 
         results["pages"] = {}
@@ -922,9 +923,9 @@ def main(argv: list[str] | None = None) -> int:
         pages = sets(args.browser_pages) if args.browser_pages else None
         for name in sets(args.browser_sets):
             step(f"pages in Chromium, {label_of(name)}")
-            from bench import browser
-
             try:
+                from bench import browser
+
                 results["browser"][label_of(name)] = browser.run(
                     folder(name),
                     runs_for(name, args.browser_runs),
@@ -958,11 +959,16 @@ def main(argv: list[str] | None = None) -> int:
     results["elapsed_s"] = round(time.perf_counter() - started, 1)
 
     print(report(results))
+    out = save(results)
+    print(f"\n{out.relative_to(ROOT)} · {results['elapsed_s']} s")
+    return 0
+
+
+def save(results: dict[str, Any]) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "latest.json"
     out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
-    print(f"\n{out.relative_to(ROOT)} · {results['elapsed_s']} s")
-    return 0
+    return out
 
 
 if __name__ == "__main__":
