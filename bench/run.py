@@ -50,6 +50,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -129,28 +130,107 @@ def csv_rows(path: Path) -> list[list[str]]:
         return list(csv.reader(fh))[1:]
 
 
-def run_child(args: list[str], budget_s: float) -> dict[str, Any]:
-    """`python -m bench.run --child ...` in a fresh process, within `budget_s`.
+MEMORY_LIMIT_MIB = 6144  # a child over this is stopped: the machine is shared
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process (0 once it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run_child(
+    args: list[str], budget_s: float, memory_mib: float = MEMORY_LIMIT_MIB
+) -> dict[str, Any]:
+    """`python -m bench.run --child ...` in a fresh process, within `budget_s` and
+    `memory_mib` of resident memory (stopped beyond either).
 
     The child prints one JSON object per line as it goes; they are merged, so a
-    child stopped at its budget still gives what it measured."""
+    child stopped early still gives what it measured."""
     command = [sys.executable, "-m", "bench.run", "--child", *args]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    streams: dict[str, list[str]] = {"out": [], "err": []}
+
+    def drain(name: str, stream: Any) -> None:
+        streams[name].extend(stream)
+
+    readers = [
+        threading.Thread(target=drain, args=(n, s), daemon=True)
+        for n, s in (("out", process.stdout), ("err", process.stderr))
+    ]
+    for reader in readers:
+        reader.start()
     out: dict[str, Any] = {}
+    deadline, peak = time.monotonic() + budget_s, 0.0
     try:
-        done = subprocess.run(
-            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=budget_s
-        )
-        stdout, failed = done.stdout, done.returncode != 0
-        if failed:
-            out["error"] = done.stderr[-1500:]
-    except subprocess.TimeoutExpired as exc:
-        raw = exc.stdout or b""
-        stdout = raw.decode() if isinstance(raw, bytes) else raw
-        out["stopped_at_budget_s"] = budget_s
-    for line in stdout.splitlines():
+        while process.poll() is None:
+            peak = max(peak, rss_mib(process.pid))
+            if peak > memory_mib:
+                out["stopped_at_memory_mib"] = memory_mib
+            elif time.monotonic() > deadline:
+                out["stopped_at_budget_s"] = budget_s
+            else:
+                time.sleep(0.1)
+                continue
+            process.kill()
+            break
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        for reader in readers:
+            reader.join(timeout=10)
+    out["child_peak_rss_mib"] = round(peak, 1)
+    if process.returncode not in (0, -signal.SIGKILL) or (
+        process.returncode == -signal.SIGKILL and len(out) == 1
+    ):
+        out["error"] = f"exit {process.returncode}: " + "".join(streams["err"])[-1500:]
+    for line in streams["out"]:
         if line.startswith("{"):
             merge(out, json.loads(line))
+    return out
+
+
+def page_sets_times(
+    folder: Path, runs: int, new_version: bool, budget_s: float, memory_mib: float
+) -> dict[str, Any]:
+    """Every page on one data set, in children: a page that outgrows the memory or
+    the time left is reported as stopped, and the next pages get a new child."""
+    out: dict[str, Any] = {"pages": {}}
+    remaining = list(auth.PAGES)
+    deadline = time.monotonic() + budget_s
+    while remaining:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            for name in remaining:
+                out["pages"][name] = {"stopped": f"budget of {budget_s} s"}
+            break
+        result = run_child(
+            ["pages", str(folder), str(runs), "1" if new_version else "0", ",".join(remaining)],
+            left,
+            memory_mib,
+        )
+        measured = result.pop("pages", {})
+        stopped = {k: result.pop(k) for k in list(result) if k.startswith("stopped_at")}
+        merge(out, result)
+        out["pages"].update(measured)
+        remaining = [n for n in remaining if n not in measured]
+        if not stopped or not remaining:
+            break
+        # the page being measured when the child was stopped
+        why = {"stopped_at_memory_mib": "over {} MiB of memory", "stopped_at_budget_s": "over {} s"}
+        out["pages"][remaining.pop(0)] = {
+            "stopped": ", ".join(why[k].format(v) for k, v in stopped.items())
+        }
+    out.pop("child_peak_rss_mib", None)
     return out
 
 
@@ -239,8 +319,11 @@ def _median(times: list[Timed], base: Timed | None) -> dict[str, Any]:
     return out
 
 
-def page_times(folder: Path, runs: int, tmp: Path, new_version: bool = True) -> None:
-    """Emit the trivial page's time, then each page's (warm, new data version)."""
+def page_times(
+    folder: Path, runs: int, tmp: Path, new_version: bool = True, only: list[str] | None = None
+) -> None:
+    """Emit the trivial page's time, then each page's (warm, new data version, and
+    the process's peak resident memory while the page was measured)."""
     trivial = tmp / "trivial_page.py"
     trivial.write_text(TRIVIAL_PAGE, encoding="utf-8")
     app = ROOT / "streamlit_app.py"
@@ -260,9 +343,12 @@ def page_times(folder: Path, runs: int, tmp: Path, new_version: bool = True) -> 
         )
         emit({"runs": runs, "trivial": _median(times, None)})
         for name, spec in auth.PAGES.items():
+            if only is not None and name not in only:
+                continue
             role = "viewer" if "viewer" in spec.roles else "staff"
             started = time.perf_counter()
             result: dict[str, Any] = {"role": role}
+            reset_peak_rss()
             try:
                 if new_version:
                     result["new_version"] = _median(
@@ -276,6 +362,7 @@ def page_times(folder: Path, runs: int, tmp: Path, new_version: bool = True) -> 
                 result["warm"] = _median(warm, base)
             except Exception as exc:  # a page mid-edit should not stop the others
                 result["error"] = repr(exc)[:300]
+            result["peak_rss_mib"] = round(peak_rss_kib() / 1024, 1)
             print(f"    {name}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
             emit({"pages": {name: result}})
 
@@ -680,6 +767,9 @@ def flatten(prefix: str, value: Any, out: list[list[object]]) -> None:
         out.append([prefix, value])
 
 
+PAGE_COLUMNS = ["page", "role", "warm s", "cpu s", "x trivial", "cpu s", "x", "peak MiB"]
+
+
 def _cell(r: dict[str, Any], kind: str, key: str) -> object:
     return r.get(kind, {}).get(key, "")
 
@@ -695,18 +785,20 @@ def report(results: dict[str, Any]) -> str:
     for label, pages in results.get("pages", {}).items():
         trivial = pages.get("trivial", {})
         rows = [["trivial page", "", trivial.get("wall_s", ""), trivial.get("cpu_s", ""), "1.0"]]
-        rows[0] += ["", "", ""]
+        rows[0] += ["", "", "", ""]
         measured = pages.get("pages", {})
         # the heavy sets have the page's first run where the others have a new version
         then = "first" if any("first" in r for r in measured.values()) else "new_version"
         for name, r in measured.items():
-            if "error" in r:
-                rows.append([name, r["role"], "error", str(r["error"])[:60], "", "", "", ""])
+            if "error" in r or "stopped" in r:
+                why = f"error: {r['error']}" if "error" in r else f"stopped: {r['stopped']}"
+                rows.append([name, r.get("role", ""), why[:60], "", "", "", "", "", ""])
                 continue
             rows.append(
                 [name, r["role"]]
                 + [_cell(r, "warm", k) for k in ("wall_s", "cpu_s", "ratio")]
                 + [_cell(r, then, k) for k in ("wall_s", "cpu_s", "ratio")]
+                + [r.get("peak_rss_mib", "")]
             )
         note = ""
         if "stopped_at_budget_s" in pages:
@@ -716,7 +808,7 @@ def report(results: dict[str, Any]) -> str:
         parts.append(
             table(
                 f"Page server time, AppTest, median of {pages.get('runs', '?')} ({label}{note})",
-                ["page", "role", "warm s", "cpu s", "x trivial", f"{then} s", "cpu s", "x"],
+                [*PAGE_COLUMNS[:5], f"{then} s", *PAGE_COLUMNS[5:]],
                 rows,
             )
         )
@@ -803,13 +895,15 @@ def child(args: list[str]) -> int:
     kind, folder = args[0], Path(args[1])
     if kind == "pages":
         runs, new_version = int(args[2]), args[3] == "1"
+        only = args[4].split(",") if len(args) > 4 else None
         with tempfile.TemporaryDirectory() as tmp:
-            page_times(folder, runs, Path(tmp), new_version)
+            page_times(folder, runs, Path(tmp), new_version, only)
     elif kind == "pack":
         from bench import bench_pack
 
         runs = int(args[2])
-        emit(bench_pack.run(runs=runs, folder=folder, warm_up=runs > 1))
+        # on a large set, one build of the staff pack (the committee's) is the measure
+        emit(bench_pack.run(runs=runs, folder=folder, warm_up=runs > 1, viewer_pack=runs > 1))
     elif kind == "data":
         emit(data_work(folder, int(args[2])))
     return 0
@@ -863,6 +957,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--upload-rows", type=int, default=100_000, help="0: no upload")
     parser.add_argument("--upload-runs", type=int, default=3)
     parser.add_argument("--modules", default="", help="bench_* modules to run too, or 'all'")
+    parser.add_argument(
+        "--memory-limit",
+        type=float,
+        default=MEMORY_LIMIT_MIB,
+        help=f"MiB of RSS at which a measuring process is stopped ({MEMORY_LIMIT_MIB})",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--upload-child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -915,9 +1015,12 @@ def main(argv: list[str] | None = None) -> int:
             # a copy: the new-version runs commit into it
             work = copy_folder(folder(name), tmp / f"pages-{name}")
             heavy = name in HEAVY
-            results["pages"][label_of(name)] = run_child(
-                ["pages", str(work), str(runs_for(name, args.runs)), "0" if heavy else "1"],
+            results["pages"][label_of(name)] = page_sets_times(
+                work,
+                runs_for(name, args.runs),
+                not heavy,
                 args.budget or PAGE_BUDGET_S.get(name, 300),
+                args.memory_limit,
             )
         results["browser"] = {}
         pages = sets(args.browser_pages) if args.browser_pages else None
@@ -940,14 +1043,14 @@ def main(argv: list[str] | None = None) -> int:
             step(f"data work, {label_of(name)}")
             runs = 1 if name in HEAVY else args.data_runs
             results["data_work"][label_of(name)] = run_child(
-                ["data", str(folder(name)), str(runs)], args.budget or 300
+                ["data", str(folder(name)), str(runs)], args.budget or 300, args.memory_limit
             )
         results["pack"] = {}
         for name in sets(args.pack_sets):
             step(f"committee pack, {label_of(name)}")
             runs = args.pack_runs if name == "demo" else 1
             results["pack"][label_of(name)] = run_child(
-                ["pack", str(folder(name)), str(runs)], args.budget or 300
+                ["pack", str(folder(name)), str(runs)], args.budget or 300, args.memory_limit
             )
         if args.upload_rows > 0:
             step("upload")
