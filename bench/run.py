@@ -901,9 +901,9 @@ def child(args: list[str]) -> int:
     elif kind == "pack":
         from bench import bench_pack
 
-        runs = int(args[2])
+        runs, both = int(args[2]), args[3] == "1"
         # on a large set, one build of the staff pack (the committee's) is the measure
-        emit(bench_pack.run(runs=runs, folder=folder, warm_up=runs > 1, viewer_pack=runs > 1))
+        emit(bench_pack.run(runs=runs, folder=folder, warm_up=both, viewer_pack=both))
     elif kind == "data":
         emit(data_work(folder, int(args[2])))
     return 0
@@ -1050,7 +1050,9 @@ def main(argv: list[str] | None = None) -> int:
             step(f"committee pack, {label_of(name)}")
             runs = args.pack_runs if name == "demo" else 1
             results["pack"][label_of(name)] = run_child(
-                ["pack", str(folder(name)), str(runs)], args.budget or 300, args.memory_limit
+                ["pack", str(folder(name)), str(runs), "1" if name == "demo" else "0"],
+                args.budget or 300,
+                args.memory_limit,
             )
         if args.upload_rows > 0:
             step("upload")
