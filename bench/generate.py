@@ -1,6 +1,6 @@
 """Valid data at any multiple of the demo's size, deterministic by seed.
 
-    python -m bench.generate FOLDER --scale 10 [--seed 2020]
+    python -m bench.generate FOLDER --scale 10 [--seed 2020] [--projects 12] [--jurors 28]
 
 `generate(folder, scale, seed)` writes the eight canonical CSV files of the
 data contract. Each unit of scale is one more mission shaped like the demo
@@ -424,11 +424,16 @@ def _ascii(text: str) -> str:
 
 
 class Ids:
-    """Identifiers of every row, by unit and position, shared by all datasets."""
+    """Identifiers of every row, by unit and position, shared by all datasets, and
+    the shape of each mission's culinary evaluation (projects, jurors per project)."""
 
-    def __init__(self, scale: int) -> None:
+    def __init__(
+        self, scale: int, projects: int = CULINARY_PROJECTS, jurors: int = CULINARY_JURORS
+    ) -> None:
         self.scale = scale
-        self.width = len(str(scale * PER_UNIT["stakeholders"]))
+        self.projects = projects
+        self.jurors = min(jurors, CULINARY_JURORS)
+        self.width = len(str(scale * max(PER_UNIT["stakeholders"], projects)))
 
     def suffix(self, unit: int) -> str:
         return "" if unit == 0 else f"-{unit + 1}"
@@ -443,9 +448,9 @@ class Ids:
         return f"S{unit * PER_UNIT['stakeholders'] + i + 1:0{self.width}d}"
 
     def project(self, unit: int, i: int) -> str:
-        if i < CULINARY_PROJECTS:
-            return f"P{unit * CULINARY_PROJECTS + i + 1:0{self.width}d}"
-        return f"AG{unit * AGENCY_PROJECTS + i - CULINARY_PROJECTS + 1:0{self.width}d}"
+        if i < self.projects:
+            return f"P{unit * self.projects + i + 1:0{self.width}d}"
+        return f"AG{unit * AGENCY_PROJECTS + i - self.projects + 1:0{self.width}d}"
 
     def action(self, unit: int, i: int) -> str:
         return f"A{unit * PER_UNIT['actions'] + i + 1:0{self.width}d}"
@@ -635,9 +640,28 @@ def _stakeholders(rng: random.Random, ids: Ids) -> Iterable[Row]:
             )
 
 
+def _themes(rng: random.Random, projects: int) -> list[tuple[str, str]]:
+    """Names and themes of a culinary evaluation's projects: the demo's themes
+    drawn without repeats, numbered once there are more projects than themes."""
+    if projects <= len(THEMES):
+        return rng.sample(THEMES, projects)
+    return [
+        (f"{THEMES[i % len(THEMES)][0]} n° {i // len(THEMES) + 1}", THEMES[i % len(THEMES)][1])
+        for i in rng.sample(range(projects), projects)
+    ]
+
+
+def _panel(project: int, jurors: int) -> range | list[int]:
+    """The jurors (of the panel of CULINARY_JURORS) who score one culinary project:
+    all of them, or `jurors` in turn, as a large call splits its jury."""
+    if jurors >= CULINARY_JURORS:
+        return range(CULINARY_JURORS)
+    return [(project * jurors + k) % CULINARY_JURORS for k in range(jurors)]
+
+
 def _projects(rng: random.Random, ids: Ids) -> Iterable[Row]:
     for unit in range(ids.scale):
-        themes = rng.sample(THEMES, CULINARY_PROJECTS)
+        themes = _themes(rng, ids.projects)
         for i, (name, theme) in enumerate(themes):
             site = rng.choice(("parcours-noir", "parcours-noir", "olhain", "cite-electriciens", ""))
             price = float(rng.randint(10, 200) * 100) if rng.random() < 0.25 else None
@@ -656,7 +680,7 @@ def _projects(rng: random.Random, ids: Ids) -> Iterable[Row]:
         chosen = rng.randrange(AGENCY_PROJECTS)
         for j, name in enumerate(agencies):
             yield (
-                ids.project(unit, CULINARY_PROJECTS + j),
+                ids.project(unit, ids.projects + j),
                 ids.evaluation(unit, agency=True),
                 name,
                 "",
@@ -686,16 +710,16 @@ def _criteria(rng: random.Random, ids: Ids) -> Iterable[Row]:
 
 def _scores(rng: random.Random, ids: Ids) -> Iterable[Row]:
     for unit in range(ids.scale):
-        for i in range(CULINARY_PROJECTS + AGENCY_PROJECTS):
-            agency = i >= CULINARY_PROJECTS
+        for i in range(ids.projects + AGENCY_PROJECTS):
+            agency = i >= ids.projects
             table = AGENCY if agency else CULINARY
-            jurors = AGENCY_JURORS if agency else CULINARY_JURORS
+            jurors = range(AGENCY_JURORS) if agency else _panel(i, ids.jurors)
             project = ids.project(unit, i)
             quality = rng.uniform(0.35, 0.95)
             for criterion, _, _, scale_max, method in table:
                 if method != "rating" or scale_max is None:
                     continue
-                for j in range(jurors):
+                for j in jurors:
                     raw = quality * scale_max + rng.gauss(0, scale_max * 0.12)
                     halves = min(max(round(raw * 2), 0), scale_max * 2)
                     yield (
@@ -737,7 +761,7 @@ def _actions(rng: random.Random, ids: Ids) -> Iterable[Row]:
                     status = "open" if rng.random() < 0.9 else "done"
             task = ids.task(unit, rng.randrange(PER_UNIT["tasks"])) if rng.random() < 0.5 else ""
             project = (
-                ids.project(unit, rng.randrange(CULINARY_PROJECTS + AGENCY_PROJECTS))
+                ids.project(unit, rng.randrange(ids.projects + AGENCY_PROJECTS))
                 if rng.random() < 0.15
                 else ""
             )
@@ -766,33 +790,58 @@ BUILDERS = {
 }
 
 
-def rows(dataset: str, scale: int, seed: int = 2020) -> Iterable[Row]:
+def rows(
+    dataset: str,
+    scale: int,
+    seed: int = 2020,
+    projects: int = CULINARY_PROJECTS,
+    jurors: int = CULINARY_JURORS,
+) -> Iterable[Row]:
     """The rows of one dataset, canonical cells in contract column order."""
     # A string seed is hashed the same way in every process (unlike hash()).
     rng = random.Random(f"{seed}:{dataset}")
-    return BUILDERS[dataset](rng, Ids(scale))
+    return BUILDERS[dataset](rng, Ids(scale, projects, jurors))
 
 
-def write(folder: Path, dataset: str, scale: int, seed: int = 2020) -> int:
+def write(
+    folder: Path,
+    dataset: str,
+    scale: int,
+    seed: int = 2020,
+    projects: int = CULINARY_PROJECTS,
+    jurors: int = CULINARY_JURORS,
+) -> int:
     """Write one dataset's canonical file; returns its number of rows."""
     count = 0
     path = Path(folder) / get_dataset(dataset).filename
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(get_dataset(dataset).column_names)
-        for row in rows(dataset, scale, seed):
+        for row in rows(dataset, scale, seed, projects, jurors):
             writer.writerow(row)
             count += 1
     return count
 
 
-def generate(folder: Path, scale: int, seed: int = 2020) -> dict[str, int]:
-    """Write the eight canonical files at `scale` x the demo; rows per dataset."""
+def generate(
+    folder: Path,
+    scale: int,
+    seed: int = 2020,
+    projects: int = CULINARY_PROJECTS,
+    jurors: int = CULINARY_JURORS,
+) -> dict[str, int]:
+    """Write the eight canonical files at `scale` x the demo; rows per dataset.
+
+    `projects` and `jurors` reshape each mission's culinary evaluation: that many
+    projects, each scored by `jurors` of its panel of 28 (a data set with few
+    sites and a large evaluation: `scale=1, projects=10_000, jurors=5`)."""
     if scale < 1:
         raise ValueError("scale must be at least 1")
+    if projects < 1 or jurors < 1:
+        raise ValueError("projects and jurors must be at least 1")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    return {name: write(folder, name, scale, seed) for name in DATASET_ORDER}
+    return {name: write(folder, name, scale, seed, projects, jurors) for name in DATASET_ORDER}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -802,10 +851,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument(
+        "--projects",
+        type=int,
+        default=CULINARY_PROJECTS,
+        help=f"projects in each mission's culinary evaluation (default {CULINARY_PROJECTS})",
+    )
+    parser.add_argument(
+        "--jurors",
+        type=int,
+        default=CULINARY_JURORS,
+        help=f"jurors (of a panel of {CULINARY_JURORS}) per culinary project (default all)",
+    )
     args = parser.parse_args(argv)
     if args.scale < 1:
         parser.error("--scale must be at least 1")
-    counts = generate(args.folder, args.scale, args.seed)
+    if args.projects < 1 or args.jurors < 1:
+        parser.error("--projects and --jurors must be at least 1")
+    counts = generate(args.folder, args.scale, args.seed, args.projects, args.jurors)
     for name, count in counts.items():
         print(f"{name:<13} {count:>9,}")
     print(f"{'total':<13} {sum(counts.values()):>9,}  ->  {args.folder}")

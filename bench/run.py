@@ -1,23 +1,32 @@
 """Every benchmark in one command (not part of the tests):
 
-    python -m bench.run [--runs 5] [--page-scales demo,10] [--data-scales 1,10,100]
-                        [--upload-rows 100000] [--no-modules]
+    python -m bench.run [--quick] [--runs 3] [--page-sets 1,10,100,1000,10kp]
+                        [--browser-sets demo,100] [--data-sets 1,10,100,1000,10kp]
+                        [--pack-sets demo,100] [--upload-rows 100000] [--modules NAMES]
 
-1. Pages: each page registered in `dashboard.auth.PAGES` (read now: the list
-   grows), rendered by AppTest, median of N runs, with cold caches (the data
-   version's database opened and every query run) and warm ones (a new visitor
-   once the server has served the page), as a ratio to a trivial Streamlit
-   page timed the same way in this same process.
-2. Data work: what the overview, the scoring and the stakeholders pages ask of
-   the data, done with DuckDB (this app) and with pandas alone (the usual
-   Streamlit dashboard: `pd.read_csv`, merges, group-bys), same answers checked,
-   cold (files read) and warm (already in memory), ratio pandas / DuckDB.
-3. Upload: a 100,000-row scores file in French Excel form (Windows-1252, `;`,
-   decimal commas) checked and committed through `dashboard.ingest.uploads`, in a
-   fresh process: time, peak RSS and peak Python allocations (tracemalloc).
-4. Every `bench/bench_*.py` module with a `run() -> dict`.
+Data sets: `demo` (the shipped data), `N` (`bench.generate --scale N`) and `10kp`
+(few sites and a large evaluation: one mission whose culinary evaluation holds
+10,000 projects, each scored by 5 jurors of the panel).
 
-Prints tables and writes `bench/results/latest.json`.
+1. Pages, server side: each page of `dashboard.auth.PAGES` rerun by AppTest, wall
+   and CPU time (`time.process_time`: every thread of the server process), with
+   warm caches (the server has served the page) and after a new data version (a
+   one-row commit through `dashboard.store.Store`: every cache keyed by the data
+   version is cold), as a ratio to a trivial page timed in the same process. Each
+   data set runs in its own process, within a time budget (a page over budget is
+   reported, not waited for).
+2. Pages in Chromium (`bench.browser`): navigation to the main chart visible, on a
+   fresh session and on a page switch, against a trivial app; websocket bytes per
+   page view; server memory per open session and what comes back when they close.
+3. Data work: each page's work through the app's own builders (`APP_PATHS`)
+   against the same work in pandas alone, same answers checked.
+4. The committee pack (`bench.bench_pack`, through `pack.build_pack`).
+5. Upload: a 100,000-row scores file in French Excel form checked and committed
+   through `dashboard.ingest.uploads` in a fresh process: time, peak RSS, peak allocations.
+6. On request (`--modules`), the older `bench/bench_*.py` modules with a `run()`.
+
+Prints tables and writes `bench/results/latest.json`. `--quick` is a short run
+(demo and 10x, one run each, the browser on two pages at demo size).
 """
 
 from __future__ import annotations
@@ -25,41 +34,51 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import dataclasses
 import importlib
 import inspect
 import io
 import json
 import logging
+import math
 import os
 import platform
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from bench.generate import generate, write
 from bench.timing import median_seconds
 from dashboard import auth
 from dashboard.contract import DATASET_ORDER, get_dataset
-from dashboard.domain import mission
+from dashboard.domain import status
 from dashboard.queries import db
 from dashboard.store import Store
+from dashboard.views import figures
+from dashboard.views import scoring as scoring_view
+from dashboard.views.reader import database_reader
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DEMO = ROOT / "data"
 SITUATION = date(2020, 4, 15)
+LARGE_EVALUATION = {"projects": 10_000, "jurors": 5}
+MIB = 1024 * 1024
 
 TRIVIAL_PAGE = """
 import streamlit as st
@@ -89,7 +108,149 @@ def copy_folder(source: Path, target: Path) -> Path:
     return target
 
 
-# --- 1. pages ---------------------------------------------------------------------------
+def label_of(name: str) -> str:
+    """`demo`, `10kp`, or `N` -> `Nx`."""
+    return name if not name.isdigit() else f"{name}x"
+
+
+def make_folder(name: str, target: Path) -> dict[str, Any]:
+    """Write the data set `name` into `target`; its rows and how long that took."""
+    start = time.perf_counter()
+    if name == "demo":
+        copy_folder(DEMO, target)
+        rows = {n: len(csv_rows(target / f"{n}.csv")) for n in DATASET_ORDER}
+    elif name == "10kp":
+        rows = generate(target, 1, **LARGE_EVALUATION)
+    else:
+        rows = generate(target, int(name))
+    return {"rows": rows, "make_s": round(time.perf_counter() - start, 2)}
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))[1:]
+
+
+MEMORY_LIMIT_MIB = 6144  # a child over this is stopped: the machine is shared
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process (0 once it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run_child(
+    args: list[str], budget_s: float, memory_mib: float = MEMORY_LIMIT_MIB
+) -> dict[str, Any]:
+    """`python -m bench.run --child ...` in a fresh process, within `budget_s` and
+    `memory_mib` of resident memory (stopped beyond either).
+
+    The child prints one JSON object per line as it goes; they are merged, so a
+    child stopped early still gives what it measured."""
+    command = [sys.executable, "-m", "bench.run", "--child", *args]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    streams: dict[str, list[str]] = {"out": [], "err": []}
+
+    def drain(name: str, stream: Any) -> None:
+        streams[name].extend(stream)
+
+    readers = [
+        threading.Thread(target=drain, args=(n, s), daemon=True)
+        for n, s in (("out", process.stdout), ("err", process.stderr))
+    ]
+    for reader in readers:
+        reader.start()
+    out: dict[str, Any] = {}
+    deadline, peak = time.monotonic() + budget_s, 0.0
+    try:
+        while process.poll() is None:
+            peak = max(peak, rss_mib(process.pid))
+            if peak > memory_mib:
+                out["stopped_at_memory_mib"] = memory_mib
+            elif time.monotonic() > deadline:
+                out["stopped_at_budget_s"] = budget_s
+            else:
+                time.sleep(0.1)
+                continue
+            process.kill()
+            break
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        for reader in readers:
+            reader.join(timeout=10)
+    out["child_peak_rss_mib"] = round(peak, 1)
+    if process.returncode not in (0, -signal.SIGKILL) or (
+        process.returncode == -signal.SIGKILL and len(out) == 1
+    ):
+        out["error"] = f"exit {process.returncode}: " + "".join(streams["err"])[-1500:]
+    for line in streams["out"]:
+        if line.startswith("{"):
+            merge(out, json.loads(line))
+    return out
+
+
+def page_sets_times(
+    folder: Path, runs: int, new_version: bool, budget_s: float, memory_mib: float
+) -> dict[str, Any]:
+    """Every page on one data set, in children: a page that outgrows the memory or
+    the time left is reported as stopped, and the next pages get a new child."""
+    out: dict[str, Any] = {"pages": {}}
+    remaining = list(auth.PAGES)
+    deadline = time.monotonic() + budget_s
+    while remaining:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            for name in remaining:
+                out["pages"][name] = {"stopped": f"budget of {budget_s} s"}
+            break
+        result = run_child(
+            ["pages", str(folder), str(runs), "1" if new_version else "0", ",".join(remaining)],
+            left,
+            memory_mib,
+        )
+        measured = result.pop("pages", {})
+        stopped = {k: result.pop(k) for k in list(result) if k.startswith("stopped_at")}
+        merge(out, result)
+        out["pages"].update(measured)
+        remaining = [n for n in remaining if n not in measured]
+        if not stopped or not remaining:
+            break
+        # the page being measured when the child was stopped
+        why = {"stopped_at_memory_mib": "over {} MiB of memory", "stopped_at_budget_s": "over {} s"}
+        out["pages"][remaining.pop(0)] = {
+            "stopped": ", ".join(why[k].format(v) for k, v in stopped.items())
+        }
+    out.pop("child_peak_rss_mib", None)
+    return out
+
+
+def merge(into: dict[str, Any], more: dict[str, Any]) -> None:
+    for key, value in more.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def emit(record: dict[str, Any]) -> None:
+    """A child's result, one line at a time (see `run_child`)."""
+    print(json.dumps(record, default=str), flush=True)
+
+
+# --- 1. pages, server side ------------------------------------------------------------
 
 
 def _clear_caches() -> None:
@@ -99,152 +260,123 @@ def _clear_caches() -> None:
     st.cache_resource.clear()
 
 
-def _timed_run(script: Path, page: str | None, role: str, cold: bool) -> float:
-    """One script run in an AppTest session already started (as a browser's
-    second request would be): the router, then `page`."""
+def new_data_version(folder: Path, n: int) -> None:
+    """Commit a one-row change (an action's text) through the store, as the data
+    page does: the data version changes, so every cache keyed by it is cold."""
+    store = Store(folder)
+    data = store.read_current("actions")
+    assert data is not None
+    records = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    text = records[0].index("text")
+    records[-1][text] = records[-1][text].split(" [bench")[0] + f" [bench {n}]"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(records)
+    store.commit(
+        "actions",
+        out.getvalue().encode("utf-8"),
+        by="bench",
+        source="bench",
+        rows=len(records) - 1,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Timed:
+    wall_s: float
+    cpu_s: float
+
+
+def _timed_run(
+    script: Path, page: str | None, role: str, before: Callable[[], None] | None = None
+) -> tuple[Timed, Timed]:
+    """A new AppTest session's first run of `page` (through the router), then a
+    rerun of it, as a widget click would ask; `before` runs between them, untimed
+    (a commit). Returns the times of both runs."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(script), default_timeout=600)
+    at = AppTest.from_file(str(script), default_timeout=3600)
     if role == "staff":
         at.session_state["role"] = "staff"
-    at.run()
-    if cold:
-        _clear_caches()
-    start = time.perf_counter()
-    if page is None:
+    if page is not None:
+        at.switch_page(page)
+    timed = []
+    for step in (None, before):
+        if step is not None:
+            step()
+        wall, cpu = time.perf_counter(), time.process_time()
         at.run()
-    else:
-        at.switch_page(page).run()
-    seconds = time.perf_counter() - start
-    if at.exception:
-        raise RuntimeError(f"{page}: {[e.value for e in at.exception][:1]}")
-    return seconds
+        timed.append(Timed(time.perf_counter() - wall, time.process_time() - cpu))
+        if at.exception:
+            raise RuntimeError(f"{page}: {[e.value for e in at.exception][:1]}")
+    return timed[0], timed[1]
 
 
-def page_times(folder: Path, runs: int, tmp: Path) -> dict[str, Any]:
-    trivial = tmp / "trivial_page.py"
-    trivial.write_text(TRIVIAL_PAGE, encoding="utf-8")
-    app = ROOT / "streamlit_app.py"
-    out: dict[str, Any] = {}
-    with environment(DASHBOARD_DATA_DIR=str(folder)):
-        _clear_caches()
-        _timed_run(trivial, None, "viewer", False)
-        base = statistics.median(_timed_run(trivial, None, "viewer", False) for _ in range(runs))
-        out["trivial_page_s"] = round(base, 4)
-        pages: dict[str, Any] = {}
-        for name, spec in auth.PAGES.items():
-            role = "viewer" if "viewer" in spec.roles else "staff"
-            try:
-                cold = statistics.median(
-                    _timed_run(app, spec.file, role, True) for _ in range(runs)
-                )
-                _timed_run(app, spec.file, role, False)  # the server has served it once
-                warm = statistics.median(
-                    _timed_run(app, spec.file, role, False) for _ in range(runs)
-                )
-            except Exception as exc:  # a page mid-edit should not stop the others
-                pages[name] = {"role": role, "error": repr(exc)[:300]}
-                continue
-            pages[name] = {
-                "role": role,
-                "cold_s": round(cold, 4),
-                "warm_s": round(warm, 4),
-                "cold_ratio": round(cold / base, 1),
-                "warm_ratio": round(warm / base, 1),
-            }
-        out["pages"] = pages
+def _median(times: list[Timed], base: Timed | None) -> dict[str, Any]:
+    wall = statistics.median(t.wall_s for t in times)
+    out: dict[str, Any] = {
+        "wall_s": round(wall, 4),
+        "cpu_s": round(statistics.median(t.cpu_s for t in times), 4),
+    }
+    if base is not None:
+        out["ratio"] = round(wall / base.wall_s, 1)
     return out
 
 
-# --- 2. the same data work: DuckDB and pandas --------------------------------------------
+def page_times(
+    folder: Path, runs: int, tmp: Path, new_version: bool = True, only: list[str] | None = None
+) -> None:
+    """Emit the trivial page's time, then each page's (warm, new data version, and
+    the process's peak resident memory while the page was measured)."""
+    trivial = tmp / "trivial_page.py"
+    trivial.write_text(TRIVIAL_PAGE, encoding="utf-8")
+    app = ROOT / "streamlit_app.py"
+    commits = 0
 
-SCORING_SQL = """
-with rated as (
-    select p.evaluation, s.project_id, s.criterion_id,
-        avg(s.score / coalesce(c.scale_max, 5)) as share
-    from scores as s
-    inner join projects as p on s.project_id = p.project_id
-    inner join criteria as c on p.evaluation = c.evaluation and s.criterion_id = c.criterion_id
-    group by all
-),
+    def commit() -> None:
+        nonlocal commits
+        commits += 1
+        new_data_version(folder, commits)
 
-priced as (
-    select p.evaluation, p.project_id, c.criterion_id,
-        min(p.price_eur) over (partition by p.evaluation) / p.price_eur as share
-    from projects as p
-    inner join criteria as c on p.evaluation = c.evaluation and c.method = 'lowest_price'
-    where p.price_eur is not null
-),
-
-weights as (
-    select evaluation, criterion_id, weight / sum(weight) over (partition by evaluation) as w
-    from criteria
-),
-
-final as (
-    select parts.evaluation, parts.project_id, sum(parts.share * weights.w) * 100 as total
-    from (select * from rated union all select * from priced) as parts
-    inner join weights
-        on parts.evaluation = weights.evaluation and parts.criterion_id = weights.criterion_id
-    group by all
-)
-
-select * from final
-order by evaluation, total desc, project_id
-"""
-
-STAKEHOLDERS_SQL = """
-with counts as (
-    select category, coalesce(engagement, 'identified') as engagement, count(*) as n
-    from stakeholders
-    group by all
-),
-
-carriers as (
-    select p.evaluation, s.category, count(*) as projects
-    from projects as p
-    inner join stakeholders as s on p.stakeholder_id = s.stakeholder_id
-    group by all
-),
-
-final as (
-    select 'engagement' as part, category, engagement as detail, n from counts
-    union all
-    select 'carriers', category, evaluation, projects from carriers
-)
-
-select * from final
-order by part, category, detail
-"""
+    with environment(DASHBOARD_DATA_DIR=str(folder)):
+        _clear_caches()
+        _timed_run(trivial, None, "viewer")
+        times = [_timed_run(trivial, None, "viewer")[1] for _ in range(max(runs, 3))]
+        base = Timed(
+            statistics.median(t.wall_s for t in times), statistics.median(t.cpu_s for t in times)
+        )
+        emit({"runs": runs, "trivial": _median(times, None)})
+        for name, spec in auth.PAGES.items():
+            if only is not None and name not in only:
+                continue
+            role = "viewer" if "viewer" in spec.roles else "staff"
+            started = time.perf_counter()
+            result: dict[str, Any] = {"role": role}
+            reset_peak_rss()
+            try:
+                if new_version:
+                    result["new_version"] = _median(
+                        [_timed_run(app, spec.file, role, commit)[1] for _ in range(runs)], base
+                    )
+                    warm = [_timed_run(app, spec.file, role)[1] for _ in range(runs)]
+                else:  # one session: the page's first run on this data version, a rerun
+                    first, again = _timed_run(app, spec.file, role)
+                    result["first"] = _median([first], base)
+                    warm = [again]
+                result["warm"] = _median(warm, base)
+            except Exception as exc:  # a page mid-edit should not stop the others
+                result["error"] = repr(exc)[:300]
+            result["peak_rss_mib"] = round(peak_rss_kib() / 1024, 1)
+            print(f"    {name}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+            emit({"pages": {name: result}})
 
 
-def duck_overview(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    tasks = db.query(con, "tasks")
-    actions = db.query(con, "open_actions", situation=SITUATION)
-    engagement = db.query(con, "engagement_counts")
-    event = db.query(con, "event_window", pattern=mission.EVENT_PATTERN)
-    span = db.query(con, "mission_span")
-    sites = db.query(con, "sites")
-    return {
-        "tasks": len(tasks),
-        "sites": len(sites),
-        "open_actions": len(actions),
-        "overdue": int((actions["days_overdue"] > 0).sum()),
-        "engagement": dict(zip(engagement["engagement"], engagement["stakeholders"], strict=True)),
-        "event": str(event["start"].iloc[0])[:10] if len(event) else None,
-        "span": [str(v)[:10] for v in span.iloc[0].tolist()],
-    }
+# --- 3. the same data work: the app's builders and pandas alone ----------------------
+
+Frames = dict[str, pd.DataFrame]
+VIEWER_HIDDEN = auth.DEFAULT_CONFIDENTIAL_EVALUATIONS
 
 
-def duck_scoring(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return db.run_sql(con, SCORING_SQL, {})
-
-
-def duck_stakeholders(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return db.run_sql(con, STAKEHOLDERS_SQL, {})
-
-
-def pandas_load(folder: Path) -> dict[str, pd.DataFrame]:
+def pandas_load(folder: Path) -> Frames:
     """What a pandas dashboard does first: read every CSV."""
     frames = {}
     for name in DATASET_ORDER:
@@ -254,127 +386,209 @@ def pandas_load(folder: Path) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def pandas_overview(f: dict[str, pd.DataFrame]) -> dict[str, Any]:
-    tasks = f["tasks"].copy()
-    tasks["milestone"] = tasks["milestone"].fillna(False)
-    tasks["progress"] = tasks["progress"].fillna(0)
-    tasks = tasks.sort_values(["start", "end", "task_id"])
+# The headline figures (`views.figures.headline`, the overview's and the pack's).
+
+
+def app_headline(con: duckdb.DuckDBPyConnection) -> figures.Headline:
+    return figures.headline(database_reader(con, "viewer"), SITUATION, VIEWER_HIDDEN)
+
+
+def pandas_task_states(tasks: pd.DataFrame, situation: pd.Timestamp) -> pd.DataFrame:
+    """The state rules of `sql/views/task_states.sql`, in pandas."""
+    t = tasks.assign(progress=tasks["progress"].fillna(0))
+    duration = ((t["end"] - t["start"]).dt.days + 1).clip(lower=1).fillna(1)
+    elapsed = ((situation - t["start"]).dt.days / duration).clip(0, 1) * 100
+    state = np.select(
+        [
+            t["status"].isin(["cancelled", "blocked"]),
+            (t["status"] == "done") | (t["progress"] >= 100),
+            t["start"].isna() | t["end"].isna() | (situation < t["start"]),
+            t["end"] < situation,
+            elapsed - t["progress"] > status.AT_RISK_POINTS,
+        ],
+        [t["status"], "done", "planned", "late", "at_risk"],
+        default="on_track",
+    )
+    return t.assign(duration_days=duration, state=state)
+
+
+def pandas_headline(f: Frames) -> figures.Headline:
     situation = pd.Timestamp(SITUATION)
+    tasks = pandas_task_states(f["tasks"], situation)
+    live = tasks[tasks["state"] != "cancelled"]
+    done = np.where(live["state"] == "done", 100.0, live["progress"].clip(0, 100))
+    weight = live["duration_days"].sum()
     a = f["actions"]
     actions = a[
         (a["kind"] == "action")
         & (a["status"].fillna("open") == "open")
         & (a["meeting_date"] <= situation)
-    ].copy()
-    actions["days_overdue"] = (situation - actions["due"]).dt.days.fillna(0).clip(lower=0)
-    actions = actions.sort_values(
-        ["days_overdue", "due", "action_id"], ascending=[False, True, True], na_position="last"
+    ]
+    overdue = (situation - actions["due"]).dt.days.fillna(0).clip(lower=0)
+    s = f["stakeholders"]
+    engaged = s["engagement"].isin(["engaged", "committed"])
+    p = f["projects"]
+    p = p[~p["evaluation"].isin(VIEWER_HIDDEN)]
+    by = p.assign(
+        shortlisted=p["status"].isin(["shortlisted", "selected"]),
+        selected=p["status"] == "selected",
+        rejected=p["status"] == "rejected",
+    ).groupby("evaluation", sort=True)
+    counts = by.agg(
+        projects=("project_id", "size"),
+        shortlisted=("shortlisted", "sum"),
+        selected=("selected", "sum"),
+        rejected=("rejected", "sum"),
     )
-    engagement = f["stakeholders"]["engagement"].fillna("identified").value_counts()
-    prefix = mission.EVENT_PATTERN.rstrip("%").lower()
-    event = tasks[tasks["name"].str.lower().str.startswith(prefix)].assign(
-        length=lambda d: d["end"] - d["start"]
+    return figures.Headline(
+        situation=SITUATION,
+        tasks=len(tasks),
+        late_tasks=int((tasks["state"] == "late").sum()),
+        progress=float((done * live["duration_days"]).sum() / weight) if weight else None,
+        open_actions=len(actions),
+        overdue_actions=int((overdue > 0).sum()),
+        stakeholders=len(s),
+        partners_engaged=int(engaged.sum()),
+        partners_abroad=int((engaged & (s["country"].fillna("FR") != "FR")).sum()),
+        budget_eur=float(live["budget_eur"].sum()),
+        spent_eur=float(tasks["spent_eur"].sum()),
+        evaluations=tuple(
+            figures.Evaluation(
+                str(e), int(r.projects), int(r.shortlisted), int(r.selected), int(r.rejected)
+            )
+            for e, r in counts.iterrows()
+        ),
     )
-    event = event.sort_values(["length", "start"], ascending=[False, True]).head(1)
-    span = [tasks["start"].min(), tasks["end"].max(), f["kpis"]["date"].max()]
-    return {
-        "tasks": len(tasks),
-        "sites": len(f["sites"]),
-        "open_actions": len(actions),
-        "overdue": int((actions["days_overdue"] > 0).sum()),
-        "engagement": {str(k): int(v) for k, v in engagement.items()},
-        "event": str(event["start"].iloc[0])[:10] if len(event) else None,
-        "span": [str(v)[:10] for v in span],
-    }
 
 
-def pandas_scoring(f: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    projects, criteria = f["projects"], f["criteria"]
-    scored = f["scores"].merge(projects[["project_id", "evaluation"]], on="project_id")
-    scored = scored.merge(criteria, on=["evaluation", "criterion_id"])
+# The scoring page's totals for the evaluation it opens on, through the page's own
+# builder (`views.scoring.build`: the SQL of sql/views/scoring_points.sql, the
+# ranking, the page's table and chart data).
+
+
+def first_evaluation(projects: pd.DataFrame) -> str:
+    shown = projects[~projects["evaluation"].isin(VIEWER_HIDDEN)]
+    return str(shown["evaluation"].iloc[0])
+
+
+def app_scoring(con: duckdb.DuckDBPyConnection) -> pd.Series:
+    read = database_reader(con, "viewer")
+    setup = scoring_view.setup(read, scoring_view.SetupState(VIEWER_HIDDEN))
+    assert setup.evaluation is not None
+    model = scoring_view.build(
+        read,
+        scoring_view.State(
+            setup.evaluation,
+            sensitivity=False,
+            lang="fr",
+            hidden=VIEWER_HIDDEN,
+            situation=SITUATION,
+        ),
+    )
+    ranking = model.ranking
+    return pd.Series(
+        ranking["total"].astype(float).to_numpy(), index=list(ranking["project_id"])
+    ).sort_index()
+
+
+def pandas_scoring(f: Frames) -> pd.Series:
+    evaluation = first_evaluation(f["projects"])
+    projects = f["projects"][f["projects"]["evaluation"] == evaluation]
+    criteria = f["criteria"][f["criteria"]["evaluation"] == evaluation]
+    scored = f["scores"].merge(projects[["project_id"]], on="project_id")
+    scored = scored.merge(criteria, on="criterion_id")
+    scored = scored[scored["method"].fillna("rating") == "rating"]
     scored["share"] = scored["score"] / scored["scale_max"].fillna(5)
-    rated = scored.groupby(["evaluation", "project_id", "criterion_id"], as_index=False)[
-        "share"
-    ].mean()
-    lowest = criteria.loc[criteria["method"] == "lowest_price", ["evaluation", "criterion_id"]]
-    priced = projects.dropna(subset=["price_eur"]).merge(lowest, on="evaluation")
-    priced["share"] = (
-        priced.groupby("evaluation")["price_eur"].transform("min") / priced["price_eur"]
+    rated = scored.groupby(["project_id", "criterion_id"], as_index=False)["share"].mean()
+    price = projects["price_eur"].where(projects["price_eur"] > 0)
+    lowest = criteria.loc[criteria["method"] == "lowest_price", "criterion_id"]
+    priced = pd.DataFrame(
+        [
+            (pid, cid, ratio)
+            for cid in lowest
+            for pid, ratio in zip(projects["project_id"], price.min() / price, strict=True)
+        ],
+        columns=["project_id", "criterion_id", "share"],
     )
-    weights = criteria.assign(
-        w=criteria["weight"] / criteria.groupby("evaluation")["weight"].transform("sum")
-    )[["evaluation", "criterion_id", "w"]]
-    parts = pd.concat([rated, priced[["evaluation", "project_id", "criterion_id", "share"]]])
-    parts = parts.merge(weights, on=["evaluation", "criterion_id"])
-    parts["total"] = parts["share"] * parts["w"] * 100
-    final = parts.groupby(["evaluation", "project_id"], as_index=False)["total"].sum()
-    return final.sort_values(["evaluation", "total", "project_id"], ascending=[True, False, True])
+    weights = criteria.set_index("criterion_id")["weight"]
+    parts = pd.concat([rated, priced]).dropna(subset=["share"])
+    parts["points"] = parts["share"] * parts["criterion_id"].map(weights / weights.sum()) * 100
+    totals = parts.groupby("project_id")["points"].agg(["sum", "count"])
+    complete = totals["count"] == len(criteria)
+    return totals["sum"].where(complete).reindex(projects["project_id"]).sort_index()
 
 
-def pandas_stakeholders(f: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    s = f["stakeholders"].assign(engagement=lambda d: d["engagement"].fillna("identified"))
-    counts = s.groupby(["category", "engagement"]).size().reset_index(name="n")
-    counts = counts.rename(columns={"engagement": "detail"}).assign(part="engagement")
-    carriers = f["projects"].merge(s, on="stakeholder_id", suffixes=("", "_s"))
-    carriers = carriers.groupby(["evaluation", "category"]).size().reset_index(name="n")
-    carriers = carriers.rename(columns={"evaluation": "detail"}).assign(part="carriers")
-    final = pd.concat([counts, carriers])[["part", "category", "detail", "n"]]
-    return final.sort_values(["part", "category", "detail"])
+# name: (the app's path from an open database, the same work from pandas frames).
+# A page's builder joins with one line: "sites": (lambda con: sites.build(...), pandas_sites).
+APP_PATHS: dict[str, tuple[Callable[[duckdb.DuckDBPyConnection], Any], Callable[[Frames], Any]]] = {
+    "headline figures": (app_headline, pandas_headline),
+    "scoring totals": (app_scoring, pandas_scoring),
+}
 
 
-def same_answers(f: dict[str, pd.DataFrame], con: duckdb.DuckDBPyConnection) -> bool:
-    """Both paths compute the same thing (else the comparison means nothing)."""
-    if pandas_overview(f) != duck_overview(con):
-        return False
-    d, p = duck_scoring(con), pandas_scoring(f)
-    if len(d) != len(p) or list(d["project_id"]) != list(p["project_id"]):
-        return False
-    if not all(abs(x - y) < 1e-9 for x, y in zip(d["total"], p["total"], strict=True)):
-        return False
-    ds, ps = duck_stakeholders(con), pandas_stakeholders(f)
-    return [tuple(r) for r in ds.astype(str).values] == [tuple(r) for r in ps.astype(str).values]
+def same(a: Any, b: Any) -> bool:
+    """The same answer, to rounding (dataclasses, frames, series, numbers...)."""
+    if dataclasses.is_dataclass(a) and dataclasses.is_dataclass(b):
+        return type(a) is type(b) and all(
+            same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a)
+        )
+    if isinstance(a, pd.DataFrame) and isinstance(b, pd.DataFrame):
+        return list(a.columns) == list(b.columns) and all(same(a[c], b[c]) for c in a.columns)
+    if isinstance(a, pd.Series) and isinstance(b, pd.Series):
+        return list(a.index) == list(b.index) and all(
+            same(x, y) for x, y in zip(a.tolist(), b.tolist(), strict=True)
+        )
+    if isinstance(a, tuple | list) and isinstance(b, tuple | list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, float | int | np.number) and isinstance(b, float | int | np.number):
+        if math.isnan(float(a)) or math.isnan(float(b)):
+            return math.isnan(float(a)) and math.isnan(float(b))
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-6)
+    return bool(a == b)
 
 
 def data_work(folder: Path, runs: int) -> dict[str, Any]:
     files = Store(folder).current_files()
 
-    def duck_cold() -> None:
+    def app_cold() -> None:
         con = db.open_database(files)
-        duck_overview(con), duck_scoring(con), duck_stakeholders(con)
+        for app, _ in APP_PATHS.values():
+            app(con)
         con.close()
 
     def pandas_cold() -> None:
-        f = pandas_load(folder)
-        pandas_overview(f), pandas_scoring(f), pandas_stakeholders(f)
+        frames = pandas_load(folder)
+        for _, pandas_ in APP_PATHS.values():
+            pandas_(frames)
 
     con = db.open_database(files)
     frames = pandas_load(folder)
-    out: dict[str, Any] = {"same_answers": same_answers(frames, con)}
+    answers = {name: same(app(con), p(frames)) for name, (app, p) in APP_PATHS.items()}
     rows: dict[str, tuple[float, float]] = {
-        "cold: read + all": (median_seconds(duck_cold, runs), median_seconds(pandas_cold, runs))
+        "cold: read + all": (median_seconds(app_cold, runs), median_seconds(pandas_cold, runs))
     }
-    for name, duck, pandas_ in (
-        ("overview", duck_overview, pandas_overview),
-        ("scoring", duck_scoring, pandas_scoring),
-        ("stakeholders", duck_stakeholders, pandas_stakeholders),
-    ):
+    for name, (app, pandas_) in APP_PATHS.items():
         rows[f"warm: {name}"] = (
-            median_seconds(lambda d=duck: d(con), runs),  # type: ignore[misc]
+            median_seconds(lambda a=app: a(con), runs),  # type: ignore[misc]
             median_seconds(lambda p=pandas_: p(frames), runs),  # type: ignore[misc]
         )
     con.close()
-    out["work"] = {
-        name: {
-            "duckdb_s": round(d, 4),
-            "pandas_s": round(p, 4),
-            "pandas_over_duckdb": round(p / d, 2),
-        }
-        for name, (d, p) in rows.items()
+    return {
+        "same_answers": answers,
+        "work": {
+            name: {
+                "app_s": round(a, 4),
+                "pandas_s": round(p, 4),
+                "pandas_over_app": round(p / a, 2),
+            }
+            for name, (a, p) in rows.items()
+        },
     }
-    return out
 
 
-# --- 3. a 100,000-row upload -------------------------------------------------------------
+# --- 5. a 100,000-row upload -------------------------------------------------------------
 
 
 def french_excel(canonical: bytes, dataset: str) -> bytes:
@@ -496,7 +710,7 @@ def upload_bench(rows: int, runs: int, tmp: Path) -> dict[str, Any]:
     return result
 
 
-# --- 4. the pages' own benchmarks ----------------------------------------------------------
+# --- 6. the older bench_* modules, on request ---------------------------------------------
 
 
 def page_modules(runs: int, only: set[str] | None) -> dict[str, Any]:
@@ -533,6 +747,7 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),
         "cpus": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "streamlit": streamlit.__version__,
         "duckdb": duckdb.__version__,
@@ -564,47 +779,117 @@ def flatten(prefix: str, value: Any, out: list[list[object]]) -> None:
         out.append([prefix, value])
 
 
+PAGE_COLUMNS = ["page", "role", "warm s", "cpu s", "x trivial", "cpu s", "x", "peak MiB"]
+
+
+def _cell(r: dict[str, Any], kind: str, key: str) -> object:
+    return r.get(kind, {}).get(key, "")
+
+
 def report(results: dict[str, Any]) -> str:
     parts = []
+    rows: list[list[object]] = [
+        [label, d.get("make_s", ""), *(d.get("rows", {}).get(n, "") for n in DATASET_ORDER)]
+        for label, d in results.get("datasets", {}).items()
+    ]
+    if rows:
+        parts.append(table("Data sets", ["set", "make s", *DATASET_ORDER], rows))
     for label, pages in results.get("pages", {}).items():
-        rows = [
-            ["trivial page", "", pages["trivial_page_s"], "1.0", pages["trivial_page_s"], "1.0"]
-        ]
-        for name, r in pages["pages"].items():
-            if "error" in r:
-                rows.append([name, r["role"], "error", "", r["error"][:60], ""])
-            else:
-                rows.append(
-                    [name, r["role"], r["cold_s"], r["cold_ratio"], r["warm_s"], r["warm_ratio"]]
-                )
+        trivial = pages.get("trivial", {})
+        rows = [["trivial page", "", trivial.get("wall_s", ""), trivial.get("cpu_s", ""), "1.0"]]
+        rows[0] += ["", "", "", ""]
+        measured = pages.get("pages", {})
+        # the heavy sets have the page's first run where the others have a new version
+        then = "first" if any("first" in r for r in measured.values()) else "new_version"
+        for name, r in measured.items():
+            if "error" in r or "stopped" in r:
+                why = f"error: {r['error']}" if "error" in r else f"stopped: {r['stopped']}"
+                rows.append([name, r.get("role", ""), why[:60], "", "", "", "", "", ""])
+                continue
+            rows.append(
+                [name, r["role"]]
+                + [_cell(r, "warm", k) for k in ("wall_s", "cpu_s", "ratio")]
+                + [_cell(r, then, k) for k in ("wall_s", "cpu_s", "ratio")]
+                + [r.get("peak_rss_mib", "")]
+            )
+        note = ""
+        if "stopped_at_budget_s" in pages:
+            note = f", stopped at its budget of {pages['stopped_at_budget_s']} s"
+        if "error" in pages:
+            note += ", child failed: " + pages["error"].strip().splitlines()[-1][:80]
         parts.append(
             table(
-                f"Page server time, AppTest, median of {results['runs']} ({label} data)",
-                ["page", "role", "cold s", "x trivial", "warm s", "x trivial"],
+                f"Page server time, AppTest, median of {pages.get('runs', '?')} ({label}{note})",
+                [*PAGE_COLUMNS[:5], f"{then} s", *PAGE_COLUMNS[5:]],
+                rows,
+            )
+        )
+    for label, b in results.get("browser", {}).items():
+        rows = []
+        entries = [("trivial app", b.get("trivial", {})), *b.get("pages", {}).items()]
+        for name, r in entries:
+            if "error" in r or "skipped" in r:
+                why = r.get("error") or r.get("skipped")
+                rows.append([name, "error" if "error" in r else "skipped", str(why)[:70]])
+                rows[-1] += ["", "", "", ""]
+                continue
+            rows.append(
+                [name, _cell(r, "cold", "s"), _cell(r, "cold", "ratio") or "1.0"]
+                + [_cell(r, "switch", "s"), _cell(r, "switch", "ratio") or "1.0"]
+                + [
+                    round(_cell(r, k, "ws_bytes") / MIB, 3) if k in r else ""
+                    for k in ("cold", "switch")
+                ]
+            )
+        parts.append(
+            table(
+                f"Chromium: navigation to main chart visible, median of {b.get('runs')} ({label})",
+                ["page", "fresh s", "x trivial", "switch s", "x trivial", "ws MiB", "ws MiB sw"],
+                rows,
+            )
+        )
+        if "memory" in b:
+            m = b["memory"]
+            parts.append(
+                table(
+                    f"Server memory ({label}): {m['sessions']} sessions on the overview",
+                    ["measure", "value"],
+                    [[k, v] for k, v in m.items()],
+                )
+            )
+    rows = []
+    for label, r in results.get("data_work", {}).items():
+        for work, w in r.get("work", {}).items():
+            rows.append([label, work, w["app_s"], w["pandas_s"], w["pandas_over_app"]])
+        for work, ok in r.get("same_answers", {}).items():
+            rows.append([label, f"same answers: {work}", "", "", "yes" if ok else "NO"])
+        if "error" in r:
+            rows.append([label, "error", str(r["error"])[:70], "", ""])
+    if rows:
+        parts.append(
+            table(
+                f"Data work, the app's builders and pandas alone, median of {results['data_runs']}",
+                ["set", "work", "app s", "pandas s", "pandas/app"],
                 rows,
             )
         )
     rows = []
-    for scale, r in results.get("data_work", {}).items():
-        for work, w in r["work"].items():
-            rows.append([scale, work, w["duckdb_s"], w["pandas_s"], w["pandas_over_duckdb"]])
-        rows.append([scale, "same answers", "", "", "yes" if r["same_answers"] else "NO"])
+    for label, r in results.get("pack", {}).items():
+        for name in ("pack_staff_fr", "pack_viewer_en"):
+            if name in r:
+                p = r[name]
+                rows.append([label, name, p["pages"], p["kib"], p["median_s"]])
+        if "error" in r or "stopped_at_budget_s" in r:
+            rows.append([label, "not measured", "", "", str(r)[:70]])
     if rows:
-        parts.append(
-            table(
-                f"Data work, DuckDB (this app) and pandas alone, median of {results['data_runs']}",
-                ["scale", "work", "duckdb s", "pandas s", "pandas/duckdb"],
-                rows,
-            )
-        )
+        parts.append(table("Committee pack", ["set", "pack", "pages", "KiB", "s"], rows))
     up = results.get("upload")
     if up:
-        rows = [[k, v] for k, v in up.items()]
         parts.append(
             table(
                 "Upload: French Excel scores file, checked and committed",
                 ["measure", "value"],
-                rows,
+                [[k, v] for k, v in up.items()],
             )
         )
     for name, r in results.get("modules", {}).items():
@@ -614,28 +899,29 @@ def report(results: dict[str, Any]) -> str:
     return "\n\n".join(parts)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="runs per median (default 5)")
-    parser.add_argument(
-        "--data-runs", type=int, default=15, help="runs per median of the data work (default 15)"
-    )
-    parser.add_argument(
-        "--page-scales", default="demo,10", help="demo and/or N x (default demo,10)"
-    )
-    parser.add_argument("--data-scales", default="1,10,100", help="default 1,10,100")
-    parser.add_argument("--upload-rows", type=int, default=100_000)
-    parser.add_argument("--upload-runs", type=int, default=3)
-    parser.add_argument("--modules", default=None, help="bench_* modules to run (default all)")
-    parser.add_argument("--no-modules", action="store_true")
-    parser.add_argument("--upload-child", nargs="+", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+# --- the command -----------------------------------------------------------------------------
 
-    if args.upload_child:
-        file, *folders = map(Path, args.upload_child)
-        print(json.dumps(upload_child(folders, file)))
-        return 0
 
+def child(args: list[str]) -> int:
+    """What `run_child` asks a fresh process to do."""
+    kind, folder = args[0], Path(args[1])
+    if kind == "pages":
+        runs, new_version = int(args[2]), args[3] == "1"
+        only = args[4].split(",") if len(args) > 4 else None
+        with tempfile.TemporaryDirectory() as tmp:
+            page_times(folder, runs, Path(tmp), new_version, only)
+    elif kind == "pack":
+        from bench import bench_pack
+
+        runs, both = int(args[2]), args[3] == "1"
+        # on a large set, one build of the staff pack (the committee's) is the measure
+        emit(bench_pack.run(runs=runs, folder=folder, warm_up=both, viewer_pack=both))
+    elif kind == "data":
+        emit(data_work(folder, int(args[2])))
+    return 0
+
+
+def quiet_streamlit() -> None:
     # Streamlit outside a server warns on every run ("missing ScriptRunContext",
     # "No runtime found"); AppTest resets log levels, so silence those two loggers.
     for name in (
@@ -643,52 +929,163 @@ def main(argv: list[str] | None = None) -> int:
         "streamlit.runtime.caching.cache_data_api",
     ):
         logging.getLogger(name).disabled = True
+
+
+def sets(value: str) -> list[str]:
+    return [s.strip() for s in value.split(",") if s.strip()]
+
+
+# What each data set gets, so that the whole run takes about 25 minutes on 2 cores
+# (the budgets bound it when pages are slow; a page over budget is reported).
+HEAVY = {"1000", "10kp"}  # no new-version runs: one first run and one warm rerun per page
+PAGE_BUDGET_S = {"demo": 90, "1": 90, "10": 150, "100": 300, "1000": 240, "10kp": 180}
+BROWSER_BUDGET_S = {"demo": 240, "100": 420}
+
+
+def runs_for(name: str, runs: int) -> int:
+    if name in HEAVY:
+        return 1
+    return min(runs, 2) if name == "100" else runs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="a short run: demo and 10x, one run, 2 pages"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="AppTest runs per median (3)")
+    parser.add_argument("--page-sets", default="1,10,100,1000,10kp", help="AppTest data sets")
+    parser.add_argument(
+        "--budget", type=float, default=None, help="s per data set and part (default: by set)"
+    )
+    parser.add_argument("--browser-sets", default="demo,100", help="Chromium data sets")
+    parser.add_argument("--browser-runs", type=int, default=3)
+    parser.add_argument("--browser-pages", default=None, help="default: every page")
+    parser.add_argument("--sessions", type=int, default=10, help="open sessions for memory")
+    parser.add_argument("--data-sets", default="1,10,100,1000,10kp", help="data work sets")
+    parser.add_argument("--data-runs", type=int, default=5, help="runs per data work median")
+    parser.add_argument("--pack-sets", default="demo,100", help="pack data sets")
+    parser.add_argument("--pack-runs", type=int, default=3, help="at demo; 1 on larger sets")
+    parser.add_argument("--upload-rows", type=int, default=100_000, help="0: no upload")
+    parser.add_argument("--upload-runs", type=int, default=3)
+    parser.add_argument("--modules", default="", help="bench_* modules to run too, or 'all'")
+    parser.add_argument(
+        "--memory-limit",
+        type=float,
+        default=MEMORY_LIMIT_MIB,
+        help=f"MiB of RSS at which a measuring process is stopped ({MEMORY_LIMIT_MIB})",
+    )
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--upload-child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    quiet_streamlit()
+    if args.upload_child:
+        file, *folders = map(Path, args.upload_child)
+        print(json.dumps(upload_child(folders, file)))
+        return 0
+    if args.child:
+        return child(args.child)
+    if args.quick:
+        args.runs = args.browser_runs = args.pack_runs = 1
+        args.data_runs = 3
+        args.page_sets = args.data_sets = "demo,10"
+        args.browser_sets = args.pack_sets = "demo"
+        args.browser_pages = args.browser_pages or "overview,stakeholders"
+        args.sessions = min(args.sessions, 5)
+        args.upload_rows = 0
+
+    # a stop (Ctrl-C, SIGTERM) still stops the servers and children it started
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
     results: dict[str, Any] = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
+        "command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "situation": SITUATION.isoformat(),
         "runs": args.runs,
         "data_runs": args.data_runs,
-        "command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "datasets": {},
     }
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         folders: dict[str, Path] = {}
 
-        def folder(scale: str) -> Path:
-            if scale not in folders:
-                if scale == "demo":
-                    folders[scale] = copy_folder(DEMO, tmp / "demo")
-                else:
-                    folders[scale] = tmp / f"x{scale}"
-                    generate(folders[scale], int(scale))
-            return folders[scale]
+        def folder(name: str) -> Path:
+            if name not in folders:
+                folders[name] = tmp / f"set-{name}"
+                results["datasets"][label_of(name)] = make_folder(name, folders[name])
+            return folders[name]
 
-        print("pages...", file=sys.stderr)
+        def step(title: str) -> None:
+            save(results)  # what is measured so far survives a stopped run
+            print(f"{time.perf_counter() - started:5.0f} s  {title}", file=sys.stderr)
+
         results["pages"] = {}
-        for scale in filter(None, args.page_scales.split(",")):
-            label = "demo" if scale == "demo" else f"{scale}x"
-            results["pages"][label] = page_times(folder(scale), args.runs, tmp)
-        print("data work...", file=sys.stderr)
-        results["data_work"] = {
-            f"{scale}x": data_work(folder(scale), args.data_runs)
-            for scale in filter(None, args.data_scales.split(","))
-        }
-        print("upload...", file=sys.stderr)
+        for name in sets(args.page_sets):
+            step(f"pages, server side, {label_of(name)}")
+            # a copy: the new-version runs commit into it
+            work = copy_folder(folder(name), tmp / f"pages-{name}")
+            heavy = name in HEAVY
+            results["pages"][label_of(name)] = page_sets_times(
+                work,
+                runs_for(name, args.runs),
+                not heavy,
+                args.budget or PAGE_BUDGET_S.get(name, 300),
+                args.memory_limit,
+            )
+        results["browser"] = {}
+        pages = sets(args.browser_pages) if args.browser_pages else None
+        for name in sets(args.browser_sets):
+            step(f"pages in Chromium, {label_of(name)}")
+            try:
+                from bench import browser
+
+                results["browser"][label_of(name)] = browser.run(
+                    folder(name),
+                    runs_for(name, args.browser_runs),
+                    pages,
+                    sessions=args.sessions,
+                    budget_s=args.budget or BROWSER_BUDGET_S.get(name, 300),
+                )
+            except Exception as exc:  # no browser here: the rest still runs
+                results["browser"][label_of(name)] = {"error": repr(exc)[:500]}
+        results["data_work"] = {}
+        for name in sets(args.data_sets):
+            step(f"data work, {label_of(name)}")
+            runs = 1 if name in HEAVY else args.data_runs
+            results["data_work"][label_of(name)] = run_child(
+                ["data", str(folder(name)), str(runs)], args.budget or 300, args.memory_limit
+            )
+        results["pack"] = {}
+        for name in sets(args.pack_sets):
+            step(f"committee pack, {label_of(name)}")
+            runs = args.pack_runs if name == "demo" else 1
+            results["pack"][label_of(name)] = run_child(
+                ["pack", str(folder(name)), str(runs), "1" if name == "demo" else "0"],
+                args.budget or 300,
+                args.memory_limit,
+            )
         if args.upload_rows > 0:
+            step("upload")
             results["upload"] = upload_bench(args.upload_rows, args.upload_runs, tmp)
-    if not args.no_modules:
-        print("bench_* modules...", file=sys.stderr)
-        only = set(args.modules.split(",")) if args.modules else None
+    if args.modules:
+        step("bench_* modules")
+        only = None if args.modules == "all" else set(sets(args.modules))
         results["modules"] = page_modules(args.runs, only)
     results["elapsed_s"] = round(time.perf_counter() - started, 1)
 
     print(report(results))
+    out = save(results)
+    print(f"\n{out.relative_to(ROOT)} · {results['elapsed_s']} s")
+    return 0
+
+
+def save(results: dict[str, Any]) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "latest.json"
     out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
-    print(f"\n{out.relative_to(ROOT)} · {results['elapsed_s']} s")
-    return 0
+    return out
 
 
 if __name__ == "__main__":

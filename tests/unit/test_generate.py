@@ -176,3 +176,28 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.csv" for n in DATASET_ORDER)
     with pytest.raises(SystemExit):
         gen.main([str(tmp_path), "--scale", "0"])
+
+
+def test_a_large_evaluation_with_a_split_jury(tmp_path: Path) -> None:
+    """Few sites, one large evaluation (the benchmark's 10,000 projects, smaller here)."""
+    counts = gen.generate(tmp_path, 1, projects=300, jurors=3)
+    ratings = sum(m == "rating" for *_, m in gen.CULINARY)
+    agency = gen.AGENCY_PROJECTS * sum(m == "rating" for *_, m in gen.AGENCY) * gen.AGENCY_JURORS
+    assert counts["sites"] == 4
+    assert counts["projects"] == 300 + gen.AGENCY_PROJECTS
+    assert counts["scores"] == 300 * ratings * 3 + agency
+    problems = uploads.check_folder(Store(tmp_path))
+    assert problems == [], [p.message("en") for p in problems[:5]]
+    projects = read_rows(tmp_path, "projects")
+    assert len({r["project_id"] for r in projects}) == len(projects)
+    assert len({r["name"] for r in projects}) == len(projects)
+    jurors = {r["juror"] for r in read_rows(tmp_path, "scores") if r["project_id"].startswith("P")}
+    assert len(jurors) == gen.CULINARY_JURORS  # the whole panel, three per project
+
+
+def test_the_default_shape_is_the_demo_shape(tmp_path: Path) -> None:
+    gen.generate(tmp_path, 2, projects=gen.CULINARY_PROJECTS, jurors=gen.CULINARY_JURORS)
+    plain = tmp_path / "plain"
+    gen.generate(plain, 2)
+    for name in DATASET_ORDER:
+        assert (tmp_path / f"{name}.csv").read_bytes() == (plain / f"{name}.csv").read_bytes()
