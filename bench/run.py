@@ -64,13 +64,17 @@ import pandas as pd
 
 from bench.generate import generate, write
 from bench.timing import median_seconds
-from dashboard import auth
+from dashboard import auth, i18n
 from dashboard.contract import DATASET_ORDER, get_dataset
+from dashboard.domain import stakeholders as sk
 from dashboard.domain import status
 from dashboard.queries import db
 from dashboard.store import Store
-from dashboard.views import figures
+from dashboard.views import actions as action_pages
+from dashboard.views import figures, overview, timeline
 from dashboard.views import scoring as scoring_view
+from dashboard.views import sites as site_pages
+from dashboard.views import stakeholders as stakeholder_pages
 from dashboard.views.reader import database_reader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -518,11 +522,627 @@ def pandas_scoring(f: Frames) -> pd.Series:
     return totals["sum"].where(complete).reindex(projects["project_id"]).sort_index()
 
 
+# --- each page's whole data work: the page's builder, then a comparable extract ----
+# The app side runs the page's whole builder (what the page really does), then keeps
+# what pandas alone can reproduce exactly; the pandas side computes that extract
+# from the CSV frames (merges, group-bys, vectorised), as a plain pandas page would.
+
+STATE_RANK = {"late": 0, "at_risk": 1}
+
+
+def tidy(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """A frame both sides write alike: dates as 'YYYY-MM-DD' ('' when missing),
+    numbers as floats, booleans as booleans, text as str ('' when missing)."""
+    out = frame[columns if columns is not None else list(frame.columns)].reset_index(drop=True)
+    out = out.copy()
+    for name in out.columns:
+        s = out[name]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            out[name] = s.dt.strftime("%Y-%m-%d").fillna("").astype(object)
+        elif pd.api.types.is_bool_dtype(s):
+            out[name] = s.astype(bool)
+        elif pd.api.types.is_numeric_dtype(s):
+            out[name] = s.astype(float)
+        else:
+            out[name] = s.astype(object).where(s.notna(), "").astype(str).astype(object)
+    return out
+
+
+def pandas_open_actions(actions: pd.DataFrame, situation: pd.Timestamp) -> pd.DataFrame:
+    """`sql/views/open_actions_at.sql`: open at the situation date, days overdue."""
+    a = actions[
+        (actions["kind"] == "action")
+        & (actions["status"].fillna("open") == "open")
+        & (actions["meeting_date"] <= situation)
+    ]
+    return a.assign(days_overdue=(situation - a["due"]).dt.days.fillna(0).clip(lower=0))
+
+
+def pandas_rollup(t: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """`rollup_progress` / `rollup_state` (sql/views/rollups.sql) and the counts of
+    `site_rollups.sql`, per group of `keys`, on `pandas_task_states` rows."""
+    state = t["state"]
+    live = state != "cancelled"
+    done_share = np.where(state == "done", 100.0, t["progress"].clip(0, 100))
+    planned = t["planned_eur"]
+    over = t["budget_line"] & (t["spent_line_eur"] > planned)
+    g = t.assign(
+        _live=live,
+        _w=np.where(live, t["duration_days"], 0.0),
+        _pw=np.where(live, done_share * t["duration_days"], 0.0),
+        _done=live & (state == "done"),
+        _late=state == "late",
+        _risk=state.isin(["blocked", "at_risk"]),
+        _going=state.isin(["on_track", "done"]),
+        _cancelled=state == "cancelled",
+        _over=over,
+        _overspend=np.where(over, t["spent_line_eur"] - planned, 0.0),
+    ).groupby(keys, sort=False)
+    r = g.agg(
+        tasks=("state", "size"),
+        cancelled=("_cancelled", "sum"),
+        late_tasks=("_late", "sum"),
+        live=("_live", "sum"),
+        w=("_w", "sum"),
+        pw=("_pw", "sum"),
+        done=("_done", "sum"),
+        risk=("_risk", "sum"),
+        going=("_going", "sum"),
+        budget_eur=("planned_eur", "sum"),
+        spent_eur=("spent_line_eur", "sum"),
+        budget_lines=("budget_line", "sum"),
+        overspent_tasks=("_over", "sum"),
+        overspend_eur=("_overspend", "sum"),
+    )
+    r["progress"] = (r["pw"] / r["w"]).where(r["w"] > 0)
+    r["state"] = np.select(
+        [
+            r["live"] == 0,
+            r["done"] == r["live"],
+            r["late_tasks"] > 0,
+            r["risk"] > 0,
+            r["going"] > 0,
+        ],
+        ["", "done", "late", "at_risk", "on_track"],
+        default="planned",
+    )
+    return r.drop(columns=["live", "w", "pw", "done", "risk", "going"]).reset_index()
+
+
+def pandas_states(f: Frames) -> pd.DataFrame:
+    """Task states with the budget columns of `site_rollups.sql`."""
+    t = pandas_task_states(f["tasks"], pd.Timestamp(SITUATION))
+    cancelled = t["state"] == "cancelled"
+    return t.assign(
+        milestone=t["milestone"].fillna(False).astype(bool),
+        planned_eur=np.where(cancelled, 0.0, t["budget_eur"].fillna(0.0)),
+        spent_line_eur=t["spent_eur"].fillna(0.0),
+        budget_line=(t["budget_eur"].notna() & ~cancelled) | t["spent_eur"].notna(),
+        key=t["site_id"].fillna(""),
+    )
+
+
+def pandas_site_rollups(f: Frames) -> pd.DataFrame:
+    """`sql/queries/site_rollups.sql`: the destination, each site in file order,
+    the tasks of no site; with `attention` for sites."""
+    situation = pd.Timestamp(SITUATION)
+    t = pandas_states(f)
+    every = pd.concat([t.assign(scope="site"), t.assign(scope="destination", key="")])
+    rolled = pandas_rollup(every, ["scope", "key"])
+    upcoming = every[
+        every["milestone"]
+        & (every["start"] >= situation)
+        & ~every["state"].isin(["done", "cancelled"])
+    ].sort_values(["start", "end", "task_id"])
+    first = upcoming.drop_duplicates(["scope", "key"])[["scope", "key", "task_id", "name", "start"]]
+    first = first.set_axis(
+        ["scope", "key", "milestone_id", "milestone_name", "milestone_day"], axis=1
+    )
+    a = pandas_open_actions(f["actions"], situation)
+    a = a.merge(f["tasks"][["task_id", "site_id"]], on="task_id", how="left")
+    a = a.assign(key=a["site_id"].fillna(""), overdue=a["days_overdue"] > 0)
+    acts = pd.concat([a.assign(scope="site"), a.assign(scope="destination", key="")])
+    acts = (
+        acts.groupby(["scope", "key"], sort=False)
+        .agg(open_actions=("action_id", "size"), overdue_actions=("overdue", "sum"))
+        .reset_index()
+    )
+    s = f["sites"]
+    scopes = pd.concat(
+        [
+            pd.DataFrame({"scope": ["destination"], "key": [""], "place": [0]}),
+            pd.DataFrame(
+                {
+                    "scope": "site",
+                    "key": s["site_id"],
+                    "name": s["name"],
+                    "description": s["description"],
+                    "place": np.arange(1, len(s) + 1),
+                }
+            ),
+            pd.DataFrame({"scope": ["unassigned"], "key": [""], "place": [2**31 - 1]}),
+        ],
+        ignore_index=True,
+    )
+    scopes["lookup"] = scopes["scope"].replace("unassigned", "site")
+    out = scopes.merge(rolled.rename(columns={"scope": "lookup"}), on=["lookup", "key"], how="left")
+    out = out.merge(acts.rename(columns={"scope": "lookup"}), on=["lookup", "key"], how="left")
+    out = out.merge(first.rename(columns={"scope": "lookup"}), on=["lookup", "key"], how="left")
+    counts = ["tasks", "cancelled", "late_tasks", "open_actions", "overdue_actions"]
+    counts += ["budget_lines", "overspent_tasks"]
+    out[counts] = out[counts].fillna(0).astype(int)
+    sums = ["budget_eur", "spent_eur", "overspend_eur"]
+    out[sums] = out[sums].fillna(0.0).astype(float)
+    out["state"] = out["state"].fillna("")
+    out = out[(out["scope"] != "unassigned") | (out["tasks"] > 0) | (out["open_actions"] > 0)]
+    places = out[out["scope"] == "site"]
+    order = places.assign(_rank=places["state"].map(STATE_RANK).fillna(2)).sort_values(
+        ["_rank", "overdue_actions", "late_tasks", "open_actions", "place"],
+        ascending=[True, False, False, False, True],
+    )
+    out = out.assign(attention=pd.Series(np.arange(1, len(order) + 1), index=order.index))
+    return out.sort_values("place").rename(columns={"key": "site_id"}).reset_index(drop=True)
+
+
+CARD_COLUMNS = ["site_id", "progress", "state", "tasks", "cancelled", "late_tasks"]
+CARD_COLUMNS += ["open_actions", "overdue_actions", "budget_eur", "spent_eur", "milestone_id"]
+CARD_COLUMNS += ["days_to_go"]
+
+
+def app_cards(cards: tuple[Any, ...]) -> pd.DataFrame:
+    rows = [
+        {
+            **{k: getattr(c.card, k) for k in CARD_COLUMNS[:10]},
+            "milestone_id": c.card.milestone.task_id if c.card.milestone else "",
+            "days_to_go": c.card.milestone.days_to_go if c.card.milestone else math.nan,
+        }
+        for c in cards
+    ]
+    out = pd.DataFrame(rows, columns=CARD_COLUMNS)
+    out["progress"] = out["progress"].astype(float)
+    return tidy(out)
+
+
+def pandas_cards(rows: pd.DataFrame) -> pd.DataFrame:
+    out = rows.assign(
+        site_id=np.where(rows["scope"] == "site", rows["site_id"], site_pages.DESTINATION),
+        days_to_go=(rows["milestone_day"] - pd.Timestamp(SITUATION)).dt.days,
+    )
+    return tidy(out, CARD_COLUMNS)
+
+
+def app_overview(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    model = overview.build(database_reader(con, "viewer"), overview.State(SITUATION, "fr"))
+    return {
+        "progress": math.nan if model.progress is None else model.progress,
+        "overdue_actions": model.overdue_actions,
+        "sites_total": model.sites_total,
+        "destination": app_cards((model.destination,)),
+        "cards": app_cards(model.cards),
+        "workstreams": tidy(model.workstreams, ["workstream", "progress", "state", "tasks"]),
+    }
+
+
+def pandas_workstreams(f: Frames) -> pd.DataFrame:
+    """`sql/queries/workstream_rollups.sql`."""
+    t = pandas_states(f)
+    t = t[t["workstream"].notna()].sort_values(["start", "end", "task_id"])
+    t = t.assign(place=np.arange(len(t)))
+    r = pandas_rollup(t, ["workstream"])
+    first = t.groupby("workstream", sort=False)["place"].min()
+    r = r.assign(place=r["workstream"].map(first)).sort_values("place")
+    r["progress"] = r["progress"].fillna(0.0)
+    r["state"] = r["state"].replace("", "planned")
+    return tidy(r, ["workstream", "progress", "state", "tasks"])
+
+
+def pandas_overview(f: Frames) -> dict[str, Any]:
+    headline = pandas_headline(f)
+    frame = pandas_site_rollups(f)
+    places = frame[frame["scope"] == "site"]
+    if len(places) > overview.CARDS:
+        places = places.sort_values("attention").head(overview.CARDS)
+    return {
+        "progress": math.nan if headline.progress is None else headline.progress,
+        "overdue_actions": headline.overdue_actions,
+        "sites_total": int((frame["scope"] == "site").sum()),
+        "destination": pandas_cards(frame[frame["scope"] == "destination"]),
+        "cards": pandas_cards(places),
+        "workstreams": pandas_workstreams(f),
+    }
+
+
+# The sites page for the whole destination (its default): the card, the budget
+# totals, its budget lines, planned and spent by site, the indicators' latest values.
+
+BUDGET_TOTALS = ["budget_eur", "spent_eur", "remaining_eur", "overspend_eur", "overspent"]
+KPI_COLUMNS = ["site_id", "kpi", "unit", "day", "value", "target"]
+
+
+def app_sites(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    model = site_pages.build(database_reader(con, "viewer"), site_pages.State(SITUATION, "fr"))
+    assert model.detail is not None and model.detail.budget is not None
+    budget, by_site = model.detail.budget, model.detail.by_site
+    assert by_site is not None
+    kpis = pd.DataFrame(
+        [dataclasses.astuple(k.value) for k in model.detail.kpis], columns=KPI_COLUMNS
+    )
+    kpis["day"] = pd.to_datetime(kpis["day"])
+    return {
+        "card": app_cards((model.detail.card,)),
+        "totals": {k: getattr(budget.totals, k) for k in BUDGET_TOTALS},
+        "lines": tidy(budget.lines),
+        "by_site": tidy(by_site.lines),
+        "kpis": tidy(kpis),
+    }
+
+
+def pandas_kpi_latest(kpis: pd.DataFrame, site: str) -> pd.DataFrame:
+    """`sql/queries/kpi_latest.sql` for one scope ('' = the destination)."""
+    situation = pd.Timestamp(SITUATION)
+    k = kpis.assign(site_id=kpis["site_id"].fillna(""), _row=np.arange(len(kpis)))
+    k = k[k["site_id"] == site].sort_values(["date", "_row"], kind="stable")
+    known = k[k["date"] <= situation]
+    by = k.groupby("kpi", sort=False)
+    out = by.agg(kpi_order=("_row", "min")).join(k[k["unit"].notna()].groupby("kpi")["unit"].last())
+    last = known.groupby("kpi").agg(day=("date", "max"), value=("value", "last"))
+    target_known = known[known["target"].notna()].groupby("kpi")["target"].last()
+    target_first = k[k["target"].notna()].groupby("kpi")["target"].first()
+    out = out.join(last)
+    out["target"] = np.where(
+        out.index.isin(last.index), target_known.reindex(out.index), target_first.reindex(out.index)
+    )
+    out = out.sort_values("kpi_order").reset_index().assign(site_id=site)
+    return tidy(out, KPI_COLUMNS)
+
+
+def pandas_sites(f: Frames) -> dict[str, Any]:
+    frame = pandas_site_rollups(f)
+    whole = frame[frame["scope"] == "destination"]
+    row = whole.iloc[0]
+    t = pandas_states(f)
+    lines = t[t["budget_line"]]
+    lines = lines.assign(
+        budget_eur=lines["planned_eur"],
+        spent_eur=lines["spent_line_eur"],
+        _over=(lines["spent_line_eur"] - lines["planned_eur"]).clip(lower=0.0),
+    )
+    kept = lines.sort_values(
+        ["_over", "budget_eur", "spent_eur", "task_id"], ascending=[False, False, False, True]
+    ).head(site_pages.LINES)
+    kept = kept.sort_values(["start", "end", "task_id"])
+    rows = frame[(frame["scope"] != "destination") & (frame["budget_lines"] > 0)]
+    if len(rows) > site_pages.BUDGET_SITES:
+        over = (rows["spent_eur"] - rows["budget_eur"]).clip(lower=0)
+        ranked = rows.assign(_over=over).sort_values(
+            ["_over", "budget_eur"], ascending=False, kind="stable"
+        )
+        rows = rows.loc[sorted(ranked.index[: site_pages.BUDGET_SITES])]
+    names = rows["name"].where(rows["scope"] == "site", i18n.t("sites.unassigned", "fr"))
+    return {
+        "card": pandas_cards(whole),
+        "totals": {
+            "budget_eur": float(row["budget_eur"]),
+            "spent_eur": float(row["spent_eur"]),
+            "remaining_eur": float(row["budget_eur"] - row["spent_eur"]),
+            "overspend_eur": float(row["overspend_eur"]),
+            "overspent": int(row["overspent_tasks"]),
+        },
+        "lines": tidy(kept, ["name", "budget_eur", "spent_eur"]),
+        "by_site": tidy(rows.assign(name=names), ["name", "budget_eur", "spent_eur"]),
+        "kpis": pandas_kpi_latest(f["kpis"], ""),
+    }
+
+
+# The timeline at its default view: the rows drawn (every task, or one summary per
+# workstream once more than COLLAPSE_THRESHOLD tasks are shown) and the first page
+# of the tasks to watch. Left out: link and critical-path rows (a graph walk), the
+# chart spec.
+
+ROW_COLUMNS = ["kind", "task_id", "workstream", "start", "state_label", "progress_label"]
+WATCH_COLUMNS = ["task_id", "state", "end", "days_late", "progress", "slip", "site", "actions"]
+
+
+def app_timeline(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    model = timeline.build(database_reader(con, "viewer"), timeline.State(situation=SITUATION))
+    rows = model.rows[model.rows["kind"] != "group"]
+    rows = rows.assign(start=rows["start"].str[:10])
+    return {
+        "total": model.total,
+        "shown": model.shown,
+        "collapsed": model.collapsed,
+        "rows": tidy(rows, ROW_COLUMNS),
+        "watched": model.watched,
+        "watch": tidy(model.watch, WATCH_COLUMNS),
+    }
+
+
+def pandas_timeline(f: Frames) -> dict[str, Any]:
+    situation = pd.Timestamp(SITUATION)
+    t = pandas_states(f)
+    t = t.assign(days_late=np.where(t["state"] == "late", (situation - t["end"]).dt.days, 0))
+    dated = t[t["start"].notna() & t["end"].notna()]
+    first, last = dated["start"].min(), dated["end"].max()
+    low = min(first, situation) - pd.Timedelta(days=7)
+    high = max(last, situation) + pd.Timedelta(days=7)
+    shown = t[(t["end"] >= low) & (t["start"] <= high)]
+    collapsed = len(shown) > timeline.COLLAPSE_THRESHOLD
+    drawn = shown[shown["workstream"].notna()]
+    ranks = drawn.groupby("workstream")["start"].min().reset_index()
+    ranks = ranks.sort_values(["start", "workstream"]).assign(ws_rank=np.arange(len(ranks)))
+    rank = ranks.set_index("workstream")["ws_rank"]
+    if collapsed:
+        r = pandas_rollup(drawn, ["workstream"])
+        spans = drawn.groupby("workstream")["start"].min()
+        rows = r.assign(
+            kind="summary",
+            task_id="Σ " + r["workstream"],
+            start=r["workstream"].map(spans),
+            progress=r["progress"].fillna(0.0),
+            state=r["state"].replace("", "planned"),
+            ws_rank=r["workstream"].map(rank),
+        ).sort_values("ws_rank")
+    else:
+        rows = drawn.assign(kind="task", ws_rank=drawn["workstream"].map(rank))
+        rows = rows.sort_values(["ws_rank", "start", "end", "task_id"]).head(timeline.ROWS_PER_PAGE)
+    progress = rows["progress"].astype(float).fillna(0.0)
+    rows = rows.assign(
+        start=rows["start"].dt.strftime("%Y-%m-%d"),
+        state_label=[i18n.t(f"state.{s}", "fr") for s in rows["state"]],
+        progress_label=[i18n.format_number(p, "fr") + " %" if p > 0 else "" for p in progress],
+    )
+    watch = shown[shown["state"].isin(["late", "blocked", "at_risk"])]
+    a = pandas_open_actions(f["actions"], situation)
+    a = a[a["task_id"].notna()].sort_values("action_id")
+    linked = (a["action_id"] + " " + a["text"]).groupby(a["task_id"]).agg(" · ".join)
+    names = f["sites"].set_index("site_id")["name"]
+    watch = watch.assign(
+        _rank=watch["state"].map({"late": 0, "blocked": 1}).fillna(2),
+        slip=(watch["end"] - watch["baseline_end"]).dt.days,
+        site=watch["site_id"].map(names).fillna(""),
+        actions=watch["task_id"].map(linked).fillna(""),
+    ).sort_values(["_rank", "days_late", "end", "task_id"], ascending=[True, False, True, True])
+    return {
+        "total": len(t),
+        "shown": len(shown),
+        "collapsed": collapsed,
+        "rows": tidy(rows, ROW_COLUMNS),
+        "watched": len(watch),
+        "watch": tidy(watch.head(timeline.WATCH_PER_PAGE), WATCH_COLUMNS),
+    }
+
+
+# The stakeholders page, no filter, the viewer's hidden evaluations: the counts, the
+# funnel, the coverage grid, the power-interest grid's counts (per category and
+# cell; the marks' jitter left out) and quadrants, the partners abroad by country.
+# Left out: the maps' points and cells, the table's page, the charts' specs.
+
+GRID_COLUMNS = ["category", "influence", "interest", "count", "committed"]
+
+
+def app_stakeholders(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    model = stakeholder_pages.build(
+        database_reader(con, "viewer"),
+        stakeholder_pages.State(situation=SITUATION, lang="fr", hidden=VIEWER_HIDDEN),
+    )
+    grid = (
+        model.grid.groupby(["category", "influence", "interest"], as_index=False)[
+            ["count", "committed"]
+        ]
+        .sum()
+        .sort_values(["category", "influence", "interest"])
+    )
+    return {
+        "shown": model.shown,
+        "committed": model.committed,
+        "unscored": model.unscored,
+        "quadrants": model.quadrants,
+        "funnel": tidy(model.funnel),
+        "coverage": tidy(model.coverage),
+        "grid": tidy(grid, GRID_COLUMNS),
+        "partners_abroad": model.abroad.partners,
+        "countries": tidy(model.abroad.countries),
+    }
+
+
+def fold_category(values: pd.Series) -> pd.Series:
+    return values.str.replace(r"\s+", " ", regex=True).str.strip().str.lower()
+
+
+def pandas_stakeholders(f: Frames) -> dict[str, Any]:
+    s = f["stakeholders"]
+    country = s["country"].str.strip().str.upper().replace("", np.nan).fillna("FR")
+    s = s.assign(
+        country=country,
+        abroad=country != "FR",
+        engagement=s["engagement"].fillna("identified"),
+        located=s["lat"].notna() & s["lon"].notna(),
+    )
+    engaged = s["engagement"].isin(["engaged", "committed"])
+    committed = s["engagement"] == "committed"
+    e = s["engagement"]
+    funnel = (
+        s.assign(
+            category=s["category"].fillna("—"),
+            identified=e.isin(["identified", "contacted", "engaged", "committed"]),
+            contacted=e.isin(["contacted", "engaged", "committed"]),
+            engaged=engaged,
+            committed=committed,
+            declined=e == "declined",
+        )
+        .groupby("category", as_index=False)
+        .agg(
+            identified=("identified", "sum"),
+            contacted=("contacted", "sum"),
+            engaged=("engaged", "sum"),
+            committed=("committed", "sum"),
+            declined=("declined", "sum"),
+            total=("stakeholder_id", "size"),
+        )
+        .sort_values(["total", "category"], ascending=[False, True])
+    )
+    local = s[~s["abroad"]].assign(key=lambda d: fold_category(d["category"]))
+    known = list(sk.TERRITORIES)
+    seen = local["territory"].dropna()
+    others = sorted(set(seen[(seen != "") & ~seen.isin(known)]))
+    wanted = pd.DataFrame({"category": list(sk.COVERAGE_CATEGORIES)})
+    wanted["key"] = fold_category(wanted["category"])
+    counted = (
+        local.assign(
+            _committed=local["engagement"] == "committed",
+            _engaged=local["engagement"] == "engaged",
+            _prospects=local["engagement"].isin(["identified", "contacted"]),
+        )
+        .groupby(["territory", "key"])[["_committed", "_engaged", "_prospects"]]
+        .sum()
+    )
+    grid_ = pd.MultiIndex.from_product([known + others, wanted["key"]], names=["territory", "key"])
+    counted = counted.reindex(grid_, fill_value=0).reset_index()
+    counted["category"] = np.tile(wanted["category"].to_numpy(), len(known) + len(others))
+    coverage = counted.rename(
+        columns={"_committed": "committed", "_engaged": "engaged", "_prospects": "prospects"}
+    )
+    coverage["state"] = np.select(
+        [coverage["committed"] > 0, coverage["engaged"] > 0, coverage["prospects"] > 0],
+        ["covered", "engaged", "prospect"],
+        default="none",
+    )
+    scored = s[s["influence"].notna() & s["interest"].notna()]
+    scored = scored.assign(
+        category=scored["category"].fillna("—"),
+        influence=scored["influence"].round().clip(1, 5).astype(int),
+        interest=scored["interest"].round().clip(1, 5).astype(int),
+        _committed=scored["engagement"] == "committed",
+    )
+    grid = (
+        scored.groupby(["category", "influence", "interest"], as_index=False)
+        .agg(count=("stakeholder_id", "size"), committed=("_committed", "sum"))
+        .sort_values(["category", "influence", "interest"])
+    )
+    high_i, high_n = scored["influence"] >= 4, scored["interest"] >= 4
+    quadrant = np.select(
+        [high_i & high_n, high_i, high_n],
+        ["manage_closely", "keep_satisfied", "keep_informed"],
+        default="monitor",
+    )
+    counts = pd.Series(quadrant).value_counts()
+    partners = s[s["abroad"] & engaged]
+    centred = ~partners["located"] & partners["country"].isin(list(sk.centroids()))
+    countries = (
+        partners.assign(_committed=partners["engagement"] == "committed", _centroid=centred)
+        .groupby("country", as_index=False)
+        .agg(
+            partners=("stakeholder_id", "size"),
+            committed=("_committed", "sum"),
+            at_centroid=("_centroid", "sum"),
+        )
+        .sort_values(["partners", "country"], ascending=[False, True])
+    )
+    return {
+        "shown": len(s),
+        "committed": int(committed.sum()),
+        "unscored": int(len(s) - len(scored)),
+        "quadrants": {q: int(counts.get(q, 0)) for q in sk.QUADRANTS},
+        "funnel": tidy(funnel),
+        "coverage": tidy(
+            coverage, ["territory", "category", "committed", "engaged", "prospects", "state"]
+        ),
+        "grid": tidy(grid, GRID_COLUMNS),
+        "partners_abroad": len(partners),
+        "countries": tidy(countries),
+    }
+
+
+# The decisions and actions page for the latest committee, no filter: the committee
+# shown, each list's total and first page, the headline's open and overdue counts.
+
+LIST_COLUMNS = ["meeting_date", "kind", "text", "owner", "due", "days_overdue", "state"]
+LIST_COLUMNS += ["carried_over", "task", "workstream", "project", "evaluation"]
+LISTS = ("decisions", "new_actions", "carried", "log")
+
+
+def app_actions(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    model = action_pages.build(
+        database_reader(con, "viewer"),
+        action_pages.State(situation=SITUATION, hidden=VIEWER_HIDDEN),
+    )
+    out: dict[str, Any] = {
+        "committee": str(model.committee),
+        "committees": len(model.committees),
+        "open_actions": model.figures.open_actions,
+        "overdue_actions": model.figures.overdue_actions,
+    }
+    for name in LISTS:
+        table = getattr(model, name)
+        out[name] = (table.total, tidy(table.rows, LIST_COLUMNS))
+    return out
+
+
+def pandas_actions(f: Frames) -> dict[str, Any]:
+    situation = pd.Timestamp(SITUATION)
+    a = f["actions"]
+    recorded = a[a["meeting_date"] <= situation]
+    committees = recorded["meeting_date"].drop_duplicates().sort_values(ascending=False)
+    committee = committees.iloc[0]
+    still = pandas_open_actions(a, situation).set_index("action_id")["days_overdue"]
+    is_open = recorded["action_id"].isin(still.index)
+    overdue = recorded["action_id"].map(still).fillna(0)
+    state = np.select(
+        [recorded["kind"] == "decision", is_open & (overdue > 0), is_open],
+        [recorded["status"].fillna("done"), "overdue", "open"],
+        default=recorded["status"].fillna("open"),
+    )
+    tasks = f["tasks"][["task_id", "name", "workstream"]].rename(columns={"name": "task_name"})
+    p = f["projects"]
+    p = p[~p["evaluation"].isin(VIEWER_HIDDEN)][["project_id", "name", "evaluation"]]
+    rows = recorded.assign(
+        days_overdue=overdue,
+        state=state,
+        carried_over=is_open & (recorded["meeting_date"] < committee),
+    )
+    rows = rows.merge(tasks, on="task_id", how="left").merge(
+        p.rename(columns={"name": "project_name"}), on="project_id", how="left"
+    )
+    rows["task"] = (rows["task_id"] + " " + rows["task_name"].fillna("")).str.rstrip(" ")
+    rows["task"] = rows["task"].where(rows["task_name"].notna(), rows["task_id"])
+    rows["project"] = (rows["project_id"] + " " + rows["project_name"].fillna("")).where(
+        rows["evaluation"].notna()
+    )
+    latest = rows.sort_values(["meeting_date", "kind", "action_id"], ascending=[False, True, True])
+    at = latest["meeting_date"] == committee
+    carried = rows[rows["carried_over"]].sort_values(
+        ["days_overdue", "due", "meeting_date", "kind", "action_id"],
+        ascending=[False, True, False, True, True],
+        na_position="last",
+    )
+    lists = {
+        "decisions": latest[at & (latest["kind"] == "decision")],
+        "new_actions": latest[at & (latest["kind"] == "action")],
+        "carried": carried,
+        "log": latest,
+    }
+    open_ = pandas_open_actions(a, situation)
+    out: dict[str, Any] = {
+        "committee": str(committee.date()),
+        "committees": len(committees),
+        "open_actions": len(open_),
+        "overdue_actions": int((open_["days_overdue"] > 0).sum()),
+    }
+    for name, frame in lists.items():
+        out[name] = (len(frame), tidy(frame.head(action_pages.PER_PAGE), LIST_COLUMNS))
+    return out
+
+
 # name: (the app's path from an open database, the same work from pandas frames).
 # A page's builder joins with one line: "sites": (lambda con: sites.build(...), pandas_sites).
 APP_PATHS: dict[str, tuple[Callable[[duckdb.DuckDBPyConnection], Any], Callable[[Frames], Any]]] = {
     "headline figures": (app_headline, pandas_headline),
     "scoring totals": (app_scoring, pandas_scoring),
+    "overview": (app_overview, pandas_overview),
+    "sites": (app_sites, pandas_sites),
+    "timeline": (app_timeline, pandas_timeline),
+    "stakeholders": (app_stakeholders, pandas_stakeholders),
+    "actions": (app_actions, pandas_actions),
 }
 
 
