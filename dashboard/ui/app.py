@@ -137,7 +137,7 @@ def chart_spec(name: str, state: Hashable, make: Callable[[], Any]) -> dict[str,
         made = make()
         if isinstance(made, dict):
             return made
-        spec: dict[str, Any] = charts.finish(made, current).to_dict()
+        spec: dict[str, Any] = charts.finish(made, current).to_dict(validate=False)
         return spec
 
     spec: dict[str, Any] = drawing(name, state, finished)

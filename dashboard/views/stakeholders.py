@@ -284,9 +284,9 @@ def build(read: Reader, state: State) -> Model:
         pages=max(-(-matches // PAGE_SIZE), 1),
         card=card,
         charts=Charts(
-            grid=sk.power_interest_chart(grid, grouped, state.lang).to_dict(),
-            funnel=sk.funnel_chart(funnel, state.lang).to_dict(),
-            coverage=sk.coverage_chart(coverage, state.lang).to_dict(),
-            legend=sk.legend_chart(funnel["category"], state.lang).to_dict(),
+            grid=sk.power_interest_chart(grid, grouped, state.lang).to_dict(validate=False),
+            funnel=sk.funnel_chart(funnel, state.lang).to_dict(validate=False),
+            coverage=sk.coverage_chart(coverage, state.lang).to_dict(validate=False),
+            legend=sk.legend_chart(funnel["category"], state.lang).to_dict(validate=False),
         ),
     )

@@ -457,6 +457,20 @@ def test_charts_speak_the_language(model: view.Model, viewer: Reader) -> None:
     assert "Manage closely" in json.dumps(build(viewer, lang="en").charts.grid)
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_models_charts_are_valid_vega_lite(viewer: Reader, lang: str) -> None:
+    """The model keeps specs written without Altair's check (it costs more than the
+    queries): the check runs here instead, on every chart, finished as the page
+    shows it."""
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    charts = build(viewer, lang=lang).charts
+    for name in ("grid", "funnel", "coverage", "legend"):
+        spec = sk.finished(getattr(charts, name), lang)
+        assert validate_jsonschema(spec, load_schema()) is None, name
+
+
 # --- the list: search, pages, card --------------------------------------------------------
 
 
