@@ -50,11 +50,20 @@ if model.committee is None:
 
 committee = model.committee
 st.session_state["ac_committee"] = committee
+# The committees' names, written once per data version and language: a long
+# history has thousands of them, and Babel's dates cost on every rerun otherwise.
+committee_labels: dict[date, str] = app.drawing(
+    "committees",
+    situation,  # the committees held by the situation date
+    lambda: {
+        d: t("actions.committee_label", lang, date=format_day(d, lang)) for d in model.committees
+    },
+)
 st.selectbox(
     app.tr("actions.committee"),
     model.committees,
     key="ac_committee",
-    format_func=lambda d, lang=lang: t("actions.committee_label", lang, date=format_day(d, lang)),
+    format_func=committee_labels.__getitem__,
     on_change=first_page,
     args=("ac_dpage", "ac_npage", "ac_cpage"),
 )
