@@ -1446,7 +1446,11 @@ def report(results: dict[str, Any]) -> str:
         )
     for label, b in results.get("browser", {}).items():
         rows = []
-        entries = [("trivial app", b.get("trivial", {})), *b.get("pages", {}).items()]
+        entries = [
+            ("trivial app", b.get("trivial", {})),
+            ("trivial map app", b.get("trivial_map", {})),
+            *b.get("pages", {}).items(),
+        ]
         for name, r in entries:
             if "error" in r or "skipped" in r:
                 why = r.get("error") or r.get("skipped")
