@@ -247,219 +247,234 @@ tab_map, tab_abroad, tab_grid, tab_engagement, tab_list = st.tabs(
         app.tr("stakeholders.tab_grid"),
         app.tr("stakeholders.tab_engagement"),
         app.tr("stakeholders.tab_list"),
-    ]
+    ],
+    key="stk_tab",
+    on_change="rerun",
 )
 
 # --- local map ----------------------------------------------------------------------
-with tab_map:
-    left, right = st.columns([3, 1])
-    local = model.local
-    map_key = f"stk_map_{st.session_state['stk_map_gen']}"
-    with left:
-        st.pydeck_chart(
-            app.drawing(
-                "local_map", (state, offline), lambda: map_layers.local_map(local, offline, lang)
-            ),
-            on_select=lambda: _on_map(map_key),
-            selection_mode="single-object",
-            key=map_key,
-            height=560,
-            alt=app.tr("stakeholders.map_alt"),
-        )
-        st.caption(app.tr("stakeholders.map_caption"))
-        if local.mode == "cells":
-            st.info(
-                app.tr("stakeholders.map_aggregated", count=format_number(local.located, lang)),
-                icon="🔷",
-            )
-        if local.unlocated:
-            st.caption(app.tr("stakeholders.map_unlocated", count=local.unlocated))
-        st.toggle(
-            app.tr("stakeholders.offline"), key=OFFLINE, help=app.tr("stakeholders.offline_help")
-        )
-        st.caption(
-            app.tr("stakeholders.map_mode_offline" if offline else "stakeholders.map_mode_online")
-        )
-    with right:
-        # The choices: the list's page shown (bounded), and the selected stakeholder.
-        names = dict(
-            zip(
-                model.table["stakeholder_id"].astype(str),
-                model.table["name"].astype(str),
-                strict=True,
-            )
-        )
-        if model.card is not None:
-            names.setdefault(str(model.card["stakeholder_id"]), str(model.card["name"]))
-        st.selectbox(
-            app.tr("stakeholders.select"),
-            list(names),
-            key=SELECTED,
-            format_func=names.__getitem__,
-            placeholder=app.tr("stakeholders.select_placeholder"),
-            help=app.tr("stakeholders.select_help") + " " + app.tr("stakeholders.select_page_help"),
-            on_change=_on_select_box,
-        )
-        if model.card is not None:
-            _card(model.card)
-        else:
-            st.caption(app.tr("stakeholders.card_hint"))
-        st.vega_lite_chart(sk.finished(model.charts.legend, lang), width="content")
-
-# --- partners abroad: engaged only, as the headline figure counts them ----------------
-with tab_abroad:
-    abroad = model.abroad
-    st.caption(app.tr("stakeholders.abroad_intro"))
-    if abroad.partners == 0:
-        st.info(app.tr("stakeholders.abroad_none"), icon="🌍")
-    else:
-        st.caption(
-            app.tr("stakeholders.abroad_partners", count=format_number(abroad.partners, lang))
-        )
-        if abroad.grouped:
-            st.caption(app.tr("stakeholders.abroad_grouped"))
+if tab_map.open:  # only the open tab runs and is sent
+    with tab_map:
         left, right = st.columns([3, 1])
+        local = model.local
+        map_key = f"stk_map_{st.session_state['stk_map_gen']}"
         with left:
             st.pydeck_chart(
                 app.drawing(
-                    "abroad_map",
+                    "local_map",
                     (state, offline),
-                    lambda: map_layers.abroad_map(abroad, offline, lang),
+                    lambda: map_layers.local_map(local, offline, lang),
                 ),
-                height=480,
-                alt=app.tr("stakeholders.abroad_alt"),
+                on_select=lambda: _on_map(map_key),
+                selection_mode="single-object",
+                key=map_key,
+                height=560,
+                alt=app.tr("stakeholders.map_alt"),
+            )
+            st.caption(app.tr("stakeholders.map_caption"))
+            if local.mode == "cells":
+                st.info(
+                    app.tr("stakeholders.map_aggregated", count=format_number(local.located, lang)),
+                    icon="🔷",
+                )
+            if local.unlocated:
+                st.caption(app.tr("stakeholders.map_unlocated", count=local.unlocated))
+            st.toggle(
+                app.tr("stakeholders.offline"),
+                key=OFFLINE,
+                help=app.tr("stakeholders.offline_help"),
+            )
+            st.caption(
+                app.tr(
+                    "stakeholders.map_mode_offline" if offline else "stakeholders.map_mode_online"
+                )
             )
         with right:
-            st.markdown(f"**{app.tr('stakeholders.abroad_counts')}**")
-            countries = abroad.countries
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        app.tr("stakeholders.abroad_country"): [
-                            sk.country_name(c, lang) for c in countries["country"]
-                        ],
-                        app.tr("stakeholders.abroad_stakeholders"): countries["partners"],
-                        app.tr("stakeholders.abroad_committed"): countries["committed"],
-                        app.tr("stakeholders.abroad_centroid"): countries["at_centroid"],
-                    }
-                ),
-                hide_index=True,
+            # The choices: the list's page shown (bounded), and the selected stakeholder.
+            names = dict(
+                zip(
+                    model.table["stakeholder_id"].astype(str),
+                    model.table["name"].astype(str),
+                    strict=True,
+                )
             )
+            if model.card is not None:
+                names.setdefault(str(model.card["stakeholder_id"]), str(model.card["name"]))
+            st.selectbox(
+                app.tr("stakeholders.select"),
+                list(names),
+                key=SELECTED,
+                format_func=names.__getitem__,
+                placeholder=app.tr("stakeholders.select_placeholder"),
+                help=app.tr("stakeholders.select_help")
+                + " "
+                + app.tr("stakeholders.select_page_help"),
+                on_change=_on_select_box,
+            )
+            if model.card is not None:
+                _card(model.card)
+            else:
+                st.caption(app.tr("stakeholders.card_hint"))
+            st.vega_lite_chart(sk.finished(model.charts.legend, lang), width="content")
+
+# --- partners abroad: engaged only, as the headline figure counts them ----------------
+if tab_abroad.open:  # only the open tab runs and is sent
+    with tab_abroad:
+        abroad = model.abroad
+        st.caption(app.tr("stakeholders.abroad_intro"))
+        if abroad.partners == 0:
+            st.info(app.tr("stakeholders.abroad_none"), icon="🌍")
+        else:
+            st.caption(
+                app.tr("stakeholders.abroad_partners", count=format_number(abroad.partners, lang))
+            )
+            if abroad.grouped:
+                st.caption(app.tr("stakeholders.abroad_grouped"))
+            left, right = st.columns([3, 1])
+            with left:
+                st.pydeck_chart(
+                    app.drawing(
+                        "abroad_map",
+                        (state, offline),
+                        lambda: map_layers.abroad_map(abroad, offline, lang),
+                    ),
+                    height=480,
+                    alt=app.tr("stakeholders.abroad_alt"),
+                )
+            with right:
+                st.markdown(f"**{app.tr('stakeholders.abroad_counts')}**")
+                countries = abroad.countries
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            app.tr("stakeholders.abroad_country"): [
+                                sk.country_name(c, lang) for c in countries["country"]
+                            ],
+                            app.tr("stakeholders.abroad_stakeholders"): countries["partners"],
+                            app.tr("stakeholders.abroad_committed"): countries["committed"],
+                            app.tr("stakeholders.abroad_centroid"): countries["at_centroid"],
+                        }
+                    ),
+                    hide_index=True,
+                )
 
 # --- power / interest -------------------------------------------------------------------
-with tab_grid:
-    st.caption(app.tr("stakeholders.grid_intro"))
-    left, right = st.columns([3, 1])
-    with left:
-        grid = sk.finished(model.charts.grid, lang)
-        st.vega_lite_chart(grid, width="stretch")
-        pack_ui.png_button(grid, "pouvoir-interet")
-    with right:
-        st.markdown(f"**{app.tr('stakeholders.grid_counts')}**")
-        for quadrant, count in model.quadrants.items():
-            st.metric(app.tr(f"stakeholders.{quadrant}"), format_number(count, lang))
-    if model.unscored:
-        st.caption(app.tr("stakeholders.grid_unscored", count=model.unscored))
+if tab_grid.open:  # only the open tab runs and is sent
+    with tab_grid:
+        st.caption(app.tr("stakeholders.grid_intro"))
+        left, right = st.columns([3, 1])
+        with left:
+            grid = sk.finished(model.charts.grid, lang)
+            st.vega_lite_chart(grid, width="stretch")
+            pack_ui.png_button(grid, "pouvoir-interet")
+        with right:
+            st.markdown(f"**{app.tr('stakeholders.grid_counts')}**")
+            for quadrant, count in model.quadrants.items():
+                st.metric(app.tr(f"stakeholders.{quadrant}"), format_number(count, lang))
+        if model.unscored:
+            st.caption(app.tr("stakeholders.grid_unscored", count=model.unscored))
 
 # --- engagement and coverage ------------------------------------------------------------
-with tab_engagement:
-    st.subheader(app.tr("stakeholders.funnel"))
-    st.caption(app.tr("stakeholders.funnel_intro"))
-    funnel = sk.finished(model.charts.funnel, lang)
-    st.vega_lite_chart(funnel, width="stretch")
-    pack_ui.png_button(funnel, "entonnoir-engagement")
-    st.dataframe(
-        model.funnel.assign(
-            category=[sk.category_label(c, lang) for c in model.funnel["category"]]
-        ).rename(
-            columns={
-                "category": column_label("stakeholders", "category", lang),
-                **{s: sk.engagement_label(s, lang) for s in (*sk.STAGES, "declined")},
-                "total": app.tr("stakeholders.funnel_total"),
-            }
-        ),
-        hide_index=True,
-    )
-    st.subheader(app.tr("stakeholders.coverage"))
-    st.caption(app.tr("stakeholders.coverage_intro"))
-    coverage_map = sk.finished(model.charts.coverage, lang)
-    st.vega_lite_chart(coverage_map, width="stretch")
-    pack_ui.png_button(coverage_map, "couverture-territoires")
-    st.markdown(f"**{app.tr('stakeholders.coverage_gaps')}**")
-    if not model.gaps:
-        st.success(app.tr("stakeholders.coverage_no_gap"), icon="✅")
-    for territory, categories in model.gaps.items():
-        st.markdown(
-            "- "
-            + app.tr(
-                "stakeholders.coverage_gap_line",
-                territory=safe.md(territory),
-                categories=safe.md(", ".join(sk.category_label(c, lang) for c in categories)),
-            )
-        )
-
-# --- lists: bounded (the first stakeholders without coordinates, one page of all) -------
-with tab_list:
-    st.subheader(app.tr("stakeholders.unlocated"))
-    todo = model.unlocated
-    if todo.empty:
-        st.success(app.tr("stakeholders.unlocated_none"), icon="✅")
-    else:
-        st.caption(app.tr("stakeholders.unlocated_intro"))
-        where = {
-            "centroid": app.tr("stakeholders.unlocated_centroid"),
-            "missing": app.tr("stakeholders.unlocated_missing"),
-        }
-        shown = todo.assign(
-            category=[sk.category_label(c, lang) for c in todo["category"]],
-            placed=[where[p] for p in todo["placed"]],
-        )
+if tab_engagement.open:  # only the open tab runs and is sent
+    with tab_engagement:
+        st.subheader(app.tr("stakeholders.funnel"))
+        st.caption(app.tr("stakeholders.funnel_intro"))
+        funnel = sk.finished(model.charts.funnel, lang)
+        st.vega_lite_chart(funnel, width="stretch")
+        pack_ui.png_button(funnel, "entonnoir-engagement")
         st.dataframe(
-            shown[["name", "category", "commune", "country", "territory", "placed"]].rename(
+            model.funnel.assign(
+                category=[sk.category_label(c, lang) for c in model.funnel["category"]]
+            ).rename(
                 columns={
-                    **{
-                        c: column_label("stakeholders", c, lang)
-                        for c in ("name", "category", "commune", "country", "territory")
-                    },
-                    "placed": app.tr("stakeholders.unlocated_where"),
+                    "category": column_label("stakeholders", "category", lang),
+                    **{s: sk.engagement_label(s, lang) for s in (*sk.STAGES, "declined")},
+                    "total": app.tr("stakeholders.funnel_total"),
                 }
             ),
             hide_index=True,
         )
-        if model.unlocated_total > len(todo):
-            st.caption(
-                app.tr(
-                    "stakeholders.unlocated_more",
-                    shown=format_number(len(todo), lang),
-                    count=format_number(model.unlocated_total, lang),
+        st.subheader(app.tr("stakeholders.coverage"))
+        st.caption(app.tr("stakeholders.coverage_intro"))
+        coverage_map = sk.finished(model.charts.coverage, lang)
+        st.vega_lite_chart(coverage_map, width="stretch")
+        pack_ui.png_button(coverage_map, "couverture-territoires")
+        st.markdown(f"**{app.tr('stakeholders.coverage_gaps')}**")
+        if not model.gaps:
+            st.success(app.tr("stakeholders.coverage_no_gap"), icon="✅")
+        for territory, categories in model.gaps.items():
+            st.markdown(
+                "- "
+                + app.tr(
+                    "stakeholders.coverage_gap_line",
+                    territory=safe.md(territory),
+                    categories=safe.md(", ".join(sk.category_label(c, lang) for c in categories)),
                 )
             )
-    st.subheader(app.tr("stakeholders.table"))
-    search_box, page_box = st.columns([3, 1])
-    search_box.text_input(
-        app.tr("stakeholders.search"),
-        key=SEARCH,
-        placeholder=app.tr("stakeholders.search_placeholder"),
-        on_change=_first_page,
-    )
-    page_box.number_input(
-        app.tr("stakeholders.table_page"), min_value=1, max_value=model.pages, step=1, key=PAGE
-    )
-    st.caption(
-        app.tr(
-            "stakeholders.table_pages",
-            count=format_number(model.matches, lang),
-            size=view.PAGE_SIZE,
-            page=model.page,
-            pages=model.pages,
+
+# --- lists: bounded (the first stakeholders without coordinates, one page of all) -------
+if tab_list.open:  # only the open tab runs and is sent
+    with tab_list:
+        st.subheader(app.tr("stakeholders.unlocated"))
+        todo = model.unlocated
+        if todo.empty:
+            st.success(app.tr("stakeholders.unlocated_none"), icon="✅")
+        else:
+            st.caption(app.tr("stakeholders.unlocated_intro"))
+            where = {
+                "centroid": app.tr("stakeholders.unlocated_centroid"),
+                "missing": app.tr("stakeholders.unlocated_missing"),
+            }
+            shown = todo.assign(
+                category=[sk.category_label(c, lang) for c in todo["category"]],
+                placed=[where[p] for p in todo["placed"]],
+            )
+            st.dataframe(
+                shown[["name", "category", "commune", "country", "territory", "placed"]].rename(
+                    columns={
+                        **{
+                            c: column_label("stakeholders", c, lang)
+                            for c in ("name", "category", "commune", "country", "territory")
+                        },
+                        "placed": app.tr("stakeholders.unlocated_where"),
+                    }
+                ),
+                hide_index=True,
+            )
+            if model.unlocated_total > len(todo):
+                st.caption(
+                    app.tr(
+                        "stakeholders.unlocated_more",
+                        shown=format_number(len(todo), lang),
+                        count=format_number(model.unlocated_total, lang),
+                    )
+                )
+        st.subheader(app.tr("stakeholders.table"))
+        search_box, page_box = st.columns([3, 1])
+        search_box.text_input(
+            app.tr("stakeholders.search"),
+            key=SEARCH,
+            placeholder=app.tr("stakeholders.search_placeholder"),
+            on_change=_first_page,
         )
-    )
-    shown_ids = model.table["stakeholder_id"].astype(str).tolist()
-    table_key = f"stk_table_{st.session_state['stk_table_gen']}"
-    st.dataframe(
-        _display(model.table),
-        hide_index=True,
-        key=table_key,
-        on_select=lambda: _on_table(table_key, shown_ids),
-        selection_mode="single-row",
-    )
+        page_box.number_input(
+            app.tr("stakeholders.table_page"), min_value=1, max_value=model.pages, step=1, key=PAGE
+        )
+        st.caption(
+            app.tr(
+                "stakeholders.table_pages",
+                count=format_number(model.matches, lang),
+                size=view.PAGE_SIZE,
+                page=model.page,
+                pages=model.pages,
+            )
+        )
+        shown_ids = model.table["stakeholder_id"].astype(str).tolist()
+        table_key = f"stk_table_{st.session_state['stk_table_gen']}"
+        st.dataframe(
+            _display(model.table),
+            hide_index=True,
+            key=table_key,
+            on_select=lambda: _on_table(table_key, shown_ids),
+            selection_mode="single-row",
+        )

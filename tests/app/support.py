@@ -70,8 +70,28 @@ def chart_text(at: AppTest, index: int = 0) -> str:
     return "\n".join(parts)
 
 
+# Keys of st.tabs whose closed tabs do not run (on_change="rerun"): a sweep opens each.
+LAZY_TABS = ("stk_tab",)
+
+
 def sent_everything(at: AppTest) -> str:
-    """`sent()` plus the decoded rows of every chart and table (for leak tests)."""
+    """`sent()` plus the decoded rows of every chart and table (for leak tests), with
+    each tab of a page's lazy tabs open in turn (the one open before is open after)."""
+    parts = [_sent_now(at)]
+    for key in LAZY_TABS:
+        try:
+            before = at.session_state[key]
+        except KeyError:  # not this page
+            continue
+        for label in [tab.label for tab in at.tabs]:
+            at.session_state[key] = label
+            parts.append(_sent_now(at.run()))
+        at.session_state[key] = before
+        at.run()
+    return "\n".join(parts)
+
+
+def _sent_now(at: AppTest) -> str:
     from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
     parts = [sent(at)]

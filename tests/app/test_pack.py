@@ -108,7 +108,17 @@ def test_a_png_under_each_chart(
     at = start("fr", page=page, **params)
     assert not at.exception, [e.value for e in at.exception]
     found = buttons(at, PNG["fr"])
-    assert len(found) == count
+    if page == "stakeholders":  # its charts sit in tabs that run only when open
+        labels = [tab.label for tab in at.tabs]
+        per_tab = []
+        for label in labels:
+            at.session_state["stk_tab"] = label
+            per_tab.append(len(buttons(at.run(), PNG["fr"])))
+        assert sum(per_tab) == count
+        at.session_state["stk_tab"] = labels[per_tab.index(max(per_tab))]
+        found = buttons(at.run(), PNG["fr"])
+    else:
+        assert len(found) == count
     name, data = download(found[0])
     assert name.endswith("-2020-04-15.png")
     assert data.startswith(b"\x89PNG")

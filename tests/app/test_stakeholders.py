@@ -11,6 +11,7 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from dashboard.i18n import t
 from dashboard.views import figures
 from dashboard.views import stakeholders as view
 from tests.app.support import sent, sign_in, start, texts
@@ -42,8 +43,46 @@ def page(lang: str = "fr", role: str = "viewer", **params: str) -> AppTest:
     return at
 
 
+TABS = ("map", "abroad", "grid", "engagement", "list")
+
+
+def stored(at: AppTest, key: str) -> Any:
+    try:  # AppTest's session state has no .get()
+        return at.session_state[key]
+    except KeyError:
+        return None
+
+
+def on(at: AppTest, tab: str) -> AppTest:
+    """The page with one of its tabs open (only the open tab runs and is sent)."""
+    lang = stored(at, "_lang") or "fr"
+    at.session_state["stk_tab"] = t(f"stakeholders.tab_{tab}", lang)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def each_tab(at: AppTest, read: Any) -> list[Any]:
+    """`read(at)` with every tab open in turn; the tab open before is open again after."""
+    before = stored(at, "stk_tab")
+    found = [read(on(at, tab)) for tab in TABS]
+    if before is not None:
+        at.session_state["stk_tab"] = before
+        at.run()
+    return found
+
+
 def decks(at: AppTest) -> list[dict[str, Any]]:
-    return [json.loads(d.proto.json) for d in at.get("deck_gl_json_chart")]  # type: ignore[attr-defined]
+    """The local map, then the map abroad when there is one."""
+    return [
+        json.loads(d.proto.json)  # type: ignore[attr-defined]
+        for found in each_tab(at, lambda a: list(a.get("deck_gl_json_chart")))
+        for d in found
+    ]
+
+
+def all_texts(at: AppTest) -> str:
+    return "\n".join(each_tab(at, texts))
 
 
 def layer(spec: dict[str, Any], layer_id: str) -> list[dict[str, Any]]:
@@ -56,7 +95,12 @@ def points(at: AppTest) -> set[str]:
 
 
 def everything(at: AppTest) -> str:
-    """What the session sends, with decks, tooltips, tables and charts decoded."""
+    """What the session sends with any tab open, decks, tooltips, tables and charts
+    decoded."""
+    return "\n".join(each_tab(at, _everything))
+
+
+def _everything(at: AppTest) -> str:
     parts = [sent(at)]
     for deck in at.get("deck_gl_json_chart"):
         parts += [deck.proto.json, deck.proto.tooltip]  # type: ignore[attr-defined]
@@ -94,7 +138,7 @@ def test_page_draws_in_both_roles_and_languages(demo_dir: Path, lang: str, role:
     assert {a["id"] for a in layer(abroad, "arcs")} == {"S071", "S072", "S073", "S076"}
     assert "http" not in json.dumps(abroad)
     assert url(at, "offline") == ["1"]
-    body = texts(at).replace("\\", "")
+    body = all_texts(at).replace("\\", "")
     if lang == "fr":
         assert "**Douai** : pas de restaurateur, boulanger, producteur, artisan, traiteur" in body
         assert "Gérer de près" in everything(at)
@@ -113,7 +157,7 @@ def test_a_viewer_receives_no_personal_data(demo_dir: Path, lang: str) -> None:
     received = everything(at)
     for value in PERSONAL:
         assert value not in received, value
-    at.text_input(key="stk_search").input("verbecquet").run()
+    on(at, "list").text_input(key="stk_search").input("verbecquet").run()
     # nothing found: for a viewer, the search does not reach contacts either
     assert at.dataframe[-1].value.empty
     for value in PERSONAL:
@@ -127,7 +171,7 @@ def test_staff_see_contacts(demo_dir: Path, lang: str) -> None:
     at = page(lang, "staff", stakeholder="S012")
     body = texts(at).replace("\\", "")
     assert "Sophie Verbecquet · sophie.verbecquet@example.org · 03 53 01 31 22" in body
-    table = at.dataframe[-1].value
+    table = on(at, "list").dataframe[-1].value
     email = "courriel" if lang == "fr" else "E-mail"
     assert "thierry.crepelin@example.fr" in set(table[email])
     at.text_input(key="stk_search").input("verbecquet").run()
@@ -150,7 +194,7 @@ def test_filters_change_the_points_and_go_to_the_url(demo_dir: Path) -> None:
     at.multiselect(key="stk_engagement").set_value(["declined"]).run()
     assert points(at) == {"S026", "S040", "S056", "S070"}
     assert len(decks(at)) == 1  # a body that declined is no partner abroad
-    assert "Aucun partenaire à l'étranger pour ces filtres." in texts(at)
+    assert "Aucun partenaire à l'étranger pour ces filtres." in all_texts(at)
     assert url(at, "engagement") == ["declined"]
     assert "category" not in at.query_params
 
@@ -162,7 +206,8 @@ def test_site_filter_follows_projects(demo_dir: Path) -> None:
     # linked by their own site or a project there (S018, S019, S021 carry projects);
     # S020 carries one too but has no coordinates: listed, not drawn
     assert points(at) == {"S016", "S017", "S018", "S019", "S021", "S057"}
-    assert "Street Food du Carreau (camion)" in set(at.dataframe[-1].value.iloc[:, 0])
+    table = on(at, "list").dataframe[-1].value
+    assert "Street Food du Carreau (camion)" in set(table.iloc[:, 0])
 
 
 def test_filters_from_a_shared_link(demo_dir: Path) -> None:
@@ -179,7 +224,7 @@ def test_commune_filter(demo_dir: Path) -> None:
     at = page()
     at.multiselect(key="stk_commune").set_value(["Oignies"]).run()
     assert points(at) == {"S003", "S014", "S022"}
-    assert "abroad" not in texts(at)
+    assert "abroad" not in all_texts(at)
 
 
 def test_selection_draws_the_card_and_the_ring(demo_dir: Path) -> None:
@@ -201,19 +246,19 @@ def test_selection_draws_the_card_and_the_ring(demo_dir: Path) -> None:
 
 def test_partner_placed_at_centroid_is_flagged(demo_dir: Path) -> None:
     at = page("en", stakeholder="S075")
-    body = texts(at)
+    body = all_texts(at)
     assert "Placed at the country's centre: coordinates to fill in." in body
-    counts = at.dataframe[0].value.set_index("Country")
+    counts = on(at, "abroad").dataframe[0].value.set_index("Country")
     # engaged partners only (S075, at the centre, is only contacted)
     assert counts.loc["Japan"].tolist() == [3, 1, 0]
     assert counts.iloc[:, 0].sum() == 4  # the headline figure "partners abroad"
-    unlocated = at.dataframe[-2].value
+    unlocated = on(at, "list").dataframe[-2].value
     assert len(unlocated) == 8
     assert set(unlocated["On the map"]) == {"missing", "at the country's centre"}
 
 
 def test_search_goes_to_the_url(demo_dir: Path) -> None:
-    at = page(q="fukuoka")
+    at = on(page(q="fukuoka"), "list")
     assert len(at.dataframe[-1].value) == 2
     at.text_input(key="stk_search").input("cite electriciens").run()
     names = set(at.dataframe[-1].value["nom"])
@@ -288,7 +333,7 @@ def test_partner_figures_are_the_headline_ones(demo_dir: Path, lang: str) -> Non
 
 
 def test_the_list_comes_in_pages(demo_dir: Path) -> None:
-    at = page()
+    at = on(page(), "list")
     assert len(at.dataframe[-1].value) == view.PAGE_SIZE
     assert "page 1 sur 2" in texts(at)
     at.number_input(key="stk_page").set_value(2).run()
@@ -298,3 +343,15 @@ def test_the_list_comes_in_pages(demo_dir: Path) -> None:
     at.multiselect(key="stk_category").set_value(["boulanger"]).run()
     assert len(at.dataframe[-1].value) == 8
     assert "page" not in at.query_params
+
+
+def test_only_the_open_tab_runs_and_is_sent(demo_dir: Path) -> None:
+    at = page()
+    specs = [json.loads(d.proto.json) for d in at.get("deck_gl_json_chart")]  # type: ignore[attr-defined]
+    assert len(specs) == 1 and layer(specs[0], "stakeholders")  # the local map only
+    assert len(at.dataframe) == 0  # the list and the table abroad wait for their tab
+    on(at, "abroad")
+    specs = [json.loads(d.proto.json) for d in at.get("deck_gl_json_chart")]  # type: ignore[attr-defined]
+    assert len(specs) == 1 and layer(specs[0], "arcs") and not layer(specs[0], "stakeholders")
+    on(at, "list")
+    assert len(at.get("deck_gl_json_chart")) == 0 and len(at.dataframe[-1].value) > 0
