@@ -67,7 +67,7 @@ def overview(con: object) -> tuple[str, ...]:
     """What the overview asks the database, as text (rows sorted: a query
     without `order by`, such as a count per group, may list them in any order)."""
     frames = [
-        db.query(con, "tasks"),  # type: ignore[arg-type]
+        db.query(con, "task_states", situation=SITUATION, threshold=AT_RISK_POINTS),  # type: ignore[arg-type]
         db.query(con, "sites"),  # type: ignore[arg-type]
         db.query(con, "open_actions", situation=SITUATION),  # type: ignore[arg-type]
         db.query(con, "engagement_counts"),  # type: ignore[arg-type]
