@@ -49,7 +49,7 @@ def test_confidential_evaluations_setting(setting: str | None, expected: tuple[s
 
 
 def test_query_audience() -> None:
-    assert db.audience("tasks") == "all"
+    assert db.audience("task_states") == "all"
     assert auth.may_run("staff", "staff") and not auth.may_run("staff", "viewer")
     assert auth.may_run("all", "viewer")
 
