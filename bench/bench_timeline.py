@@ -77,10 +77,13 @@ def run(runs: int = 5) -> dict[str, object]:
             files = Store(folder).current_files()
             con = db.open_database(files)
             rows, sent = build(con)
-            biggest = con.execute(
-                "select workstream from tasks group by 1 order by count(*) desc limit 1"
-            ).fetchone()
-            rows_expanded, sent_expanded = build(con, (str(biggest[0]),) if biggest else ())
+            streams = db.query(con, "timeline_workstreams")  # the largest one, opened
+            biggest = (
+                ()
+                if streams.empty
+                else (str(streams.loc[streams["tasks"].idxmax(), "workstream"]),)
+            )
+            rows_expanded, sent_expanded = build(con, biggest)
             seconds = median_seconds(lambda c=con: build(c), runs)
             cold = median_seconds(lambda f=files: build(db.open_database(f)), runs)
             baseline = baseline or seconds

@@ -573,17 +573,16 @@ def _cover(pack: _Pack, data: _Data) -> None:
         pack.add(_para(pack.tr(f"pack.section_{key}"), s.body, "· {}"))
 
 
-def _overview(pack: _Pack) -> None:
+def _overview(pack: _Pack, found: overview_view.Model) -> None:
     """The overview page's model (`views.overview`) on paper."""
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
     lang, s = pack.lang, pack.styles
-    found = overview_view.build(pack.read, overview_view.State(pack.context.situation, lang))
     pack.heading("pack.section_overview")
     boxes = [(pack.tr("overview.event"), found.event_value, found.event_help or "")]
     for figure in found.figures:
-        note = figure.delta if figure.key == "open_actions" and figure.delta else figure.help
+        note = figure.delta or figure.help
         boxes.append((figure.label, figure.value, note))
     cells = [[_para(label, s.small) for label, _, _ in boxes]]
     cells.append([_para(value, s.figure) for _, value, _ in boxes])
@@ -705,14 +704,13 @@ def _gantt(pack: _Pack) -> None:
         pack.note(model.critical_caption)
 
 
-def _sites(pack: _Pack) -> None:
+def _sites(pack: _Pack, shown: overview_view.Model) -> None:
     """The sites page's model (`views.sites`) for the whole destination and the sites
     the overview shows (all of them when they fit; else those needing attention)."""
     from reportlab.platypus import KeepTogether
 
     lang, situation, s = pack.lang, pack.context.situation, pack.styles
     pack.heading("pack.section_sites")
-    shown = overview_view.build(pack.read, overview_view.State(situation, lang))
     if shown.cards_caption is not None:
         pack.note(shown.cards_caption)
     for scope in (shown.destination, *shown.cards):
@@ -1120,11 +1118,13 @@ def build_pack(read: Reader, context: PackContext) -> bytes:
         data = _gather(read)
         _cover(pack, data)
         pack.add(PageBreak())
-        _overview(pack)
+        # one overview model for the overview's page and the sites it names
+        shown = overview_view.build(read, overview_view.State(situation, lang))
+        _overview(pack, shown)
         pack.add(NextPageTemplate("landscape"), PageBreak())
         _gantt(pack)
         pack.add(NextPageTemplate("portrait"), PageBreak())
-        _sites(pack)
+        _sites(pack, shown)
         pack.add(PageBreak())
         _scoring(pack)
         pack.add(PageBreak())
@@ -1136,7 +1136,6 @@ def build_pack(read: Reader, context: PackContext) -> bytes:
         filter_line = printable(
             t("pack.filters", lang, filters=" · ".join(filters) or t("pack.filters_none", lang))
         )
-        committee = format_day(situation, lang)
         destination = t("pack.destination", lang)
         header = printable(
             t("pack.header", lang, audience=t(f"pack.audience_{context.role}_short", lang))
