@@ -23,13 +23,14 @@ action_figures as (
 ),
 
 partner_figures as (
+    -- engaged and abroad as the stakeholders page defines them (every filter empty)
     select
         count(*) as stakeholders,
-        count(*) filter (where engagement in ('engaged', 'committed')) as partners_engaged,
-        count(*) filter (
-            where engagement in ('engaged', 'committed') and coalesce(country, 'FR') <> 'FR'
-        ) as partners_abroad
-    from stakeholders
+        count(*) filter (where is_engaged) as partners_engaged,
+        count(*) filter (where is_engaged and abroad) as partners_abroad
+    from stakeholders_in(
+        []::varchar[], []::varchar[], []::varchar[], []::varchar[], []::varchar[], []::varchar[]
+    )
 ),
 
 final as (
