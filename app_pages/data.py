@@ -13,11 +13,7 @@ from dashboard.ingest import Parsed, Problem, diff, recognise, staging, template
 from dashboard.store import CommitRefused
 from dashboard.ui import app, safe, shell
 
-shell.header("data_page.title")
-if app.role() != "staff":
-    # the navigation leaves this page out for viewers; a direct run stops here too
-    st.error(app.tr("app.forbidden"), icon="🔒")
-    st.stop()
+shell.header("data_page.title", page="data")
 
 lang = app.lang()
 tr = app.tr

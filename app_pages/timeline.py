@@ -210,7 +210,7 @@ st.dataframe(
 )
 if not model.empty:
     # every task to watch, not only this page, read when the button is clicked
-    read = app.cached_reader(str(app.store().root), app.data_version(), app.role())
+    read = app.reader()
     e3.download_button(
         app.tr("timeline.export_csv"),
         data=lambda: export.csv_bytes(watch_table(view.watch_rows(read, state, found, every=True))),

@@ -73,11 +73,16 @@ def cached_reader(root: str, version: str, who: auth.Role) -> Reader:
     return restricted(run, who)
 
 
+def reader() -> Reader:
+    """Named queries of this run's data version as this role may read them (the rules
+    of `views.reader.restricted`: nothing a viewer may not see reaches a page, and so
+    the browser). Taken during the run, it stays right for a download drawn later."""
+    return cached_reader(str(store().root), data_version(), role())
+
+
 def query(name: str, **params: Any) -> pd.DataFrame:
-    """A named query's rows for the current data version, as the role may see them
-    (the rules of `views.reader.restricted`: nothing a viewer may not see reaches
-    a page, and so the browser)."""
-    return cached_reader(str(store().root), data_version(), role())(name, **params)
+    """A named query's rows for the current data version, as the role may see them."""
+    return reader()(name, **params)
 
 
 # --- view models --------------------------------------------------------------------

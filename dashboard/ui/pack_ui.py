@@ -40,11 +40,6 @@ def _timeline_state() -> timeline.State:
     return timeline.state_of(st.session_state.to_dict(), app.situation(), app.lang())
 
 
-def _reader(root: str, version: str, role: Any) -> pack.Reader:
-    """Named queries on the data version the page showed, as the role may read them."""
-    return app.cached_reader(root, version, role)
-
-
 def pack_button() -> None:
     """The committee pack's download button, in the sidebar. On the timeline page
     the pack's Gantt takes that page's filters (and says so on every page)."""
@@ -52,7 +47,7 @@ def pack_button() -> None:
     root, version = str(app.store().root), app.data_version()
     hidden = () if role == "staff" else tuple(app.confidential_evaluations())
     view = _timeline_state() if _page() == "timeline" else None
-    read = _reader(root, version, role)
+    read = app.reader()
 
     def build() -> bytes:
         context = pack.context_for(

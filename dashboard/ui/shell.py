@@ -218,15 +218,16 @@ def sidebar() -> None:
     pack_ui.pack_button()
 
 
-def header(title_key: str) -> None:
+def header(title_key: str, page: str | None = None) -> None:
     """The sidebar, then a page's title, its situation-date caption and, for
     viewers, the read-only banner. A page the role may not open stops here,
-    whatever way its script was reached."""
+    whatever way its script was reached. `page` is the page's name in
+    `auth.PAGES` when its texts' prefix is another."""
     if not app.pinned():
         app.pin_data_version()
     _gate()
     sidebar()
-    page = title_key.split(".")[0]
+    page = page or title_key.split(".")[0]
     spec = auth.PAGES.get(page)
     if spec is not None and app.role() not in spec.roles:
         st.error(app.tr("app.forbidden"), icon="🔒")
