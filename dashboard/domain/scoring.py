@@ -43,8 +43,6 @@ RATING = "rating"
 LOWEST_PRICE = "lowest_price"
 DEFAULT_SCALE_MAX = 5.0
 
-TieRule = Literal["heaviest", "price", "name"]
-
 # What the page calls a close call (stated on the page).
 CLOSE_GAP_POINTS = 2.0  # points between the first and the second
 CLOSE_WEIGHT_POINTS = 5.0  # a weight moved by fewer points changes the winner

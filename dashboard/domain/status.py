@@ -35,8 +35,15 @@ STATE_ICONS = {
 }
 
 
-def _day(value: object) -> date | None:
-    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+def as_day(value: object) -> date | None:
+    """A date from what a query or a frame holds (Timestamp, date, text); None for a
+    missing value."""
+    if (
+        value is None
+        or value is pd.NaT
+        or value is pd.NA
+        or (isinstance(value, float) and value != value)
+    ):
         return None
     if isinstance(value, pd.Timestamp):
         return value.date()
@@ -49,7 +56,7 @@ def default_situation(
     first_start: object, last_end: object, status_date: object, today: date
 ) -> date:
     """Today while the mission runs; outside its span, the data's status date."""
-    s, e, k = _day(first_start), _day(last_end), _day(status_date)
+    s, e, k = as_day(first_start), as_day(last_end), as_day(status_date)
     if s is not None and e is not None and s <= today <= e:
         return today
     if k is not None:

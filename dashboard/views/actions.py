@@ -16,7 +16,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.views import figures
+from dashboard.views import figures, paging
 from dashboard.views.reader import Reader
 
 # The states a row can have, in the order the log's filter offers them.
@@ -94,7 +94,7 @@ def _table(found: pd.DataFrame, name: str, per_page: int) -> Table:
         rows=rows.drop(columns=["list", "row_number", "total"]).reset_index(drop=True),
         total=total,
         page=(first - 1) // per_page + 1,
-        pages=max(-(-total // per_page), 1),
+        pages=paging.pages(total, per_page),
         per_page=per_page,
     )
 

@@ -139,14 +139,7 @@ def build(read: Reader, state: State) -> Model:
     if total > CARDS:
         places = places.sort_values("attention").head(CARDS)
     cards = tuple(site_views.card(r, situation, lang) for r in places.to_dict("records"))
-    caption = None
-    if total > CARDS:
-        caption = t(
-            "overview.sites_bounded",
-            lang,
-            shown=format_number(len(cards), lang),
-            total=format_number(total, lang),
-        )
+    caption = site_views.bounded(len(cards), total, "overview.sites_bounded", lang)
     return Model(
         situation=situation,
         lang=lang,

@@ -13,7 +13,6 @@ which are built when clicked (`export_csv`, `export_xlsx`).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,7 +24,7 @@ from dashboard.domain import scoring
 from dashboard.domain.scoring import Criterion, Interval, Shortlist, WeightChange
 from dashboard.export import neutralise
 from dashboard.i18n import choice_label, format_eur, format_number, format_pct, t
-from dashboard.views import figures
+from dashboard.views import figures, paging
 from dashboard.views.reader import Reader
 
 ROWS_PER_PAGE = 50
@@ -165,10 +164,6 @@ class Model:
     tie_words: Mapping[str, str] = field(default_factory=dict)
 
 
-def _text(key: str, lang: str, **params: object) -> str:
-    return t(key, lang, **params)
-
-
 def _number(value: object, lang: str, digits: int = 2) -> str:
     if value is None or pd.isna(value):  # type: ignore[call-overload]
         return "—"
@@ -225,9 +220,9 @@ def build(read: Reader, state: State) -> Model:
     points = _matrix(ranking["points"], len(ids))
     statuses = {s: choice_label("projects", "status", s, lang) for s in ranking["status"].unique()}
     tie_words = {
-        "heaviest": _text("scoring.tie_heaviest", lang, criterion=labels[ids[heavy]]),
-        "price": _text("scoring.tie_price", lang),
-        "name": _text("scoring.tie_name", lang),
+        "heaviest": t("scoring.tie_heaviest", lang, criterion=labels[ids[heavy]]),
+        "price": t("scoring.tie_price", lang),
+        "name": t("scoring.tie_name", lang),
     }
 
     # the computed selection, and the shortlist the data records, apart
@@ -237,9 +232,9 @@ def build(read: Reader, state: State) -> Model:
     computed = scoring.shortlisted_count(totals, shortlist)
     threshold = scoring.threshold_total(totals, shortlist)
     threshold_label = (
-        _text("scoring.line_top", lang, k=int(shortlist.value))
+        t("scoring.line_top", lang, k=int(shortlist.value))
         if shortlist.mode == "top"
-        else _text("scoring.line_score", lang, score=_number(shortlist.value, lang, 0))
+        else t("scoring.line_score", lang, score=_number(shortlist.value, lang, 0))
     )
     headline = figures.headline(read, state.situation or date.today(), state.hidden)
     recorded = figures.value_text(headline, "shortlisted", lang, state.evaluation)
@@ -259,7 +254,7 @@ def build(read: Reader, state: State) -> Model:
     )
 
     bars, rest = _bars(ranked, points[ranked_mask], criteria, statuses)
-    pages = max(1, math.ceil(n / ROWS_PER_PAGE))
+    pages = paging.pages(n, ROWS_PER_PAGE)
     page = min(max(state.page, 1), pages)
     rows = slice((page - 1) * ROWS_PER_PAGE, page * ROWS_PER_PAGE)
     shown = ranking.iloc[rows]
@@ -271,7 +266,7 @@ def build(read: Reader, state: State) -> Model:
     lowest_price = None
     if has_price and prices:
         cheapest = ranking.iloc[int(np.nanargmin(ranking["price_eur"].to_numpy(dtype=float)))]
-        lowest_price = _text(
+        lowest_price = t(
             "scoring.lowest_price",
             lang,
             price=format_eur(float(cheapest["price_eur"]), lang),

@@ -19,6 +19,7 @@ import pandas as pd
 
 from dashboard.domain import sites, status
 from dashboard.i18n import format_day, format_eur, format_number, format_pct, t
+from dashboard.views import paging
 from dashboard.views.reader import Reader
 
 # One row of a query's result, as `DataFrame.to_dict("records")` gives it.
@@ -138,12 +139,6 @@ def _float(value: Any) -> float | None:
     return float(value)
 
 
-def _day(value: Any) -> date | None:
-    if value is None or pd.isna(value):
-        return None
-    return pd.Timestamp(value).date()
-
-
 def rollups(read: Reader, situation: date) -> pd.DataFrame:
     """Every scope's rollup at the situation date (`site_rollups.sql`)."""
     return read("site_rollups", situation=situation, threshold=status.AT_RISK_POINTS)
@@ -151,7 +146,7 @@ def rollups(read: Reader, situation: date) -> pd.DataFrame:
 
 def site_card(row: Row, situation: date, name: str) -> sites.SiteCard:
     """A card from one row of `site_rollups`."""
-    day = _day(row["milestone_day"])
+    day = status.as_day(row["milestone_day"])
     milestone = None
     if day is not None:
         milestone = sites.Milestone(
@@ -197,7 +192,7 @@ def kpi_values(frame: pd.DataFrame) -> list[sites.KpiValue]:
             site_id=str(r["site_id"]),
             kpi=str(r["kpi"]),
             unit="" if r["unit"] is None or pd.isna(r["unit"]) else str(r["unit"]),
-            day=_day(r["day"]),
+            day=status.as_day(r["day"]),
             value=_float(r["value"]),
             target=_float(r["target"]),
         )
@@ -210,7 +205,8 @@ def _key(site: str) -> str:
     return "" if site == DESTINATION else site
 
 
-def _bounded(shown: int, total: int, key: str, lang: str) -> str | None:
+def bounded(shown: int, total: int, key: str, lang: str) -> str | None:
+    """`key`'s "first N of M" caption when rows were left out, else None."""
     if total <= shown:
         return None
     return t(key, lang, shown=format_number(shown, lang), total=format_number(total, lang))
@@ -245,7 +241,7 @@ def by_site(frame: pd.DataFrame, lang: str) -> BySite | None:
     return BySite(
         lines=lines[["name", "budget_eur", "spent_eur"]],
         table=sites.budget_table(lines, lang),
-        caption=_bounded(len(lines), total, "sites.budget_sites_bounded", lang),
+        caption=bounded(len(lines), total, "sites.budget_sites_bounded", lang),
     )
 
 
@@ -292,7 +288,7 @@ def budget(read: Reader, row: Row, state: State, site: str) -> Budget | None:
         else t("sites.budget_share", lang, pct=format_pct(totals.share, lang)),
         lines=found[["name", "budget_eur", "spent_eur"]].reset_index(drop=True),
         table=sites.budget_table(found, lang),
-        caption=_bounded(len(found), total, "sites.budget_lines_bounded", lang),
+        caption=bounded(len(found), total, "sites.budget_lines_bounded", lang),
         overspent_text=overspent_text,
     )
 
@@ -367,9 +363,9 @@ def detail(
         budget=budget(read, row, state, site),
         by_site=by_site(frame, lang) if site == DESTINATION else None,
         late=sites.late_table(late, lang),
-        late_caption=_bounded(len(late), found.late_tasks, "sites.rows_bounded", lang),
+        late_caption=bounded(len(late), found.late_tasks, "sites.rows_bounded", lang),
         actions=sites.actions_table(actions, lang),
-        actions_caption=_bounded(len(actions), found.open_actions, "sites.rows_bounded", lang),
+        actions_caption=bounded(len(actions), found.open_actions, "sites.rows_bounded", lang),
     )
 
 
@@ -377,7 +373,7 @@ def side(frame: pd.DataFrame, latest: pd.DataFrame, state: State) -> Side:
     """A page of compact cards, the destination's first, then the sites in file order."""
     lang = state.lang
     scopes = frame[frame["scope"] != "unassigned"].reset_index(drop=True)
-    pages = max((len(scopes) + SIDE_CARDS - 1) // SIDE_CARDS, 1)
+    pages = paging.pages(len(scopes), SIDE_CARDS)
     page = min(max(state.side_page, 1), pages)
     rows = scopes.iloc[(page - 1) * SIDE_CARDS : page * SIDE_CARDS]
     keys = [

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.domain import stakeholders as sk
-from dashboard.views import figures
+from dashboard.views import figures, paging
 from dashboard.views.reader import Reader
 
 # Rows of the list on one page, and of the stakeholders without coordinates.
@@ -281,7 +281,7 @@ def build(read: Reader, state: State) -> Model:
         table=table.drop(columns="matches"),
         matches=matches,
         page=page,
-        pages=max(-(-matches // PAGE_SIZE), 1),
+        pages=paging.pages(matches, PAGE_SIZE),
         card=card,
         charts=Charts(
             grid=sk.power_interest_chart(grid, grouped, state.lang).to_dict(validate=False),

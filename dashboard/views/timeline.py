@@ -12,7 +12,6 @@ expanded tasks come `ROWS_PER_PAGE` at a time, and the tasks to watch
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -25,6 +24,7 @@ from dashboard import charts
 from dashboard.charts.gantt import GanttOptions, gantt_rows, gantt_spec, link_rows
 from dashboard.domain import mission, status
 from dashboard.i18n import t
+from dashboard.views import paging
 from dashboard.views.reader import Reader
 
 # Past this many tasks kept by the filters, the chart shows one summary bar per
@@ -235,12 +235,6 @@ def zoom_window(
     return min(first, situation) - timedelta(days=7), max(last, situation) + timedelta(days=7)
 
 
-def _as_day(value: object) -> date | None:
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
-        return None
-    return pd.Timestamp(value).date()  # type: ignore[arg-type]
-
-
 # --- the critical path ----------------------------------------------------------------
 
 
@@ -328,8 +322,8 @@ def choices(read: Reader, situation: date) -> Choices:
     streams = read("timeline_workstreams")
     owners = read("task_owners")
     places = read("sites")
-    first = _as_day(streams["first_start"].min()) if not streams.empty else None
-    last = _as_day(streams["last_end"].max()) if not streams.empty else None
+    first = status.as_day(streams["first_start"].min()) if not streams.empty else None
+    last = status.as_day(streams["last_end"].max()) if not streams.empty else None
     return Choices(
         workstreams=tuple(str(w) for w in streams["workstream"]),
         owners=tuple(str(o) for o in owners["owner"]),
@@ -389,7 +383,7 @@ def _event(read: Reader) -> tuple[str, date, date] | None:
     event = read("event_window", pattern=mission.EVENT_PATTERN)
     if event.empty:
         return None
-    start, end = _as_day(event["start"].iloc[0]), _as_day(event["end"].iloc[0])
+    start, end = status.as_day(event["start"].iloc[0]), status.as_day(event["end"].iloc[0])
     return (mission.EVENT_LABEL, start, end) if start and end else None
 
 
@@ -456,12 +450,12 @@ def build(read: Reader, state: State) -> Model:
         links=links,
         options=options,
         spec=spec,
-        row_pages=max(math.ceil(detailed / ROWS_PER_PAGE), 1),
+        row_pages=paging.pages(detailed, ROWS_PER_PAGE),
         critical=tuple(chain),
         critical_caption=caption,
         watch=watch.drop(columns=["watched"]),
         watched=watched,
-        watch_pages=max(math.ceil(watched / WATCH_PER_PAGE), 1),
+        watch_pages=paging.pages(watched, WATCH_PER_PAGE),
         changes=changes,
     )
 

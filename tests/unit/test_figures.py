@@ -69,3 +69,9 @@ def test_every_figure_has_a_label_and_definition_in_both_languages() -> None:
             assert texts.get(f"figures.{key}.label"), (lang, key)
             assert len(texts.get(f"figures.{key}.definition", "")) > 30, (lang, key)
     assert figures.label("late_tasks", "fr") != figures.label("late_tasks", "en")
+
+
+def test_pages_of_a_list() -> None:
+    from dashboard.views.paging import pages
+
+    assert [pages(n, 50) for n in (0, 1, 50, 51, 100, 101)] == [1, 1, 1, 2, 2, 3]
