@@ -8,6 +8,7 @@ import os
 import pandas as pd
 import streamlit as st
 
+from dashboard import charts
 from dashboard.charts import map_layers
 from dashboard.domain import stakeholders as sk
 from dashboard.i18n import column_label, format_number
@@ -315,7 +316,7 @@ if tab_map.open:  # only the open tab runs and is sent
                 _card(model.card)
             else:
                 st.caption(app.tr("stakeholders.card_hint"))
-            st.vega_lite_chart(sk.finished(model.charts.legend, lang), width="content")
+            st.vega_lite_chart(charts.finish_spec(model.charts.legend, lang), width="content")
 
 # --- partners abroad: engaged only, as the headline figure counts them ----------------
 if tab_abroad.open:  # only the open tab runs and is sent
@@ -364,7 +365,7 @@ if tab_grid.open:  # only the open tab runs and is sent
         st.caption(app.tr("stakeholders.grid_intro"))
         left, right = st.columns([3, 1])
         with left:
-            grid = sk.finished(model.charts.grid, lang)
+            grid = charts.finish_spec(model.charts.grid, lang)
             st.vega_lite_chart(grid, width="stretch")
             pack_ui.png_button(grid, "pouvoir-interet")
         with right:
@@ -379,7 +380,7 @@ if tab_engagement.open:  # only the open tab runs and is sent
     with tab_engagement:
         st.subheader(app.tr("stakeholders.funnel"))
         st.caption(app.tr("stakeholders.funnel_intro"))
-        funnel = sk.finished(model.charts.funnel, lang)
+        funnel = charts.finish_spec(model.charts.funnel, lang)
         st.vega_lite_chart(funnel, width="stretch")
         pack_ui.png_button(funnel, "entonnoir-engagement")
         st.dataframe(
@@ -396,7 +397,7 @@ if tab_engagement.open:  # only the open tab runs and is sent
         )
         st.subheader(app.tr("stakeholders.coverage"))
         st.caption(app.tr("stakeholders.coverage_intro"))
-        coverage_map = sk.finished(model.charts.coverage, lang)
+        coverage_map = charts.finish_spec(model.charts.coverage, lang)
         st.vega_lite_chart(coverage_map, width="stretch")
         pack_ui.png_button(coverage_map, "couverture-territoires")
         st.markdown(f"**{app.tr('stakeholders.coverage_gaps')}**")

@@ -145,6 +145,14 @@ def finish(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
     return configured.configure_view(stroke=None)  # type: ignore[no-any-return]
 
 
+def finish_spec(spec: dict[str, Any], lang: str) -> dict[str, Any]:
+    """`finish` for a spec already written: the language's locale and the text size
+    of the moment added to its config, without rebuilding it."""
+    config = {**spec.get("config", {}), "locale": vega_locale(lang), **font_config()}
+    config["view"] = {**config.get("view", {}), "stroke": None}
+    return {**spec, "config": config}
+
+
 def progress_by_group(frame: pd.DataFrame, group: str, lang: str) -> alt.Chart:
     """Horizontal bars of duration-weighted progress (0-100) per group, state-coloured.
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.charts import STATE_COLOURS, font_config, text_scale, vega_locale
+from dashboard.charts import STATE_COLOURS, finish_spec, text_scale
 from dashboard.i18n import format_day, format_number, t
 
 ROW_HEIGHT = 24
@@ -451,7 +451,7 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
     if bars.empty:  # an empty plan still needs a y field for its row height
         datasets["rows"] = []
         layers.append(layer("rows", {"type": "bar"}, {"y": y()}))
-    return {
+    spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         # a fixed height per row: a total height would be shared with the axis and
         # the legend, squeezing the rows of a short plan
@@ -459,5 +459,5 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
         "autosize": {"type": "fit-x", "contains": "padding"},
         "datasets": datasets,
         "layer": layers,
-        "config": {"locale": vega_locale(lang), "view": {"stroke": None}, **font_config()},
     }
+    return finish_spec(spec, lang)

@@ -26,7 +26,6 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from dashboard.charts import font_config, vega_locale
 from dashboard.contract import ENGAGEMENT
 from dashboard.i18n import choice_label, has, locale, t
 
@@ -510,14 +509,6 @@ def funnel_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
         .properties(height=alt.Step(38))
     )
     return chart  # type: ignore[no-any-return]
-
-
-def finished(spec: dict[str, Any], lang: str) -> dict[str, Any]:
-    """A built Vega-Lite spec with the language's locale and the text size of the
-    moment (what `charts.finish` adds to an Altair chart), without rebuilding it."""
-    config = {**spec.get("config", {}), "locale": vega_locale(lang), **font_config()}
-    config["view"] = {**config.get("view", {}), "stroke": None}
-    return {**spec, "config": config}
 
 
 def _vega_str(text: str) -> str:

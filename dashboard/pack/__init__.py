@@ -926,7 +926,7 @@ def _stakeholders(pack: _Pack) -> None:
     abroad = figures.value_text(found, "partners_abroad", lang)
     pack.add(_para(f"{figures.label('partners_abroad', lang)} · {abroad}", s.body))
     pack.add(_para(figures.definition("partners_abroad", lang), s.note))
-    chart = sk.finished(model.charts.funnel, lang)
+    chart = charts.finish_spec(model.charts.funnel, lang)
     pack.add(
         KeepTogether(
             [

@@ -452,7 +452,7 @@ def test_charts_speak_the_language(model: view.Model, viewer: Reader) -> None:
     cover = json.dumps(sk.coverage_chart(model.coverage, "en").to_dict(), ensure_ascii=False)
     assert "Nobody" in cover and "Valenciennes" in cover
     # the model holds them built, in its language; the page adds locale and text size
-    built = json.dumps(sk.finished(model.charts.grid, "fr"), ensure_ascii=False)
+    built = json.dumps(charts.finish_spec(model.charts.grid, "fr"), ensure_ascii=False)
     assert "Gérer de près" in built and '"decimal": ","' in built
     assert "Manage closely" in json.dumps(build(viewer, lang="en").charts.grid)
 
@@ -465,9 +465,9 @@ def test_the_models_charts_are_valid_vega_lite(viewer: Reader, lang: str) -> Non
     from altair.utils.schemapi import validate_jsonschema
     from altair.vegalite.v6.schema.core import load_schema
 
-    charts = build(viewer, lang=lang).charts
+    built = build(viewer, lang=lang).charts
     for name in ("grid", "funnel", "coverage", "legend"):
-        spec = sk.finished(getattr(charts, name), lang)
+        spec = charts.finish_spec(getattr(built, name), lang)
         assert validate_jsonschema(spec, load_schema()) is None, name
 
 
