@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import format_day, format_number, t
-from dashboard.ui import app, safe, shell
-from dashboard.views import actions, figures
+from dashboard.ui import app, safe, shell, widgets
+from dashboard.views import actions
 
 shell.header("actions.title")
 lang = app.lang()
@@ -70,11 +70,7 @@ st.selectbox(
 
 c1, c2, c3, c4 = st.columns(4)
 for column, key in ((c1, "open_actions"), (c2, "overdue_actions")):
-    column.metric(
-        figures.label(key, lang),
-        figures.value_text(model.figures, key, lang),
-        help=figures.definition(key, lang),
-    )
+    widgets.figure_metric(column, model.figures, key, lang)
 c3.metric(app.tr("actions.carried"), format_number(model.carried.total, lang))
 c4.metric(app.tr("actions.decisions_count"), format_number(model.decisions.total, lang))
 

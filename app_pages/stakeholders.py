@@ -12,8 +12,7 @@ from dashboard import charts
 from dashboard.charts import map_layers
 from dashboard.domain import stakeholders as sk
 from dashboard.i18n import column_label, format_number
-from dashboard.ui import app, pack_ui, safe, shell
-from dashboard.views import figures
+from dashboard.ui import app, pack_ui, safe, shell, widgets
 from dashboard.views import stakeholders as view
 
 shell.header("stakeholders.title")
@@ -128,11 +127,7 @@ m1.metric(
 )
 m2.metric(app.tr("stakeholders.metric_committed"), format_number(model.committed, lang))
 for column, key in ((m3, "partners_engaged"), (m4, "partners_abroad")):
-    column.metric(
-        figures.label(key, lang),
-        figures.value_text(found, key, lang),
-        help=figures.definition(key, lang),
-    )
+    widgets.figure_metric(column, found, key, lang)
 m5.metric(
     app.tr("stakeholders.metric_gaps"),
     format_number(sum(len(v) for v in model.gaps.values()), lang),

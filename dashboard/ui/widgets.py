@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import streamlit as st
 
 from dashboard.domain.sites import CardText
 from dashboard.ui import safe
+from dashboard.views import figures
+
+
+def figure_metric(where: Any, found: figures.Headline, key: str, lang: str) -> None:
+    """A headline figure as every page shows it: its label, its value and its
+    definition as help (`views.figures`)."""
+    where.metric(
+        figures.label(key, lang),
+        figures.value_text(found, key, lang),
+        help=figures.definition(key, lang),
+    )
 
 
 def site_card(text: CardText, extra: Iterable[str] = ()) -> None:
