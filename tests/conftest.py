@@ -1,15 +1,19 @@
-"""Shared fixtures: a fresh data folder on disk per test, never the repository's."""
+"""Shared fixtures: a fresh data folder on disk per test, never the repository's;
+a real PostgreSQL server for the session (started here, stopped at the end) and a
+fresh database per test that asks for one."""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from dashboard.store import Store
+from dashboard.store import DataStore, Store
+from dashboard.store.postgres import PostgresStore
+from tests.pgserver import Server
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data"
@@ -46,6 +50,43 @@ def empty_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def demo_store(demo_dir: Path) -> Store:
     return Store(demo_dir)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Server]:
+    """A throwaway PostgreSQL cluster on a free loopback port, for the whole run."""
+    server = Server().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def database_url(pg_server: Server) -> str:
+    """The URL of a new, empty database on the session's server."""
+    return pg_server.database()
+
+
+BACKENDS = ["folder", "postgres"]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each store test runs on the data folder and on PostgreSQL."""
+    return str(request.param)
+
+
+@pytest.fixture
+def new_store(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Callable[[], DataStore]:
+    """Opens the test's store (another call: another handle on the same data, as a
+    second process or app server would have)."""
+    if backend == "folder":
+        return lambda: Store(tmp_path / "data")
+    url = request.getfixturevalue("database_url")
+    return lambda: PostgresStore(url, cache_dir=tmp_path / "cache")
 
 
 @pytest.fixture

@@ -26,7 +26,8 @@ from dashboard.i18n import choice_label, column_label, format_day, format_number
 from dashboard.ingest import Parsed, Problem, checks, uploads
 from dashboard.ingest.diff import Diff
 from dashboard.ingest.uploads import Upload
-from dashboard.store import CommitRefused, Store, Version
+from dashboard.store import CommitRefused, Version
+from dashboard.store import DataStore as Store
 
 # --- judging and committing several datasets together -----------------------------------
 

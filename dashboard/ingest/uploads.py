@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from dashboard import ingest
 from dashboard.contract import DATASET_ORDER
 from dashboard.ingest import Parsed, Problem, checks
-from dashboard.store import CommitRefused, Store, Version
+from dashboard.store import CommitRefused, Version
+from dashboard.store import DataStore as Store
 
 
 @dataclass

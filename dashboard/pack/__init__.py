@@ -39,7 +39,7 @@ from dashboard.i18n import (
     format_pct,
     t,
 )
-from dashboard.store import Store, Version
+from dashboard.store import DataStore, Version
 from dashboard.views import figures
 from dashboard.views import overview as overview_view
 from dashboard.views import scoring as scoring_view
@@ -98,7 +98,7 @@ class PackContext:
 
 
 def context_for(
-    store: Store,
+    store: DataStore,
     lang: str,
     situation: date,
     role: auth.Role,

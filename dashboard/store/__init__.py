@@ -29,6 +29,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dashboard.contract import DATASET_ORDER
+from dashboard.store.base import DataStore as DataStore
+from dashboard.store.base import open_store as open_store
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "data"
 

@@ -14,7 +14,6 @@ from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
@@ -25,18 +24,28 @@ from dashboard import auth, charts
 from dashboard.domain.status import default_situation
 from dashboard.i18n import normalise_lang, t
 from dashboard.queries import db
-from dashboard.store import Store, Version
+from dashboard.store import DataStore, Version, open_store
+from dashboard.store.base import identity, store_for
 from dashboard.views.reader import Reader, database_reader, restricted
 
 
-def store() -> Store:
-    return Store()
+def store() -> DataStore:
+    """The store in force: PostgreSQL when `database_url` is set (environment
+    DASHBOARD_DATABASE_URL or `[dashboard] database_url` in secrets), else the
+    data folder."""
+    return open_store(url=setting("database_url"))
+
+
+def store_key() -> str:
+    """Names the store in cache keys (a folder's path, a database without password)."""
+    return identity(store())
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
 def _database(root: str, version: str) -> duckdb.DuckDBPyConnection:
     # `version` is the cache key: a commit changes it and opens a fresh database.
-    return db.open_database(Store(root=Path(root)).current_files())
+    # `root` names the store (`store_key`): a data folder or a database.
+    return db.open_database(store_for(root).current_files())
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -77,7 +86,7 @@ def reader() -> Reader:
     """Named queries of this run's data version as this role may read them (the rules
     of `views.reader.restricted`: nothing a viewer may not see reaches a page, and so
     the browser). Taken during the run, it stays right for a download drawn later."""
-    return cached_reader(str(store().root), data_version(), role())
+    return cached_reader(store_key(), data_version(), role())
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:
@@ -106,7 +115,7 @@ def model(build: Callable[[Reader, State], Model], state: State) -> Model:
     and cached: a rerun that changes none of them recomputes nothing. `state` is
     a frozen dataclass of everything the view depends on."""
     name = f"{build.__module__}.{build.__qualname__}"
-    result: Model = _model(str(store().root), data_version(), role(), name, state)
+    result: Model = _model(store_key(), data_version(), role(), name, state)
     return result
 
 
@@ -121,7 +130,7 @@ def drawing(name: str, state: Hashable, make: Callable[[], Any]) -> Any:
     building charts and maps costs more than the rest of a page's rerun. `name`
     tells a page's drawings apart; what is returned must not be changed."""
     key = (
-        str(store().root),
+        store_key(),
         data_version(),
         role(),
         name,

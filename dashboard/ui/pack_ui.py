@@ -8,13 +8,12 @@ page draws, and the pack reads through the same access rules as `app.query`.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from dashboard import export, pack
-from dashboard.store import Store
+from dashboard.store.base import store_for
 from dashboard.ui import app
 from dashboard.views import timeline
 
@@ -44,14 +43,14 @@ def pack_button() -> None:
     """The committee pack's download button, in the sidebar. On the timeline page
     the pack's Gantt takes that page's filters (and says so on every page)."""
     lang, situation, role = app.lang(), app.situation(), app.role()
-    root, version = str(app.store().root), app.data_version()
+    root, version = app.store_key(), app.data_version()
     hidden = () if role == "staff" else tuple(app.confidential_evaluations())
     view = _timeline_state() if _page() == "timeline" else None
     read = app.reader()
 
     def build() -> bytes:
         context = pack.context_for(
-            Store(Path(root)), lang, situation, role, hidden, data_version=version, timeline=view
+            store_for(root), lang, situation, role, hidden, data_version=version, timeline=view
         )
         return pack.build_pack(read, context)
 

@@ -1,30 +1,51 @@
-"""The store: atomic versions, log, lock, rollback, recovery after a crash."""
+"""The store: atomic versions, log, lock, rollback, recovery after a crash.
+
+Tests taking `new_store` run on both backends, the data folder and a real
+PostgreSQL server; the others test the folder's own files."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from dashboard.store import CommitRefused, Store, checksum
+from dashboard.store import CommitRefused, DataStore, Store, checksum
+from dashboard.store.postgres import PostgresStore
 
 V1 = b"site_id,name,commune,kind,lat,lon,description\nolhain,Olhain,,,,,\n"
+Opener = Callable[[], DataStore]
+
+
+def seed_current(store: DataStore, tmp_path: Path, dataset: str, data: bytes) -> None:
+    """A current file that no commit made (a folder as first delivered)."""
+    if isinstance(store, Store):
+        store.root.mkdir(parents=True, exist_ok=True)
+        store.current_path(dataset).write_bytes(data)
+        return
+    assert isinstance(store, PostgresStore)
+    source = tmp_path / "delivered"
+    source.mkdir()
+    (source / f"{dataset}.csv").write_bytes(data)
+    store.copy_from(Store(source))
+
+
 V2 = b"site_id,name,commune,kind,lat,lon,description\nolhain,Olhain,,,,,\ncite,Cite,,,,,\n"
 
 
-def test_empty_folder_is_an_empty_store(tmp_path: Path) -> None:
-    store = Store(tmp_path)
+def test_empty_folder_is_an_empty_store(new_store: Opener) -> None:
+    store = new_store()
     assert store.history() == []
     assert all(path is None for path in store.current_files().values())
     assert store.read_current("sites") is None
     assert isinstance(store.data_version(), str)
 
 
-def test_commit_writes_current_version_and_log(tmp_path: Path) -> None:
-    store = Store(tmp_path)
+def test_commit_makes_current_version_and_history(new_store: Opener) -> None:
+    store = new_store()
     before = store.data_version()
     v = store.commit("sites", V1, by="Claire", source="sites.xlsx", rows=1)
     assert v is not None and v.version == 1 and v.by == "Claire" and v.source == "sites.xlsx"
@@ -32,21 +53,36 @@ def test_commit_writes_current_version_and_log(tmp_path: Path) -> None:
     assert store.version_bytes("sites", 1) == V1
     assert v.checksum == checksum(V1)
     assert store.data_version() != before
+    assert store.history() == [v] and store.latest("sites") == v
+    current = store.current_files()["sites"]
+    assert current is not None and current.read_bytes() == V1
+    assert store.version_path("sites", 1).read_bytes() == V1
+    # another handle on the same data (another process, another app server) sees it
+    other = new_store()
+    assert other.read_current("sites") == V1 and other.history() == [v]
+    assert other.data_version() == store.data_version()
+
+
+def test_commit_writes_current_version_and_log(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    v = store.commit("sites", V1, by="Claire", source="sites.xlsx", rows=1)
+    assert v is not None
     lines = (tmp_path / ".history" / "log.jsonl").read_text().splitlines()
     assert json.loads(lines[0])["dataset"] == "sites"
     assert json.loads(lines[0])["rows"] == 1
 
 
-def test_same_content_is_not_a_new_version(tmp_path: Path) -> None:
-    store = Store(tmp_path)
+def test_same_content_is_not_a_new_version(new_store: Opener) -> None:
+    store = new_store()
     store.commit("sites", V1, by="a", source="s.csv", rows=1)
     assert store.commit("sites", V1, by="b", source="s.csv", rows=1) is None
     assert [v.version for v in store.history("sites")] == [1]
 
 
-def test_first_commit_keeps_the_file_that_was_there(tmp_path: Path) -> None:
-    (tmp_path / "sites.csv").write_bytes(V1)
-    store = Store(tmp_path)
+def test_first_commit_keeps_the_file_that_was_there(new_store: Opener, tmp_path: Path) -> None:
+    store = new_store()
+    seed_current(store, tmp_path, "sites", V1)
+    assert store.history() == [] and store.read_current("sites") == V1
     v = store.commit("sites", V2, by="a", source="new.csv", rows=2)
     assert v is not None and v.version == 2
     history = store.history("sites")
@@ -55,8 +91,8 @@ def test_first_commit_keeps_the_file_that_was_there(tmp_path: Path) -> None:
     assert store.version_bytes("sites", 1) == V1
 
 
-def test_rollback_is_a_new_commit_and_history_is_kept(tmp_path: Path) -> None:
-    store = Store(tmp_path)
+def test_rollback_is_a_new_commit_and_history_is_kept(new_store: Opener) -> None:
+    store = new_store()
     store.commit("sites", V1, by="a", source="one.csv", rows=1)
     store.commit("sites", V2, by="a", source="two.csv", rows=2)
     v = store.rollback("sites", 1, by="b", rows=1)
@@ -66,14 +102,14 @@ def test_rollback_is_a_new_commit_and_history_is_kept(tmp_path: Path) -> None:
     assert store.version_bytes("sites", 2) == V2
 
 
-def test_rollback_to_unknown_version(tmp_path: Path) -> None:
-    store = Store(tmp_path)
+def test_rollback_to_unknown_version(new_store: Opener) -> None:
+    store = new_store()
     with pytest.raises(KeyError):
         store.rollback("sites", 7, by="b", rows=0)
 
 
-def test_refused_precheck_writes_nothing(tmp_path: Path) -> None:
-    store = Store(tmp_path)
+def test_refused_precheck_writes_nothing(new_store: Opener) -> None:
+    store = new_store()
     store.commit("sites", V1, by="a", source="one.csv", rows=1)
 
     def refuse() -> None:
@@ -83,12 +119,37 @@ def test_refused_precheck_writes_nothing(tmp_path: Path) -> None:
         store.commit("sites", V2, by="a", source="two.csv", rows=2, precheck=refuse)
     assert store.read_current("sites") == V1
     assert [h.version for h in store.history()] == [1]
-    assert not (tmp_path / ".history" / "sites" / "0002.csv").exists()
-
-
-def test_unknown_dataset_is_refused(tmp_path: Path) -> None:
     with pytest.raises(KeyError):
-        Store(tmp_path).commit("../etc/passwd", V1, by="a", source="x", rows=1)
+        store.version_bytes("sites", 2)
+    store.commit("sites", V2, by="a", source="two.csv", rows=2)
+    before = store.data_version()
+    with pytest.raises(CommitRefused):
+        store.rollback("sites", 1, by="a", rows=1, precheck=lambda data: refuse())
+    assert store.data_version() == before and len(store.history()) == 2
+    assert store.read_current("sites") == V2
+    if isinstance(store, Store):
+        assert not (store.root / ".history" / "sites" / "0003.csv").exists()
+
+
+def test_precheck_sees_the_data_as_it_is_then(new_store: Opener) -> None:
+    store = new_store()
+    store.commit("sites", V1, by="a", source="one.csv", rows=1)
+    seen: list[bytes | None] = []
+
+    def look() -> None:
+        path = store.current_files()["sites"]
+        seen.append(path.read_bytes() if path else None)
+        raise CommitRefused(["no"])
+
+    new_store().commit("sites", V2, by="b", source="two.csv", rows=2)
+    with pytest.raises(CommitRefused):
+        store.commit("sites", V1 + b"x,y,,,,,\n", by="a", source="x.csv", rows=2, precheck=look)
+    assert seen == [V2]
+
+
+def test_unknown_dataset_is_refused(new_store: Opener) -> None:
+    with pytest.raises(KeyError):
+        new_store().commit("../etc/passwd", V1, by="a", source="x", rows=1)
 
 
 def test_crash_after_log_line_is_finished_by_recovery(tmp_path: Path) -> None:
@@ -125,8 +186,8 @@ def test_truncated_log_line_is_not_a_commit(tmp_path: Path) -> None:
     assert [h.version for h in store.history()] == [1, 2]
 
 
-def test_writers_are_serialised(tmp_path: Path) -> None:
-    store = Store(tmp_path)
+def test_writers_are_serialised(new_store: Opener) -> None:
+    store = new_store()
     inside = threading.Event()
     spans: list[tuple[str, float, float]] = []
 
@@ -143,7 +204,7 @@ def test_writers_are_serialised(tmp_path: Path) -> None:
 
     def second() -> None:
         inside.wait()
-        store.commit(
+        new_store().commit(
             "sites", V2, by="b", source="b.csv", rows=2, precheck=lambda: slow_precheck("b")
         )
 
@@ -159,8 +220,8 @@ def test_writers_are_serialised(tmp_path: Path) -> None:
     assert store.read_current("sites") == V2
 
 
-def test_data_version_changes_on_every_commit(tmp_path: Path) -> None:
-    store = Store(tmp_path)
+def test_data_version_changes_on_every_commit(new_store: Opener) -> None:
+    store = new_store()
     seen = {store.data_version()}
     store.commit("sites", V1, by="a", source="a.csv", rows=1)
     seen.add(store.data_version())

@@ -1,0 +1,493 @@
+"""The store on PostgreSQL: several app servers, one truth.
+
+Tables (created on first use, in the connection's schema):
+
+    dashboard_meta       one row: the store's id and its generation, bumped by
+                         every commit (the data version) and locked by every
+                         writer (SELECT ... FOR UPDATE serialises them)
+    dashboard_blobs      each distinct file once, by its SHA-256
+    dashboard_versions   every committed version, in commit order (seq)
+    dashboard_current    each dataset's current file
+
+A commit is one transaction: it takes the writer lock, runs the caller's check
+against the data as it is then, writes the version, the current file and the
+generation, and commits. A refused or interrupted commit (an error, a killed
+process, a lost connection) leaves nothing. DuckDB reads local files: each
+current version is written once into a local cache folder, named by checksum.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import conninfo
+
+from dashboard.contract import DATASET_ORDER
+from dashboard.store import Store, Version, checksum
+from dashboard.store.base import log_line
+
+SCHEMA = """
+select pg_advisory_xact_lock(7216349012);
+create table if not exists dashboard_meta (
+    id integer primary key check (id = 1),
+    store_id text not null,
+    generation bigint not null
+);
+insert into dashboard_meta (id, store_id, generation)
+    values (1, md5(random()::text || clock_timestamp()::text), 0)
+    on conflict (id) do nothing;
+create table if not exists dashboard_blobs (
+    checksum text primary key,
+    data bytea not null
+);
+create table if not exists dashboard_versions (
+    seq bigint generated always as identity primary key,
+    dataset text not null,
+    version integer not null,
+    at text not null,
+    by text not null,
+    rows integer not null,
+    source text not null,
+    checksum text not null references dashboard_blobs (checksum),
+    action text not null,
+    from_version integer,
+    unique (dataset, version)
+);
+create table if not exists dashboard_current (
+    dataset text primary key,
+    checksum text not null references dashboard_blobs (checksum)
+);
+"""
+
+_VERSION_COLUMNS = "dataset, version, at, by, rows, source, checksum, action, from_version"
+
+
+class StoreNotEmpty(Exception):
+    """Copying a data folder into a database that already holds data."""
+
+
+class CopyMismatch(Exception):
+    """A copy whose checksums do not match its source's."""
+
+
+def _cache_root() -> Path:
+    value = os.environ.get("DASHBOARD_CACHE_DIR")
+    if value:
+        return Path(value)
+    return Path(tempfile.gettempdir()) / f"dashboard-store-{os.getuid()}"
+
+
+def _write_once(path: Path, data: bytes) -> None:
+    """Write a file that never changes once written (named by its checksum)."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _rows_of(data: bytes) -> int:
+    text = data.decode("utf-8", "replace")
+    return max(sum(1 for _ in csv.reader(io.StringIO(text))) - 1, 0)
+
+
+def _version(row: tuple[Any, ...]) -> Version:
+    dataset, number, at, by, rows, source, digest, action, from_version = row
+    return Version(
+        dataset=dataset,
+        version=number,
+        at=at,
+        by=by,
+        rows=rows,
+        source=source,
+        checksum=digest,
+        action=action,
+        from_version=from_version,
+    )
+
+
+def public_identity(url: str) -> str:
+    """The URL without its password: names the store in cache keys and messages."""
+    params = conninfo.conninfo_to_dict(url)
+    params.pop("password", None)
+    return "postgresql:" + conninfo.make_conninfo(**{k: str(v) for k, v in params.items()})
+
+
+class PostgresStore:
+    """The store's interface (see `dashboard.store.base.DataStore`) on PostgreSQL."""
+
+    def __init__(self, url: str, cache_dir: Path | None = None) -> None:
+        self.url = url
+        self.identity = public_identity(url)
+        self.cache_dir = cache_dir if cache_dir is not None else _cache_root()
+        self._lock = threading.Lock()
+        self._conn: psycopg.Connection[tuple[Any, ...]] | None = None
+        with self._connect() as conn, conn.transaction():
+            conn.execute(SCHEMA)
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({self.identity!r})"
+
+    # --- connections ----------------------------------------------------------------
+
+    def _connect(self, autocommit: bool = False) -> psycopg.Connection[tuple[Any, ...]]:
+        return psycopg.connect(self.url, autocommit=autocommit)
+
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Rows of one read on the shared connection (reconnecting once if it broke)."""
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    if self._conn is None or self._conn.closed:
+                        self._conn = self._connect(autocommit=True)
+                    return self._conn.execute(sql, params, binary=True).fetchall()
+                except psycopg.OperationalError:
+                    if self._conn is not None:
+                        self._conn.close()
+                    self._conn = None
+                    if attempt == 2:
+                        raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
+        """A transaction holding the writer lock; committed when the block ends."""
+        with self._connect() as conn, conn.transaction():
+            conn.execute("select generation from dashboard_meta where id = 1 for update")
+            yield conn
+            conn.execute("update dashboard_meta set generation = generation + 1 where id = 1")
+
+    # --- reading --------------------------------------------------------------------
+
+    def data_version(self) -> str:
+        """Changes with every commit: one indexed row, well under a millisecond."""
+        rows = self._read("select store_id, generation from dashboard_meta where id = 1")
+        store_id, generation = rows[0]
+        return f"{store_id[:8]}-{generation}"
+
+    def _cached(self, digest: str) -> Path:
+        path = self.cache_dir / f"{digest}.csv"
+        if not path.exists():
+            rows = self._read("select data from dashboard_blobs where checksum = %s", (digest,))
+            _write_once(path, bytes(rows[0][0]))
+        return path
+
+    def current_files(self) -> dict[str, Path | None]:
+        out: dict[str, Path | None] = dict.fromkeys(DATASET_ORDER)
+        for dataset, digest in self._read("select dataset, checksum from dashboard_current"):
+            if dataset in out:
+                out[dataset] = self._cached(digest)
+        return out
+
+    def read_current(self, dataset: str) -> bytes | None:
+        _check(dataset)
+        rows = self._read(
+            "select b.data from dashboard_current c join dashboard_blobs b using (checksum)"
+            " where c.dataset = %s",
+            (dataset,),
+        )
+        return bytes(rows[0][0]) if rows else None
+
+    def history(self, dataset: str | None = None) -> list[Version]:
+        if dataset is None:
+            rows = self._read(f"select {_VERSION_COLUMNS} from dashboard_versions order by seq")
+        else:
+            rows = self._read(
+                f"select {_VERSION_COLUMNS} from dashboard_versions"
+                " where dataset = %s order by seq",
+                (dataset,),
+            )
+        return [_version(r) for r in rows]
+
+    def latest(self, dataset: str) -> Version | None:
+        rows = self._read(
+            f"select {_VERSION_COLUMNS} from dashboard_versions"
+            " where dataset = %s order by seq desc limit 1",
+            (dataset,),
+        )
+        return _version(rows[0]) if rows else None
+
+    def _version_checksum(self, dataset: str, version: int) -> str:
+        _check(dataset)
+        rows = self._read(
+            "select checksum from dashboard_versions where dataset = %s and version = %s",
+            (dataset, version),
+        )
+        if not rows:
+            raise KeyError((dataset, version))
+        return str(rows[0][0])
+
+    def version_path(self, dataset: str, version: int) -> Path:
+        """A local file holding one committed version (read-only)."""
+        return self._cached(self._version_checksum(dataset, version))
+
+    def version_bytes(self, dataset: str, version: int) -> bytes:
+        digest = self._version_checksum(dataset, version)
+        rows = self._read("select data from dashboard_blobs where checksum = %s", (digest,))
+        return bytes(rows[0][0])
+
+    # --- writing --------------------------------------------------------------------
+
+    def commit(
+        self,
+        dataset: str,
+        data: bytes,
+        *,
+        by: str,
+        source: str,
+        rows: int,
+        precheck: Callable[[], None] | None = None,
+        action: str = "import",
+        from_version: int | None = None,
+    ) -> Version | None:
+        """Store `data` as the dataset's new current version, in one transaction.
+
+        `precheck` runs while this writer holds the lock, against the data as it
+        is then, and raises `CommitRefused` to abort with nothing written.
+        Returns None when the data equals the current version."""
+        _check(dataset)
+        digest = checksum(data)
+        try:
+            with self._writing() as conn:
+                found = conn.execute(
+                    "select checksum from dashboard_current where dataset = %s", (dataset,)
+                ).fetchone()
+                if found is not None and found[0] == digest:
+                    raise _Unchanged
+                if precheck is not None:
+                    precheck()
+                if found is not None and not self._has_history(conn, dataset):
+                    current = self._blob(conn, found[0])
+                    self._insert_version(
+                        conn,
+                        Version(
+                            dataset=dataset,
+                            version=1,
+                            at=_now(),
+                            by="",
+                            rows=_rows_of(current),
+                            source=f"{dataset}.csv",
+                            checksum=found[0],
+                            action="initial",
+                        ),
+                    )
+                number = self._next_version(conn, dataset)
+                entry = Version(
+                    dataset=dataset,
+                    version=number,
+                    at=_now(),
+                    by=by,
+                    rows=rows,
+                    source=source,
+                    checksum=digest,
+                    action=action,
+                    from_version=from_version,
+                )
+                self._put_blob(conn, digest, data)
+                self._insert_version(conn, entry)
+                self._set_current(conn, dataset, digest)
+        except _Unchanged:
+            return None
+        _write_once(self.cache_dir / f"{digest}.csv", data)
+        return entry
+
+    def rollback(
+        self,
+        dataset: str,
+        version: int,
+        *,
+        by: str,
+        rows: int,
+        precheck: Callable[[bytes], None] | None = None,
+    ) -> Version | None:
+        """Make an earlier version current again, as a new commit."""
+        old = self.version_bytes(dataset, version)
+        source = next((v.source for v in self.history(dataset) if v.version == version), "")
+        return self.commit(
+            dataset,
+            old,
+            by=by,
+            source=source,
+            rows=rows,
+            precheck=(lambda: precheck(old)) if precheck else None,
+            action="rollback",
+            from_version=version,
+        )
+
+    def recover(self) -> None:
+        """Nothing to finish: an interrupted transaction left nothing. Drops the
+        cache's half-written files."""
+        for tmp in self.cache_dir.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+    # --- moving between backends ---------------------------------------------------
+
+    def copy_from(self, folder: Store) -> int:
+        """Copy a data folder (current files, every version, the log's order) into
+        this empty database, in one transaction; checked by checksums. Returns the
+        number of versions copied."""
+        folder.recover()
+        history = folder.history()
+        with self._writing() as conn:
+            if conn.execute(
+                "select exists (select 1 from dashboard_versions)"
+                " or exists (select 1 from dashboard_current)"
+            ).fetchone() != (False,):
+                raise StoreNotEmpty(self.identity)
+            for entry in history:
+                data = folder.version_bytes(entry.dataset, entry.version)
+                if checksum(data) != entry.checksum:
+                    raise CopyMismatch(f"{entry.dataset} v{entry.version}")
+                self._put_blob(conn, entry.checksum, data)
+                self._insert_version(conn, entry)
+            for dataset in DATASET_ORDER:
+                current = folder.read_current(dataset)
+                if current is not None:
+                    self._put_blob(conn, checksum(current), current)
+                    self._set_current(conn, dataset, checksum(current))
+        _verify(folder, self)
+        return len(history)
+
+    def export_to(self, folder: Store) -> int:
+        """Write this database into a new (empty) data folder: every version, the
+        log in commit order, the current files; checked by checksums."""
+        if folder.root.exists() and any(folder.root.iterdir()):
+            raise StoreNotEmpty(str(folder.root))
+        history = self.history()
+        log = bytearray()
+        for entry in history:
+            _write_file(folder.version_path(entry.dataset, entry.version), self._entry(entry))
+            log += log_line(entry)
+        if history:
+            _write_file(folder.log_path, bytes(log))
+        for dataset in DATASET_ORDER:
+            current = self.read_current(dataset)
+            if current is not None:
+                _write_file(folder.current_path(dataset), current)
+        _verify(self, folder)
+        return len(history)
+
+    def _entry(self, entry: Version) -> bytes:
+        data = self.version_bytes(entry.dataset, entry.version)
+        if checksum(data) != entry.checksum:
+            raise CopyMismatch(f"{entry.dataset} v{entry.version}")
+        return data
+
+    # --- internals ------------------------------------------------------------------
+
+    @staticmethod
+    def _has_history(conn: psycopg.Connection[tuple[Any, ...]], dataset: str) -> bool:
+        row = conn.execute(
+            "select exists (select 1 from dashboard_versions where dataset = %s)", (dataset,)
+        ).fetchone()
+        return bool(row and row[0])
+
+    @staticmethod
+    def _next_version(conn: psycopg.Connection[tuple[Any, ...]], dataset: str) -> int:
+        row = conn.execute(
+            "select coalesce(max(version), 0) + 1 from dashboard_versions where dataset = %s",
+            (dataset,),
+        ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    @staticmethod
+    def _blob(conn: psycopg.Connection[tuple[Any, ...]], digest: str) -> bytes:
+        row = conn.execute(
+            "select data from dashboard_blobs where checksum = %s", (digest,), binary=True
+        ).fetchone()
+        assert row is not None
+        return bytes(row[0])
+
+    @staticmethod
+    def _put_blob(conn: psycopg.Connection[tuple[Any, ...]], digest: str, data: bytes) -> None:
+        known = conn.execute(
+            "select 1 from dashboard_blobs where checksum = %s", (digest,)
+        ).fetchone()
+        if known is None:
+            conn.execute(
+                "insert into dashboard_blobs (checksum, data) values (%s, %b)", (digest, data)
+            )
+
+    @staticmethod
+    def _insert_version(conn: psycopg.Connection[tuple[Any, ...]], entry: Version) -> None:
+        conn.execute(
+            f"insert into dashboard_versions ({_VERSION_COLUMNS})"
+            " values (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (
+                entry.dataset,
+                entry.version,
+                entry.at,
+                entry.by,
+                entry.rows,
+                entry.source,
+                entry.checksum,
+                entry.action,
+                entry.from_version,
+            ),
+        )
+
+    @staticmethod
+    def _set_current(conn: psycopg.Connection[tuple[Any, ...]], dataset: str, digest: str) -> None:
+        conn.execute(
+            "insert into dashboard_current (dataset, checksum) values (%s, %s)"
+            " on conflict (dataset) do update set checksum = excluded.checksum",
+            (dataset, digest),
+        )
+
+
+class _Unchanged(Exception):
+    """Raised inside a commit's transaction when there is nothing to write."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _verify(source: Any, target: Any) -> None:
+    """Both stores hold the same versions and current files, by checksum."""
+    if source.history() != target.history():
+        raise CopyMismatch("history")
+    for entry in target.history():
+        if checksum(target.version_bytes(entry.dataset, entry.version)) != entry.checksum:
+            raise CopyMismatch(f"{entry.dataset} v{entry.version}")
+    for dataset in DATASET_ORDER:
+        a, b = source.read_current(dataset), target.read_current(dataset)
+        if (a is None) != (b is None) or (a is not None and b is not None and a != b):
+            raise CopyMismatch(dataset)
+
+
+def _check(dataset: str) -> None:
+    if dataset not in DATASET_ORDER:
+        raise KeyError(dataset)
