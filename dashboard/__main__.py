@@ -5,6 +5,13 @@
     python -m dashboard history [DATASET]
     python -m dashboard rollback DATASET VERSION [--by NAME]
     python -m dashboard check
+    python -m dashboard to-database FOLDER [--database-url URL]
+    python -m dashboard to-folder FOLDER [--database-url URL]
+
+The data live in the data folder (DASHBOARD_DATA_DIR, `data/` by default), or in
+PostgreSQL when DASHBOARD_DATABASE_URL is set. `to-database` copies a data folder
+(current files, every version, the log) into an empty database; `to-folder`
+writes the database into a new data folder; both check every file's checksum.
 
 Exit codes: 0 accepted (warnings printed), 1 refused (nothing changed), 2 usage.
 """
@@ -18,10 +25,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+import psycopg
+
 from dashboard.contract import DATASET_ORDER
 from dashboard.i18n import LANGS, format_day, t
 from dashboard.ingest import Problem, uploads
-from dashboard.store import CommitRefused, Store
+from dashboard.store import CommitRefused, Store, open_store
+from dashboard.store.base import database_url, describe
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("version", type=int)
     p.add_argument("--by", default=None)
     sub.add_parser("check", parents=[common], help="check the whole data folder")
+    for name, helped in (
+        ("to-database", "copy a data folder (history and log too) into an empty database"),
+        ("to-folder", "export the database into a new data folder"),
+    ):
+        p = sub.add_parser(name, parents=[common], help=helped)
+        p.add_argument("folder", type=Path)
+        p.add_argument("--database-url", default=None, help="default: DASHBOARD_DATABASE_URL")
     return parser
 
 
@@ -77,10 +94,57 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    except psycopg.Error as exc:
+        print(t("store.database_error", lang, detail=str(exc).strip()), file=sys.stderr)
+        return 1
+
+
+def _move(args: argparse.Namespace, lang: str) -> int:
+    """`to-database` and `to-folder`: a whole store copied, checked by checksums."""
+    from dashboard.store.postgres import CopyMismatch, PostgresStore, StoreNotEmpty
+
+    url = database_url(args.database_url)
+    if url is None:
+        print(t("store.no_database", lang), file=sys.stderr)
+        return 2
+    folder = Store(args.folder)
+    database = PostgresStore(url)
+    try:
+        if args.command == "to-database":
+            if not args.folder.is_dir():
+                print(t("store.folder_missing", lang, folder=args.folder), file=sys.stderr)
+                return 2
+            versions = database.copy_from(folder)
+            done = "store.copied"
+        else:
+            versions = database.export_to(folder)
+            done = "store.exported"
+    except StoreNotEmpty as exc:
+        print(t("store.not_empty", lang, target=exc), file=sys.stderr)
+        return 1
+    except CopyMismatch as exc:
+        print(t("store.mismatch", lang, what=exc), file=sys.stderr)
+        return 1
+    finally:
+        database.close()
+    files = sum(1 for p in folder.current_files().values() if p is not None)
+    print(
+        t(
+            done,
+            lang,
+            versions=versions,
+            files=files,
+            folder=folder.root,
+            database=describe(database),
+        )
+    )
+    return 0
 
 
 def _run(args: argparse.Namespace, lang: str) -> int:
-    store = Store()
+    if args.command in ("to-database", "to-folder"):
+        return _move(args, lang)
+    store = open_store()
     dataset: str = getattr(args, "dataset", None) or ""
     if dataset and dataset not in DATASET_ORDER:
         print(
@@ -176,10 +240,12 @@ def _run(args: argparse.Namespace, lang: str) -> int:
     errors = [p for p in problems if p.severity == "error"]
     present = sum(1 for p in store.current_files().values() if p is not None)
     if errors:
-        print(t("cli.check_failed", lang, folder=store.root, count=len(errors)), file=sys.stderr)
+        print(
+            t("cli.check_failed", lang, folder=describe(store), count=len(errors)), file=sys.stderr
+        )
         _print_problems(problems, lang, sys.stderr)
         return 1
-    print(t("cli.check_ok", lang, folder=store.root, count=present))
+    print(t("cli.check_ok", lang, folder=describe(store), count=present))
     _print_problems(problems, lang, sys.stdout)
     return 0
 

@@ -1,4 +1,7 @@
-"""The command line: exit codes, messages in both languages, what it changes."""
+"""The command line: exit codes, messages in both languages, what it changes.
+
+Tests taking `demo` run on the data folder and on a real PostgreSQL server (the
+demo copied into a fresh database, DASHBOARD_DATABASE_URL set)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from dashboard.__main__ import main
-from dashboard.store import Store
+from dashboard.store import DataStore, Store
+from dashboard.store.postgres import PostgresStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,6 +38,24 @@ SITES_BAD = (
 ).encode("cp1252")
 
 
+@pytest.fixture
+def demo(
+    backend: str,
+    demo_dir: Path,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> DataStore:
+    """The demo's data in the backend under test, as the command line finds it."""
+    if backend == "folder":
+        return Store(demo_dir)
+    url = request.getfixturevalue("database_url")
+    store = PostgresStore(url, cache_dir=tmp_path / "cache")
+    store.copy_from(Store(demo_dir))
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", url)
+    return store
+
+
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     try:
         code = main(args)
@@ -44,30 +66,30 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 
 def test_validate_accepts_a_french_excel_export_and_changes_nothing(
-    demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo: DataStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     upload = tmp_path / "sites export.csv"
     upload.write_bytes(SITES_FR)
-    before = (demo_dir / "sites.csv").read_bytes()
+    before = demo.read_current("sites")
     code, out, _ = run(["validate", "sites", str(upload)], capsys)
     assert code == 0
     assert "5 lignes valides pour sites" in out
-    assert (demo_dir / "sites.csv").read_bytes() == before
-    assert Store(demo_dir).history("sites") == []
+    assert demo.read_current("sites") == before
+    assert demo.history("sites") == []
 
 
 def test_import_stores_a_new_version(
-    demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo: DataStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     upload = tmp_path / "sites.csv"
     upload.write_bytes(SITES_FR)
     code, out, _ = run(["import", "sites", str(upload), "--by", "Claire"], capsys)
     assert code == 0, out
     assert "version 2 enregistrée (5 lignes, par Claire)" in out
-    current = (demo_dir / "sites.csv").read_text(encoding="utf-8")
+    current = (demo.read_current("sites") or b"").decode("utf-8")
     assert current.startswith("site_id,name,commune,kind,lat,lon,description\n")
     assert "metaphone,Le Métaphone,Oignies,salle,50.465,2.993," in current
-    history = Store(demo_dir).history("sites")
+    history = demo.history("sites")
     assert [(v.version, v.action, v.by) for v in history] == [
         (1, "initial", ""),
         (2, "import", "Claire"),
@@ -82,20 +104,20 @@ def test_import_stores_a_new_version(
     ],
 )
 def test_refusal_names_file_row_column_value(
-    demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, expected: str
+    demo: DataStore, tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, expected: str
 ) -> None:
     upload = tmp_path / "bad.csv"
     upload.write_bytes(SITES_BAD)
-    before = (demo_dir / "sites.csv").read_bytes()
+    before = demo.read_current("sites")
     code, _, err = run(["import", "sites", str(upload), "--lang", lang], capsys)
     assert code == 1
     assert expected in err
-    assert (demo_dir / "sites.csv").read_bytes() == before
-    assert Store(demo_dir).history("sites") == []
+    assert demo.read_current("sites") == before
+    assert demo.history("sites") == []
 
 
 def test_refusal_for_references_broken_elsewhere(
-    demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo: DataStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     upload = tmp_path / "sites.csv"
     upload.write_bytes(b"site_id,name\nlouvre-lens,Louvre-Lens\n")
@@ -106,11 +128,11 @@ def test_refusal_for_references_broken_elsewhere(
 
 
 def test_history_and_rollback(
-    demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo: DataStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     upload = tmp_path / "sites.csv"
     upload.write_bytes(SITES_FR)
-    original = (demo_dir / "sites.csv").read_bytes()
+    original = demo.read_current("sites")
     assert run(["import", "sites", str(upload), "--by", "Claire"], capsys)[0] == 0
     code, out, _ = run(["history", "sites", "--lang", "en"], capsys)
     assert code == 0
@@ -121,7 +143,7 @@ def test_history_and_rollback(
     code, out, _ = run(["rollback", "sites", "1", "--by", "Claire"], capsys)
     assert code == 0
     assert "retour à la version 1, enregistré comme version 3" in out
-    assert (demo_dir / "sites.csv").read_bytes() == original
+    assert demo.read_current("sites") == original
     code, _, err = run(["rollback", "sites", "9"], capsys)
     assert code == 1 and "la version 9 n'existe pas" in err
 
@@ -130,7 +152,7 @@ def test_history_when_empty(empty_dir: Path, capsys: pytest.CaptureFixture[str])
     assert run(["history", "--lang", "en"], capsys) == (0, "No history.\n", "")
 
 
-def test_check_demo_folder(demo_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_demo_folder(demo: DataStore, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["check"], capsys)
     assert code == 0
     assert "8 fichiers, aucune erreur" in out
@@ -200,3 +222,97 @@ def test_unwritable_folder_is_a_plain_refusal(
     assert code == 1
     assert err.startswith("The data folder could not be read or written:")
     assert "Nothing was changed." in err and "Traceback" not in err
+
+
+# --- moving between a data folder and PostgreSQL ---------------------------------------
+
+
+def all_files(folder: Path) -> dict[str, bytes]:
+    """Every file of a data folder (current files, versions, log), by relative path."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "lock"
+    }
+
+
+def test_a_data_folder_round_trips_through_postgresql_byte_for_byte(
+    demo_dir: Path, database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a history on several datasets, a rollback, and datasets never committed
+    upload = tmp_path / "sites.csv"
+    upload.write_bytes(SITES_FR)
+    assert run(["import", "sites", str(upload), "--by", "Claire"], capsys)[0] == 0
+    assert run(["rollback", "sites", "1", "--by", "Élise"], capsys)[0] == 0
+    before = all_files(demo_dir)
+    assert ".history/log.jsonl" in before and ".history/sites/0003.csv" in before
+
+    code, out, err = run(["to-database", str(demo_dir), "--database-url", database_url], capsys)
+    assert code == 0, err
+    versions = len(Store(demo_dir).history())
+    assert f"{versions} versions et 8 fichiers actuels copiés" in out
+    database = PostgresStore(database_url, cache_dir=tmp_path / "cache")
+    assert database.history() == Store(demo_dir).history()
+
+    back = tmp_path / "back"
+    code, out, err = run(
+        ["to-folder", str(back), "--database-url", database_url, "--lang", "en"], capsys
+    )
+    assert code == 0, err
+    assert f"{versions} versions and 8 current files exported" in out
+    assert all_files(back) == before
+
+
+def test_copy_refuses_a_database_that_holds_data(
+    demo_dir: Path, database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = PostgresStore(database_url, cache_dir=tmp_path / "cache")
+    database.commit("sites", b"site_id,name\nolhain,Olhain\n", by="a", source="s.csv", rows=1)
+    before = database.data_version()
+    code, _, err = run(
+        ["to-database", str(demo_dir), "--database-url", database_url, "--lang", "en"], capsys
+    )
+    assert code == 1 and "already holds data: nothing was copied" in err
+    assert database.data_version() == before and len(database.history()) == 1
+
+
+def test_copy_refuses_a_damaged_version_and_copies_nothing(
+    demo_dir: Path, database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (demo_dir / ".history" / "tasks" / "0001.csv").write_bytes(b"task_id\nx\n")
+    code, _, err = run(
+        ["to-database", str(demo_dir), "--database-url", database_url, "--lang", "en"], capsys
+    )
+    assert code == 1 and "tasks v1 does not match its checksum" in err
+    database = PostgresStore(database_url, cache_dir=tmp_path / "cache")
+    assert database.history() == [] and all(p is None for p in database.current_files().values())
+
+
+def test_export_refuses_a_folder_that_holds_files(
+    demo_dir: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = all_files(demo_dir)
+    code, _, err = run(
+        ["to-folder", str(demo_dir), "--database-url", database_url, "--lang", "en"], capsys
+    )
+    assert code == 1 and "already holds data" in err
+    assert all_files(demo_dir) == before
+
+
+def test_moving_needs_a_database(
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("DASHBOARD_DATABASE_URL", raising=False)
+    code, _, err = run(["to-database", str(demo_dir), "--lang", "en"], capsys)
+    assert code == 2 and "set DASHBOARD_DATABASE_URL" in err
+
+
+def test_unreachable_database_is_a_plain_refusal(
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.pgserver import _free_port
+
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", f"postgresql://x@127.0.0.1:{_free_port()}/x")
+    code, _, err = run(["history", "--lang", "en"], capsys)
+    assert code == 1 and err.startswith("The database could not be reached:")
+    assert "Traceback" not in err
