@@ -8,6 +8,8 @@
   lock serialises them, none is lost, the history holds them all.
 - Twenty viewer sessions read while uploads commit: no error, each reading sees
   the old or the new data, never a mix.
+
+Each test runs on the data folder and on a real PostgreSQL server (`backend`).
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from dashboard.domain import mission
 from dashboard.domain.status import AT_RISK_POINTS
 from dashboard.ingest import uploads
 from dashboard.queries import db
-from dashboard.store import Store, checksum
+from dashboard.store import DataStore, Store, checksum, open_store
+from dashboard.store.base import identity
+from dashboard.store.postgres import PostgresStore
 from dashboard.ui import app
 from dashboard.views import figures
 from dashboard.views.reader import database_reader
@@ -42,25 +46,46 @@ ROOT = Path(__file__).resolve().parents[2]
 KILLS = 50
 SITUATION = date(2020, 4, 15)
 
-# Commits two versions of stakeholders in turn until killed.
+# Commits two versions of stakeholders in turn until killed; says when it is
+# inside a commit (its check running, the writer's lock held) and when it is out.
 CHILD = """
 import sys
 from pathlib import Path
-from dashboard.store import Store
+from dashboard.store import open_store
 
 root, first, second = sys.argv[1:4]
-store = Store(Path(root))
+store = open_store(Path(root) if root != "-" else None)
 versions = [Path(first).read_bytes(), Path(second).read_bytes()]
 print("ready", flush=True)
 i = 0
 while True:
-    store.commit("stakeholders", versions[i % 2], by="crash", source=f"v{i % 2}.csv", rows=0)
+    store.commit(
+        "stakeholders", versions[i % 2], by="crash", source=f"v{i % 2}.csv", rows=0,
+        precheck=lambda: print("in", flush=True),
+    )
+    print("out", flush=True)
     i += 1
 """
 
 
-def env_for(folder: Path) -> dict[str, str]:
-    return {**os.environ, "DASHBOARD_DATA_DIR": str(folder), "PYTHONPATH": str(ROOT)}
+def env_for(folder: Path, url: str | None = None) -> dict[str, str]:
+    env = {**os.environ, "DASHBOARD_DATA_DIR": str(folder), "PYTHONPATH": str(ROOT)}
+    env.pop("DASHBOARD_DATABASE_URL", None)
+    if url:
+        env["DASHBOARD_DATABASE_URL"] = url
+    return env
+
+
+def seeded(backend: str, folder: Path, request: pytest.FixtureRequest) -> tuple[DataStore, str]:
+    """The folder's data in the backend under test: its store, and the database URL
+    ('' for the folder itself)."""
+    if backend == "folder":
+        return Store(folder), ""
+    url: str = request.getfixturevalue("pg_server").database()
+    store = open_store(url=url)
+    assert isinstance(store, PostgresStore)
+    store.copy_from(Store(folder))
+    return store, url
 
 
 def overview(con: object) -> tuple[str, ...]:
@@ -77,9 +102,10 @@ def overview(con: object) -> tuple[str, ...]:
     return tuple(repr(sorted(f.astype(str).itertuples(index=False, name=None))) for f in frames)
 
 
-def starts(folder: Path) -> dict[str, int]:
-    """Open the folder as the app does and compute the overview's figures."""
-    con = db.open_database(Store(folder).current_files())
+def starts(folder: Path | DataStore) -> dict[str, int]:
+    """Open the store as the app does and compute the overview's figures."""
+    store = Store(folder) if isinstance(folder, Path) else folder
+    con = db.open_database(store.current_files())
     try:
         tasks = db.query(con, "task_states", situation=SITUATION, threshold=AT_RISK_POINTS)
         assert figures.headline(database_reader(con, "viewer"), SITUATION).progress is not None
@@ -118,7 +144,7 @@ def phase(store: Store, dataset: str) -> str:
     return "between commits"
 
 
-def check_whole(store: Store, allowed: dict[str, int]) -> None:
+def check_whole(store: DataStore, allowed: dict[str, int]) -> None:
     """The folder as the kill left it: whole files, a log of whole versions."""
     current = store.read_current("stakeholders")
     assert current is not None and checksum(current) in allowed
@@ -129,6 +155,8 @@ def check_whole(store: Store, allowed: dict[str, int]) -> None:
     for v in history:
         assert checksum(store.version_bytes("stakeholders", v.version)) == v.checksum
         assert v.checksum in allowed
+    if not isinstance(store, Store):
+        return
     # every line of the log is a whole entry, possibly after one cut short
     for line in store.log_path.read_bytes().splitlines() if store.log_path.exists() else []:
         if line.strip():
@@ -162,8 +190,15 @@ def check_recovered(folder: Path, allowed: dict[str, int]) -> None:
 
 
 def test_kill_during_commits(
-    tmp_path: Path, clear_streamlit_caches: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    clear_streamlit_caches: None,
+    monkeypatch: pytest.MonkeyPatch,
+    backend: str,
+    request: pytest.FixtureRequest,
 ) -> None:
+    if backend == "postgres":
+        kill_during_database_commits(tmp_path, monkeypatch, request)
+        return
     base = tmp_path / "base"
     gen.generate(base, 2)
     versions = []
@@ -221,13 +256,76 @@ def test_kill_during_commits(
     assert at.metric, "the overview drew its figures"
 
 
+def kill_during_database_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """The same kills on PostgreSQL: a killed writer's transaction is dropped by
+    the server, so the database holds whole versions only and the next writer
+    goes on (no recovery step)."""
+    base = tmp_path / "base"
+    gen.generate(base, 2)
+    versions = []
+    for seed in (1, 2):
+        folder = tmp_path / f"v{seed}"
+        folder.mkdir()
+        gen.write(folder, "stakeholders", 8, seed)
+        versions.append(folder / "stakeholders.csv")
+    allowed = {
+        checksum(data): data_rows(data)
+        for data in [(base / "stakeholders.csv").read_bytes()] + [v.read_bytes() for v in versions]
+    }
+    rng = random.Random(10)
+    phases: Counter[str] = Counter()
+    store, url = seeded("postgres", base, request)
+    for run in range(KILLS):
+        if run % 25 == 0 and run:
+            store, url = seeded("postgres", base, request)
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, "-", *map(str, versions)],
+            cwd=ROOT,
+            env=env_for(tmp_path / "unused", url),
+            stdout=subprocess.PIPE,
+        )
+        assert child.stdout is not None
+        assert child.stdout.readline() == b"ready\n"
+        time.sleep(rng.uniform(0.0, 0.2))
+        child.send_signal(signal.SIGKILL)
+        assert child.wait(timeout=10) == -signal.SIGKILL
+        said = child.stdout.read().split()
+        child.stdout.close()
+        phases["inside a commit" if said and said[-1] == b"in" else "between commits"] += 1
+
+        check_whole(store, allowed)
+        current = store.read_current("stakeholders")
+        history = store.history("stakeholders")
+        assert current is not None and checksum(current) == history[-1].checksum
+        if run % 5 == 4:
+            # the app starts on the database as the kill left it
+            assert starts(store)["stakeholders"] == allowed[checksum(current)]
+
+    assert sum(n for p, n in phases.items() if p != "between commits") >= 5, phases
+    # the writer's lock was given back by every killed writer: a commit goes through
+    assert store.commit("stakeholders", b"stakeholder_id\n", by="t", source="t", rows=0)
+
+    from streamlit.testing.v1 import AppTest
+
+    store.commit("stakeholders", versions[0].read_bytes(), by="t", source="t", rows=0)
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", url)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert at.metric, "the overview drew its figures"
+
+
 # --- concurrent imports -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize("n", [2, 5])
-def test_concurrent_imports_are_serialised_and_none_is_lost(tmp_path: Path, n: int) -> None:
+def test_concurrent_imports_are_serialised_and_none_is_lost(
+    tmp_path: Path, n: int, backend: str, request: pytest.FixtureRequest
+) -> None:
     folder = tmp_path / "data"
     gen.generate(folder, 2)
+    store, url = seeded(backend, folder, request)
     before = (folder / "stakeholders.csv").read_bytes()
     files = {}
     for k in range(n):
@@ -242,7 +340,7 @@ def test_concurrent_imports_are_serialised_and_none_is_lost(tmp_path: Path, n: i
         by: subprocess.Popen(
             [sys.executable, "-m", "dashboard", "import", "stakeholders", str(path), "--by", by],
             cwd=ROOT,
-            env=env_for(folder),
+            env=env_for(folder, url),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
@@ -252,7 +350,6 @@ def test_concurrent_imports_are_serialised_and_none_is_lost(tmp_path: Path, n: i
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, (by, out.decode(), err.decode())
 
-    store = Store(folder)
     history = store.history("stakeholders")
     assert [v.version for v in history] == list(range(1, n + 2))
     assert history[0].action == "initial" and history[0].checksum == checksum(before)
@@ -270,7 +367,7 @@ def test_concurrent_imports_are_serialised_and_none_is_lost(tmp_path: Path, n: i
 
 
 def test_twenty_viewers_read_while_uploads_commit(
-    tmp_path: Path, clear_streamlit_caches: None
+    tmp_path: Path, clear_streamlit_caches: None, backend: str, request: pytest.FixtureRequest
 ) -> None:
     folder = tmp_path / "data"
     gen.generate(folder, 2)
@@ -292,7 +389,8 @@ def test_twenty_viewers_read_while_uploads_commit(
 
     old, new = expected(old_data), expected(new_data)
     assert old != new
-    store = Store(folder)
+    store, _ = seeded(backend, folder, request)
+    key = identity(store)
     seen: list[Counter[str]] = [Counter() for _ in range(20)]
     errors: list[str] = []
     stop = threading.Event()
@@ -301,7 +399,7 @@ def test_twenty_viewers_read_while_uploads_commit(
         while not stop.is_set() or sum(seen[i].values()) < 3:
             try:
                 # as a page run does: the connection for the data version, shared
-                con = app._database(str(folder), store.data_version())
+                con = app._database(key, store.data_version())
                 answer = overview(con)
                 raw = store.read_current("tasks")
             except Exception as exc:
@@ -342,4 +440,4 @@ def test_twenty_viewers_read_while_uploads_commit(
     assert total["old"] > 0 and total["new"] > 0, total
     # the last state is the upload's, and every session ends up seeing it
     assert store.read_current("tasks") == new_data
-    assert overview(app._database(str(folder), store.data_version())) == new
+    assert overview(app._database(key, store.data_version())) == new
