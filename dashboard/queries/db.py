@@ -8,6 +8,7 @@ own cursor, so one connection can serve all sessions' threads.
 
 from __future__ import annotations
 
+import sysconfig
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -18,7 +19,17 @@ import pandas as pd
 
 from dashboard.contract import DATASET_ORDER
 
-SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+
+def _sql_dir() -> Path:
+    """sql/ at the repository's root; in an installed package (`pip install .`, not
+    editable), the copy under <prefix>/share/all-dashboard/sql (pyproject's data-files)."""
+    beside = Path(__file__).resolve().parents[2] / "sql"
+    if (beside / "queries").is_dir():
+        return beside
+    return Path(sysconfig.get_path("data")) / "share" / "all-dashboard" / "sql"
+
+
+SQL_DIR = _sql_dir()
 
 # Statements over one dataset's table; the table name is checked against the
 # contract by `_table`, values always travel as parameters.
