@@ -8,6 +8,7 @@ frame pages are drawn in (sidebar, gate, navigation) is `shell`.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 from collections.abc import Callable, Hashable
@@ -33,7 +34,14 @@ def store() -> DataStore:
     """The store in force: PostgreSQL when `database_url` is set (environment
     DASHBOARD_DATABASE_URL or `[dashboard] database_url` in secrets), else the
     data folder."""
-    return open_store(url=setting("database_url"))
+    return open_store(url=os.environ.get("DASHBOARD_DATABASE_URL") or _secret_database_url())
+
+
+@functools.cache
+def _secret_database_url() -> str | None:
+    # Read once per process: a server does not move to another database while it runs.
+    url = setting("database_url")
+    return str(url) if url else None
 
 
 def store_key() -> str:
