@@ -1599,6 +1599,9 @@ def main(argv: list[str] | None = None) -> int:
         default=MEMORY_LIMIT_MIB,
         help=f"MiB of RSS at which a measuring process is stopped ({MEMORY_LIMIT_MIB})",
     )
+    parser.add_argument(
+        "--store", action="store_true", help="the store's backends side by side (bench.store)"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--upload-child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -1693,6 +1696,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.upload_rows > 0:
             step("upload")
             results["upload"] = upload_bench(args.upload_rows, args.upload_runs, tmp)
+    if args.store:
+        step("store: folder and PostgreSQL")
+        from bench import store as store_bench
+
+        results["store"] = store_bench.run(runs=args.upload_runs)
     if args.modules:
         step("bench_* modules")
         only = None if args.modules == "all" else set(sets(args.modules))
