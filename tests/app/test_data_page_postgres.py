@@ -1,0 +1,132 @@
+"""The data page through AppTest with the store on a real PostgreSQL server
+(DASHBOARD_DATABASE_URL set): a commit, two staff at once, a rollback, a commit
+refused by the checks run again inside it; the data folder is never written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard.store import Store, open_store
+from dashboard.store.postgres import PostgresStore
+from tests.app.support import texts
+from tests.app.test_data_page import (
+    button,
+    commit_as,
+    frames,
+    french_excel,
+    history,
+    new_action,
+    new_task,
+    snapshot,
+    staff,
+    table,
+    upload,
+)
+
+
+@pytest.fixture
+def database(demo_dir: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> PostgresStore:
+    """The demo copied into a fresh database, which the app then uses."""
+    store = open_store(url=database_url)
+    assert isinstance(store, PostgresStore)
+    store.copy_from(Store(demo_dir))
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", database_url)
+    return store
+
+
+def test_a_commit_goes_to_the_database(database: PostgresStore, demo_dir: Path) -> None:
+    tasks = table(demo_dir, "tasks")
+    tasks.loc[tasks["task_id"] == "T14", ["progress", "status"]] = ["62.5", "in_progress"]
+    before = snapshot(demo_dir)
+    at = upload(staff(), "planning-comite-2020-05-12.csv", french_excel("tasks", new_task(tasks)))
+    assert "Fichier valide : 41 lignes prêtes à être enregistrées." in texts(at)
+    at = commit_as(at, "Claire Dubois")
+    assert "Tâches (planning) : version 3 enregistrée (41 lignes, par Claire Dubois)." in texts(at)
+    latest = database.latest("tasks")
+    assert latest is not None
+    assert (latest.version, latest.by, latest.rows) == (3, "Claire Dubois", 41)
+    assert latest.source == "planning-comite-2020-05-12.csv"
+    current = database.read_current("tasks")
+    assert current is not None and ",62.5,in_progress," in current.decode("utf-8")
+    assert current == database.version_bytes("tasks", 3)
+    assert snapshot(demo_dir) == before  # the folder is not the store any more
+
+
+def test_two_staff_at_once_neither_change_is_lost(database: PostgresStore, demo_dir: Path) -> None:
+    tasks = table(demo_dir, "tasks")
+    mine = tasks.copy()
+    mine.loc[mine["task_id"] == "T14", "progress"] = "60"
+    theirs = tasks.copy()
+    theirs.loc[theirs["task_id"] == "T19", "progress"] = "35"
+    a = upload(staff(), "a.csv", french_excel("tasks", mine))
+    a.text_input(key="data_by").input("Anne").run()
+    b = commit_as(upload(staff(), "b.csv", french_excel("tasks", theirs)), "Bertrand")
+    assert "version 3 enregistrée" in texts(b)
+    button(a, "data_commit").click().run()
+    assert "Les données ont changé depuis votre aperçu" in texts(a)
+    assert len(database.history()) == 3
+    button(a, "data_commit").click().run()
+    assert "version 4 enregistrée" in texts(a)
+    assert [(v.version, v.by) for v in database.history("tasks")][2:] == [
+        (3, "Bertrand"),
+        (4, "Anne"),
+    ]
+
+
+def test_rollback_through_the_page(database: PostgresStore, demo_dir: Path) -> None:
+    tasks = table(demo_dir, "tasks")
+    tasks.loc[tasks["task_id"] == "T14", "progress"] = "70"
+    database.commit("tasks", tasks.to_csv(index=False).encode(), by="B", source="b", rows=40)
+    at = history(staff())
+    assert at.selectbox(key="data_rb_v").value == 2
+    button(at, "data_rb_ask").click().run()
+    assert frames(at)[-1].values.tolist() == [["T14", "avancement", "70", "45"]]
+    at.text_input(key="data_by").input("Claire").run()
+    button(at, "data_rb_do").click().run()
+    assert "retour à la version 2, enregistré comme version 4 (par Claire)." in texts(at)
+    latest = database.latest("tasks")
+    assert latest is not None
+    assert (latest.action, latest.from_version, latest.by) == ("rollback", 2, "Claire")
+    assert database.read_current("tasks") == database.version_bytes("tasks", 2)
+
+
+def test_a_commit_refused_when_what_it_cites_was_removed_meanwhile(
+    database: PostgresStore, demo_dir: Path
+) -> None:
+    with_t41 = new_task(table(demo_dir, "tasks"))
+    database.commit("tasks", with_t41.to_csv(index=False).encode(), by="B", source="b", rows=41)
+    actions = new_action(table(demo_dir, "actions"), task_id="T41")
+    a = upload(staff(), "actions.csv", french_excel("actions", actions))
+    assert "Fichier valide" in texts(a)
+    # someone else takes T41 out, through another process
+    assert database.rollback("tasks", 2, by="Bertrand", rows=40) is not None
+    before = database.data_version()
+    a.text_input(key="data_by").input("Anne").run()
+    body = texts(a).replace("\\", "")
+    assert "Fichier refusé : 1 problème(s)" in body
+    assert "« T41 » n'existe pas" in body
+    assert database.data_version() == before
+    assert [v.dataset for v in database.history()].count("actions") == 0
+
+
+def test_the_checks_run_again_inside_the_commit(database: PostgresStore, demo_dir: Path) -> None:
+    """An upload judged valid, then made invalid by another commit before it is
+    committed: the commit's own check (under the writer's lock) refuses it."""
+    from dashboard.ingest import uploads
+    from dashboard.store import CommitRefused
+
+    with_t41 = new_task(table(demo_dir, "tasks"))
+    database.commit("tasks", with_t41.to_csv(index=False).encode(), by="B", source="b", rows=41)
+    actions = new_action(table(demo_dir, "actions"), task_id="T41")
+    data = french_excel("actions", actions)
+    upload_ = uploads.check_upload(database, "actions", data, "actions.csv")
+    assert upload_.ok
+    other = PostgresStore(database.url, cache_dir=demo_dir.parent / "other-cache")
+    assert other.rollback("tasks", 2, by="Bertrand", rows=40) is not None
+    before = database.data_version()
+    with pytest.raises(CommitRefused):
+        uploads.commit_upload(database, upload_, by="Anne")
+    assert database.data_version() == before
+    assert database.latest("actions") is None
