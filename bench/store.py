@@ -7,8 +7,8 @@
    writer's lock, then writes) into a data folder and into PostgreSQL.
 2. Data version: `store.data_version()`, the cache key every page run asks for.
 3. A page's cold load at 100x: the first AppTest run of a page with empty
-   Streamlit caches (and, on PostgreSQL, an empty local file cache: each current
-   file comes from the database).
+   Streamlit caches; on PostgreSQL with the replica's local copies of the current
+   files there, and without them (each file then comes from the database).
 
 PostgreSQL is the server DASHBOARD_DATABASE_URL names (each measure in a new
 database: the URL must allow CREATE DATABASE), else a throwaway server started
@@ -153,38 +153,47 @@ def cold_loads(
     cache = tmp / "cache-pages"
     database = PostgresStore(url, cache_dir=cache)
     database.copy_from(Store(folder))
-    database.close()
     saved = dict(os.environ)
-    times: dict[str, list[float]] = {"folder": [], "postgres": []}
+    # postgres: the replica has its local copies of the current files (any earlier
+    # run on it made them); postgres_fetch: it has none yet (its first run after a
+    # commit made on another replica), each file comes from the database
+    kinds = ("folder", "postgres", "postgres_fetch")
+    times: dict[str, list[float]] = {kind: [] for kind in kinds}
     try:
         os.environ["DASHBOARD_DATA_DIR"] = str(folder)
         os.environ["DASHBOARD_CACHE_DIR"] = str(cache)
-        for _ in range(runs + 1):  # the first round warms Python's imports
-            for backend in ("folder", "postgres"):
-                if backend == "postgres":
-                    os.environ["DASHBOARD_DATABASE_URL"] = url
-                else:
+        for round_ in range(runs + 1):  # the first round warms Python's imports
+            order = kinds if round_ % 2 else tuple(reversed(kinds))
+            for kind in order:
+                if kind == "folder":
                     os.environ.pop("DASHBOARD_DATABASE_URL", None)
+                else:
+                    os.environ["DASHBOARD_DATABASE_URL"] = url
                 st.cache_data.clear()
                 st.cache_resource.clear()
-                shutil.rmtree(cache, ignore_errors=True)
+                if kind == "postgres_fetch":
+                    shutil.rmtree(cache, ignore_errors=True)
+                else:
+                    database.current_files()
                 at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
                 if page != "overview":
                     at.switch_page(f"app_pages/{page}.py")
                 start = time.perf_counter()
                 at.run()
-                times[backend].append(time.perf_counter() - start)
+                times[kind].append(time.perf_counter() - start)
                 if at.exception:
-                    raise RuntimeError(f"{backend}: {[e.value for e in at.exception][:1]}")
+                    raise RuntimeError(f"{kind}: {[e.value for e in at.exception][:1]}")
     finally:
         os.environ.clear()
         os.environ.update(saved)
+        database.close()
     out: dict[str, Any] = {"scale": scale, "page": page, "runs": runs}
-    for backend, values in times.items():
+    for kind, values in times.items():
         kept = values[1:]
-        out[f"{backend}_s"] = round(statistics.median(kept), 3)
-        out[f"{backend}_runs"] = [round(v, 3) for v in kept]
+        out[f"{kind}_s"] = round(statistics.median(kept), 3)
+        out[f"{kind}_runs"] = [round(v, 3) for v in kept]
     out["ratio"] = round(out["postgres_s"] / out["folder_s"], 2)
+    out["ratio_fetch"] = round(out["postgres_fetch_s"] / out["folder_s"], 2)
     out["target"] = "postgres within 1.2x the folder"
     return out
 
@@ -202,7 +211,7 @@ def run(
         tmp = Path(name)
         results["data_version"] = data_version_times(tmp, new_database, 2000)
         results["commit"] = commit_times(rows, runs, tmp, new_database)
-        results["cold_load"] = cold_loads(scale, page, runs, tmp, new_database)
+        results["cold_load"] = cold_loads(scale, page, max(runs, 5), tmp, new_database)
     return results
 
 

@@ -197,7 +197,15 @@ class PostgresStore:
 
     def current_files(self) -> dict[str, Path | None]:
         out: dict[str, Path | None] = dict.fromkeys(DATASET_ORDER)
-        for dataset, digest in self._read("select dataset, checksum from dashboard_current"):
+        current = self._read("select dataset, checksum from dashboard_current")
+        missing = [d for _, d in current if not (self.cache_dir / f"{d}.csv").exists()]
+        if missing:
+            # the files this replica has not seen yet, in one round trip
+            for digest, data in self._read(
+                "select checksum, data from dashboard_blobs where checksum = any(%s)", (missing,)
+            ):
+                _write_once(self.cache_dir / f"{digest}.csv", bytes(data))
+        for dataset, digest in current:
             if dataset in out:
                 out[dataset] = self._cached(digest)
         return out
