@@ -140,7 +140,10 @@ class PostgresStore:
         self._lock = threading.Lock()
         self._conn: psycopg.Connection[tuple[Any, ...]] | None = None
         with self._connect() as conn, conn.transaction():
-            conn.execute(SCHEMA)
+            # a user without CREATE on the schema can use tables made before
+            made = conn.execute("select to_regclass('dashboard_current') is not null").fetchone()
+            if not (made and made[0]):
+                conn.execute(SCHEMA)
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.identity!r})"

@@ -235,3 +235,25 @@ def test_data_version_changes_on_every_commit(new_store: Opener) -> None:
 def test_data_dir_follows_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
     assert Store().root == tmp_path
+
+
+def test_a_database_user_without_create_uses_the_tables_made_before(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Deployed, the app's user may only read and write the tables its owner made."""
+    import uuid
+
+    import psycopg
+
+    PostgresStore(database_url, cache_dir=tmp_path / "owner")  # makes the tables
+    role = "app_" + uuid.uuid4().hex[:8]
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f"create role {role} login")
+        conn.execute(f"revoke create on schema public from {role}")
+        conn.execute(f"grant select, insert, update on all tables in schema public to {role}")
+    url = database_url.replace("postgresql://dashboard@", f"postgresql://{role}@")
+    store = PostgresStore(url, cache_dir=tmp_path / "app")
+    v = store.commit("sites", V1, by="a", source="s.csv", rows=1)
+    assert v is not None and store.read_current("sites") == V1
+    with psycopg.connect(url) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("create table t (x int)")
