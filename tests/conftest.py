@@ -31,6 +31,13 @@ def copy_demo(target: Path, history: bool = True) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True)
+def _store_named_by_each_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test reads the data folder unless it sets DASHBOARD_DATABASE_URL itself
+    (one set in the shell must not send the folder tests to a database)."""
+    monkeypatch.delenv("DASHBOARD_DATABASE_URL", raising=False)
+
+
 @pytest.fixture
 def demo_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the demo data, used as DASHBOARD_DATA_DIR for the test."""

@@ -87,7 +87,11 @@ def start_app(
         "DASHBOARD_STAFF_PASSWORD": PASSWORD,
         **(extra_env or {}),
     }
-    for key in ("DASHBOARD_VIEWER_TOKEN", "DASHBOARD_CONFIDENTIAL_EVALUATIONS"):
+    for key in (
+        "DASHBOARD_VIEWER_TOKEN",
+        "DASHBOARD_CONFIDENTIAL_EVALUATIONS",
+        "DASHBOARD_DATABASE_URL",
+    ):
         if extra_env is None or key not in extra_env:
             env.pop(key, None)
     process = spawn(
