@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -14,9 +15,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_installed_wheel_finds_its_sql(tmp_path: Path) -> None:
+    # built from what the Dockerfile copies before `pip install .`, nothing else
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    for name in ("dashboard", "sql"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    assert re.search(r"^COPY pyproject.toml README.md ./$", dockerfile(), flags=re.M)
+    assert re.search(r"^COPY dashboard ./dashboard$", dockerfile(), flags=re.M)
+    assert re.search(r"^COPY sql ./sql$", dockerfile(), flags=re.M)
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(source)],
         check=True,
         capture_output=True,
         timeout=600,
