@@ -70,9 +70,11 @@ def pg_server() -> Iterator[Server]:
 
 
 @pytest.fixture
-def database_url(pg_server: Server) -> str:
-    """The URL of a new, empty database on the session's server."""
-    return pg_server.database()
+def database_url(pg_server: Server) -> Iterator[str]:
+    """The URL of a new, empty database on the session's server (dropped after)."""
+    url = pg_server.database()
+    yield url
+    pg_server.drop(url)
 
 
 BACKENDS = ["folder", "postgres"]

@@ -87,6 +87,12 @@ class Server:
             conn.execute(f"create database {name} strategy file_copy")
         return self.url(name)
 
+    def drop(self, url: str) -> None:
+        """Drop a database made by `database` (its connections closed by force)."""
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f"drop database if exists {name} with (force)")
+
     def stop(self) -> None:
         try:
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
