@@ -257,3 +257,30 @@ def test_a_database_user_without_create_uses_the_tables_made_before(
     assert v is not None and store.read_current("sites") == V1
     with psycopg.connect(url) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute("create table t (x int)")
+
+
+def test_a_database_is_named_without_its_password(tmp_path: Path) -> None:
+    from dashboard.store.base import identity, store_for
+    from dashboard.store.postgres import public_identity
+
+    named = public_identity("postgresql://app:s3cret@db.internal:5432/dashboard?sslmode=require")
+    assert "s3cret" not in named
+    assert "db.internal" in named and "dashboard" in named and "sslmode=require" in named
+    assert identity(Store(tmp_path)) == str(tmp_path)
+    assert isinstance(store_for(str(tmp_path)), Store)
+
+
+def test_the_setting_chooses_the_backend(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard.store import open_store
+    from dashboard.store.base import identity, store_for
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    assert isinstance(open_store(), Store)
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", database_url)
+    store = open_store()
+    assert isinstance(store, PostgresStore)
+    assert open_store() is store  # one per process, shared by every session
+    assert store_for(identity(store)) is store
+    assert isinstance(open_store(root=tmp_path), Store)  # a folder named wins
