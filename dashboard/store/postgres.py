@@ -354,6 +354,11 @@ class PostgresStore:
         for tmp in self.cache_dir.glob(".*.tmp"):
             tmp.unlink(missing_ok=True)
 
+    def problems(self) -> list[Any]:
+        """What disagrees with the version history: nothing can here (every commit
+        is one transaction; nobody edits the tables' files by hand)."""
+        return []
+
     # --- moving between backends ---------------------------------------------------
 
     def copy_from(self, folder: Store) -> int:
