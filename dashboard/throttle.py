@@ -5,7 +5,8 @@ counts the recent attempts of the client and of everyone, and records a new one
 only while both are under their limits. Parallel sessions, several browser tabs
 or several server processes therefore share the same budget: within `window`
 seconds a client gets at most `per_client` answers, and all clients together at
-most `overall`. A right password clears the client's count.
+most `overall`. A right password clears the client's count
+(and is not counted against everyone).
 
 The counts live behind `Attempts`, a tiny interface; `SqliteAttempts` keeps them
 in one SQLite file in the data folder's hidden area (`.auth/attempts.sqlite3`),
@@ -31,8 +32,8 @@ class Attempts(Protocol):
         within the last `window` seconds, in one step no other caller can split;
         else record nothing and return False."""
 
-    def forget(self, key: str) -> None:
-        """Drop the attempts counted against `key`."""
+    def forget(self, key: str, *, one: bool = False) -> None:
+        """Drop the attempts counted against `key` (`one`: only the latest)."""
 
 
 class SqliteAttempts:
@@ -78,9 +79,16 @@ class SqliteAttempts:
                 con.execute("ROLLBACK")
                 raise
 
-    def forget(self, key: str) -> None:
+    def forget(self, key: str, *, one: bool = False) -> None:
         with self._connect() as con:
-            con.execute("DELETE FROM attempts WHERE key = ?", (key,))
+            if one:
+                con.execute(
+                    "DELETE FROM attempts WHERE rowid = "
+                    "(SELECT max(rowid) FROM attempts WHERE key = ?)",
+                    (key,),
+                )
+            else:
+                con.execute("DELETE FROM attempts WHERE key = ?", (key,))
 
 
 @dataclass(frozen=True)
@@ -98,7 +106,10 @@ class Throttle:
         )
 
     def succeeded(self, client: str) -> None:
+        """A right password: the client starts afresh, and the attempt is not
+        counted against everyone (only wrong ones are)."""
         self.attempts.forget(f"client:{client}")
+        self.attempts.forget(ANYONE, one=True)
 
 
 def file_throttle(data_root: Path) -> Throttle:

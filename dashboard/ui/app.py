@@ -261,27 +261,32 @@ class SettingsUnreadable(RuntimeError):
 
 
 _LOG = logging.getLogger("dashboard.settings")
-# Once a secrets source has been read in this process, its disappearing is a
-# fault too, not a return to "no settings".
-_secrets_seen = False
+# Secrets files read once in this process: one disappearing later is a fault
+# too, not a return to "no settings".
+_secrets_seen: set[Path] = set()
+
+
+def _secrets_paths() -> list[Path]:
+    from streamlit import config
+
+    return [Path(p) for p in config.get_option("secrets.files") or []]
 
 
 def _secrets() -> dict[str, Any]:
     """Every secret as a plain dict; {} only when no secrets source exists and
-    none ever did in this process. Raises SettingsUnreadable otherwise."""
-    global _secrets_seen
+    none was read before. Raises SettingsUnreadable otherwise."""
     try:
         found = st.secrets.to_dict()
     except (FileNotFoundError, OSError, TypeError, ValueError) as exc:
         # Streamlit reports a TOML error and an absent file alike ("not found").
-        from streamlit import config
-
-        paths = [Path(p) for p in config.get_option("secrets.files") or []]
-        present = [p for p in paths if p.exists()]
-        if present or _secrets_seen:
+        present = [p for p in _secrets_paths() if p.exists()]
+        gone = sorted(str(p) for p in _secrets_seen if not p.exists())
+        if present:
             raise SettingsUnreadable(secrets_detail(present) or str(exc)) from exc
+        if gone:
+            raise SettingsUnreadable(f"{', '.join(gone)}: gone since it was read") from exc
         return {}
-    _secrets_seen = True
+    _secrets_seen.update(p for p in _secrets_paths() if p.is_file())
     return found
 
 

@@ -33,7 +33,11 @@ def _client() -> str:
         forwarded = st.context.headers.get("X-Forwarded-For")
     except Exception:  # outside a server run
         peer, forwarded = None, None
-    return auth.client_address(peer, forwarded, auth.proxy_networks(app.setting("trusted_proxies")))
+    return auth.client_address(
+        peer if isinstance(peer, str) else None,
+        forwarded if isinstance(forwarded, str) else None,
+        auth.proxy_networks(app.setting("trusted_proxies")),
+    )
 
 
 def _sign_in_form(where: Any) -> None:

@@ -1,0 +1,98 @@
+"""Faults that must close the dashboard, not open it: unreadable settings, an
+incomplete identity-provider section, password guesses from parallel sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit import config
+
+from dashboard.ui import app
+from tests.app.support import sign_in, start, texts
+
+TOKEN = "noir-2020-partenaires"
+
+
+@pytest.fixture
+def secrets_file(tmp_path: Path) -> Iterator[Path]:
+    """A secrets file the app reads (as `--secrets.files` would name it)."""
+    path = tmp_path / "secrets.toml"
+    path.write_text(f'[dashboard]\nviewer_token = "{TOKEN}"\n', encoding="utf-8")
+    saved = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(path)])
+    st.secrets._reset()
+    yield path
+    config.set_option("secrets.files", saved)
+    st.secrets._reset()
+    app._secrets_seen.discard(path)  # a test's file, gone with the test
+
+
+def test_a_broken_secrets_file_stops_every_page(
+    demo_dir: Path, secrets_file: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    at = start(token=TOKEN)
+    assert at.metric, texts(at)
+    # a quote lost while rotating the token; Streamlit's file watcher drops its copy
+    secrets_file.write_text('[dashboard]\nviewer_token = "noir-2021\n', encoding="utf-8")
+    st.secrets._reset()
+    for fresh in (False, True):
+        run = start(token=TOKEN) if fresh else at.run()
+        assert not run.exception
+        assert not run.metric and not run.dataframe and not run.get("vega_lite_chart")
+        assert "réglages ne peuvent pas être lus" in texts(run)
+        assert not [b for b in run.button if b.key == "oidc_sign_in"]
+    assert not start().metric  # without the token either
+    assert any("settings unreadable" in r.getMessage() for r in caplog.records)
+
+
+def test_a_secrets_file_that_disappears_is_a_fault_not_no_token(
+    demo_dir: Path, secrets_file: Path
+) -> None:
+    assert start(token=TOKEN).metric
+    secrets_file.unlink()
+    st.secrets._reset()
+    at = start()
+    assert not at.metric
+    assert "réglages ne peuvent pas être lus" in texts(at)
+
+
+def test_a_setting_of_the_wrong_kind_stops_the_app(demo_dir: Path, secrets_file: Path) -> None:
+    secrets_file.write_text("[dashboard]\nviewer_token = 2020\n", encoding="utf-8")
+    st.secrets._reset()
+    at = start()
+    assert not at.metric
+    assert "viewer_token" in texts(at)
+
+
+def test_a_proxy_typo_in_the_environment_stops_the_app(
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DASHBOARD_TRUSTED_PROXIES", "10.0.0.300")
+    at = start()
+    assert not at.metric
+    assert "trusted_proxies" in texts(at)
+
+
+def test_an_incomplete_auth_section_offers_no_sign_in_button(demo_dir: Path) -> None:
+    at = start()
+    at.secrets["auth"] = {"client_id": "all-dashboard"}
+    at.run()
+    assert not at.exception
+    assert not [b for b in at.button if b.key == "oidc_sign_in"]
+    shown = texts(at)
+    assert "section [auth] des réglages est incomplète" in shown
+    assert "client_secret" in shown and "redirect_uri" in shown
+    assert at.metric  # the dashboard itself stays up
+
+
+def test_parallel_sessions_share_one_password_budget(demo_dir: Path) -> None:
+    answers = [texts(sign_in(start(), "pas-le-bon")) for _ in range(8)]
+    wrong = sum("Mot de passe incorrect." in a for a in answers)
+    refused = sum("Trop de tentatives" in a for a in answers)
+    assert (wrong, refused) == (5, 3)
+    # even the right password waits for the window now
+    at = sign_in(start())
+    assert "Connecté·e (équipe)" not in [s.value for s in at.success]
