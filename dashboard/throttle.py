@@ -49,9 +49,7 @@ class SqliteAttempts:
         con = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
         try:
             con.execute("PRAGMA journal_mode=WAL")
-            con.execute(
-                "CREATE TABLE IF NOT EXISTS attempts (key TEXT NOT NULL, at REAL NOT NULL)"
-            )
+            con.execute("CREATE TABLE IF NOT EXISTS attempts (key TEXT NOT NULL, at REAL NOT NULL)")
             con.execute("CREATE INDEX IF NOT EXISTS attempts_key ON attempts (key, at)")
             yield con
         finally:
