@@ -27,7 +27,7 @@ from dashboard import auth, charts
 from dashboard.domain.status import default_situation
 from dashboard.i18n import normalise_lang, t
 from dashboard.queries import db
-from dashboard.store import Store, Version
+from dashboard.store import Store, StoreProblem, Version
 from dashboard.views.reader import Reader, database_reader, restricted
 
 
@@ -36,9 +36,40 @@ def store() -> Store:
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
-def _database(root: str, version: str) -> duckdb.DuckDBPyConnection:
+def _opened(root: str, version: str) -> tuple[duckdb.DuckDBPyConnection, tuple[str, ...]]:
     # `version` is the cache key: a commit changes it and opens a fresh database.
-    return db.open_database(Store(root=Path(root)).current_files())
+    files = Store(root=Path(root)).current_files()
+    try:
+        return db.open_database(files), ()
+    except duckdb.Error:
+        # A current file that does not load (never committed through the checks)
+        # must not take every page down: the others load, it is left out.
+        skipped: list[str] = []
+        for name, path in files.items():
+            if path is None:
+                continue
+            try:
+                db.open_database({name: path}).close()
+            except duckdb.Error:
+                logging.getLogger("dashboard.data").exception("%s cannot be loaded", path)
+                skipped.append(name)
+        usable = {name: (None if name in skipped else path) for name, path in files.items()}
+        return db.open_database(usable), tuple(skipped)
+
+
+def _database(root: str, version: str) -> duckdb.DuckDBPyConnection:
+    return _opened(root, version)[0]
+
+
+def unreadable_datasets() -> tuple[str, ...]:
+    """Datasets whose current file could not be loaded for this data version
+    (pages are drawn without them)."""
+    return _opened(str(store().root), data_version())[1]
+
+
+def store_problems() -> list[StoreProblem]:
+    """What in the data folder disagrees with the version log (see Store.problems)."""
+    return store().problems()
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard import auth, charts
 from dashboard.i18n import LANGS, format_day, normalise_lang
+from dashboard.store import problem_text
 from dashboard.throttle import file_throttle
 from dashboard.ui import app, pack_ui
 
@@ -269,3 +270,22 @@ def header(title_key: str, page: str | None = None) -> None:
     st.caption(app.tr("overview.caption", date=format_day(app.situation(), app.lang())))
     if app.role() == "viewer":
         st.info(app.tr("app.viewer_banner"), icon="👁️")
+    _data_notices()
+
+
+def _data_notices() -> None:
+    """A current file that cannot be loaded, said to everyone; what in the data
+    folder disagrees with the version log, said to staff."""
+    for dataset in app.unreadable_datasets():
+        st.warning(app.tr("store_problem.unreadable_dataset", dataset=f"{dataset}.csv"), icon="⚠️")
+    if app.role() != "staff":
+        return
+    problems = [p for p in app.store_problems() if p.code != "unlogged_version"]
+    if not problems:
+        return
+    lines = "\n".join(f"- {problem_text(p, app.lang())}" for p in problems)
+    text = f"{app.tr('store_problem.banner')}\n\n{lines}"
+    if any(p.blocking for p in problems):
+        st.error(text, icon="⛔")
+    else:
+        st.warning(text, icon="🛠️")
