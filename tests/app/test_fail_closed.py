@@ -96,3 +96,34 @@ def test_parallel_sessions_share_one_password_budget(demo_dir: Path) -> None:
     # even the right password waits for the window now
     at = sign_in(start())
     assert "Connecté·e (équipe)" not in [s.value for s in at.success]
+
+
+PAGES = ["overview", "timeline", "sites", "scoring", "stakeholders", "actions", "data"]
+
+
+def test_an_invalid_hand_edit_leaves_every_page_up_and_staff_told(demo_dir: Path) -> None:
+    tasks = demo_dir / "tasks.csv"
+    tasks.write_bytes(b'task_id,name\n"T1,broken\n\x00\x00')
+    at = sign_in(start())
+    assert not at.exception
+    assert "Connecté·e (équipe)" in [s.value for s in at.success]
+    banner = " ".join(e.value for e in [*at.warning, *at.error])
+    assert "tasks : le fichier courant a été modifié à la main" in banner
+    for page in PAGES:
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, (page, at.exception)
+    assert tasks.read_bytes().startswith(b"task_id,name")  # kept until staff decide
+    viewer = start(page="timeline")
+    assert not viewer.exception and viewer.get("vega_lite_chart")
+    assert "modifié à la main" not in texts(viewer)  # a staff matter
+
+
+def test_a_current_file_that_cannot_be_loaded_is_left_out_with_a_notice(
+    demo_dir: Path,
+) -> None:
+    # never committed through the checks (no history for sites): a broken file
+    (demo_dir / "sites.csv").write_bytes(b"site_id,name,lat\nolhain,Olhain,pas-un-nombre\n")
+    for page in PAGES[:-1]:
+        at = start(page=page)
+        assert not at.exception, (page, at.exception)
+        assert "sites.csv : le fichier courant ne peut pas être lu" in texts(at)

@@ -177,3 +177,11 @@ def test_data_version_changes_on_every_commit(tmp_path: Path) -> None:
 def test_data_dir_follows_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
     assert Store().root == tmp_path
+
+
+def test_who_and_source_are_logged_as_one_plain_line(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    v = store.commit("sites", V1, by="Claire\n\x1b[31mAdmin\u2028", source="a\r\nb.csv", rows=1)
+    assert v is not None and (v.by, v.source) == ("Claire [31mAdmin", "a b.csv")
+    assert store.history("sites")[0].by == "Claire [31mAdmin"
+    assert len((tmp_path / ".history" / "log.jsonl").read_bytes().splitlines()) == 1
