@@ -12,6 +12,7 @@ from streamlit import config
 
 from dashboard.ui import app
 from tests.app.support import sign_in, start, texts
+from tests.unit.test_bounds import committed_with
 
 TOKEN = "noir-2020-partenaires"
 
@@ -127,3 +128,21 @@ def test_a_current_file_that_cannot_be_loaded_is_left_out_with_a_notice(
         at = start(page=page)
         assert not at.exception, (page, at.exception)
         assert "sites.csv : le fichier courant ne peut pas être lu" in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("first", "last"), [("0001-01-01", "9999-12-31"), ("2019-11-18", "9990-12-31")]
+)
+def test_the_timeline_page_draws_with_dates_far_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: str, last: str
+) -> None:
+    data = committed_with(tmp_path / "data", first, last)
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data))
+    for view in (
+        {},
+        {"zoom": "month"},
+        {"zoom": "custom", "from": "0001-01-01", "to": "9999-12-31"},
+    ):
+        at = start(page="timeline", **view)
+        assert not at.exception, (view, at.exception)
+        assert at.get("vega_lite_chart")

@@ -202,7 +202,9 @@ def test_unwritable_folder_is_a_plain_refusal(
     assert "Nothing was changed." in err and "Traceback" not in err
 
 
-FORGED_BY = "Claire\nsites | 9 | 01/01/2020 | Admin | 0 | forged.csv\x1b[2K\x1b]0;pwned\x07\r\u2028x"
+FORGED_BY = (
+    "Claire\nsites | 9 | 01/01/2020 | Admin | 0 | forged.csv\x1b[2K\x1b]0;pwned\x07\r\u2028x"
+)
 
 
 def test_by_is_data_one_plain_line_and_history_cannot_be_forged(
