@@ -164,9 +164,7 @@ def test_client_address_honours_forwarded_for_only_from_named_proxies(
 
 
 def test_forged_forwarded_for_gets_no_fresh_count() -> None:
-    seen = {
-        auth.client_address(f"198.51.100.{n}", f"198.51.100.{n}", ()) for n in range(1, 20)
-    }
+    seen = {auth.client_address(f"198.51.100.{n}", f"198.51.100.{n}", ()) for n in range(1, 20)}
     assert seen == {"127.0.0.1"}
 
 
