@@ -85,8 +85,10 @@ class StoreProblem:
     - "log_damaged": log line `line` is not a commit record (blocking);
     - "log_order": log line `line` gives `dataset` a version number not above
       the one before (blocking);
-    - "version_missing": the file of logged `version` is missing or its content
-      differs from the log's checksum (blocking);
+    - "version_missing": the file of a dataset's latest logged `version` is
+      missing or its content differs from the log's checksum (blocking);
+    - "old_version_missing": the same for an older version: reported, writes go
+      on, a rollback to it is refused;
     - "log_torn": the log's last line was cut short by a crash: not a commit,
       dropped by the next write;
     - "interrupted": `version` is logged but the current file was not yet
@@ -467,7 +469,8 @@ class Store:
                 else:
                     whole = path.is_file()
                 if not whole:
-                    problems.append(StoreProblem("version_missing", dataset, entry.version))
+                    code = "version_missing" if entry is entries[-1] else "old_version_missing"
+                    problems.append(StoreProblem(code, dataset, entry.version))
             latest = entries[-1]
             current = self.read_current(dataset)
             now = checksum(current) if current is not None else None
