@@ -87,3 +87,23 @@ def test_the_pack_finishes_on_a_folder_with_a_9990_date(tmp_path: Path) -> None:
     pdf = pack.build_pack(read, context)
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert 3 <= len(pages) <= 40
+
+
+@pytest.mark.parametrize(
+    ("window", "most"),
+    [
+        ((date(2019, 11, 1), date(2020, 8, 1)), 24),
+        ((date(2016, 1, 1), date(2021, 1, 1)), 24),
+        ((date(2010, 4, 15), date(2030, 4, 15)), 24),
+        ((date(1900, 1, 1), date(2199, 12, 31)), 24),
+    ],
+)
+def test_a_long_window_gets_few_ticks(window: tuple[date, date], most: int) -> None:
+    from dashboard.charts.gantt import tick_interval
+
+    ticks = tick_interval(window)
+    months = (window[1].year - window[0].year) * 12 + window[1].month - window[0].month
+    per_tick = 1 if ticks == "month" else ticks["step"] * (12 if ticks["interval"] == "year" else 1)
+    assert months / per_tick <= most + 1
+    if months <= 24:
+        assert ticks == "month"  # the usual mission keeps a tick a month
