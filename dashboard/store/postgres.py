@@ -14,6 +14,12 @@ against the data as it is then, writes the version, the current file and the
 generation, and commits. A refused or interrupted commit (an error, a killed
 process, a lost connection) leaves nothing. DuckDB reads local files: each
 current version is written once into a local cache folder, named by checksum.
+
+What can still disagree with the history (`problems()`): a version whose stored
+bytes no longer match its checksum (the tables changed outside the app: reported,
+writes refused while it is a dataset's latest, rollback to it refused), and a
+local copy changed on disk (reported; readers are given a fresh copy, whose
+bytes are checked whenever the file changed since this process last checked).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import logging
 import os
 import tempfile
 import threading
@@ -34,7 +41,13 @@ from psycopg import conninfo
 
 from dashboard.contract import DATASET_ORDER
 from dashboard.store import Store, Version, checksum
-from dashboard.store.base import log_line
+from dashboard.store.base import (
+    ACTIONS,
+    StoreDamaged,
+    StoreProblem,
+    log_line,
+    plain_text,
+)
 
 SCHEMA = """
 select pg_advisory_xact_lock(7216349012);
@@ -69,6 +82,7 @@ create table if not exists dashboard_current (
 );
 """
 
+_LOG = logging.getLogger("dashboard.store")
 _VERSION_COLUMNS = "dataset, version, at, by, rows, source, checksum, action, from_version"
 
 
@@ -139,6 +153,9 @@ class PostgresStore:
         self.cache_dir = cache_dir if cache_dir is not None else _cache_root()
         self._lock = threading.Lock()
         self._conn: psycopg.Connection[tuple[Any, ...]] | None = None
+        # local copies whose bytes were checked, by their (inode, size, mtime)
+        self._checked: dict[Path, tuple[int, int, int]] = {}
+        self._problems_seen: tuple[int, list[StoreProblem]] | None = None
         with self._connect() as conn, conn.transaction():
             # a user without CREATE on the schema can use tables made before
             made = conn.execute("select to_regclass('dashboard_current') is not null").fetchone()
@@ -191,26 +208,65 @@ class PostgresStore:
         store_id, generation = rows[0]
         return f"{store_id[:8]}-{generation}"
 
-    def _cached(self, digest: str) -> Path:
-        path = self.cache_dir / f"{digest}.csv"
+    def _copy_path(self, digest: str) -> Path:
+        return self.cache_dir / f"{digest}.csv"
+
+    def _copy_whole(self, path: Path, digest: str) -> bool:
+        """Whether the local copy holds the checksum's bytes: read again only when
+        the file changed since this process last checked it."""
+        seen = _stat(path)
+        if seen is None:
+            return False
+        if self._checked.get(path) == seen:
+            return True
+        try:
+            whole = checksum(path.read_bytes()) == digest
+        except OSError:
+            whole = False
+        if whole:
+            self._checked[path] = seen
+        return whole
+
+    def _usable_copy(self, digest: str) -> bool:
+        """A whole local copy exists; a damaged one is removed (and logged)."""
+        path = self._copy_path(digest)
         if not path.exists():
-            rows = self._read("select data from dashboard_blobs where checksum = %s", (digest,))
-            _write_once(path, bytes(rows[0][0]))
+            return False
+        if self._copy_whole(path, digest):
+            return True
+        _LOG.warning("local copy %s differs from the database: replaced", path)
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        return False
+
+    def _put_copy(self, digest: str, data: bytes) -> Path:
+        path = self._copy_path(digest)
+        _write_once(path, data)
+        if checksum(data) == digest:
+            seen = _stat(path)
+            if seen is not None:
+                self._checked[path] = seen
         return path
+
+    def _cached(self, digest: str) -> Path:
+        if not self._usable_copy(digest):
+            rows = self._read("select data from dashboard_blobs where checksum = %s", (digest,))
+            self._put_copy(digest, bytes(rows[0][0]))
+        return self._copy_path(digest)
 
     def current_files(self) -> dict[str, Path | None]:
         out: dict[str, Path | None] = dict.fromkeys(DATASET_ORDER)
         current = self._read("select dataset, checksum from dashboard_current")
-        missing = [d for _, d in current if not (self.cache_dir / f"{d}.csv").exists()]
+        missing = [d for _, d in current if not self._usable_copy(d)]
         if missing:
             # the files this replica has not seen yet, in one round trip
             for digest, data in self._read(
                 "select checksum, data from dashboard_blobs where checksum = any(%s)", (missing,)
             ):
-                _write_once(self.cache_dir / f"{digest}.csv", bytes(data))
+                self._put_copy(digest, bytes(data))
         for dataset, digest in current:
             if dataset in out:
-                out[dataset] = self._cached(digest)
+                out[dataset] = self._copy_path(digest)
         return out
 
     def read_current(self, dataset: str) -> bytes | None:
@@ -280,6 +336,9 @@ class PostgresStore:
         is then, and raises `CommitRefused` to abort with nothing written.
         Returns None when the data equals the current version."""
         _check(dataset)
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}")
+        by, source = plain_text(by), plain_text(source)
         digest = checksum(data)
         try:
             with self._writing() as conn:
@@ -288,6 +347,9 @@ class PostgresStore:
                 ).fetchone()
                 if found is not None and found[0] == digest:
                     raise _Unchanged
+                damaged = [p for p in self._stored_problems(conn, deep=False) if p.blocking]
+                if damaged:
+                    raise StoreDamaged(damaged)
                 if precheck is not None:
                     precheck()
                 if found is not None and not self._has_history(conn, dataset):
@@ -322,7 +384,7 @@ class PostgresStore:
                 self._set_current(conn, dataset, digest)
         except _Unchanged:
             return None
-        _write_once(self.cache_dir / f"{digest}.csv", data)
+        self._put_copy(digest, data)
         return entry
 
     def rollback(
@@ -334,14 +396,21 @@ class PostgresStore:
         rows: int,
         precheck: Callable[[bytes], None] | None = None,
     ) -> Version | None:
-        """Make an earlier version current again, as a new commit."""
+        """Make an earlier version current again, as a new commit; refused
+        (`StoreDamaged`) when its stored bytes no longer match its checksum."""
+        history = self.history(dataset)
+        logged = next((v for v in history if v.version == version), None)
+        if logged is None:
+            raise KeyError((dataset, version))
         old = self.version_bytes(dataset, version)
-        source = next((v.source for v in self.history(dataset) if v.version == version), "")
+        if checksum(old) != logged.checksum:
+            code = "version_missing" if logged == history[-1] else "old_version_missing"
+            raise StoreDamaged([StoreProblem(code, dataset, version, detail="database")])
         return self.commit(
             dataset,
             old,
             by=by,
-            source=source,
+            source=logged.source,
             rows=rows,
             precheck=(lambda: precheck(old)) if precheck else None,
             action="rollback",
@@ -350,14 +419,81 @@ class PostgresStore:
 
     def recover(self) -> None:
         """Nothing to finish: an interrupted transaction left nothing. Drops the
-        cache's half-written files."""
+        cache's half-written files and the local copies that differ from the
+        database (the next read writes them afresh)."""
         for tmp in self.cache_dir.glob(".*.tmp"):
             tmp.unlink(missing_ok=True)
+        for problem in self._copy_problems(deep=True):
+            with contextlib.suppress(FileNotFoundError):
+                (self.cache_dir / problem.detail).unlink()
 
-    def problems(self) -> list[Any]:
-        """What disagrees with the version history: nothing can here (every commit
-        is one transaction; nobody edits the tables' files by hand)."""
-        return []
+    def problems(self, *, deep: bool = False) -> list[StoreProblem]:
+        """What does not agree with the version history (see `StoreProblem`):
+        a version whose stored bytes differ from its checksum, a local copy
+        changed on disk. A commit cannot be half done here, so the folder's other
+        codes never arise. `deep` checks every version and every local copy (the
+        command line's `check`); otherwise each dataset's latest version (once
+        per data version) and the copies of the current files."""
+        if deep:
+            with self._connect(autocommit=True) as conn:
+                stored = self._stored_problems(conn, deep=True)
+        else:
+            rows = self._read("select generation from dashboard_meta where id = 1")
+            generation = int(rows[0][0])
+            seen = self._problems_seen
+            if seen is None or seen[0] != generation:
+                with self._connect(autocommit=True) as conn:
+                    seen = (generation, self._stored_problems(conn, deep=False))
+                self._problems_seen = seen
+            stored = list(seen[1])
+        return stored + self._copy_problems(deep=deep)
+
+    @staticmethod
+    def _stored_problems(
+        conn: psycopg.Connection[tuple[Any, ...]], *, deep: bool
+    ) -> list[StoreProblem]:
+        """Versions whose stored bytes differ from their checksum (hashed by the
+        server: nothing is transferred)."""
+        rows = conn.execute(
+            "select v.dataset, v.version, v.seq = l.seq,"
+            " encode(sha256(b.data), 'hex') = v.checksum"
+            " from dashboard_versions v join dashboard_blobs b using (checksum)"
+            " join (select dataset, max(seq) as seq from dashboard_versions group by dataset) l"
+            " using (dataset)" + ("" if deep else " where v.seq = l.seq") + " order by v.seq"
+        ).fetchall()
+        return [
+            StoreProblem(
+                "version_missing" if latest else "old_version_missing",
+                dataset,
+                version,
+                detail="database",
+            )
+            for dataset, version, latest, whole in rows
+            if not whole
+        ]
+
+    def _copy_problems(self, *, deep: bool) -> list[StoreProblem]:
+        """Local copies (of the current files; `deep`: of every version) whose
+        bytes differ from their checksum."""
+        current = self._read("select dataset, checksum from dashboard_current")
+        history = self.history() if deep else []
+        wanted = [e.checksum for e in history] + [str(d) for _, d in current]
+        damaged = [
+            d
+            for d in dict.fromkeys(wanted)
+            if self._copy_path(d).exists() and not self._copy_whole(self._copy_path(d), d)
+        ]
+        if not damaged:
+            return []
+        named: dict[str, tuple[str, int | None]] = {}
+        for entry in history or self.history():
+            named[entry.checksum] = (entry.dataset, entry.version)
+        for dataset, digest in current:
+            named.setdefault(digest, (dataset, None))
+        return [
+            StoreProblem("cache_damaged", *named[d], detail=self._copy_path(d).name)
+            for d in damaged
+        ]
 
     # --- moving between backends ---------------------------------------------------
 
@@ -477,6 +613,14 @@ class PostgresStore:
 
 class _Unchanged(Exception):
     """Raised inside a commit's transaction when there is nothing to write."""
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _now() -> str:

@@ -316,3 +316,102 @@ def test_unreachable_database_is_a_plain_refusal(
     code, _, err = run(["history", "--lang", "en"], capsys)
     assert code == 1 and err.startswith("The database could not be reached:")
     assert "Traceback" not in err
+
+
+FORGED_BY = (
+    "Claire\nsites | 9 | 01/01/2020 | Admin | 0 | forged.csv\x1b[2K\x1b]0;pwned\x07\r\u2028x"
+)
+
+
+def test_by_is_data_one_plain_line_and_history_cannot_be_forged(
+    demo: DataStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    upload = tmp_path / "sites\n| 7 |.csv"
+    upload.write_bytes(SITES_FR)
+    code, out, _ = run(["import", "sites", str(upload), "--by", FORGED_BY], capsys)
+    assert code == 0
+    logged = demo.latest("sites")
+    assert logged is not None
+    assert logged.by == "Claire sites | 9 | 01/01/2020 | Admin | 0 | forged.csv[2K]0;pwned x"
+    assert "\n" not in logged.source and "\n" not in logged.by
+    code, out, _ = run(["history", "sites"], capsys)
+    lines = out.strip().splitlines()
+    assert len(lines) == 3  # header, the initial version, the import: no forged row
+    assert not any(ch in out for ch in "\x1b\x07\r\u2028")
+
+
+def test_by_of_only_control_characters_falls_back_to_the_system_user(
+    demo: DataStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    upload = tmp_path / "sites.csv"
+    upload.write_bytes(SITES_FR)
+    assert run(["import", "sites", str(upload), "--by", "\n\x1b\r"], capsys)[0] == 0
+    logged = demo.latest("sites")
+    assert logged is not None and logged.by.strip() and "\x1b" not in logged.by
+
+
+# --- check --repair and adopt on PostgreSQL ---------------------------------------------
+
+
+def test_adopt_is_refused_plainly_on_a_database(
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    store = PostgresStore(database_url, cache_dir=tmp_path / "cache")
+    store.commit("tasks", b"task_id\nx\n", by="a", source="t.csv", rows=1)
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", database_url)
+    before = store.data_version()
+    code, _, err = run(["adopt", "tasks", "--lang", "en"], capsys)
+    assert code == 1 and "Nothing to adopt" in err and "Import the file instead" in err
+    assert "Traceback" not in err and store.data_version() == before
+
+
+def test_check_reports_and_repair_removes_a_local_copy_changed_on_disk(
+    demo_dir: Path,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    PostgresStore(database_url, cache_dir=tmp_path / "cache").copy_from(Store(demo_dir))
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", database_url)
+    cache = tmp_path / "server-cache"
+    monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(cache))
+    assert run(["check", "--lang", "en"], capsys)[0] == 0  # writes this server's copies
+    copy = next(cache.glob("*.csv"))
+    whole = copy.read_bytes()
+    copy.write_bytes(b"forged,by hand\n")
+    code, out, err = run(["check", "--lang", "en"], capsys)
+    assert code == 0, err
+    assert "local copy of version" in out and "differs from the database" in out
+    assert copy.read_bytes() == whole  # the check read the database's bytes
+    copy.write_bytes(b"forged,again\n")
+    code, out, err = run(["check", "--repair", "--lang", "en"], capsys)
+    assert code == 0 and "Repaired: 1 step(s) finished." in out
+    assert "local copy" not in out and copy.read_bytes() == whole
+    code, out, _ = run(["check", "--lang", "en"], capsys)
+    assert code == 0 and "local copy" not in out
+
+
+def test_check_fails_on_a_version_spoilt_in_the_database(
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import psycopg
+
+    store = PostgresStore(database_url, cache_dir=tmp_path / "cache")
+    store.commit("tasks", b"task_id\nx\n", by="a", source="t.csv", rows=1)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("update dashboard_blobs set data = 'task_id\ny\n'::bytea")
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", database_url)
+    code, _, err = run(["check", "--lang", "en"], capsys)
+    assert code == 1 and "tasks: version 1 stored in the database no longer matches" in err
+    upload = tmp_path / "tasks.csv"
+    upload.write_bytes(b"task_id\nz\n")
+    code, _, err = run(["import", "tasks", str(upload), "--lang", "en"], capsys)
+    assert code == 1 and "Nothing was changed." in err
+    assert [v.version for v in store.history()] == [1]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.store import CommitRefused, DataStore, Store, checksum
+from dashboard.store import CommitRefused, DataStore, Store, StoreDamaged, checksum, problem_text
 from dashboard.store.postgres import PostgresStore
 
 V1 = b"site_id,name,commune,kind,lat,lon,description\nolhain,Olhain,,,,,\n"
@@ -171,8 +171,11 @@ def test_crash_before_log_line_leaves_previous_version(tmp_path: Path) -> None:
     (tmp_path / ".history" / "sites" / "0002.csv").write_bytes(V2)
     store.recover()
     assert store.read_current("sites") == V1
+    assert [p.code for p in store.problems()] == ["unlogged_version"]
     v = store.commit("sites", V2, by="a", source="two.csv", rows=2)
-    assert v is not None and v.version == 2
+    # the number of a file left behind is not given again, nor its file overwritten
+    assert v is not None and v.version == 3
+    assert (tmp_path / ".history" / "sites" / "0002.csv").read_bytes() == V2
 
 
 def test_truncated_log_line_is_not_a_commit(tmp_path: Path) -> None:
@@ -284,3 +287,128 @@ def test_the_setting_chooses_the_backend(
     assert open_store() is store  # one per process, shared by every session
     assert store_for(identity(store)) is store
     assert isinstance(open_store(root=tmp_path), Store)  # a folder named wins
+
+
+def test_who_and_source_are_logged_as_one_plain_line(new_store: Opener) -> None:
+    store = new_store()
+    v = store.commit("sites", V1, by="Claire\n\x1b[31mAdmin\u2028", source="a\r\nb.csv", rows=1)
+    assert v is not None and (v.by, v.source) == ("Claire [31mAdmin", "a b.csv")
+    assert store.history("sites")[0].by == "Claire [31mAdmin"
+    assert new_store().history("sites")[0].source == "a b.csv"
+    if isinstance(store, Store):
+        assert len((store.root / ".history" / "log.jsonl").read_bytes().splitlines()) == 1
+
+
+def test_an_older_version_file_gone_is_reported_but_writes_go_on(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.commit("sites", V1, by="a", source="one.csv", rows=1)
+    store.commit("sites", V2, by="a", source="two.csv", rows=2)
+    (tmp_path / ".history" / "sites" / "0001.csv").unlink()
+    assert [(p.code, p.version, p.blocking) for p in store.problems()] == [
+        ("old_version_missing", 1, False)
+    ]
+    with pytest.raises(KeyError):
+        store.rollback("sites", 1, by="b", rows=1)
+    assert store.commit("sites", V1, by="b", source="again.csv", rows=1) is not None
+    (tmp_path / ".history" / "sites" / "0003.csv").unlink()
+    assert [p.code for p in store.problems() if p.blocking] == ["version_missing"]
+    with pytest.raises(StoreDamaged):
+        store.commit("sites", V2, by="b", source="x.csv", rows=2)
+
+
+# --- what disagrees with the history, on both backends ----------------------------------
+
+
+def test_a_sound_store_reports_no_problem(new_store: Opener) -> None:
+    store = new_store()
+    store.commit("sites", V1, by="a", source="one.csv", rows=1)
+    store.commit("sites", V2, by="a", source="two.csv", rows=2)
+    store.rollback("sites", 1, by="b", rows=1)
+    assert store.current_files()["sites"] is not None
+    assert store.problems() == [] and store.problems(deep=True) == []
+
+
+def test_an_unknown_action_is_refused_and_adopt_is_one(new_store: Opener) -> None:
+    store = new_store()
+    with pytest.raises(ValueError, match="unknown action"):
+        store.commit("sites", V1, by="a", source="s.csv", rows=1, action="import\nforged")
+    assert store.history() == [] and store.read_current("sites") is None
+    v = store.commit("sites", V1, by="a", source="s.csv", rows=1, action="adopt")
+    assert v is not None and new_store().history("sites")[0].action == "adopt"
+
+
+# --- PostgreSQL: a version changed outside the app, a local copy changed on disk ---------
+
+
+def spoil_version(url: str, data: bytes) -> None:
+    """What an operator's stray UPDATE (or a damaged disk) does to a stored version."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "update dashboard_blobs set data = %b where checksum = %s",
+            (data + b"spoilt,,,,,,\n", checksum(data)),
+        )
+
+
+def test_database_latest_version_spoilt_is_reported_and_refuses_writes(
+    database_url: str, tmp_path: Path
+) -> None:
+    store = PostgresStore(database_url, cache_dir=tmp_path / "cache")
+    store.commit("sites", V1, by="a", source="one.csv", rows=1)
+    store.commit("sites", V2, by="a", source="two.csv", rows=2)
+    assert store.problems() == []
+    spoil_version(database_url, V2)
+    other = PostgresStore(database_url, cache_dir=tmp_path / "other")
+    for found in (other.problems(), store.problems(deep=True)):
+        assert [(p.code, p.dataset, p.version, p.blocking) for p in found] == [
+            ("version_missing", "sites", 2, True)
+        ]
+    assert "pg_dump" in problem_text(found[0], "en")
+    before = store.data_version()
+    with pytest.raises(StoreDamaged) as refused:
+        store.commit("tasks", b"task_id\nx\n", by="a", source="t.csv", rows=1)
+    assert [p.code for p in refused.value.store_problems] == ["version_missing"]
+    with pytest.raises(StoreDamaged):
+        store.rollback("sites", 1, by="b", rows=1)
+    assert store.data_version() == before and len(store.history()) == 2
+
+
+def test_database_older_version_spoilt_is_reported_and_cannot_be_rolled_back_to(
+    database_url: str, tmp_path: Path
+) -> None:
+    store = PostgresStore(database_url, cache_dir=tmp_path / "cache")
+    store.commit("sites", V1, by="a", source="one.csv", rows=1)
+    store.commit("sites", V2, by="a", source="two.csv", rows=2)
+    spoil_version(database_url, V1)
+    assert store.problems() == []  # the latest versions are sound: writes go on
+    assert [(p.code, p.version, p.blocking) for p in store.problems(deep=True)] == [
+        ("old_version_missing", 1, False)
+    ]
+    with pytest.raises(StoreDamaged) as refused:
+        store.rollback("sites", 1, by="b", rows=1)
+    assert [p.code for p in refused.value.store_problems] == ["old_version_missing"]
+    assert store.commit("tasks", b"task_id\nx\n", by="a", source="t.csv", rows=1) is not None
+
+
+def test_a_local_copy_changed_on_disk_is_reported_and_never_read(
+    database_url: str, tmp_path: Path
+) -> None:
+    store = PostgresStore(database_url, cache_dir=tmp_path / "cache")
+    store.commit("sites", V1, by="a", source="one.csv", rows=1)
+    copy = store.current_files()["sites"]
+    assert copy is not None and copy.read_bytes() == V1
+    copy.write_bytes(b"site_id,name\nforged,Forged by hand\n")
+    # another server process sharing the cache folder, and this one
+    for handle in (PostgresStore(database_url, cache_dir=tmp_path / "cache"), store):
+        found = handle.problems()
+        assert [(p.code, p.dataset, p.version, p.blocking) for p in found] == [
+            ("cache_damaged", "sites", 1, False)
+        ]
+        assert handle.current_files()["sites"] == copy and copy.read_bytes() == V1
+        assert handle.problems() == []
+        copy.write_bytes(b"site_id,name\nforged again,x\n")
+    assert [p.code for p in store.problems(deep=True)] == ["cache_damaged"]
+    store.recover()
+    assert not copy.exists() and store.problems(deep=True) == []
+    assert store.version_path("sites", 1).read_bytes() == V1
