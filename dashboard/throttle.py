@@ -93,7 +93,7 @@ class SqliteAttempts:
 
 _ATTEMPTS_LOCK = 7216349013  # advisory lock: one count-then-record step at a time
 
-_ATTEMPTS_TABLE = """
+ATTEMPTS_TABLE = """
 select pg_advisory_xact_lock(7216349012);
 create table if not exists dashboard_attempts (
     id bigint generated always as identity primary key,
@@ -117,7 +117,7 @@ class PostgresAttempts:
             # a user without CREATE on the schema uses the table its owner made
             made = con.execute("select to_regclass('dashboard_attempts') is not null").fetchone()
             if not (made and made[0]):
-                con.execute(_ATTEMPTS_TABLE)
+                con.execute(ATTEMPTS_TABLE)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[Any]:

@@ -48,6 +48,7 @@ from dashboard.store.base import (
     log_line,
     plain_text,
 )
+from dashboard.throttle import ATTEMPTS_TABLE
 
 SCHEMA = """
 select pg_advisory_xact_lock(7216349012);
@@ -81,6 +82,9 @@ create table if not exists dashboard_current (
     checksum text not null references dashboard_blobs (checksum)
 );
 """
+
+# made with the store's tables, so that an app user without CREATE can count them
+SCHEMA += ATTEMPTS_TABLE
 
 _LOG = logging.getLogger("dashboard.store")
 _VERSION_COLUMNS = "dataset, version, at, by, rows, source, checksum, action, from_version"

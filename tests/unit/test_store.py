@@ -254,10 +254,16 @@ def test_a_database_user_without_create_uses_the_tables_made_before(
         conn.execute(f"create role {role} login")
         conn.execute(f"revoke create on schema public from {role}")
         conn.execute(f"grant select, insert, update on all tables in schema public to {role}")
+        conn.execute(f"grant delete on dashboard_attempts to {role}")
     url = database_url.replace("postgresql://dashboard@", f"postgresql://{role}@")
     store = PostgresStore(url, cache_dir=tmp_path / "app")
     v = store.commit("sites", V1, by="a", source="s.csv", rows=1)
     assert v is not None and store.read_current("sites") == V1
+    from dashboard.throttle import store_throttle
+
+    throttle = store_throttle(store)  # password attempts in the owner's table
+    assert throttle.attempt("192.0.2.1", time.time())
+    throttle.succeeded("192.0.2.1")
     with psycopg.connect(url) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute("create table t (x int)")
 
