@@ -307,7 +307,9 @@ def _print_store(problems: Sequence[StoreProblem], lang: str, out: TextIO) -> No
 
 
 def _print_damaged(problems: Sequence[StoreProblem], lang: str) -> None:
-    print(t("store_problem.damaged_refused", lang), file=sys.stderr)
+    database = any(p.detail == "database" for p in problems)
+    key = "store_problem.damaged_refused_database" if database else "store_problem.damaged_refused"
+    print(t(key, lang), file=sys.stderr)
     _print_store(problems, lang, sys.stderr)
 
 

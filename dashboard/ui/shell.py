@@ -284,7 +284,9 @@ def _data_notices() -> None:
     if not problems:
         return
     lines = "\n".join(f"- {problem_text(p, app.lang())}" for p in problems)
-    text = f"{app.tr('store_problem.banner')}\n\n{lines}"
+    database = app.store_key().startswith("postgresql:")
+    banner = app.tr("store_problem.banner_database" if database else "store_problem.banner")
+    text = f"{banner}\n\n{lines}"
     if any(p.blocking for p in problems):
         st.error(text, icon="⛔")
     else:

@@ -10,7 +10,7 @@ import pytest
 
 from dashboard.store import Store, open_store
 from dashboard.store.postgres import PostgresStore
-from tests.app.support import texts
+from tests.app.support import sign_in, start, texts
 from tests.app.test_data_page import (
     button,
     commit_as,
@@ -130,3 +130,40 @@ def test_the_checks_run_again_inside_the_commit(database: PostgresStore, demo_di
         uploads.commit_upload(database, upload_, by="Anne")
     assert database.data_version() == before
     assert database.latest("actions") is None
+
+
+def test_a_version_spoilt_in_the_database_is_told_to_staff_and_pages_stay_up(
+    database: PostgresStore,
+) -> None:
+    import psycopg
+
+    from dashboard.store import checksum
+
+    current = database.read_current("tasks")
+    assert current is not None
+    with psycopg.connect(database.url, autocommit=True) as conn:
+        conn.execute(
+            "update dashboard_blobs set data = %b where checksum = %s",
+            (current + b"spoilt\n", checksum(current)),
+        )
+    at = staff()
+    banner = " ".join(e.value for e in at.error)
+    assert "La base de données demande l'attention de l'équipe" in banner
+    assert "tasks : la version 2 stockée dans la base ne correspond plus" in banner
+    viewer = start(page="timeline")
+    assert not viewer.exception and viewer.get("vega_lite_chart")
+    assert "stockée dans la base" not in texts(viewer)  # a staff matter
+
+
+def test_password_attempts_are_counted_in_the_database(
+    database: PostgresStore, demo_dir: Path
+) -> None:
+    import psycopg
+
+    answers = [texts(sign_in(start(), "pas-le-bon")) for _ in range(6)]
+    assert sum("Mot de passe incorrect." in a for a in answers) == 5
+    assert "Trop de tentatives" in answers[-1]
+    with psycopg.connect(database.url) as conn:
+        row = conn.execute("select count(*) from dashboard_attempts where key <> '*'").fetchone()
+    assert row == (5,)
+    assert not (demo_dir / ".auth").exists()  # no replica-local count
