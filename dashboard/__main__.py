@@ -33,6 +33,7 @@ from dashboard.i18n import LANGS, format_day, t
 from dashboard.ingest import Problem, uploads
 from dashboard.store import (
     CommitRefused,
+    DataStore,
     Store,
     StoreDamaged,
     StoreProblem,
@@ -181,6 +182,8 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         except OSError:
             print(t("cli.file_missing", lang, file=path), file=sys.stderr)
             return 2
+        if args.command == "import" and _refused_as_damaged(store, lang):
+            return 1
         upload = uploads.check_upload(store, dataset, data, path.name)
         if not upload.ok:
             print(t("cli.refused", lang, file=path.name, count=len(upload.errors)), file=sys.stderr)
@@ -235,6 +238,8 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         return 0
 
     if args.command == "rollback":
+        if _refused_as_damaged(store, lang):
+            return 1
         try:
             version = uploads.rollback(store, dataset, args.version, by=by)
         except KeyError:
@@ -304,6 +309,15 @@ REPAIRABLE = ("interrupted", "log_torn", "cache_damaged")
 def _print_store(problems: Sequence[StoreProblem], lang: str, out: TextIO) -> None:
     for p in problems:
         print(f"  - {problem_text(p, lang)}", file=out)
+
+
+def _refused_as_damaged(store: DataStore, lang: str) -> bool:
+    """Refuse a write before reading anything for it while the store is damaged
+    (its checks would read data that cannot be trusted)."""
+    blocking = [p for p in store.problems() if p.blocking]
+    if blocking:
+        _print_damaged(blocking, lang)
+    return bool(blocking)
 
 
 def _print_damaged(problems: Sequence[StoreProblem], lang: str) -> None:

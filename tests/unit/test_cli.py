@@ -396,6 +396,7 @@ def test_check_reports_and_repair_removes_a_local_copy_changed_on_disk(
 
 
 def test_check_fails_on_a_version_spoilt_in_the_database(
+    demo_dir: Path,
     database_url: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -404,16 +405,24 @@ def test_check_fails_on_a_version_spoilt_in_the_database(
     import psycopg
 
     store = PostgresStore(database_url, cache_dir=tmp_path / "cache")
-    store.commit("tasks", b"task_id\nx\n", by="a", source="t.csv", rows=1)
+    store.copy_from(Store(demo_dir))
+    latest = store.latest("tasks")
+    assert latest is not None
     with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("update dashboard_blobs set data = 'task_id\ny\n'::bytea")
+        conn.execute(
+            "update dashboard_blobs set data = data || 'spoilt'::bytea where checksum = %s",
+            (latest.checksum,),
+        )
     monkeypatch.setenv("DASHBOARD_DATABASE_URL", database_url)
+    monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(tmp_path / "server-cache"))
     code, _, err = run(["check", "--lang", "en"], capsys)
-    assert code == 1 and "tasks: version 1 stored in the database no longer matches" in err
-    upload = tmp_path / "tasks.csv"
-    upload.write_bytes(b"task_id\nz\n")
-    code, _, err = run(["import", "tasks", str(upload), "--lang", "en"], capsys)
+    assert code == 1
+    assert f"tasks: version {latest.version} stored in the database no longer matches" in err
+    before = store.data_version()
+    upload = tmp_path / "sites.csv"
+    upload.write_bytes(SITES_FR)
+    code, _, err = run(["import", "sites", str(upload), "--lang", "en"], capsys)
     assert code == 1
     assert "Refused: a version stored in the database no longer matches its checksum." in err
     assert "Nothing was changed." in err and "Traceback" not in err
-    assert [v.version for v in store.history()] == [1]
+    assert store.data_version() == before and store.latest("sites") is None
