@@ -40,9 +40,11 @@ class Upload:
 
     @property
     def rows(self) -> int:
-        return len(self.parsed.frame)
+        return self.parsed.rows
 
     def canonical(self) -> bytes:
+        if self.parsed.table is not None:
+            return ingest.canonical_of_table(self.dataset, self.parsed.table)
         return ingest.to_canonical(self.dataset, self.parsed.frame)
 
 
@@ -91,7 +93,7 @@ def rollback(store: Store, dataset: str, version: int, *, by: str) -> Version | 
         if not again.ok:
             raise CommitRefused(list(again.errors))
 
-    return store.rollback(dataset, version, by=by, rows=len(parsed.frame), precheck=precheck)
+    return store.rollback(dataset, version, by=by, rows=parsed.rows, precheck=precheck)
 
 
 def check_folder(store: Store) -> list[Problem]:

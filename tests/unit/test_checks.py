@@ -400,6 +400,33 @@ CASES = [
         },
         {("stakeholders", 3, "country"), ("stakeholders", 4, "country")},
     ),
+    Case(
+        "implausible_date",
+        "tasks-and-kpis-years",
+        {
+            "tasks": lines(
+                TASKS,
+                "T1,A,Un,2020-01-01,2020-01-02",
+                "T2,A,Deux,2020-01-01,9990-12-31",
+                "T3,A,Trois,0001-01-01,2020-01-02",
+            ),
+            "kpis": lines("site_id,kpi,date,value", ",k,2100-12-31,1", ",k,1999-12-31,2"),
+        },
+        {("tasks", 3, "end"), ("tasks", 4, "start"), ("kpis", 3, "date")},
+    ),
+    Case(
+        "dependency_order",
+        "starts-before-its-dependency-ends",
+        {
+            "tasks": lines(
+                TASKS + ",depends_on",
+                "T1,A,Un,2020-01-01,2020-01-10,",
+                "T2,A,Deux,2020-01-10,2020-01-20,T1",
+                "T3,A,Trois,2020-01-05,2020-01-20,T1",
+            )
+        },
+        {("tasks", 4, "start")},
+    ),
 ]
 
 
@@ -443,9 +470,10 @@ def test_every_rule_file_has_a_test() -> None:
         assert any(c.expected for c in CASES if c.rule == rule), rule
 
 
-def test_only_weights_sum_is_a_warning() -> None:
+def test_only_weights_sum_and_dependency_order_are_warnings() -> None:
     severities = {r.name: r.severity for r in checks.rules()}
     assert severities.pop("weights_sum") == "warning"
+    assert severities.pop("dependency_order") == "warning"
     assert set(severities.values()) == {"error"}
 
 
@@ -546,7 +574,8 @@ def test_upload_problems_are_named_as_the_upload_names_them(
     found = {(p.file, p.row, p.column, p.value, p.code) for p in upload.problems}
     assert found == {
         ("Sites (export).csv", bad_row, "Identifiant", "olhain", "duplicate_key"),
-        ("Sites (export).csv", bad_row, "Latitude", "95.0", "out_of_range"),
+        # the value as the person typed it, not as the database holds it
+        ("Sites (export).csv", bad_row, "Latitude", "95", "out_of_range"),
     }
     assert not upload.ok
     for p in upload.problems:
