@@ -286,9 +286,7 @@ class _Raw:
         for n, record in enumerate(records):
             if len(record) > self.named:
                 if len(record) > MAX_COLUMNS:
-                    raise Refusal(
-                        "too_many_columns", row=self.rows + n + 2, limit=str(MAX_COLUMNS)
-                    )
+                    raise Refusal("too_many_columns", row=self.rows + n + 2, limit=str(MAX_COLUMNS))
                 for i in range(self.named, len(record)):
                     value = str(record[i]).strip()
                     if value:
@@ -370,7 +368,9 @@ def read_bytes(dataset_name: str, data: bytes, file: str) -> Parsed:
     except csv.Error as exc:
         # The csv module's own text is English and technical: the row is what helps.
         code = "cell_too_long" if "field limit" in str(exc) else "bad_quoting"
-        params = {"limit": f"{MAX_CELL_CHARS:,}".replace(",", " ")} if code == "cell_too_long" else {}
+        params = (
+            {"limit": f"{MAX_CELL_CHARS:,}".replace(",", " ")} if code == "cell_too_long" else {}
+        )
         parsed.problems.append(
             Problem(file, code, row=counted.count + 1, params=params, dataset=dataset.name)
         )
@@ -483,7 +483,9 @@ def _read_raw(dataset: Dataset, raw: _Raw, parsed: Parsed, *, bad_bytes: bool = 
     if parsed.errors:
         return parsed
     result = _convert(dataset, positions, raw, table=table, bad_bytes=bad_bytes)
-    names = {col.name: header[positions[col.name]] for col in dataset.columns if col.name in positions}
+    names = {
+        col.name: header[positions[col.name]] for col in dataset.columns if col.name in positions
+    }
     extras = [
         (row, -1, "extra_values", value, {}, _column_letter(i)) for row, i, value in raw.extras
     ]
@@ -573,46 +575,57 @@ def _ident(name: str) -> str:
     return f'"{name}"'
 
 
-def _typed_expr(col: Column, x: str, p: str) -> tuple[str, str]:
-    """SQL giving a column's typed value and its problem code from its text `x`."""
-    too_long = (
+@dataclass(frozen=True)
+class _Typing:
+    """How one column is typed in SQL, in three steps over its text `x{i}`: a
+    helper (`h{i}`: the number's text, the date's parts, the folded label), the
+    value (`v{i}`) and the problem code (`e{i}`, NULL when the cell converts)."""
+
+    helper: str
+    value: str
+    code: str
+    final: str
+
+
+def _typing(col: Column, i: int) -> _Typing:
+    x, h, v = f"x{i}", f"h{i}", f"v{i}"
+    first = (
+        f"when {x} is null then null "
         f"when length({x}) > $max_cell then 'cell_too_long' "
         f"when $bad_bytes and contains({x}, chr(65533)) then 'bad_bytes'"
     )
     if col.type == "text":
+        # a lone CR (old Mac line break) becomes a line feed; CRLF stays
         value = (
             f"case when contains({x}, chr(13)) then array_to_string(list_transform("
             f"string_split({x}, chr(13) || chr(10)), lambda s: replace(s, chr(13), chr(10))), "
             f"chr(13) || chr(10)) else {x} end"
         )
-        return value, f"case {too_long} end"
-    if col.type == "number":
-        n = f"ingest_number({x})"
-        return n, f"case when {x} is null then null {too_long} when {n} is null then 'expected_number' end"
-    if col.type == "integer":
-        n = f"ingest_number({x})"
-        code = (
-            f"case when {x} is null then null {too_long} "
-            f"when {n} is null then 'expected_number' "
-            f"when {n} <> trunc({n}) then 'expected_integer' "
-            f"when {n} < {INT_MIN} or {n} > {INT_MAX} then 'out_of_range' end"
-        )
-        value = f"case when {n} = trunc({n}) and {n} between {INT_MIN} and {INT_MAX} then {n}::integer end"
-        return value, code
+        return _Typing("null", value, f"case {first} end", v)
+    if col.type in ("number", "integer"):
+        helper = f"ingest_number_ready({x})"
+        code = f"case {first} when {v} is null then 'expected_number' "
+        if col.type == "integer":
+            code += (
+                f"when {v} <> trunc({v}) then 'expected_integer' "
+                f"when {v} < {INT_MIN} or {v} > {INT_MAX} then 'out_of_range' "
+            )
+            final = f"case when {v} = trunc({v}) and {v} between {INT_MIN} and {INT_MAX} then {v}::integer end"
+        else:
+            final = v
+        return _Typing(helper, f"ingest_number_of({h})", code + "end", final)
     if col.type == "date":
-        parts = f"ingest_date_parts({x})"
-        d = f"ingest_date({parts})"
         code = (
-            f"case when {x} is null then null {too_long} "
-            f"when {parts} is null then 'expected_date' "
-            f"when {d} is null then 'impossible_date' end"
+            f"case {first} when {h} is null then 'expected_date' "
+            f"when {v} is null then 'impossible_date' end"
         )
-        return d, code
+        return _Typing(f"ingest_date_parts({x})", f"ingest_date({h})", code, v)
     if col.type == "boolean":
-        b = f"ingest_boolean({x})"
-        return b, f"case when {x} is null then null {too_long} when {b} is null then 'expected_boolean' end"
-    e = f"${p}_values[list_position(${p}_keys, ingest_fold({x}))]"
-    return e, f"case when {x} is null then null {too_long} when {e} is null then 'expected_enum' end"
+        code = f"case {first} when {v} is null then 'expected_boolean' end"
+        return _Typing(f"ingest_fold({x})", f"ingest_boolean_of({h})", code, v)
+    value = f"$p{i}_values[list_position($p{i}_keys, {h})]"
+    code = f"case {first} when {v} is null then 'expected_enum' end"
+    return _Typing(f"ingest_fold({x})", value, code, v)
 
 
 # Text cells that may have been decoded twice ("CitÃ© des Ã‰lectriciens"): a
@@ -657,24 +670,30 @@ def _convert(
             else:
                 effective.append(f"nullif({name}, '') as {name}")
             if col.type == "enum":
-                params[f"p{i}_keys"] = [k for value, label in col.choices for k in (fold(value), fold(label))]
+                params[f"p{i}_keys"] = [
+                    k for value, label in col.choices for k in (fold(value), fold(label))
+                ]
                 params[f"p{i}_values"] = [value for value, _ in col.choices for _ in (0, 1)]
-        typed = []
-        for i, col in enumerate(dataset.columns):
-            value, code = _typed_expr(col, _ident(col.name), f"p{i}")
-            typed.append(f"{value} as v{i}, {code} as e{i}, {_ident(col.name)} as x{i}")
+        typings = [_typing(col, i) for i, col in enumerate(dataset.columns)]
+        xs = ", ".join(f"{_ident(c.name)} as x{i}" for i, c in enumerate(dataset.columns))
+        hs = ", ".join(f"{t.helper} as h{i}" for i, t in enumerate(typings))
+        vs = ", ".join(f"{t.value} as v{i}" for i, t in enumerate(typings))
+        es = ", ".join(f"{t.code} as e{i}, {t.final} as t{i}, x{i}" for i, t in enumerate(typings))
         con.execute(
             "create temp table cells as "
             f"with s as (select _row, _extra, {', '.join(stripped)} from raw), "
-            f"k as (select _row, {', '.join(effective)} from s where _extra or not ({blank})) "
-            f"select _row, {', '.join(typed)} from k order by _row",
+            f"k as (select _row, {', '.join(effective)} from s where _extra or not ({blank})), "
+            f"x as (select _row, {xs} from k), "
+            f"h as (select *, {hs} from x), "
+            f"v as (select *, {vs} from h) "
+            f"select _row, {es} from v order by _row",
             params,
         )
         n = len(dataset.columns)
         out = con.sql(
             "select "
             + ", ".join(
-                f"case when e{i} is null then v{i} end as {_ident(c.name)}"
+                f"case when e{i} is null then t{i} end as {_ident(c.name)}"
                 for i, c in enumerate(dataset.columns)
             )
             + ", _row from cells order by _row"
@@ -832,28 +851,35 @@ def to_canonical(dataset_name: str, frame: pd.DataFrame) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _formatted(values: list[object], column: Column) -> list[str]:
-    """A column's typed values as canonical text (`format_cell`, by column)."""
-    if column.type in ("text", "enum"):
-        return ["" if v is None else str(v) for v in values]
-    if column.type == "date":
-        return ["" if v is None else v.isoformat() for v in values]  # type: ignore[attr-defined]
-    if column.type == "boolean":
-        return ["" if v is None else ("true" if v else "false") for v in values]
-    return [format_cell(v, column) for v in values]
-
-
 def canonical_of_table(dataset_name: str, table: pa.Table) -> bytes:
-    """The canonical CSV of typed Arrow rows, as `to_canonical` writes a frame."""
+    """The canonical CSV of typed Arrow rows, as `to_canonical` writes a frame
+    (written by DuckDB: numbers as Python's repr, quoting as Python's csv)."""
     dataset = get_dataset(dataset_name)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(dataset.column_names)
-    for start in range(0, table.num_rows, _CHUNK):
-        part = table.slice(start, _CHUNK)
-        columns = [_formatted(part.column(c.name).to_pylist(), c) for c in dataset.columns]
-        writer.writerows(zip(*columns, strict=True))
-    return out.getvalue().encode("utf-8")
+    cells = []
+    for col in dataset.columns:
+        name = _ident(col.name)
+        if col.type == "number":
+            text = f"ingest_number_out({name})"
+        elif col.type == "integer" or col.type == "date":
+            text = f"{name}::varchar"
+        elif col.type == "boolean":
+            text = f"case when {name} then 'true' when not {name} then 'false' end"
+        else:
+            text = name
+        cells.append(f"ingest_csv_cell({text})")
+    con = _connection()
+    try:
+        con.register("typed", table)
+        found = con.execute(
+            f"select string_agg(concat_ws(',', {', '.join(cells)}), chr(10) order by _row) "
+            "from typed"
+        ).fetchone()
+    finally:
+        con.close()
+    body = found[0] if found and found[0] is not None else None
+    header = ",".join(dataset.column_names)
+    text = header + "\n" + (body + "\n" if body is not None else "")
+    return text.encode("utf-8")
 
 
 def rows_to_records(rows: Iterable[Sequence[object]]) -> list[list[str]]:

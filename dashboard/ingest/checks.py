@@ -117,9 +117,7 @@ def whole_key(params: Mapping[str, str], headers: Mapping[str, str]) -> str:
     columns = params["key_columns"].split(KEY_SEPARATOR)
     values = params.get("key_values", "").split(KEY_SEPARATOR)
     values += [""] * (len(columns) - len(values))
-    return ", ".join(
-        f"{headers.get(c, c)} « {v} »" for c, v in zip(columns, values, strict=True)
-    )
+    return ", ".join(f"{headers.get(c, c)} « {v} »" for c, v in zip(columns, values, strict=True))
 
 
 def load(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> None:
@@ -198,7 +196,9 @@ def validate_found(current: Mapping[str, Path | None], staged: Mapping[str, Pars
                 continue
             params = dict(p.params)
             if "key_columns" in params:
-                headers = {c: upload.header_for(c) for c in params["key_columns"].split(KEY_SEPARATOR)}
+                headers = {
+                    c: upload.header_for(c) for c in params["key_columns"].split(KEY_SEPARATOR)
+                }
                 params["key"] = whole_key(params, headers)
             typed = as_typed(upload, p.row, column)
             out.problems.append(
