@@ -83,8 +83,10 @@ def french_stakeholders(rows: int, sites: list[str], known: list[str]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(
-        ["Identifiant", "Nom", "Catégorie", "Commune", "Pays", "Latitude", "Longitude"]
-        + ["Territoire", "Influence", "Intérêt", "Engagement", "Site"]
+        [
+            *("Identifiant", "Nom", "Catégorie", "Commune", "Pays", "Latitude", "Longitude"),
+            *("Territoire", "Influence", "Intérêt", "Engagement", "Site"),
+        ]
     )
     for i in range(rows):
         lat = f"{50 + (i % 1000) / 1000:.4f}".replace(".", ",")
@@ -139,7 +141,8 @@ def csv_wide(columns: int) -> bytes:
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'

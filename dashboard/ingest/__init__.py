@@ -486,7 +486,7 @@ def _read_raw(dataset: Dataset, raw: _Raw, parsed: Parsed, *, bad_bytes: bool = 
     names = {
         col.name: header[positions[col.name]] for col in dataset.columns if col.name in positions
     }
-    extras = [
+    extras: list[tuple[int, int, str, str, dict[str, str], str]] = [
         (row, -1, "extra_values", value, {}, _column_letter(i)) for row, i, value in raw.extras
     ]
     kept_extras = extras[:PROBLEMS_KEPT]
@@ -610,7 +610,10 @@ def _typing(col: Column, i: int) -> _Typing:
                 f"when {v} <> trunc({v}) then 'expected_integer' "
                 f"when {v} < {INT_MIN} or {v} > {INT_MAX} then 'out_of_range' "
             )
-            final = f"case when {v} = trunc({v}) and {v} between {INT_MIN} and {INT_MAX} then {v}::integer end"
+            final = (
+                f"case when {v} = trunc({v}) and {v} between {INT_MIN} and {INT_MAX} "
+                f"then {v}::integer end"
+            )
         else:
             final = v
         return _Typing(helper, f"ingest_number_of({h})", code + "end", final)
@@ -800,7 +803,7 @@ _PANDAS_TYPES = {
 
 def frame_of_table(dataset: Dataset, table: pa.Table) -> pd.DataFrame:
     """A typed Arrow table as the typed frame pages and tests read."""
-    frame = table.to_pandas(types_mapper=_PANDAS_TYPES.get, date_as_object=True)
+    frame: pd.DataFrame = table.to_pandas(types_mapper=_PANDAS_TYPES.get, date_as_object=True)
     for col in dataset.columns:
         if col.type in ("text", "enum", "date"):
             frame[col.name] = frame[col.name].astype("object").where(frame[col.name].notna(), None)

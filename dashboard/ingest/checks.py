@@ -70,7 +70,8 @@ def find(con: duckdb.DuckDBPyConnection) -> Found:
             names = [d[0] for d in relation.description or ()]
             rows = relation.fetchall()
             counts = cur.execute(
-                "select dataset, column_name, count(*) from found group by all having count(*) > $k",
+                "select dataset, column_name, count(*) from found "
+                "group by all having count(*) > $k",
                 {"k": PROBLEMS_KEPT},
             ).fetchall()
         finally:

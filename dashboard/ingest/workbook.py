@@ -207,7 +207,10 @@ def read_workbook(data: bytes, file: str) -> Workbook:
             cells = _records(ws)
             records = _trim(
                 [
-                    [cell_text(c.value, getattr(c, "number_format", None)) for c in row]
+                    [
+                        cell_text(getattr(c, "value", None), getattr(c, "number_format", None))
+                        for c in row
+                    ]
                     for row in cells
                 ]
             )
@@ -242,9 +245,9 @@ def _uncalculated(
     for r, (row, texts) in enumerate(zip(values, formulas, strict=False)):
         for i, (cell, text) in enumerate(zip(row, texts, strict=False)):
             formula = getattr(text, "value", None)
-            if getattr(cell, "value", None) is None and isinstance(formula, str):
-                if formula.startswith("="):
-                    out.append((r + 1, i, formula))
+            empty = getattr(cell, "value", None) is None
+            if empty and isinstance(formula, str) and formula.startswith("="):
+                out.append((r + 1, i, formula))
     return out
 
 
