@@ -327,6 +327,8 @@ MAX_CELL_CHARS = 32_767
 # a CSV: about 10,000 rows of 15 columns), and sheets in one workbook.
 MAX_UNPACKED_BYTES = 10 * 1024 * 1024
 MAX_SHEETS = 50
+# Bytes of one file given to the command line (the page has its own upload limit).
+MAX_FILE_BYTES = 256 * 1024 * 1024
 # Problems kept of one kind in one column (the rest are counted, not listed).
 PROBLEMS_KEPT = 200
 

@@ -17,7 +17,9 @@ import io
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -259,6 +261,22 @@ def parse_boolean(text: str) -> bool:
 # --- reading a whole file -------------------------------------------------------
 
 _CHUNK = 50_000
+_KEPT: ContextVar[int] = ContextVar("problems_kept", default=PROBLEMS_KEPT)
+
+
+def problems_kept() -> int:
+    """How many problems of one kind in one column are kept (the rest counted)."""
+    return _KEPT.get()
+
+
+@contextmanager
+def keeping_all() -> Iterator[None]:
+    """Keep every problem (the command line's `--all`)."""
+    token = _KEPT.set(MAX_ROWS * MAX_COLUMNS)
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
 
 
 class Refusal(Exception):
@@ -489,9 +507,10 @@ def _read_raw(dataset: Dataset, raw: _Raw, parsed: Parsed, *, bad_bytes: bool = 
     extras: list[tuple[int, int, str, str, dict[str, str], str]] = [
         (row, -1, "extra_values", value, {}, _column_letter(i)) for row, i, value in raw.extras
     ]
-    kept_extras = extras[:PROBLEMS_KEPT]
-    if len(extras) > PROBLEMS_KEPT:
-        parsed.omitted[("extra_values", None)] = len(extras) - PROBLEMS_KEPT
+    kept = problems_kept()
+    kept_extras = extras[:kept]
+    if len(extras) > kept:
+        parsed.omitted[("extra_values", None)] = len(extras) - kept
     cells = [
         (row, order, code, value, params, names.get(column, column))
         for row, order, code, value, params, column in result.problems
@@ -646,10 +665,11 @@ def _convert(
     raw: _Raw,
     *,
     table: pa.Table | None = None,
-    kept: int = PROBLEMS_KEPT,
+    kept: int | None = None,
     bad_bytes: bool = False,
 ) -> _Converted:
     """Type every mapped column in DuckDB: values, and problems by cell."""
+    kept = problems_kept() if kept is None else kept
     con = _connection()
     try:
         con.register("raw", raw.table() if table is None else table)

@@ -4,7 +4,8 @@ Each rule is one SQL file returning `dataset, _row, column_name, value, detail` 
 the rows that break it (like a dbt data test); any further column is a named
 parameter of the message (`key_columns`/`key_values` name a whole key). A first
 comment line `-- severity: warning` makes a rule a warning instead of an error.
-Each rule keeps its first `PROBLEMS_KEPT` rows per column; the rest are counted.
+Each rule keeps its first `contract.PROBLEMS_KEPT` rows per column (all of them
+under `ingest.keeping_all()`); the rest are counted.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.contract import DATASET_ORDER, DATE_MAX, DATE_MIN, PROBLEMS_KEPT, get_dataset
-from dashboard.ingest import Parsed, Problem, Severity
+from dashboard.contract import DATASET_ORDER, DATE_MAX, DATE_MIN, get_dataset
+from dashboard.ingest import Parsed, Problem, Severity, problems_kept
 from dashboard.queries import db
 
 _STANDARD = ("dataset", "_row", "column_name", "value", "detail")
@@ -49,7 +50,7 @@ def rules() -> tuple[Rule, ...]:
 class Found:
     problems: list[Problem] = field(default_factory=list)
     # (dataset, code, canonical column) -> rows past those kept
-    omitted: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    omitted: dict[tuple[str, str, str | None], int] = field(default_factory=dict)
 
 
 _PARAMS = {"date_min": DATE_MIN, "date_max": DATE_MAX}
@@ -58,6 +59,7 @@ _PARAMS = {"date_min": DATE_MIN, "date_max": DATE_MAX}
 def find(con: duckdb.DuckDBPyConnection) -> Found:
     """Every rule over every table; files and columns named canonically."""
     found = Found()
+    kept = problems_kept()
     for rule in rules():
         cur = con.cursor()
         try:
@@ -65,20 +67,19 @@ def find(con: duckdb.DuckDBPyConnection) -> Found:
             relation = cur.execute(
                 "select * from found qualify row_number() over "
                 "(partition by dataset, column_name order by _row) <= $kept",
-                {"kept": PROBLEMS_KEPT},
+                {"kept": kept},
             )
             names = [d[0] for d in relation.description or ()]
             rows = relation.fetchall()
             counts = cur.execute(
                 "select dataset, column_name, count(*) from found "
                 "group by all having count(*) > $k",
-                {"k": PROBLEMS_KEPT},
+                {"k": kept},
             ).fetchall()
         finally:
             cur.close()
-        for n, (dataset, column, total) in enumerate(counts):
-            del n
-            found.omitted[(str(dataset), rule.name, str(column))] = int(total) - PROBLEMS_KEPT
+        for dataset, column, total in counts:
+            found.omitted[(str(dataset), rule.name, str(column))] = int(total) - kept
         for values in rows:
             rec = dict(zip(names, values, strict=True))
             dataset = str(rec["dataset"])
@@ -187,7 +188,7 @@ def validate_found(current: Mapping[str, Path | None], staged: Mapping[str, Pars
     for (dataset, code, column), count in found.omitted.items():
         upload = staged.get(dataset)
         name = upload.file if upload is not None else get_dataset(dataset).filename
-        header = upload.header_for(column) if upload is not None else column
+        header = upload.header_for(column) if upload is not None and column else column
         out.omitted[(name, code, header)] = count
     for p in found.problems:
         upload = staged.get(p.dataset or "")

@@ -23,6 +23,13 @@ class Upload:
     broken: list[Problem] = field(default_factory=list)
     # the store's data version the upload was judged against
     judged_on: str | None = None
+    # problems past those kept, counted by (file, code, column as the file names it)
+    omitted: dict[tuple[str, str, str | None], int] = field(default_factory=dict)
+
+    @property
+    def error_count(self) -> int:
+        """Errors, those counted but not kept included."""
+        return len(self.errors) + sum(self.omitted.values())
 
     @property
     def dataset(self) -> str:
@@ -53,11 +60,14 @@ class Upload:
 def judge(store: Store, parsed: Parsed) -> Upload:
     """Check a parsed file against the store's current data."""
     upload = Upload(parsed=parsed, problems=list(parsed.problems))
+    upload.omitted = {(parsed.file, code, col): n for (code, col), n in parsed.omitted.items()}
     if parsed.errors:
         return upload
     upload.judged_on = store.data_version()
-    for p in checks.validate(store.current_files(), {parsed.dataset: parsed}):
+    found = checks.validate_found(store.current_files(), {parsed.dataset: parsed})
+    for p in found.problems:
         (upload.problems if p.dataset == parsed.dataset else upload.broken).append(p)
+    upload.omitted.update(found.omitted)
     return upload
 
 
