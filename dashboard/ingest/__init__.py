@@ -31,6 +31,7 @@ import ftfy
 import ftfy.badness
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard.contract import (
     MAX_CELL_CHARS,
@@ -299,6 +300,9 @@ class _Raw:
     chunks: list[tuple[int, list[pa.Array]]] = field(default_factory=list)
     # (spreadsheet row, column index, value): the first value past the header's width
     extras: list[tuple[int, int, str]] = field(default_factory=list)
+    # columns already built (a text without quotes, split by DuckDB)
+    built: pa.Table | None = None
+    built_width: int = 0
 
     def add(self, records: Sequence[Sequence[object]]) -> None:
         for n, record in enumerate(records):
@@ -319,9 +323,11 @@ class _Raw:
 
     @property
     def width(self) -> int:
-        return max([len(self.header), *(len(c) for _, c in self.chunks)])
+        return max([len(self.header), self.built_width, *(len(c) for _, c in self.chunks)])
 
     def table(self) -> pa.Table:
+        if self.built is not None:
+            return self.built
         width = self.width
         columns: dict[str, pa.ChunkedArray] = {}
         for i in range(width):
@@ -377,6 +383,16 @@ def read_bytes(dataset_name: str, data: bytes, file: str) -> Parsed:
         parsed.problems.append(Problem(file, "empty_file", dataset=dataset.name))
         return parsed
     parsed.separator = detect_separator(text)
+    newline = _plain_newline(text)
+    if newline is not None:
+        try:
+            raw = _split_plain(text, parsed.separator, newline)
+        except Refusal as exc:
+            parsed.problems.append(
+                Problem(file, exc.code, row=exc.row, params=exc.params, dataset=dataset.name)
+            )
+            return parsed
+        return _read_raw(dataset, raw, parsed, bad_bytes=bad_bytes)
     # strict: an unclosed quote is refused instead of swallowing the rest of the file
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=parsed.separator, strict=True)
     del text
@@ -399,6 +415,86 @@ def read_bytes(dataset_name: str, data: bytes, file: str) -> Parsed:
         )
         return parsed
     return _read_raw(dataset, raw, parsed, bad_bytes=bad_bytes)
+
+
+def _plain_newline(text: str) -> str | None:
+    """The line break of a text the csv module would split at every line break
+    and separator: no quote anywhere, and one kind of line break ("\n" or
+    "\r\n"). Such a text is split by Arrow and DuckDB; any other by the csv module."""
+    if '"' in text:
+        return None
+    returns = text.count("\r")
+    if returns == 0:
+        return "\n"
+    if returns == text.count("\r\n") == text.count("\n"):
+        return "\r\n"
+    return None
+
+
+def _split_plain(text: str, separator: str, newline: str) -> _Raw:
+    """Records of a text without quotes, as the csv module would split them."""
+    lines = pc.split_pattern(pa.array([text], pa.large_string()), newline).flatten()
+    if len(lines) and lines[len(lines) - 1].as_py() == "":
+        lines = lines.slice(0, len(lines) - 1)  # the line break ending the last line
+    header = lines[0].as_py().split(separator) if len(lines) else []
+    header = [h.strip() for h in header]
+    if len(header) > MAX_COLUMNS:
+        raise Refusal("too_many_columns", row=1, limit=str(MAX_COLUMNS))
+    rows = max(len(lines) - 1, 0)
+    if rows > MAX_ROWS:
+        raise Refusal("too_many_rows", limit=f"{MAX_ROWS:,}".replace(",", " "))
+    named = len(header)
+    con = _connection()
+    try:
+        body = pa.table(
+            {
+                "line": lines.slice(1),
+                "_row": pa.array(range(2, rows + 2), type=pa.int32()),
+            }
+        )
+        del lines
+        con.register("body", body)
+        # the separator is one of SEPARATORS (code, not data), written as chr(n)
+        if separator not in SEPARATORS:
+            raise ValueError(separator)
+        con.execute(
+            "create temp view split as "
+            f"select _row, string_split(line, chr({ord(separator)})) as l from body"
+        )
+        widest = con.execute(
+            "select _row, len(l) from split where len(l) > $max order by _row limit 1",
+            {"max": MAX_COLUMNS},
+        ).fetchone()
+        if widest is not None:
+            raise Refusal("too_many_columns", row=int(widest[0]), limit=str(MAX_COLUMNS))
+        found = con.execute("select max(len(l)) from split").fetchone()
+        width = max(named, int(found[0]) if found and found[0] is not None else 0)
+        extras: list[tuple[int, int, str]] = []
+        for row, rest in con.execute(
+            "select _row, l[$from:] from split where len(l) > $named order by _row",
+            {"from": named + 1, "named": named},
+        ).fetchall():
+            for i, value in enumerate(rest):
+                if value.strip():
+                    extras.append((int(row), named + i, value.strip()))
+                    break
+        extra_rows = [row for row, _, _ in extras]
+        columns = ", ".join(f"l[{i + 1}] as c{i}" for i in range(width))
+        table = con.sql(
+            f"select {columns}{',' if columns else ''} _row, "
+            f"list_contains($extra, _row) as _extra from split order by _row",
+            params={"extra": extra_rows},
+        ).to_arrow_table()
+    finally:
+        con.close()
+    return _Raw(
+        header=header,
+        named=named,
+        rows=rows,
+        extras=extras,
+        built=table,
+        built_width=width,
+    )
 
 
 class _Counted:
@@ -701,32 +797,43 @@ def _convert(
         xs = ", ".join(f"{_ident(c.name)} as x{i}" for i, c in enumerate(dataset.columns))
         hs = ", ".join(f"{t.helper} as h{i}" for i, t in enumerate(typings))
         vs = ", ".join(f"{t.value} as v{i}" for i, t in enumerate(typings))
-        es = ", ".join(f"{t.code} as e{i}, {t.final} as t{i}, x{i}" for i, t in enumerate(typings))
-        con.execute(
-            "create temp table cells as "
+        cols = dataset.columns
+        es = ", ".join(f"{t.code} as e{i}, {t.final} as f{i}, x{i}" for i, t in enumerate(typings))
+        # one streaming pass (DuckDB keeps the rows' order without a sort); a
+        # refused cell's typed value is left empty
+        result = con.sql(
             f"with s as (select _row, _extra, {', '.join(stripped)} from raw), "
             f"k as (select _row, {', '.join(effective)} from s where _extra or not ({blank})), "
             f"x as (select _row, {xs} from k), "
             f"h as (select *, {hs} from x), "
-            f"v as (select *, {vs} from h) "
-            f"select _row, {es} from v order by _row",
-            params,
-        )
-        n = len(dataset.columns)
-        out = con.sql(
-            "select "
+            f"v as (select *, {vs} from h), "
+            f"e as (select _row, {es} from v) "
+            "select _row, "
             + ", ".join(
-                f"case when e{i} is null then t{i} end as {_ident(c.name)}"
-                for i, c in enumerate(dataset.columns)
+                f"e{i}, case when e{i} is null then f{i} end as t{i}, "
+                # a text cell's text is its value: kept apart only when refused
+                + (f"x{i}" if c.type != "text" else f"case when e{i} is not null then x{i} end")
+                + f" as x{i}"
+                for i, c in enumerate(cols)
             )
-            + ", _row from cells order by _row"
+            + " from e",
+            params=params,
         ).to_arrow_table()
-        untyped = [i for i, c in enumerate(dataset.columns) if c.type != "text"]
-        raw_out = con.sql(
-            "select _row"
-            + "".join(f", x{i} as {_ident(dataset.columns[i].name)}" for i in untyped)
-            + " from cells order by _row"
-        ).to_arrow_table()
+        n = len(cols)
+        out = pa.table(
+            {
+                **{c.name: result.column(f"t{i}") for i, c in enumerate(cols)},
+                "_row": result.column("_row"),
+            }
+        )
+        untyped = [i for i, c in enumerate(cols) if c.type != "text"]
+        raw_out = pa.table(
+            {
+                "_row": result.column("_row"),
+                **{cols[i].name: result.column(f"x{i}") for i in untyped},
+            }
+        )
+        con.register("cells", result)
         union = " union all ".join(
             f"select _row, {i} as i, e{i} as code, x{i} as value from cells where e{i} is not null"
             for i in range(n)
@@ -740,12 +847,12 @@ def _convert(
         counts = con.execute(
             f"with p as ({union}) select i, code, count(*) from p group by all"
         ).fetchall()
-        texts = [i for i, c in enumerate(dataset.columns) if c.type == "text"]
+        texts = [i for i, c in enumerate(cols) if c.type == "text"]
         suspects = (
             con.execute(
                 " union all ".join(
-                    f"select _row, {i} as i, x{i} as value from cells "
-                    f"where regexp_matches(x{i}, $pattern)"
+                    f"select _row, {i} as i, t{i} as value from cells "
+                    f"where regexp_matches(t{i}, $pattern)"
                     for i in texts
                 )
                 + " order by _row limit $kept",
