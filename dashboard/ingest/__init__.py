@@ -29,6 +29,7 @@ from typing import Literal
 import duckdb
 import ftfy
 import ftfy.badness
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -262,6 +263,8 @@ def parse_boolean(text: str) -> bool:
 # --- reading a whole file -------------------------------------------------------
 
 _CHUNK = 50_000
+# Rows typed at once (DuckDB's and Arrow's working memory is bounded by it).
+_TYPING_CHUNK = 200_000
 _KEPT: ContextVar[int] = ContextVar("problems_kept", default=PROBLEMS_KEPT)
 
 
@@ -387,6 +390,7 @@ def read_bytes(dataset_name: str, data: bytes, file: str) -> Parsed:
     if newline is not None:
         try:
             raw = _split_plain(text, parsed.separator, newline)
+            del text  # the columns hold the cells now
         except Refusal as exc:
             parsed.problems.append(
                 Problem(file, exc.code, row=exc.row, params=exc.params, dataset=dataset.name)
@@ -449,42 +453,58 @@ def _split_plain(text: str, separator: str, newline: str) -> _Raw:
         body = pa.table(
             {
                 "line": lines.slice(1),
-                "_row": pa.array(range(2, rows + 2), type=pa.int32()),
+                "_row": pa.array(np.arange(2, rows + 2, dtype=np.int32)),
             }
         )
         del lines
-        con.register("body", body)
         # the separator is one of SEPARATORS (code, not data), written as chr(n)
         if separator not in SEPARATORS:
             raise ValueError(separator)
-        con.execute(
-            "create temp view split as "
-            f"select _row, string_split(line, chr({ord(separator)})) as l from body"
-        )
-        widest = con.execute(
-            "select _row, len(l) from split where len(l) > $max order by _row limit 1",
-            {"max": MAX_COLUMNS},
-        ).fetchone()
-        if widest is not None:
-            raise Refusal("too_many_columns", row=int(widest[0]), limit=str(MAX_COLUMNS))
-        found = con.execute("select max(len(l)) from split").fetchone()
-        width = max(named, int(found[0]) if found and found[0] is not None else 0)
+        split = f"string_split(line, chr({ord(separator)}))"
+        # one pass: the header's columns, each row's width and what lies past the header
+        columns = "".join(f"l[{i + 1}] as c{i}, " for i in range(named))
+        parts = []
+        for offset in range(0, max(body.num_rows, 1), _TYPING_CHUNK):
+            con.register("body", body.slice(offset, _TYPING_CHUNK))
+            parts.append(
+                con.sql(
+                    f"select {columns}_row, len(l) as _width, "
+                    f"case when len(l) > {named} then l[{named + 1}:] end as _rest "
+                    f"from (select _row, {split} as l from body)"
+                ).to_arrow_table()
+            )
+        con.unregister("body")
+        del body
+        table = pa.concat_tables(parts)
+        del parts
+        widths = table.column("_width")
+        widest = pc.max(widths).as_py() if len(widths) else None
+        width = max(named, widest or 0)
         extras: list[tuple[int, int, str]] = []
-        for row, rest in con.execute(
-            "select _row, l[$from:] from split where len(l) > $named order by _row",
-            {"from": named + 1, "named": named},
-        ).fetchall():
-            for i, value in enumerate(rest):
-                if value.strip():
-                    extras.append((int(row), named + i, value.strip()))
-                    break
-        extra_rows = [row for row, _, _ in extras]
-        columns = ", ".join(f"l[{i + 1}] as c{i}" for i in range(width))
-        table = con.sql(
-            f"select {columns}{',' if columns else ''} _row, "
-            f"list_contains($extra, _row) as _extra from split order by _row",
-            params={"extra": extra_rows},
-        ).to_arrow_table()
+        if width > named:
+            over = table.filter(pc.greater(widths, MAX_COLUMNS))
+            if over.num_rows:
+                row = over.column("_row")[0].as_py()
+                raise Refusal("too_many_columns", row=int(row), limit=str(MAX_COLUMNS))
+            wide = table.filter(pc.greater(widths, named))
+            rests = wide.column("_rest").to_pylist()
+            for row, rest in zip(wide.column("_row").to_pylist(), rests, strict=True):
+                for i, value in enumerate(rest or []):
+                    if value.strip():
+                        extras.append((int(row), named + i, value.strip()))
+                        break
+            con.register("rests", table.select(["_row", "_rest"]))
+            more = con.sql(
+                "select "
+                + ", ".join(f"_rest[{j + 1}] as c{named + j}" for j in range(width - named))
+                + " from rests"
+            ).to_arrow_table()
+            for name in more.column_names:
+                table = table.append_column(name, more.column(name))
+        extra_rows = pa.array(sorted({row for row, _, _ in extras}), type=pa.int32())
+        table = table.drop_columns(["_width", "_rest"]).append_column(
+            "_extra", pc.is_in(table.column("_row"), value_set=extra_rows)
+        )
     finally:
         con.close()
     return _Raw(
@@ -673,7 +693,7 @@ class _Converted:
 
 
 def _connection() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:", config={"threads": 2})
+    con = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "192MB"})
     con.execute(_macros())
     return con
 
@@ -768,7 +788,6 @@ def _convert(
     kept = problems_kept() if kept is None else kept
     con = _connection()
     try:
-        con.register("raw", raw.table() if table is None else table)
         params: dict[str, object] = {"max_cell": MAX_CELL_CHARS, "bad_bytes": bad_bytes}
         stripped = []
         for col in dataset.columns:
@@ -801,66 +820,94 @@ def _convert(
         es = ", ".join(f"{t.code} as e{i}, {t.final} as f{i}, x{i}" for i, t in enumerate(typings))
         # one streaming pass (DuckDB keeps the rows' order without a sort); a
         # refused cell's typed value is left empty
-        result = con.sql(
-            f"with s as (select _row, _extra, {', '.join(stripped)} from raw), "
-            f"k as (select _row, {', '.join(effective)} from s where _extra or not ({blank})), "
-            f"x as (select _row, {xs} from k), "
-            f"h as (select *, {hs} from x), "
-            f"v as (select *, {vs} from h), "
-            f"e as (select _row, {es} from v) "
-            "select _row, "
-            + ", ".join(
-                f"e{i}, case when e{i} is null then f{i} end as t{i}, "
-                # a text cell's text is its value: kept apart only when refused
-                + (f"x{i}" if c.type != "text" else f"case when e{i} is not null then x{i} end")
-                + f" as x{i}"
-                for i, c in enumerate(cols)
-            )
-            + " from e",
-            params=params,
-        ).to_arrow_table()
-        n = len(cols)
-        out = pa.table(
-            {
-                **{c.name: result.column(f"t{i}") for i, c in enumerate(cols)},
-                "_row": result.column("_row"),
-            }
-        )
-        untyped = [i for i, c in enumerate(cols) if c.type != "text"]
-        raw_out = pa.table(
-            {
-                "_row": result.column("_row"),
-                **{cols[i].name: result.column(f"x{i}") for i in untyped},
-            }
-        )
-        con.register("cells", result)
-        union = " union all ".join(
-            f"select _row, {i} as i, e{i} as code, x{i} as value from cells where e{i} is not null"
-            for i in range(n)
-        )
-        found = con.execute(
-            f"with p as ({union}) select _row, i, code, value from p "
-            "qualify row_number() over (partition by i, code order by _row) <= $kept "
-            "order by _row, i",
-            {"kept": kept},
-        ).fetchall()
-        counts = con.execute(
-            f"with p as ({union}) select i, code, count(*) from p group by all"
-        ).fetchall()
-        texts = [i for i, c in enumerate(cols) if c.type == "text"]
-        suspects = (
-            con.execute(
-                " union all ".join(
-                    f"select _row, {i} as i, t{i} as value from cells "
-                    f"where regexp_matches(t{i}, $pattern)"
-                    for i in texts
+        source = raw.table() if table is None else table
+        outs: list[pa.Table] = []
+        raws: list[pa.Table] = []
+        found: list[tuple[int, int, str, str]] = []
+        totals: dict[tuple[int, str], int] = {}
+        suspects: list[tuple[int, int, str]] = []
+        # a chunk at a time: memory bounded by the chunk, not the file
+        for offset in range(0, max(source.num_rows, 1), _TYPING_CHUNK):
+            con.register("raw", source.slice(offset, _TYPING_CHUNK))
+            result = con.sql(
+                f"with s as (select _row, _extra, {', '.join(stripped)} from raw), "
+                f"k as (select _row, {', '.join(effective)} from s where _extra or not ({blank})), "
+                f"x as (select _row, {xs} from k), "
+                f"h as (select *, {hs} from x), "
+                f"v as (select *, {vs} from h), "
+                f"e as (select _row, {es} from v) "
+                "select _row, "
+                + ", ".join(
+                    f"e{i}, case when e{i} is null then f{i} end as t{i}, "
+                    # a text cell's text is its value: kept apart only when refused
+                    + (f"x{i}" if c.type != "text" else f"case when e{i} is not null then x{i} end")
+                    + f" as x{i}"
+                    for i, c in enumerate(cols)
                 )
-                + " order by _row limit $kept",
-                {"pattern": _MOJIBAKE, "kept": kept},
+                + " from e",
+                params=params,
+            ).to_arrow_table()
+            n = len(cols)
+            out = pa.table(
+                {
+                    **{c.name: result.column(f"t{i}") for i, c in enumerate(cols)},
+                    "_row": result.column("_row"),
+                }
+            )
+            untyped = [i for i, c in enumerate(cols) if c.type != "text"]
+            raw_out = pa.table(
+                {
+                    "_row": result.column("_row"),
+                    **{cols[i].name: result.column(f"x{i}") for i in untyped},
+                }
+            )
+            con.register("cells", result)
+            union = " union all ".join(
+                f"select _row, {i} as i, e{i} as code, x{i} as value "
+                f"from cells where e{i} is not null"
+                for i in range(n)
+            )
+            found_here = con.execute(
+                f"with p as ({union}) select _row, i, code, value from p "
+                "qualify row_number() over (partition by i, code order by _row) <= $kept "
+                "order by _row, i",
+                {"kept": kept},
             ).fetchall()
-            if texts
-            else []
-        )
+            counts = con.execute(
+                f"with p as ({union}) select i, code, count(*) from p group by all"
+            ).fetchall()
+            texts = [i for i, c in enumerate(cols) if c.type == "text"]
+            suspects_here = (
+                con.execute(
+                    " union all ".join(
+                        f"select _row, {i} as i, t{i} as value from cells "
+                        f"where regexp_matches(t{i}, $pattern)"
+                        for i in texts
+                    )
+                    + " order by _row limit $kept",
+                    {"pattern": _MOJIBAKE, "kept": kept},
+                ).fetchall()
+                if texts
+                else []
+            )
+            outs.append(out)
+            raws.append(raw_out)
+            found.extend(found_here)
+            for i, code, total in counts:
+                totals[(i, code)] = totals.get((i, code), 0) + int(total)
+            suspects.extend(suspects_here[: kept - len(suspects)])
+            con.unregister("cells")
+        out = pa.concat_tables(outs)
+        raw_out = pa.concat_tables(raws)
+        kept_per: dict[tuple[int, str], int] = {}
+        capped = []
+        for row, i, code, value in found:
+            seen = kept_per.get((i, code), 0)
+            if seen < kept:
+                capped.append((row, i, code, value))
+                kept_per[(i, code)] = seen + 1
+        found = sorted(capped, key=lambda f: (f[0], f[1]))
+        counts = [(i, code, total) for (i, code), total in totals.items()]
     finally:
         con.close()
     problems = []
@@ -997,19 +1044,20 @@ def canonical_of_table(dataset_name: str, table: pa.Table) -> bytes:
         else:
             text = name
         cells.append(f"ingest_csv_cell({text})")
+    out = io.BytesIO()
+    out.write((",".join(dataset.column_names) + "\n").encode("utf-8"))
     con = _connection()
     try:
         con.register("typed", table)
-        found = con.execute(
-            f"select string_agg(concat_ws(',', {', '.join(cells)}), chr(10) order by _row) "
-            "from typed"
-        ).fetchone()
+        # line by line in batches: the file is held once, as the bytes returned
+        reader = con.sql(
+            f"select concat_ws(',', {', '.join(cells)}) || chr(10) as line from typed"
+        ).to_arrow_reader(_CHUNK)
+        for batch in reader:
+            out.write("".join(batch.column(0).to_pylist()).encode("utf-8"))
     finally:
         con.close()
-    body = found[0] if found and found[0] is not None else None
-    header = ",".join(dataset.column_names)
-    text = header + "\n" + (body + "\n" if body is not None else "")
-    return text.encode("utf-8")
+    return out.getvalue()
 
 
 def rows_to_records(rows: Iterable[Sequence[object]]) -> list[list[str]]:

@@ -22,6 +22,8 @@ from dashboard.contract import DATASET_ORDER, DATE_MAX, DATE_MIN, get_dataset
 from dashboard.ingest import Parsed, Problem, Severity, problems_kept
 from dashboard.queries import db
 
+# Memory DuckDB may hold while the rules run over an upload.
+CHECK_MEMORY_MIB = 192
 _STANDARD = ("dataset", "_row", "column_name", "value", "detail")
 # Separates the columns and values of a whole key in a rule's output.
 KEY_SEPARATOR = chr(31)
@@ -174,6 +176,8 @@ def validate_found(current: Mapping[str, Path | None], staged: Mapping[str, Pars
     upload would break, reported only if the current data did not already have it.
     """
     con = db.open_database(current)
+    # the rules over a large upload spill to disk rather than grow the process
+    con.execute(f"set memory_limit = '{CHECK_MEMORY_MIB}MB'")
     try:
         baseline = {_key(p) for p in run_checks(con)} if staged else set()
         for parsed in staged.values():

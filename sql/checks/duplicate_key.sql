@@ -29,21 +29,25 @@ with keys as (
     from kpis
 ),
 
-ranked as (
-    select
-        *,
-        min(_row) over (partition by dataset, k) as first_row,
-        count(*) over (partition by dataset, k) as n
+-- keys used more than once, and the first row holding each (an aggregate: no
+-- sort of every key)
+repeated as (
+    select dataset, k, min(_row) as first_row
     from keys
     where k is not null
+    group by dataset, k
+    having count(*) > 1
 ),
 
 final as (
     select
-        dataset, _row, column_name, value, first_row::varchar as detail,
-        key_columns, case when key_columns is not null then k end as key_values
-    from ranked
-    where n > 1 and _row <> first_row
+        keys.dataset, keys._row, keys.column_name, keys.value,
+        repeated.first_row::varchar as detail,
+        keys.key_columns,
+        case when keys.key_columns is not null then keys.k end as key_values
+    from keys
+    inner join repeated on keys.dataset = repeated.dataset and keys.k = repeated.k
+    where keys._row <> repeated.first_row
 )
 
 select * from final
