@@ -66,14 +66,16 @@ def committer() -> str:
     return plain_text(st.session_state["data_by"])
 
 
-def problem_lines(problems: list[Problem]) -> None:
-    """The first problems as sentences, then every problem grouped and located."""
+def problem_lines(problems: list[Problem], omitted: staging.Omitted | None = None) -> None:
+    """The first problems as sentences, then every problem grouped and located
+    (with those counted past the kept ones)."""
     for p in problems[:FIRST_PROBLEMS]:
         st.markdown("- " + safe.md(p.message(lang)))
     if len(problems) > FIRST_PROBLEMS:
         st.caption(tr("data_page.more_problems", count=len(problems) - FIRST_PROBLEMS))
     st.markdown(f"**{tr('data_page.grouped')}**")
-    st.dataframe(staging.group_table(problems, lang), hide_index=True, width="stretch")
+    table = staging.group_table(problems, lang, omitted)
+    st.dataframe(table, hide_index=True, width="stretch")
     with st.expander(tr("data_page.all_problems", count=len(problems)), icon="📋"):
         table = staging.problem_table(problems[:TABLE_LIMIT], lang)
         st.dataframe(table, hide_index=True, width="stretch")
@@ -379,10 +381,10 @@ def upload_section() -> None:
 
     st.subheader(tr("data_page.verdict"), divider="gray")
     if batch.errors:
-        st.error(tr("data_page.refused", count=len(batch.errors)), icon="⛔")
+        st.error(tr("data_page.refused", count=batch.error_count), icon="⛔")
         errors = [p for u in batch.uploads for p in u.problems if p.severity == "error"]
         if errors:
-            problem_lines(errors)
+            problem_lines(errors, batch.omitted)
         broken = [p for p in batch.broken if p.severity == "error"]
         if broken:
             st.markdown(f"**{tr('problem.other_datasets')}**")
