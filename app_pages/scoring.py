@@ -139,7 +139,12 @@ with st.container(border=True):
         cells = st.columns(5)
         for cell, c in zip(cells, criteria[row : row + 5], strict=False):
             chosen[c.criterion_id] = cell.slider(
-                c.label, 0.0, setup.ceiling, step=setup.step, key=keys[c.criterion_id], format="%g"
+                safe.md(c.label),
+                0.0,
+                setup.ceiling,
+                step=setup.step,
+                key=keys[c.criterion_id],
+                format="%g",
             )
     weights_area = st.container()
 
@@ -169,7 +174,9 @@ with weights_area:
     st.caption(
         tr("scoring.weights_used")
         + " "
-        + " · ".join(f"{c.label} {share(s)}" for c, s in zip(criteria, model.shares, strict=True))
+        + " · ".join(
+            f"{safe.md(c.label)} {share(s)}" for c, s in zip(criteria, model.shares, strict=True)
+        )
     )
     if model.data_weight_sum != 100:
         st.caption(tr("scoring.weights_data_sum", total=number(model.data_weight_sum, 0)))

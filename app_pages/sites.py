@@ -110,7 +110,12 @@ elif found.detail is not None:
     columns = st.columns(3)
     for i, kpi in enumerate(detail.kpis):
         with columns[i % 3].container(border=True):
-            st.metric(safe.md(kpi.value.kpi), kpi.value_text, delta=kpi.delta_text, help=kpi.help)
+            st.metric(
+                safe.md(kpi.value.kpi),
+                safe.md(kpi.value_text),
+                delta=safe.md_signed(kpi.delta_text) if kpi.delta_text else None,
+                help=kpi.help,
+            )
             if not kpi.history.empty:
                 chart(
                     lambda kpi=kpi: site_charts.kpi_sparkline(kpi.history, kpi.value.target, lang),
