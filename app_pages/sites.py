@@ -25,10 +25,10 @@ def chart(make: Callable[[], alt.TopLevelMixin], name: str) -> None:
 
 # --- selection, kept in the URL so a shared link reopens the same view ----------------
 app.remember("sites_site", "site", DESTINATION)
-app.remember("sites_view", "view", "")  # "side": every site side by side
+app.remember("sites_view", "view", "", options=("", "side"))  # "side": every site side by side
 if "sites_side" not in st.session_state:
     st.session_state["sites_side"] = st.session_state["sites_view"] == "side"
-app.remember("sites_side_page", "cards", 1, int)
+app.remember("sites_side_page", "cards", 1, int, low=1)
 
 state = view.State(
     situation,
