@@ -22,15 +22,15 @@ from xml.sax.saxutils import escape as _xml_escape
 # never starts syntax. Escaped here: every character that can start emphasis, a
 # link or an image, code, a heading or a list, a table, raw HTML, an entity
 # (`&amp;`), Streamlit's `:red[...]` and `:emoji:` directives or `$math$`. Left
-# as they are (they start nothing inline): ( ) , ; ? % ' " / so that ordinary
+# as they are (they start nothing inline): ( ) , ; ? % ' " / @ so that ordinary
 # text reads the same in the page's source.
 _MARKDOWN = re.compile(
-    "([" + re.escape(string.punctuation.translate({ord(c): None for c in "(),;?%'\"/"})) + "])"
+    "([" + re.escape(string.punctuation.translate({ord(c): None for c in "(),;?%'\"/@"})) + "])"
 )
 # "1) x" at the start would be a list item
 _LIST = re.compile(r"^(\s*\d+)\)")
 # GFM's autolinks are found in the parsed text, after escapes are read: a word
-# joiner (U+2060, invisible, zero width) inside `http:`, `www.` and after `@` keeps
+# joiner (U+2060, invisible, zero width) inside `http:`, `www.` and before `@` keeps
 # an address from matching, so it stays text.
 _AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|www)(?=[:.])|(@)")
 _JOINER = "\u2060"
@@ -39,11 +39,16 @@ _JOINER = "\u2060"
 _BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\x0b\x0c]+\s*")
 
 
+def _join(found: re.Match[str]) -> str:
+    # before the `@` of an address (the name part then ends elsewhere), after a scheme
+    return _JOINER + "@" if found.group(0) == "@" else found.group(0) + _JOINER
+
+
 def md(text: object) -> str:
     """Escape Markdown so a name like `**x**`, `[a](b)` or `http://x.y/` is shown as typed."""
     if text is None:
         return ""
-    text = _AUTOLINK.sub(lambda m: m.group(0) + _JOINER, _BREAKS.sub(" ", str(text)))
+    text = _AUTOLINK.sub(_join, _BREAKS.sub(" ", str(text)))
     return _LIST.sub(r"\1\\)", _MARKDOWN.sub(r"\\\1", text))
 
 
