@@ -133,3 +133,11 @@ def test_pdf_bold_comes_from_the_translation_only() -> None:
 
 def test_html_escapes_a_template() -> None:
     assert safe.html('<img src="x">') == "&lt;img src=&quot;x&quot;&gt;"
+
+
+def test_map_tooltips_are_plain_text() -> None:
+    """deck.gl writes a tooltip's `html` as markup and its `text` as text: the
+    maps' one tooltip template is text, filled with the data's names."""
+    from dashboard.charts import map_layers
+
+    assert set(map_layers.TOOLTIP) - {"style"} == {"text"}
