@@ -110,7 +110,7 @@ def change_view(change: diff.Diff, dataset: str, key: str) -> None:
 
 
 def dataset_choice(key: str, url_key: str) -> str:
-    app.remember(key, url_key, "tasks")
+    app.remember(key, url_key, "tasks", options=DATASET_ORDER)
     if st.session_state[key] not in DATASET_ORDER:
         st.session_state[key] = "tasks"
     chosen: str = st.selectbox(tr("data_page.dataset"), DATASET_ORDER, key=key, format_func=name_of)
@@ -326,7 +326,7 @@ def upload_section() -> None:
     st.caption(tr("data_page.accepts", size=limit))
     options = ["auto", *DATASET_ORDER]
     auto = tr("data_page.auto")
-    app.remember("data_up_ds", "for", "auto")
+    app.remember("data_up_ds", "for", "auto", options=options)
     if st.session_state["data_up_ds"] not in options:
         st.session_state["data_up_ds"] = "auto"
     choice: str = st.selectbox(
@@ -466,8 +466,8 @@ def history_section() -> None:
 
     if len(versions) > 1:
         st.subheader(tr("data_page.compare"), divider="gray")
-        app.remember("data_cmp_a", "from", numbers[1], int)
-        app.remember("data_cmp_b", "to", numbers[0], int)
+        app.remember("data_cmp_a", "from", numbers[1], int, options=numbers)
+        app.remember("data_cmp_b", "to", numbers[0], int, options=numbers)
         for key, fallback in (("data_cmp_a", numbers[1]), ("data_cmp_b", numbers[0])):
             if st.session_state[key] not in by_number:
                 st.session_state[key] = fallback
@@ -561,7 +561,7 @@ def rollback(dataset: str, target: int, by: str) -> None:
 def templates_section() -> None:
     dataset = dataset_choice("data_ds", "dataset")
     st.subheader(tr("data_page.template"), divider="gray")
-    app.remember("data_tpl_lang", "headers", lang)
+    app.remember("data_tpl_lang", "headers", lang, options=("fr", "en"))
     if st.session_state["data_tpl_lang"] not in ("fr", "en"):
         st.session_state["data_tpl_lang"] = lang
     head_lang = (
@@ -656,7 +656,7 @@ def templates_section() -> None:
 
 # --- the page -------------------------------------------------------------------------
 
-app.remember("data_section", "section", "upload")
+app.remember("data_section", "section", "upload", options=SECTIONS)
 if st.session_state["data_section"] not in SECTIONS:
     st.session_state["data_section"] = "upload"
 section = (

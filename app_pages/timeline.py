@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import export
 from dashboard.domain import mission, status
 from dashboard.i18n import column_label, format_day, format_number
-from dashboard.ui import app, shell
+from dashboard.ui import app, safe, shell
 from dashboard.views import timeline as view
 
 shell.header("timeline.title")
@@ -133,7 +133,7 @@ else:
         + app.tr("timeline.shown", shown=model.shown, total=model.total)
     )
     if model.critical_caption:
-        st.caption(model.critical_caption)
+        st.caption(safe.md(model.critical_caption))
     e1, e2, e3 = st.columns(3)
     e1.download_button(
         app.tr("timeline.export_png"),
