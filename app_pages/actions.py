@@ -138,21 +138,21 @@ def pager(shown: actions.Table, key: str) -> None:
 
 # --- this committee --------------------------------------------------------------------
 when = format_day(committee, lang)
-st.subheader(app.tr("actions.decisions", date=when))
+st.header(app.tr("actions.decisions", date=when))
 if model.decisions.total == 0:
     st.caption(app.tr("actions.no_decisions"))
 else:
     st.markdown("\n".join("- " + safe.md(text) for text in model.decisions.rows["text"]))
     pager(model.decisions, "ac_dpage")
 
-st.subheader(app.tr("actions.new_actions", date=when))
+st.header(app.tr("actions.new_actions", date=when))
 if model.new_actions.total == 0:
     st.caption(app.tr("actions.no_new_actions"))
 else:
     table(model.new_actions.rows)
     pager(model.new_actions, "ac_npage")
 
-st.subheader(app.tr("actions.carried_title"))
+st.header(app.tr("actions.carried_title"))
 st.caption(app.tr("actions.carried_caption"))
 if model.carried.total == 0:
     st.success(app.tr("actions.no_carried"), icon="✅")

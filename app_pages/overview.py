@@ -33,7 +33,7 @@ if upcoming is not None:
     st.markdown(f"**{app.tr('overview.next_milestone')}** · " + upcoming)
 
 # --- sites (at most overview.CARDS) ----------------------------------------------
-st.subheader(app.tr("overview.sites"))
+st.header(app.tr("overview.sites"))
 columns = st.columns(max(min(len(found.cards), 4), 1))
 for i, card in enumerate(found.cards):
     with columns[i % len(columns)].container(border=True):
@@ -54,7 +54,7 @@ if found.cards_caption is not None:
     )
 
 # --- workstreams -------------------------------------------------------------------
-st.subheader(app.tr("overview.workstreams"))
+st.header(app.tr("overview.workstreams"))
 progress_chart = app.chart_spec(
     "workstreams", state, lambda: charts.progress_by_group(found.workstreams, "workstream", lang)
 )

@@ -290,7 +290,7 @@ with tabs["sensitivity"]:
         if found.top_skipped:
             st.caption(tr("scoring.top_skipped", k=found.keep))
 
-        st.subheader(tr("scoring.probabilities"))
+        st.header(tr("scoring.probabilities"))
         st.vega_lite_chart(
             app.chart_spec(
                 "probabilities",
@@ -361,10 +361,10 @@ if staff and model.jurors is not None:
                 ),
             )
             st.caption(tr("scoring.spread_rule"))
-            st.subheader(tr("scoring.juror_rankings"))
+            st.header(tr("scoring.juror_rankings"))
             st.dataframe(jurors.rankings, hide_index=True, width="stretch")
             st.caption(tr("scoring.juror_rankings_help"))
-            st.subheader(tr("scoring.comments"))
+            st.header(tr("scoring.comments"))
             if jurors.comments.empty:
                 st.caption(tr("scoring.no_comments"))
             else:

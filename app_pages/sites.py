@@ -72,7 +72,7 @@ if found.side is not None:
         with column.container(border=True):
             widgets.site_card(card.text, card.kpi_lines)
     if side.by_site is not None:
-        st.subheader(app.tr("sites.budget_by_site"))
+        st.header(app.tr("sites.budget_by_site"))
         chart(lambda: site_charts.budget_bars(side.by_site.lines, "name", lang), "budget-par-site")
         if side.by_site.caption:
             st.caption(side.by_site.caption)
@@ -82,7 +82,7 @@ elif found.detail is not None:
     detail = found.detail
     card = detail.card.card
     selected = found.site
-    st.subheader(safe.md(card.name))
+    st.header(safe.md(card.name))
     if detail.description:
         st.caption(safe.md(detail.description))
 
@@ -104,7 +104,7 @@ elif found.detail is not None:
     st.markdown(safe.md(detail.card.text.milestone))
 
     # indicators
-    st.subheader(app.tr("sites.kpis"))
+    st.header(app.tr("sites.kpis"))
     if not detail.kpis:
         st.caption(app.tr("sites.kpis_none"))
     columns = st.columns(3)
@@ -120,7 +120,7 @@ elif found.detail is not None:
                 st.caption(app.tr("sites.kpi_no_target"))
 
     # budget
-    st.subheader(app.tr("sites.budget"))
+    st.header(app.tr("sites.budget"))
     money = detail.budget
     if money is None:
         st.caption(app.tr("sites.budget_none"))
@@ -150,14 +150,14 @@ elif found.detail is not None:
         st.dataframe(money.table, hide_index=True, width="stretch")
 
     # late tasks and open actions (at most views.sites.TABLE_ROWS each)
-    st.subheader(app.tr("sites.late_tasks"))
+    st.header(app.tr("sites.late_tasks"))
     if detail.late.empty:
         st.caption(app.tr("sites.late_none"))
     else:
         st.dataframe(detail.late, hide_index=True, width="stretch")
         if detail.late_caption:
             st.caption(detail.late_caption)
-    st.subheader(
+    st.header(
         app.tr(
             "sites.open_actions_destination" if selected == DESTINATION else "sites.open_actions"
         )
@@ -170,5 +170,5 @@ elif found.detail is not None:
             st.caption(detail.actions_caption)
 
 # --- the rules, so the committee knows what the colours mean ------------------------
-st.subheader(app.tr("sites.rules"))
+st.header(app.tr("sites.rules"))
 st.markdown("\n".join(f"- {line}" for line in found.rules))

@@ -373,7 +373,7 @@ if tab_grid.open:  # only the open tab runs and is sent
 # --- engagement and coverage ------------------------------------------------------------
 if tab_engagement.open:  # only the open tab runs and is sent
     with tab_engagement:
-        st.subheader(app.tr("stakeholders.funnel"))
+        st.header(app.tr("stakeholders.funnel"))
         st.caption(app.tr("stakeholders.funnel_intro"))
         funnel = charts.finish_spec(model.charts.funnel, lang)
         st.vega_lite_chart(funnel, width="stretch")
@@ -390,7 +390,7 @@ if tab_engagement.open:  # only the open tab runs and is sent
             ),
             hide_index=True,
         )
-        st.subheader(app.tr("stakeholders.coverage"))
+        st.header(app.tr("stakeholders.coverage"))
         st.caption(app.tr("stakeholders.coverage_intro"))
         coverage_map = charts.finish_spec(model.charts.coverage, lang)
         st.vega_lite_chart(coverage_map, width="stretch")
@@ -411,7 +411,7 @@ if tab_engagement.open:  # only the open tab runs and is sent
 # --- lists: bounded (the first stakeholders without coordinates, one page of all) -------
 if tab_list.open:  # only the open tab runs and is sent
     with tab_list:
-        st.subheader(app.tr("stakeholders.unlocated"))
+        st.header(app.tr("stakeholders.unlocated"))
         todo = model.unlocated
         if todo.empty:
             st.success(app.tr("stakeholders.unlocated_none"), icon="✅")
@@ -445,7 +445,7 @@ if tab_list.open:  # only the open tab runs and is sent
                         count=format_number(model.unlocated_total, lang),
                     )
                 )
-        st.subheader(app.tr("stakeholders.table"))
+        st.header(app.tr("stakeholders.table"))
         search_box, page_box = st.columns([3, 1])
         search_box.text_input(
             app.tr("stakeholders.search"),

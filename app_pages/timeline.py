@@ -189,7 +189,7 @@ def watch_table(watch: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-st.subheader(app.tr("timeline.attention"))
+st.header(app.tr("timeline.attention"))
 st.caption(app.tr("timeline.attention_caption"))
 if model.watch_pages > 1:
     st.number_input(
@@ -223,7 +223,7 @@ if not model.empty:
 # --- since an earlier version ---------------------------------------------------------
 changes = model.changes
 if changes is not None:
-    st.subheader(
+    st.header(
         app.tr("timeline.changes", version=changes.version, date=format_day(changes.day, lang))
     )
     if changes.table.empty:

@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import auth, charts
+from dashboard import auth, charts, demo
 from dashboard.i18n import LANGS, format_day, normalise_lang
 from dashboard.ui import app, pack_ui
 
@@ -194,6 +194,7 @@ def navigation() -> Any:
     so their URL cannot be reached either."""
     app.pin_data_version()
     _gate()
+    _note_missing_page()
     pages = [
         st.Page(
             auth.PAGES[name].file,
@@ -204,7 +205,9 @@ def navigation() -> Any:
         )
         for name in auth.pages_for(app.role())
     ]
-    return st.navigation({app.tr("nav.section_main"): pages})
+    # one flat list: a section header would sit inside the navigation's <ul>
+    # as a <div>, which screen readers (and axe) take for broken list markup
+    return st.navigation(pages)
 
 
 def sidebar() -> None:
@@ -237,5 +240,37 @@ def header(title_key: str, page: str | None = None) -> None:
         _projector_bar(page)
     st.title(app.tr(title_key))
     st.caption(app.tr("overview.caption", date=format_day(app.situation(), app.lang())))
+    _readers_notes()
     if app.role() == "viewer":
         st.info(app.tr("app.viewer_banner"), icon="👁️")
+
+
+def _note_missing_page() -> None:
+    """Remember an address that names no page the role may open: Streamlit then
+    draws the default page (and its own English dialog); the page says why in the
+    reader's language."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        wanted = ctx.pages_manager.intended_page_name if ctx is not None else None
+        by_hash = ctx.pages_manager.intended_page_script_hash if ctx is not None else None
+    except Exception:  # an internal of Streamlit's: without it, no note
+        return
+    if wanted and not by_hash and wanted not in auth.pages_for(app.role()):
+        st.session_state["_missing_page"] = str(wanted)
+
+
+def _readers_notes() -> None:
+    """The document's language, the demo-data notice and a mistyped address."""
+    lang = app.lang()
+    # Streamlit has no setting for <html lang>: a constant script (no user text) sets it
+    st.html(
+        f"<script>document.documentElement.lang = {lang!r};</script>",
+        unsafe_allow_javascript=True,
+    )
+    if demo.is_demo(app.store().root):
+        st.warning(app.tr("readers.demo"), icon="🧪")
+    missing = st.session_state.pop("_missing_page", None)
+    if missing:
+        st.info(app.tr("readers.not_found", path=missing), icon="🧭")
