@@ -78,7 +78,7 @@ def test_site_page_in_both_roles_and_languages(
     for label, value in figures.items():
         assert got[label] == value, label
     body = plain(at)
-    assert OLHAIN in [s.value.replace("\\", "") for s in at.subheader]
+    assert OLHAIN in [s.value.replace("\\", "") for s in at.header]
     assert rule in body
     # three sparklines (one per indicator) and the budget bars per task
     assert len(at.get("vega_lite_chart")) == 4
