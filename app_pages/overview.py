@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import charts
+from dashboard.charts import alt_text
 from dashboard.ui import app, pack_ui, safe, shell, widgets
 from dashboard.views import overview
 
@@ -58,6 +59,12 @@ st.header(app.tr("overview.workstreams"))
 progress_chart = app.chart_spec(
     "workstreams", state, lambda: charts.progress_by_group(found.workstreams, "workstream", lang)
 )
-st.vega_lite_chart(progress_chart, width="stretch")
+st.vega_lite_chart(
+    progress_chart,
+    width="stretch",
+    alt=alt_text.describe(
+        progress_chart, lang, app.tr("alt.progress"), "workstream", "share", alt_text.percent(lang)
+    ),
+)
 pack_ui.png_button(progress_chart, "avancement-par-axe")
 st.caption(found.states_rule)

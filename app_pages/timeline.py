@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import export
+from dashboard.charts import alt_text
 from dashboard.domain import mission, status
 from dashboard.i18n import column_label, format_day, format_number
 from dashboard.ui import app, shell
@@ -126,7 +127,7 @@ else:
             max_value=model.row_pages,
             key="tl_page",
         )
-    st.vega_lite_chart(spec=model.spec, width="stretch")
+    st.vega_lite_chart(spec=model.spec, width="stretch", alt=alt_text.gantt(model.spec, lang))
     st.caption(
         app.tr("timeline.legend", event=mission.EVENT_LABEL)
         + " "

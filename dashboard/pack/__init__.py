@@ -77,7 +77,7 @@ GANTT_ROWS_PER_PAGE = 22
 # Evaluations drawn in full (chart and table); any beyond get one line each.
 PACK_EVALUATIONS = 4
 
-STATE_TEXT_COLOURS = charts.STATE_COLOURS
+STATE_TEXT_COLOURS = charts.STATE_INK
 # Some catalogue texts put words in bold the Markdown way, for the screen.
 BOLD_MARKDOWN = re.compile(r"\*\*(.+?)\*\*")
 # Room kept under the Gantt's last part for its legend and the critical path.
