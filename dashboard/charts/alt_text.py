@@ -131,7 +131,7 @@ def counts(rows: Iterable[Mapping[str, Any]], field: str) -> dict[str, int]:
 
 def gantt(spec: Mapping[str, Any], lang: str) -> str:
     """The Gantt: how many rows, from when to when, and how many in each state."""
-    from datetime import date
+    from datetime import date, timedelta
 
     from dashboard.i18n import format_day
 
@@ -140,7 +140,13 @@ def gantt(spec: Mapping[str, Any], lang: str) -> str:
     if not bars:
         return t("alt.empty", lang, title=t("timeline.title", lang))
     starts = [str(r["start"])[:10] for r in bars]
-    ends = [str(r.get("end_at") or r["start"])[:10] for r in bars]
+    # a bar ends at the instant its last day ends: that day is the one before
+    ends = [
+        (date.fromisoformat(str(r["end_at"])[:10]) - timedelta(days=1)).isoformat()
+        if _present(r.get("end_at"))
+        else str(r["start"])[:10]
+        for r in bars
+    ]
     head = t(
         "alt.gantt",
         lang,
