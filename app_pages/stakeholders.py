@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard.charts import alt_text, map_layers
 from dashboard.domain import stakeholders as sk
-from dashboard.i18n import column_label, format_number
+from dashboard.i18n import column_heading, format_number
 from dashboard.ui import app, pack_ui, safe, shell, widgets
 from dashboard.views import stakeholders as view
 
@@ -228,7 +228,7 @@ def _display(frame: pd.DataFrame) -> pd.DataFrame:
         category=[sk.category_label(c, lang) for c in frame["category"]],
         engagement=[sk.engagement_label(e, lang) for e in frame["engagement"]],
     )
-    names = {c: column_label("stakeholders", c, lang) for c in columns[:8] + columns[10:]}
+    names = {c: column_heading("stakeholders", c, lang) for c in columns[:8] + columns[10:]}
     names |= {
         "site_name": app.tr("stakeholders.col_site"),
         "projects": app.tr("stakeholders.col_projects"),
@@ -412,7 +412,7 @@ if tab_engagement.open:  # only the open tab runs and is sent
                 category=[sk.category_label(c, lang) for c in model.funnel["category"]]
             ).rename(
                 columns={
-                    "category": column_label("stakeholders", "category", lang),
+                    "category": column_heading("stakeholders", "category", lang),
                     **{s: sk.engagement_label(s, lang) for s in (*sk.STAGES, "declined")},
                     "total": app.tr("stakeholders.funnel_total"),
                 }
@@ -473,7 +473,7 @@ if tab_list.open:  # only the open tab runs and is sent
                 shown[["name", "category", "commune", "country", "territory", "placed"]].rename(
                     columns={
                         **{
-                            c: column_label("stakeholders", c, lang)
+                            c: column_heading("stakeholders", c, lang)
                             for c in ("name", "category", "commune", "country", "territory")
                         },
                         "placed": app.tr("stakeholders.unlocated_where"),

@@ -115,3 +115,10 @@ def choice_label(dataset: str, column: str, value: str, lang: str) -> str:
     if normalise_lang(lang) == "fr":
         return dict(get_dataset(dataset).column(column).choices).get(value, value)
     return value.replace("_", " ")
+
+
+def column_heading(dataset: str, column: str, lang: str) -> str:
+    """A column's name as a table's heading: `column_label` with a capital, as a
+    word heads a column ('Intitulé', not the contract's 'intitulé')."""
+    label = column_label(dataset, column, lang)
+    return label[:1].upper() + label[1:]

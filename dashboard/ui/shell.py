@@ -270,7 +270,7 @@ def _readers_notes() -> None:
         unsafe_allow_javascript=True,
     )
     if demo.is_demo(app.store().root):
-        st.warning(app.tr("readers.demo"), icon="🧪")
+        st.badge(app.tr("readers.demo"), icon="🧪", color="orange")
     missing = st.session_state.pop("_missing_page", None)
     if missing:
         st.info(app.tr("readers.not_found", path=missing), icon="🧭")

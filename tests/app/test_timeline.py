@@ -63,7 +63,7 @@ def test_a_shared_link_reopens_the_view(demo_dir: Path) -> None:
     assert at.multiselect(key="tl_ws").value == ["Cité des Électriciens"]
     assert at.radio(key="tl_zoom").value == "month"
     assert at.selectbox(key="tl_vs").value == 1
-    assert "Situation au 1 mai 2020" in [c.value for c in at.caption]
+    assert "Situation au 1er mai 2020" in [c.value for c in at.caption]
     assert "Ce qui a changé depuis la version 1 du 23 mars 2020" in texts(at)
 
 
