@@ -163,7 +163,16 @@ def test_a_viewer_receives_no_personal_data(demo_dir: Path, lang: str) -> None:
     for value in PERSONAL:
         assert value not in everything(at), value
     table = at.dataframe[-1].value
-    assert not {"contact", "courriel", "téléphone", "Courriel", "Téléphone", "Contact", "E-mail", "Phone"} & set(table)
+    assert not {
+        "contact",
+        "courriel",
+        "téléphone",
+        "Courriel",
+        "Téléphone",
+        "Contact",
+        "E-mail",
+        "Phone",
+    } & set(table)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
