@@ -85,15 +85,16 @@ def table(rows: pd.DataFrame, with_meeting: bool = False) -> None:
     data = pd.DataFrame(
         {
             app.tr("actions.text"): rows["text"],
-            app.tr("actions.owner"): rows["owner"],
-            app.tr("actions.due"): rows["due"],
-            app.tr("actions.days_overdue"): rows["days_overdue"],
-            app.tr("actions.status"): rows["state"].map(STATE_LABELS),
+            # what decides first: the linked task, then how late
             app.tr("actions.task"): rows["task"],
             "🗓️": [
                 app.page_url("timeline", ws=w) if isinstance(w, str) else None
                 for w in rows["workstream"]
             ],
+            app.tr("actions.days_overdue"): rows["days_overdue"],
+            app.tr("actions.owner"): rows["owner"],
+            app.tr("actions.due"): rows["due"],
+            app.tr("actions.status"): rows["state"].map(STATE_LABELS),
             app.tr("actions.project"): rows["project"],
             "⚖️": [
                 app.page_url("scoring", eval=e) if isinstance(e, str) else None
@@ -105,7 +106,7 @@ def table(rows: pd.DataFrame, with_meeting: bool = False) -> None:
         data.insert(0, app.tr("actions.meeting"), rows["meeting_date"])
         data.insert(1, app.tr("actions.kind"), rows["kind"].map(KIND_LABELS))
     st.dataframe(
-        data,
+        widgets.blank_missing(data),
         hide_index=True,
         width="stretch",
         column_config={

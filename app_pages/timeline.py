@@ -177,14 +177,14 @@ def watch_table(watch: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             heads["task"]: watch["name"],
+            heads["days_late"]: watch["days_late"],  # what decides, next to the name
             heads["workstream"]: watch["workstream"],
             heads["state"]: watch["state_label"],
-            heads["owner_col"]: watch["owner"],
+            heads["owner_col"]: watch["owner"].fillna(""),
             heads["end"]: pd.to_datetime(watch["end"]).dt.date,
-            heads["days_late"]: watch["days_late"],
             heads["progress"]: watch["progress"],
             heads["slip"]: watch["slip"],
-            heads["site"]: watch["site"],
+            heads["site"]: watch["site"].fillna(""),
             heads["actions"]: watch["actions"],
         }
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.domain.sites import CardText
@@ -31,3 +32,13 @@ def site_card(text: CardText, extra: Iterable[str] = ()) -> None:
     st.caption(safe.md(text.milestone))
     for line in [*text.facts, *extra]:
         st.caption(safe.md(line))
+
+
+def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing texts as empty cells: a table would otherwise write 'None' in them."""
+    out = frame.copy()
+    for column in out.columns:
+        present = out[column].dropna()
+        if present.map(lambda v: isinstance(v, str)).all():  # a text column, not dates
+            out[column] = out[column].astype(object).where(out[column].notna(), "")
+    return out

@@ -71,6 +71,14 @@ def audit(page: Page, where: str, lang: str, width: int) -> None:
                 .filter(t => t.length > 20)"""
         )
         assert named, f"{where}: chart {i + 1} has no text alternative"
+    cells = page.evaluate(
+        """[...document.querySelectorAll('[data-testid="stDataFrame"] [role="gridcell"]')]
+            .map(e => e.textContent.trim())"""
+    )
+    slips = [c for c in cells if c in ("None", "nan", "NaN", "<NA>", "NaT")]
+    if lang == "fr":  # '92.5' is English; French writes '92,5'
+        slips += [c for c in cells if re.fullmatch(r"-?\d+\.\d+( ?%)?", c)]
+    assert not slips, f"{where}: table cells written wrong: {slips[:5]}"
     body = page.locator(MAIN).inner_text()
     assert catalogue(lang)["readers.demo"] in body, f"{where}: no demo-data notice"
     mixed = [text for text in other_language_texts(lang) if text in body]
