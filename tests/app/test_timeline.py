@@ -54,7 +54,7 @@ def test_filters_go_to_the_url_and_narrow_the_chart(demo_dir: Path) -> None:
     assert at.query_params["ws"] in (["Parc d'Olhain"], "Parc d'Olhain")
     at.multiselect(key="tl_state").set_value(["late"]).run()
     table = at.dataframe[0].value
-    assert set(table.iloc[:, 2]) == {"En retard"}
+    assert set(table.iloc[:, 3]) == {"En retard"}
     assert len(table) == 2  # the menu and the producers of Olhain
 
 
