@@ -8,10 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import export
-from dashboard.charts import alt_text
+from dashboard.charts import alt_text, gantt
 from dashboard.domain import mission, status
 from dashboard.i18n import column_label, format_day, format_number
-from dashboard.ui import app, shell
+from dashboard.ui import app, safe, shell, widgets
 from dashboard.views import timeline as view
 
 shell.header("timeline.title")
@@ -127,7 +127,15 @@ else:
             max_value=model.row_pages,
             key="tl_page",
         )
-    st.vega_lite_chart(spec=model.spec, width="stretch", alt=alt_text.gantt(model.spec, lang))
+    # the Gantt on a wide screen, the same rows as an agenda on a narrow one (CSS)
+    widgets.narrow_layout()
+    with st.container(key="timeline_gantt"):
+        st.vega_lite_chart(spec=model.spec, width="stretch", alt=alt_text.gantt(model.spec, lang))
+    with st.container(key="timeline_agenda"):
+        for workstream, lines in gantt.agenda(model.rows, lang):
+            st.markdown(
+                f"**{safe.md(workstream)}**\n\n" + "\n".join(f"- {safe.md(x)}" for x in lines)
+            )
     st.caption(
         app.tr("timeline.legend", event=mission.EVENT_LABEL)
         + " "

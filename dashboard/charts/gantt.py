@@ -491,3 +491,30 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
         "layer": layers,
     }
     return finish_spec(spec, lang)
+
+
+def agenda(rows: pd.DataFrame, lang: str) -> list[tuple[str, list[str]]]:
+    """The Gantt as an agenda for a narrow screen: per workstream, one line per row
+    (name, state with its mark, dates, progress, slip), in the Gantt's order.
+    Plain text from data: the page escapes it."""
+    out: list[tuple[str, list[str]]] = []
+    if rows.empty or "name" not in rows:
+        return out
+    marks = {t(f"state.{s}", lang): STATE_MARKS[s] for s in STATE_MARKS}
+    for _, row in rows[rows["kind"] != "group"].iterrows():
+        workstream = str(row["workstream"])
+        if not out or out[-1][0] != workstream:
+            out.append((workstream, []))
+        state = str(row["state_label"])
+        dates = (
+            str(row["start_label"])
+            if bool(row["milestone"])
+            else f"{row['start_label']} → {row['end_label']}"
+        )
+        parts = [f"{marks.get(state, '')} {state}".strip(), dates]
+        if row["progress_label"] and not bool(row["milestone"]):
+            parts.append(str(row["progress_label"]))
+        if row["slip_label"]:
+            parts.append(str(row["slip_label"]))
+        out[-1][1].append(f"{row['name']} · " + " · ".join(parts))
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -42,3 +43,12 @@ def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
         if present.map(lambda v: isinstance(v, str)).all():  # a text column, not dates
             out[column] = out[column].astype(object).where(out[column].notna(), "")
     return out
+
+
+NARROW_CSS = Path(__file__).resolve().parents[1] / "static" / "narrow.css"
+
+
+def narrow_layout() -> None:
+    """The style that swaps a wide drawing for its narrow-screen form (keyed
+    containers `*_gantt` / `*_agenda`) below 640 px."""
+    st.html(NARROW_CSS)

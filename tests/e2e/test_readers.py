@@ -123,6 +123,9 @@ def tour(page: Page, role: str) -> list[str]:
             page.set_viewport_size(PHONE)
             page.wait_for_timeout(400)  # charts and columns re-lay themselves out
             audit(page, f"{where} at 390", lang, PHONE["width"])
+            if "/timeline" in page.url:  # the Gantt becomes an agenda on a phone
+                expect(page.locator(".st-key-timeline_agenda")).to_be_visible()
+                expect(page.locator(".st-key-timeline_gantt")).to_be_hidden()
             seen.append(f"{role} {lang} {title(page)}")
     page.set_viewport_size(DESKTOP)
     return seen

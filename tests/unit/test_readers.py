@@ -136,3 +136,14 @@ def test_the_demo_marker_decides_the_demo_notice(tmp_path: Path) -> None:
     assert not demo.is_demo(tmp_path)
     (tmp_path / demo.MARKER).write_text("demo")
     assert demo.is_demo(tmp_path)
+
+
+def test_the_agenda_lists_the_gantt_rows_by_workstream() -> None:
+    from dashboard.charts.gantt import agenda
+
+    found = agenda(model().rows, "fr")
+    assert [w for w, _ in found] == ["Pilotage", "Atelier"]
+    lines = dict(found)
+    assert lines["Pilotage"][0] == "Lancement · ✓ Terminé · 10 déc. 2019"  # a milestone: one day
+    assert lines["Atelier"][1].startswith("Prototypes · ") and "45 %" in lines["Atelier"][1]
+    assert "2 mars 2020 → 31 mars 2020" in lines["Atelier"][1]
