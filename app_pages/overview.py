@@ -29,6 +29,8 @@ for column, figure in zip(columns[1:], found.figures, strict=True):
         help=figure.help,
     )
 
+widgets.glossary(lang)
+
 upcoming = overview.milestone_text(found, escape=safe.md)
 if upcoming is not None:
     st.markdown(f"**{app.tr('overview.next_milestone')}** · " + upcoming)

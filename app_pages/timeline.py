@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import export
 from dashboard.charts import alt_text, gantt
-from dashboard.domain import mission, status
+from dashboard.domain import status
 from dashboard.i18n import column_label, format_day, format_number
 from dashboard.ui import app, safe, shell, widgets
 from dashboard.views import timeline as view
@@ -137,7 +137,7 @@ else:
                 f"**{safe.md(workstream)}**\n\n" + "\n".join(f"- {safe.md(x)}" for x in lines)
             )
     st.caption(
-        app.tr("timeline.legend", event=mission.EVENT_LABEL)
+        app.tr("timeline.legend", event=app.tr("overview.event"))
         + " "
         + app.tr("timeline.shown", shown=model.shown, total=model.total)
     )
@@ -271,3 +271,4 @@ elif not earlier:
     st.caption(app.tr("timeline.no_versions"))
 
 st.caption(app.tr("timeline.rules", threshold=format_number(status.AT_RISK_POINTS, lang)))
+widgets.glossary(lang)

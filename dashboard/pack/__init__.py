@@ -30,7 +30,7 @@ from dashboard import auth, charts, export
 from dashboard.charts import scoring_charts, site_charts
 from dashboard.charts.gantt import gantt_spec
 from dashboard.contract import DATASET_ORDER
-from dashboard.domain import mission, sites
+from dashboard.domain import sites
 from dashboard.domain import stakeholders as sk
 from dashboard.i18n import (
     dataset_label,
@@ -45,7 +45,7 @@ from dashboard.views import overview as overview_view
 from dashboard.views import scoring as scoring_view
 from dashboard.views import sites as sites_view
 from dashboard.views import timeline as tl
-from dashboard.views.reader import Reader, restricted
+from dashboard.views.reader import Reader, in_english, restricted
 
 __all__ = ["Reader", "restricted"]  # what the pack reads through, for its callers
 
@@ -696,7 +696,7 @@ def _gantt(pack: _Pack) -> None:
         room = pack.landscape_height - 60 - (GANTT_NOTES if part == len(chunks) else 0)
         pack.add(chart_flowable({**spec, "width": width_px}, pack.landscape_width, room))
     pack.note(
-        pack.tr("timeline.legend", event=mission.EVENT_LABEL)
+        pack.tr("timeline.legend", event=pack.tr("overview.event"))
         + " "
         + pack.tr("pack.gantt_shown", shown=model.shown, total=model.total)
     )
@@ -1066,6 +1066,8 @@ def build_pack(read: Reader, context: PackContext) -> bytes:
     from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
     _setup()
+    if context.lang == "en":  # the data's English texts, where given
+        read = in_english(read)
     token = charts.text_scale.set(1.0)  # print size, whatever the screen is set to
     try:
         lang, situation = context.lang, context.situation

@@ -52,3 +52,16 @@ def narrow_layout() -> None:
     """The style that swaps a wide drawing for its narrow-screen form (keyed
     containers `*_gantt` / `*_agenda`) below 640 px."""
     st.html(NARROW_CSS)
+
+
+GLOSSARY = ("mois_noir", "parcours_noir", "carin", "all")
+
+
+def glossary(lang: str) -> None:
+    """The mission's own words (mois noir, Parcours noir, Carin gourmand, ALL),
+    explained for a reader who does not know them."""
+    from dashboard.i18n import t
+
+    with st.expander(t("glossary.title", lang), icon="📖"):
+        for term in GLOSSARY:
+            st.markdown(t(f"glossary.{term}", lang))

@@ -147,3 +147,23 @@ def test_the_agenda_lists_the_gantt_rows_by_workstream() -> None:
     assert lines["Pilotage"][0] == "Lancement · ✓ Terminé · 10 déc. 2019"  # a milestone: one day
     assert lines["Atelier"][1].startswith("Prototypes · ") and "45 %" in lines["Atelier"][1]
     assert "2 mars 2020 → 31 mars 2020" in lines["Atelier"][1]
+
+
+def test_an_english_reader_reads_the_data_s_english_texts(tmp_path: Path) -> None:
+    from dashboard.queries import db
+    from dashboard.store import Store
+    from dashboard.views.reader import FRENCH_MARK, database_reader, in_english
+    from tests.conftest import copy_demo
+
+    folder = copy_demo(tmp_path / "data")
+    con = db.open_database(Store(folder).current_files())
+    french = database_reader(con, "viewer")
+    english = in_english(french)
+    sites = english("sites")
+    assert "Black Trail of the Black Month" in set(sites["name"])
+    assert set(sites["site_id"]) == set(french("sites")["site_id"])  # keys untouched
+    # a text without its English version keeps its French, visibly marked
+    con.execute("update sites set name_en = null where site_id = 'louvre-lens'")
+    marked = in_english(database_reader(con, "viewer"))("sites")
+    assert f"Louvre-Lens{FRENCH_MARK}" in set(marked["name"])
+    assert "Black Trail of the Black Month" in set(marked["name"])
