@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 
-from dashboard import auth, charts, export
+from dashboard import auth, charts, demo, export
 from dashboard.charts import scoring_charts, site_charts
 from dashboard.charts.gantt import gantt_spec
 from dashboard.contract import DATASET_ORDER
@@ -95,6 +95,7 @@ class PackContext:
     versions: Mapping[str, tuple[int, date] | None] = field(default_factory=dict)
     data_version: str = ""
     timeline: tl.State | None = None  # the timeline page's view, None: the default
+    demo: bool = False  # the data folder holds the invented demo data (`dashboard.demo`)
 
 
 def context_for(
@@ -115,6 +116,7 @@ def context_for(
         versions=data_versions(store.history()),
         data_version=store.data_version() if data_version is None else data_version,
         timeline=timeline,
+        demo=demo.is_demo(store.root),
     )
 
 
@@ -548,6 +550,8 @@ def _cover(pack: _Pack, data: _Data) -> None:
                 )
             )
     pack.add(Spacer(1, 14))
+    if pack.context.demo:
+        pack.add(_para(pack.tr("readers.demo"), s.body, "<b>{}</b>"))
     pack.add(_para(pack.tr("pack.situation", date=format_day(situation, lang)), s.body))
     pack.add(_para(pack.tr(f"pack.audience_{pack.context.role}"), s.body))
     pack.add(Spacer(1, 18))
@@ -1141,6 +1145,7 @@ def build_pack(read: Reader, context: PackContext) -> bytes:
         destination = t("pack.destination", lang)
         header = printable(
             t("pack.header", lang, audience=t(f"pack.audience_{context.role}_short", lang))
+            + (" · " + t("pack.demo_short", lang) if context.demo else "")
         )
 
         def footer(page: int, pages: int) -> str:

@@ -167,3 +167,26 @@ def test_an_english_reader_reads_the_data_s_english_texts(tmp_path: Path) -> Non
     marked = in_english(database_reader(con, "viewer"))("sites")
     assert f"Louvre-Lens{FRENCH_MARK}" in set(marked["name"])
     assert "Black Trail of the Black Month" in set(marked["name"])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_pack_says_the_demo_is_invented_and_reads_english(lang: str) -> None:
+    from dataclasses import replace as changed
+
+    from dashboard import pack
+    from dashboard.i18n import t
+    from dashboard.queries import db
+    from dashboard.store import Store
+    from tests.unit.test_pack import pages_text, plain, reader
+
+    con = db.open_database(Store(ROOT / "data").current_files())
+    context = pack.context_for(Store(ROOT / "data"), lang, date(2020, 4, 15), "viewer")
+    assert context.demo
+    texts = [plain(p) for p in pages_text(pack.build_pack(reader(con, "viewer"), context))]
+    notice, short = plain(t("readers.demo", lang)), t("pack.demo_short", lang)
+    assert notice in texts[0]
+    assert all(short in page for page in texts[1:])  # every later page's header
+    if lang == "en":
+        assert "Black Trail of the Black Month" in " ".join(texts)
+    real = changed(context, demo=False)  # real data: no notice
+    assert short not in " ".join(pages_text(pack.build_pack(reader(con, "viewer"), real)))
