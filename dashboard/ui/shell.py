@@ -245,6 +245,26 @@ def header(title_key: str, page: str | None = None) -> None:
         st.info(app.tr("app.viewer_banner"), icon="👁️")
 
 
+# A constant script (no user text): closes Streamlit's English "Page not found"
+# dialog once it shows, within a few seconds.
+CLOSE_NOT_FOUND_DIALOG = """<script>
+(() => {
+  let tries = 0;
+  const close = () => {
+    for (const dialog of document.querySelectorAll('[role="dialog"]')) {
+      const heading = dialog.querySelector("h2");
+      if (heading && heading.textContent.trim() === "Page not found") {
+        const button = dialog.querySelector('button[aria-label="Close"]');
+        if (button) { button.click(); return; }
+      }
+    }
+    if (++tries < 40) setTimeout(close, 100);
+  };
+  close();
+})();
+</script>"""
+
+
 def _note_missing_page() -> None:
     """Remember an address that names no page the role may open: Streamlit then
     draws the default page (and its own English dialog); the page says why in the
@@ -274,3 +294,5 @@ def _readers_notes() -> None:
     missing = st.session_state.pop("_missing_page", None)
     if missing:
         st.info(app.tr("readers.not_found", path=missing), icon="🧭")
+        # Streamlit's own dialog says the same in English only: closed, the note stays
+        st.html(CLOSE_NOT_FOUND_DIALOG, unsafe_allow_javascript=True)

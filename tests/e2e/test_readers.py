@@ -156,3 +156,5 @@ def test_every_page_for_every_reader(roomy: Page, server: dict[str, object]) -> 
 def test_a_mistyped_address_is_answered_in_french(roomy: Page, server: dict[str, object]) -> None:
     open_app(roomy, str(server["url"]) + "/planing?lang=fr")
     expect(roomy.locator(MAIN).get_by_text("ne correspond à aucune page")).to_be_visible()
+    # and Streamlit's English dialog saying the same is closed
+    expect(roomy.get_by_role("dialog").filter(has_text="Page not found")).to_have_count(0)
