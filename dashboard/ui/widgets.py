@@ -39,8 +39,11 @@ def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
     """Missing texts as empty cells: a table would otherwise write 'None' in them."""
     out = frame.copy()
     for column in out.columns:
-        present = out[column].dropna()
-        if present.map(lambda v: isinstance(v, str)).all():  # a text column, not dates
+        values = out[column]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values):
+            continue
+        present = list(values.dropna())
+        if present and all(isinstance(v, str) for v in present):  # text, not dates
             out[column] = out[column].astype(object).where(out[column].notna(), "")
     return out
 
