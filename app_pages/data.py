@@ -66,14 +66,16 @@ def committer() -> str:
     return plain_text(st.session_state["data_by"])
 
 
-def problem_lines(problems: list[Problem]) -> None:
-    """The first problems as sentences, then every problem grouped and located."""
+def problem_lines(problems: list[Problem], omitted: staging.Omitted | None = None) -> None:
+    """The first problems as sentences, then every problem grouped and located
+    (with those counted past the kept ones)."""
     for p in problems[:FIRST_PROBLEMS]:
         st.markdown("- " + safe.md(p.message(lang)))
     if len(problems) > FIRST_PROBLEMS:
         st.caption(tr("data_page.more_problems", count=len(problems) - FIRST_PROBLEMS))
     st.markdown(f"**{tr('data_page.grouped')}**")
-    st.dataframe(staging.group_table(problems, lang), hide_index=True, width="stretch")
+    table = staging.group_table(problems, lang, omitted)
+    st.dataframe(table, hide_index=True, width="stretch")
     with st.expander(tr("data_page.all_problems", count=len(problems)), icon="📋"):
         table = staging.problem_table(problems[:TABLE_LIMIT], lang)
         st.dataframe(table, hide_index=True, width="stretch")
@@ -108,7 +110,7 @@ def change_view(change: diff.Diff, dataset: str, key: str) -> None:
 
 
 def dataset_choice(key: str, url_key: str) -> str:
-    app.remember(key, url_key, "tasks")
+    app.remember(key, url_key, "tasks", options=DATASET_ORDER)
     if st.session_state[key] not in DATASET_ORDER:
         st.session_state[key] = "tasks"
     chosen: str = st.selectbox(tr("data_page.dataset"), DATASET_ORDER, key=key, format_func=name_of)
@@ -247,7 +249,7 @@ def staged(parts: list[Part], key: tuple[Any, ...]) -> tuple[staging.Batch, dict
 
 def describe_part(part: Part) -> None:
     parsed = part.parsed
-    st.subheader(f"{name_of(parsed.dataset)} · {parsed.file}", divider="gray")
+    st.header(f"{name_of(parsed.dataset)} · {parsed.file}", divider="gray")
     facts = [tr(f"data_page.recognised_{part.how}")]
     if parsed.encoding:
         facts.append(tr("data_page.encoding", encoding=parsed.encoding))
@@ -324,7 +326,7 @@ def upload_section() -> None:
     st.caption(tr("data_page.accepts", size=limit))
     options = ["auto", *DATASET_ORDER]
     auto = tr("data_page.auto")
-    app.remember("data_up_ds", "for", "auto")
+    app.remember("data_up_ds", "for", "auto", options=options)
     if st.session_state["data_up_ds"] not in options:
         st.session_state["data_up_ds"] = "auto"
     choice: str = st.selectbox(
@@ -377,12 +379,12 @@ def upload_section() -> None:
     for part in parts:
         describe_part(part)
 
-    st.subheader(tr("data_page.verdict"), divider="gray")
+    st.header(tr("data_page.verdict"), divider="gray")
     if batch.errors:
-        st.error(tr("data_page.refused", count=len(batch.errors)), icon="⛔")
+        st.error(tr("data_page.refused", count=batch.error_count), icon="⛔")
         errors = [p for u in batch.uploads for p in u.problems if p.severity == "error"]
         if errors:
-            problem_lines(errors)
+            problem_lines(errors, batch.omitted)
         broken = [p for p in batch.broken if p.severity == "error"]
         if broken:
             st.markdown(f"**{tr('problem.other_datasets')}**")
@@ -401,14 +403,14 @@ def upload_section() -> None:
         tr("data_page.accepted", rows=format_number(sum(u.rows for u in batch.uploads), lang)),
         icon="✅",
     )
-    st.subheader(tr("data_page.change"), divider="gray")
+    st.header(tr("data_page.change"), divider="gray")
     for upload in batch.uploads:
         if len(batch.uploads) > 1:
             st.markdown(f"**{safe.md(name_of(upload.dataset))}**")
         change_view(changes[upload.dataset], upload.dataset, f"up_{upload.dataset}")
     if all(changes[u.dataset].empty for u in batch.uploads):
         return
-    st.subheader(tr("data_page.confirm"), divider="gray")
+    st.header(tr("data_page.confirm"), divider="gray")
     by = committer()
     if not by:
         st.caption(tr("data_page.by_needed"))
@@ -449,7 +451,7 @@ def history_section() -> None:
     }
     label = labels.__getitem__
 
-    st.subheader(tr("data_page.download_version"), divider="gray")
+    st.header(tr("data_page.download_version"), divider="gray")
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     chosen = c1.selectbox(tr("data_page.version"), numbers, key="data_dl_v", format_func=label)
     c2.download_button(
@@ -463,9 +465,9 @@ def history_section() -> None:
     )
 
     if len(versions) > 1:
-        st.subheader(tr("data_page.compare"), divider="gray")
-        app.remember("data_cmp_a", "from", numbers[1], int)
-        app.remember("data_cmp_b", "to", numbers[0], int)
+        st.header(tr("data_page.compare"), divider="gray")
+        app.remember("data_cmp_a", "from", numbers[1], int, options=numbers)
+        app.remember("data_cmp_b", "to", numbers[0], int, options=numbers)
         for key, fallback in (("data_cmp_a", numbers[1]), ("data_cmp_b", numbers[0])):
             if st.session_state[key] not in by_number:
                 st.session_state[key] = fallback
@@ -485,7 +487,7 @@ def history_section() -> None:
 
     earlier = numbers[1:]
     if earlier:
-        st.subheader(tr("data_page.rollback"), divider="gray")
+        st.header(tr("data_page.rollback"), divider="gray")
         target = st.selectbox(
             tr("data_page.rollback_to"), earlier, key="data_rb_v", format_func=label
         )
@@ -558,8 +560,8 @@ def rollback(dataset: str, target: int, by: str) -> None:
 
 def templates_section() -> None:
     dataset = dataset_choice("data_ds", "dataset")
-    st.subheader(tr("data_page.template"), divider="gray")
-    app.remember("data_tpl_lang", "headers", lang)
+    st.header(tr("data_page.template"), divider="gray")
+    app.remember("data_tpl_lang", "headers", lang, options=("fr", "en"))
     if st.session_state["data_tpl_lang"] not in ("fr", "en"):
         st.session_state["data_tpl_lang"] = lang
     head_lang = (
@@ -605,7 +607,7 @@ def templates_section() -> None:
         on_click="ignore",
     )
 
-    st.subheader(tr("data_page.current"), divider="gray")
+    st.header(tr("data_page.current"), divider="gray")
     frame = staging.current_frame(store, dataset)
     st.caption(tr("data_page.current_help", rows=format_number(len(frame), lang)))
     c1, c2, c3 = st.columns(3)
@@ -654,7 +656,7 @@ def templates_section() -> None:
 
 # --- the page -------------------------------------------------------------------------
 
-app.remember("data_section", "section", "upload")
+app.remember("data_section", "section", "upload", options=SECTIONS)
 if st.session_state["data_section"] not in SECTIONS:
     st.session_state["data_section"] = "upload"
 section = (

@@ -2,10 +2,12 @@
 spread, the sensitivity of the result to the weights, and exports. Renders
 `views.scoring` models; computes nothing."""
 
+from typing import Any
+
 import streamlit as st
 
 from dashboard import export
-from dashboard.charts import scoring_charts
+from dashboard.charts import alt_text, scoring_charts
 from dashboard.domain import scoring
 from dashboard.i18n import format_number, format_pct
 from dashboard.ui import app, safe, shell
@@ -17,6 +19,11 @@ lang = app.lang()
 staff = app.role() == "staff"
 hidden = () if staff else app.confidential_evaluations()
 tr = app.tr
+
+
+def chart_alt(spec: dict[str, Any], what: str, label: str) -> str:
+    """The chart's text alternative: what it shows and the names it draws."""
+    return alt_text.describe(spec, lang, tr(f"alt.{what}"), label)
 
 
 def number(value: float | None, digits: int = 2) -> str:
@@ -33,10 +40,10 @@ def share(value: float) -> str:
 app.remember("scoring_link_eval", "eval", None)
 app.remember("scoring_link_w", "w", None)
 app.remember("scoring_link_short", "short", None)
-app.remember("scoring_agg", "agg", "mean")
+app.remember("scoring_agg", "agg", "mean", options=scoring.AGGREGATIONS)
 app.remember("scoring_sensitivity", "sens", True, bool)
-app.remember("scoring_page", "page", 1, int)
-app.remember("scoring_gap", "gap", 30, int)
+app.remember("scoring_page", "page", 1, int, low=1)
+app.remember("scoring_gap", "gap", 30, int, low=5, high=100)
 
 wanted = st.session_state.get("scoring_link_eval") or st.session_state.get("scoring_eval")
 setup = app.model(view.setup, view.SetupState(hidden, wanted))
@@ -47,12 +54,17 @@ evaluation = setup.evaluation
 linked = st.session_state.get("scoring_link_eval") == evaluation
 if linked or st.session_state.get("scoring_eval") not in setup.evaluations:
     st.session_state["scoring_eval"] = evaluation
+if st.session_state.get("scoring_link_eval") and not linked:
+    app.refused("eval")  # an evaluation this role may not open, or none of that name
 if linked:
     st.session_state["scoring_link_eval"] = None  # honoured once; the selector decides now
 if st.session_state.get("scoring_agg") not in scoring.AGGREGATIONS:
     st.session_state["scoring_agg"] = "mean"
 if st.session_state.get("scoring_short_mode") not in ("top", "score"):
-    from_link = scoring.Shortlist.parse(st.session_state.get("scoring_link_short"))
+    short_text = st.session_state.get("scoring_link_short")
+    from_link = scoring.Shortlist.parse(short_text)
+    if short_text and scoring.Shortlist.parse(short_text, scoring.Shortlist("score", -1)).value < 0:
+        app.refused("short")
     st.session_state["scoring_short_mode"] = from_link.mode
     st.session_state["scoring_short_top"] = int(from_link.value if from_link.mode == "top" else 3)
     st.session_state["scoring_short_score"] = float(
@@ -121,6 +133,11 @@ seeded = scoring.live_weights(criteria, from_link)
 for cid, weight in zip(ids, seeded, strict=True):
     if keys[cid] not in st.session_state:
         st.session_state[keys[cid]] = float(weight)
+link_items = [i for i in (st.session_state.get("scoring_link_w") or "").split(",") if i]
+if linked and (
+    len(from_link) < len(link_items) or any(w > setup.ceiling for w in from_link.values())
+):
+    app.refused("w")  # an item unknown, malformed or past the slider's top (clamped)
 if from_link:
     st.session_state["scoring_link_w"] = None  # applied once
 
@@ -139,7 +156,12 @@ with st.container(border=True):
         cells = st.columns(5)
         for cell, c in zip(cells, criteria[row : row + 5], strict=False):
             chosen[c.criterion_id] = cell.slider(
-                c.label, 0.0, setup.ceiling, step=setup.step, key=keys[c.criterion_id], format="%g"
+                safe.md(c.label),
+                0.0,
+                setup.ceiling,
+                step=setup.step,
+                key=keys[c.criterion_id],
+                format="%g",
             )
     weights_area = st.container()
 
@@ -169,7 +191,9 @@ with weights_area:
     st.caption(
         tr("scoring.weights_used")
         + " "
-        + " · ".join(f"{c.label} {share(s)}" for c, s in zip(criteria, model.shares, strict=True))
+        + " · ".join(
+            f"{safe.md(c.label)} {share(s)}" for c, s in zip(criteria, model.shares, strict=True)
+        )
     )
     if model.data_weight_sum != 100:
         st.caption(tr("scoring.weights_data_sum", total=number(model.data_weight_sum, 0)))
@@ -224,7 +248,18 @@ with tabs["ranking"]:
             model.bars, criterion_labels, model.threshold, model.threshold_label, lang
         ),
     )
-    st.vega_lite_chart(bars, width="stretch")
+    st.vega_lite_chart(
+        bars,
+        width="stretch",
+        alt=alt_text.describe(
+            bars,
+            lang,
+            tr("alt.contribution"),
+            "project",
+            "total",
+            alt_text.number(lang, 2),
+        ),
+    )
     if model.rest is not None:
         st.caption(
             tr(
@@ -278,29 +313,25 @@ with tabs["sensitivity"]:
                 )
             )
         st.dataframe(found.table, hide_index=True, width="stretch")
-        st.vega_lite_chart(
-            app.chart_spec(
-                "intervals",
-                state,
-                lambda: scoring_charts.stability_intervals(found.intervals, criterion_labels, lang),
-            ),
-            width="stretch",
+        spec = app.chart_spec(
+            "intervals",
+            state,
+            lambda: scoring_charts.stability_intervals(found.intervals, criterion_labels, lang),
         )
+        st.vega_lite_chart(spec, width="stretch", alt=chart_alt(spec, "intervals", "criterion"))
         st.caption(tr("scoring.intervals_rule"))
         if found.top_skipped:
             st.caption(tr("scoring.top_skipped", k=found.keep))
 
-        st.subheader(tr("scoring.probabilities"))
-        st.vega_lite_chart(
-            app.chart_spec(
-                "probabilities",
-                state,
-                lambda: scoring_charts.rank_heatmap(
-                    found.probabilities, list(found.probability_projects), lang
-                ),
+        st.header(tr("scoring.probabilities"))
+        spec = app.chart_spec(
+            "probabilities",
+            state,
+            lambda: scoring_charts.rank_heatmap(
+                found.probabilities, list(found.probability_projects), lang
             ),
-            width="stretch",
         )
+        st.vega_lite_chart(spec, width="stretch", alt=chart_alt(spec, "probabilities", "project"))
         summary = tr(
             "scoring.win_probability",
             name=safe.md(model.first_name or ""),
@@ -348,23 +379,22 @@ if staff and model.jurors is not None:
             else:
                 st.warning(tr("scoring.disagreements", count=jurors.flagged_count), icon="⚠️")
                 st.dataframe(jurors.flagged, hide_index=True, width="stretch")
-            st.vega_lite_chart(
-                app.chart_spec(
-                    "jurors",
-                    state,
-                    lambda: scoring_charts.juror_spread(
-                        jurors.spread,
-                        list(jurors.rating_labels),
-                        list(jurors.spread_projects),
-                        lang,
-                    ),
+            spec = app.chart_spec(
+                "jurors",
+                state,
+                lambda: scoring_charts.juror_spread(
+                    jurors.spread,
+                    list(jurors.rating_labels),
+                    list(jurors.spread_projects),
+                    lang,
                 ),
             )
+            st.vega_lite_chart(spec, width="stretch", alt=chart_alt(spec, "jurors", "project"))
             st.caption(tr("scoring.spread_rule"))
-            st.subheader(tr("scoring.juror_rankings"))
+            st.header(tr("scoring.juror_rankings"))
             st.dataframe(jurors.rankings, hide_index=True, width="stretch")
             st.caption(tr("scoring.juror_rankings_help"))
-            st.subheader(tr("scoring.comments"))
+            st.header(tr("scoring.comments"))
             if jurors.comments.empty:
                 st.caption(tr("scoring.no_comments"))
             else:

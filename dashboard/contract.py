@@ -109,6 +109,9 @@ DATASETS: dict[str, Dataset] = {
                 _c("lat", "latitude", "number"),
                 _c("lon", "longitude", "number"),
                 _c("description", "description"),
+                # optional: the text in English, shown when the interface is English
+                _c("name_en", "nom (anglais)"),
+                _c("description_en", "description (anglais)"),
             ),
             key=("site_id",),
             example={
@@ -138,6 +141,8 @@ DATASETS: dict[str, Dataset] = {
                 _c("baseline_end", "fin initiale", "date"),
                 _c("budget_eur", "budget", "number"),
                 _c("spent_eur", "dépensé", "number"),
+                # optional: the text in English, shown when the interface is English
+                _c("name_en", "intitulé (anglais)"),
             ),
             key=("task_id",),
             example={
@@ -199,6 +204,8 @@ DATASETS: dict[str, Dataset] = {
                 _c("site_id", "site"),
                 _c("price_eur", "prix", "number"),
                 _c("status", "statut", "enum", default="candidate", choices=PROJECT_STATUS),
+                # optional: the text in English, shown when the interface is English
+                _c("name_en", "nom (anglais)"),
             ),
             key=("project_id",),
             example={
@@ -218,6 +225,8 @@ DATASETS: dict[str, Dataset] = {
                 _c("weight", "poids", "number", required=True),
                 _c("scale_max", "note max", "number", default="5"),
                 _c("method", "méthode", "enum", default="rating", choices=METHOD),
+                # optional: the text in English, shown when the interface is English
+                _c("label_en", "libellé (anglais)"),
             ),
             key=("evaluation", "criterion_id"),
             example={
@@ -255,6 +264,9 @@ DATASETS: dict[str, Dataset] = {
                 _c("value", "valeur", "number", required=True),
                 _c("target", "cible", "number"),
                 _c("unit", "unité"),
+                # optional: the text in English, shown when the interface is English
+                _c("kpi_en", "indicateur (anglais)"),
+                _c("unit_en", "unité (anglais)"),
             ),
             key=("site_id", "kpi", "date"),
             example={
@@ -278,6 +290,8 @@ DATASETS: dict[str, Dataset] = {
                 _c("status", "statut", "enum", default="open", choices=ACTION_STATUS),
                 _c("task_id", "tâche"),
                 _c("project_id", "projet"),
+                # optional: the text in English, shown when the interface is English
+                _c("text_en", "libellé (anglais)"),
             ),
             key=("action_id",),
             example={
@@ -311,3 +325,28 @@ def get_dataset(name: str) -> Dataset:
         return DATASETS[name]
     except KeyError:
         raise KeyError(name) from None
+
+
+# --- bounds of an upload ----------------------------------------------------------------
+# Enforced before the work starts, so one file cannot hold the server: past them a
+# file is refused at once with what to do (send one sheet as CSV, split the file).
+
+# Data rows of one file or sheet (the header not counted).
+MAX_ROWS = 1_000_000
+# Columns of one file or sheet (the contract's widest dataset has 15).
+MAX_COLUMNS = 100
+# Characters in one cell: Excel's own limit.
+MAX_CELL_CHARS = 32_767
+# Bytes a workbook's parts unpack to (reading a workbook's XML is far slower than
+# a CSV: about 10,000 rows of 15 columns), and sheets in one workbook.
+MAX_UNPACKED_BYTES = 10 * 1024 * 1024
+MAX_SHEETS = 50
+# Bytes of one file given to the command line (the page has its own upload limit).
+MAX_FILE_BYTES = 256 * 1024 * 1024
+# Problems kept of one kind in one column (the rest are counted, not listed).
+PROBLEMS_KEPT = 200
+
+# Plausible dates: a day outside this window is a typing slip (0001, 9990) and
+# would stretch every timeline and pack; it is refused with its row and column.
+DATE_MIN = "2000-01-01"
+DATE_MAX = "2100-12-31"

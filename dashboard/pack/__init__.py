@@ -20,17 +20,16 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from typing import Any
-from xml.sax.saxutils import escape
 
 import pandas as pd
 
-from dashboard import auth, charts, export
+from dashboard import auth, charts, demo, export
 from dashboard.charts import scoring_charts, site_charts
 from dashboard.charts.gantt import gantt_spec
 from dashboard.contract import DATASET_ORDER
-from dashboard.domain import mission, sites
+from dashboard.domain import sites
 from dashboard.domain import stakeholders as sk
 from dashboard.i18n import (
     dataset_label,
@@ -40,12 +39,13 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.store import DataStore, Version
+from dashboard.ui import safe
 from dashboard.views import figures
 from dashboard.views import overview as overview_view
 from dashboard.views import scoring as scoring_view
 from dashboard.views import sites as sites_view
 from dashboard.views import timeline as tl
-from dashboard.views.reader import Reader, restricted
+from dashboard.views.reader import Reader, in_english, restricted
 
 __all__ = ["Reader", "restricted"]  # what the pack reads through, for its callers
 
@@ -77,7 +77,7 @@ GANTT_ROWS_PER_PAGE = 22
 # Evaluations drawn in full (chart and table); any beyond get one line each.
 PACK_EVALUATIONS = 4
 
-STATE_TEXT_COLOURS = charts.STATE_COLOURS
+STATE_TEXT_COLOURS = charts.STATE_INK
 # Some catalogue texts put words in bold the Markdown way, for the screen.
 BOLD_MARKDOWN = re.compile(r"\*\*(.+?)\*\*")
 # Room kept under the Gantt's last part for its legend and the critical path.
@@ -95,6 +95,7 @@ class PackContext:
     versions: Mapping[str, tuple[int, date] | None] = field(default_factory=dict)
     data_version: str = ""
     timeline: tl.State | None = None  # the timeline page's view, None: the default
+    demo: bool = False  # the data folder holds the invented demo data (`dashboard.demo`)
 
 
 def context_for(
@@ -115,6 +116,7 @@ def context_for(
         versions=data_versions(store.history()),
         data_version=store.data_version() if data_version is None else data_version,
         timeline=timeline,
+        demo=demo.is_demo(store),
     )
 
 
@@ -285,11 +287,23 @@ class _Styles:
 
 
 def _para(text: object, style: Any, markup: str = "") -> Any:
-    """A paragraph of data text: escaped (data is never markup), what the font lacks
-    mapped; `markup` wraps it (e.g. '<b>{}</b>')."""
+    """A paragraph of data text: escaped (data is never markup, `**x**` included),
+    what the font lacks mapped; `markup` wraps it (e.g. '<b>{}</b>')."""
     from reportlab.platypus import Paragraph
 
-    body = BOLD_MARKDOWN.sub(r"<b>\1</b>", escape(printable(text)))
+    body = safe.xml(printable(text))
+    return Paragraph(markup.format(body) if markup else body, style)
+
+
+def _rich(text: Callable[..., str], style: Any, markup: str = "", **data: object) -> Any:
+    """A paragraph from a translation (`text(**slots)`) whose `**bold**` is kept,
+    with `data` put in its slots as text (escaped, its own `**` shown as typed)."""
+    from reportlab.platypus import Paragraph
+
+    slots = {name: f"@@slot{i}@@" for i, name in enumerate(data)}
+    body = BOLD_MARKDOWN.sub(r"<b>\1</b>", safe.xml(printable(text(**slots))))
+    for name, slot in slots.items():
+        body = body.replace(slot, safe.xml(printable(data[name])))
     return Paragraph(markup.format(body) if markup else body, style)
 
 
@@ -548,6 +562,8 @@ def _cover(pack: _Pack, data: _Data) -> None:
                 )
             )
     pack.add(Spacer(1, 14))
+    if pack.context.demo:
+        pack.add(_para(pack.tr("readers.demo"), s.body, "<b>{}</b>"))
     pack.add(_para(pack.tr("pack.situation", date=format_day(situation, lang)), s.body))
     pack.add(_para(pack.tr(f"pack.audience_{pack.context.role}"), s.body))
     pack.add(Spacer(1, 18))
@@ -696,7 +712,7 @@ def _gantt(pack: _Pack) -> None:
         room = pack.landscape_height - 60 - (GANTT_NOTES if part == len(chunks) else 0)
         pack.add(chart_flowable({**spec, "width": width_px}, pack.landscape_width, room))
     pack.note(
-        pack.tr("timeline.legend", event=mission.EVENT_LABEL)
+        pack.tr("timeline.legend", event=pack.tr("overview.event"))
         + " "
         + pack.tr("pack.gantt_shown", shown=model.shown, total=model.total)
     )
@@ -954,14 +970,12 @@ def _stakeholders(pack: _Pack) -> None:
         pack.add(_para(pack.tr("pack.gaps_none"), s.body))
     for territory, categories in model.gaps.items():
         pack.add(
-            _para(
-                pack.tr(
-                    "stakeholders.coverage_gap_line",
-                    territory=territory,
-                    categories=", ".join(sk.category_label(c, lang) for c in categories),
-                ),
+            _rich(
+                partial(pack.tr, "stakeholders.coverage_gap_line"),
                 s.body,
                 "· {}",
+                territory=territory,
+                categories=", ".join(sk.category_label(c, lang) for c in categories),
             )
         )
 
@@ -1066,6 +1080,8 @@ def build_pack(read: Reader, context: PackContext) -> bytes:
     from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
     _setup()
+    if context.lang == "en":  # the data's English texts, where given
+        read = in_english(read)
     token = charts.text_scale.set(1.0)  # print size, whatever the screen is set to
     try:
         lang, situation = context.lang, context.situation
@@ -1139,6 +1155,7 @@ def build_pack(read: Reader, context: PackContext) -> bytes:
         destination = t("pack.destination", lang)
         header = printable(
             t("pack.header", lang, audience=t(f"pack.audience_{context.role}_short", lang))
+            + (" · " + t("pack.demo_short", lang) if context.demo else "")
         )
 
         def footer(page: int, pages: int) -> str:
