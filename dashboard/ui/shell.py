@@ -18,6 +18,7 @@ import streamlit as st
 from dashboard import auth, charts
 from dashboard.i18n import LANGS, format_day, normalise_lang
 from dashboard.ui import app, pack_ui
+from dashboard.views import past
 
 LANG_NAMES = {"fr": "Français", "en": "English"}
 PROJECTOR_CSS = Path(__file__).resolve().parents[1] / "static" / "projector.css"
@@ -211,6 +212,7 @@ def sidebar() -> None:
     """Language, situation date and sign-in; drawn by each page as it starts."""
     _language_box()
     _situation_box()
+    app.pin_situation()
     _projector_box()
     _sign_in_box()
     _sync_url()
@@ -237,5 +239,8 @@ def header(title_key: str, page: str | None = None) -> None:
         _projector_bar(page)
     st.title(app.tr(title_key))
     st.caption(app.tr("overview.caption", date=format_day(app.situation(), app.lang())))
+    shown = app.past_view()
+    if shown is not None:
+        st.warning(past.line(shown, app.lang()), icon="🕰️")
     if app.role() == "viewer":
         st.info(app.tr("app.viewer_banner"), icon="👁️")
