@@ -76,7 +76,7 @@ def test_staff_upload_commit_and_the_overview_changes(
     name.press("Enter")
     settle(page)
     page.get_by_role("button", name="Enregistrer : Tâches (planning)").click()
-    expect(page.get_by_text("version 3 enregistrée (40 lignes, par Claire Dubois)")).to_be_visible(
+    expect(page.get_by_text("version 5 enregistrée (40 lignes, par Claire Dubois)")).to_be_visible(
         timeout=60_000
     )
     no_exception(page)
