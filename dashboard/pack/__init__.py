@@ -906,6 +906,7 @@ def _scoring(pack: _Pack) -> None:
         ]
         pack.table(frame.drop(columns=empty))
     _other_evaluations(pack, setup.evaluations[PACK_EVALUATIONS:])
+    pack.note(pack.tr("meeting.official_weights"))
     pack.note(pack.tr("scoring.formula"))
 
 

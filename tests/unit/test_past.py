@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from bench import demo_history
+from dashboard import pack
 from dashboard.__main__ import main
 from dashboard.queries import db
 from dashboard.store import Store, Version
@@ -202,3 +203,21 @@ def test_a_dataset_without_a_version_yet_has_no_rows_and_no_copy_is_left(
     finally:
         con.close()
     assert set(Path(tempfile.gettempdir()).glob("dashboard-past-*")) == before
+
+
+# --- official weights -----------------------------------------------------------------------
+
+
+def test_other_proportions_make_a_scenario_the_same_ones_do_not() -> None:
+    from dashboard.views.scoring import is_scenario
+
+    assert not is_scenario((30, 25, 20), (30, 25, 20))
+    assert not is_scenario((60, 50, 40), (30, 25, 20))  # the same weighting
+    assert is_scenario((30, 25, 40), (30, 25, 20))
+    assert not is_scenario((0, 0, 0), (30, 25, 20))  # all zero: the official ones are used
+
+
+def test_the_pack_says_its_rankings_use_the_official_weights(tmp_path: Path) -> None:
+    store = Store(copy_demo(tmp_path / "data"))
+    _day, pdf = pack.pack_from_store(store, "fr", "viewer", TODAY)
+    assert "pondérations officielles du comité" in " ".join(pdf_pages(pdf))
