@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import format_day, format_number, t
+from dashboard.pack import minutes
 from dashboard.store import Store
 from dashboard.ui import app, safe, shell, widgets
 from dashboard.views import actions, recording
@@ -267,6 +268,41 @@ def pager(shown: actions.Table, key: str) -> None:
 
 # --- this committee --------------------------------------------------------------------
 when = format_day(committee, lang)
+
+
+def minutes_buttons() -> None:
+    """The chosen committee's minutes, PDF and Word, drawn when clicked."""
+    store, read = app.store(), app.reader()
+    live = app.past_view() is None and committee == situation
+
+    def made() -> minutes.Minutes:
+        return minutes.build(store, read, committee, lang, live)
+
+    left, right, _ = st.columns([1, 1, 3])
+    probe = minutes.Minutes(committee, lang, (), (), (), ())
+    left.download_button(
+        app.tr("meeting.minutes_pdf"),
+        data=lambda: minutes.to_pdf(made()),
+        file_name=minutes.file_name(probe, "pdf"),
+        mime="application/pdf",
+        icon="📝",
+        on_click="ignore",
+        key="minutes_pdf",
+        help=app.tr("meeting.minutes_help"),
+    )
+    right.download_button(
+        app.tr("meeting.minutes_docx"),
+        data=lambda: minutes.to_docx(made()),
+        file_name=minutes.file_name(probe, "docx"),
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        icon="📝",
+        on_click="ignore",
+        key="minutes_docx",
+        help=app.tr("meeting.minutes_help"),
+    )
+
+
+minutes_buttons()
 st.subheader(app.tr("actions.decisions", date=when))
 if model.decisions.total == 0:
     st.caption(app.tr("actions.no_decisions"))

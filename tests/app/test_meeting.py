@@ -4,13 +4,16 @@ viewer's open session sees them on its next rerun; a bad save changes nothing.""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
 
+from docx import Document
 from streamlit.testing.v1 import AppTest
 
 from tests.app.support import sign_in, start, texts
+from tests.app.test_pack import download, pdf_text
 
 
 def log(folder: Path) -> list[dict[str, Any]]:
@@ -107,3 +110,30 @@ def test_a_viewer_has_no_recording(demo_dir: Path) -> None:
     assert not at.exception
     assert not [e for e in at.expander if "Saisie en séance" in str(e.label)]
     assert "rec_by" not in [w.key for w in at.text_input]
+
+
+def test_the_minutes_hold_what_was_just_recorded(demo_dir: Path) -> None:
+    at = staff_on_actions()
+    at.text_input(key="rec_by").input("Claire").run()
+    at = record(at, "decision", "Six projets présélectionnés")
+    at = record(at, "action", "Relancer l'Office de tourisme de Douai", "OT Douai")
+    found = {b.key: b for b in at.get("download_button")}
+    name, pdf = download(found["minutes_pdf"])
+    assert name == "compte-rendu-2020-04-15.pdf"
+    text = " ".join(pdf_text(pdf))
+    assert "A33 – Six projets présélectionnés" in text
+    assert "A34 – Relancer l'Office de tourisme de Douai" in text
+    name, word = download(found["minutes_docx"])
+    assert name == "compte-rendu-2020-04-15.docx"
+    document = Document(io.BytesIO(word))
+    paragraphs = " ".join(p.text for p in document.paragraphs)
+    assert "A34 – Relancer l'Office de tourisme de Douai · responsable : OT Douai" in paragraphs
+
+
+def test_a_viewer_downloads_the_minutes_too(demo_dir: Path) -> None:
+    at = start("en", page="actions")
+    found = {b.key: b for b in at.get("download_button")}
+    name, word = download(found["minutes_docx"])
+    assert name == "minutes-2020-04-15.docx"
+    text = " ".join(p.text for p in Document(io.BytesIO(word)).paragraphs)
+    assert "Minutes of the steering committee of 15 April 2020" in text
