@@ -93,9 +93,11 @@ def gantt_rows(bars: pd.DataFrame, options: GanttOptions) -> pd.DataFrame:
     if options.show_baseline:
         rows["baseline_start"] = _iso(bars["baseline_start"])
         rows["baseline_end_at"] = _iso(pd.to_datetime(bars["baseline_end"]) + pd.Timedelta(days=1))
+        rows["baseline_label"] = _span_labels(bars["baseline_start"], bars["baseline_end"], lang)
     if "old_start" in bars:
         rows["previous_start"] = _iso(bars["old_start"])
         rows["previous_end_at"] = _iso(pd.to_datetime(bars["old_end"]) + pd.Timedelta(days=1))
+        rows["previous_label"] = _span_labels(bars["old_start"], bars["old_end"], lang)
     firsts = rows.drop_duplicates("ws_rank")
     headers = pd.DataFrame(
         {
@@ -110,6 +112,18 @@ def gantt_rows(bars: pd.DataFrame, options: GanttOptions) -> pd.DataFrame:
     out["_at"] = list(range(-len(headers), 0)) + list(range(len(rows)))
     out = out.sort_values(["ws_rank", "_header", "_at"], ascending=[True, False, True])
     return out.drop(columns=["_header", "_at", "ws_rank"]).reset_index(drop=True)
+
+
+def _span_labels(starts: pd.Series, ends: pd.Series, lang: str) -> list[str]:
+    """'17 janv. 2020 – 30 janv. 2020' per row: the days as planned, formatted here
+    (a browser would read an ISO date as UTC midnight and could show the day before)."""
+    out = []
+    for first, last in zip(_days(starts), _days(ends), strict=True):
+        if first is None or last is None:
+            out.append("")
+        else:
+            out.append(f"{format_day(first, lang, 'medium')} – {format_day(last, lang, 'medium')}")
+    return out
 
 
 def _slip_label(days: int | None, lang: str) -> str:
@@ -241,7 +255,8 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
         # the task names
         out: dict[str, Any] = {
             "data": {"name": data},
-            "mark": {**mark, "clip": True},
+            # a mark without a tooltip in words shows none (never raw field names)
+            "mark": {**mark, "clip": True, **({} if "tooltip" in encoding else {"tooltip": None})},
             "encoding": encoding,
         }
         if where:
@@ -293,7 +308,19 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
                         "color": "#9e9e9e",
                         "opacity": 0.9,
                     },
-                    {"x": x("baseline_start"), "x2": {"field": "baseline_end_at"}, "y": y()},
+                    {
+                        "x": x("baseline_start"),
+                        "x2": {"field": "baseline_end_at"},
+                        "y": y(),
+                        "tooltip": [
+                            {"field": "name", "type": "nominal", "title": t("timeline.task", lang)},
+                            {
+                                "field": "baseline_label",
+                                "type": "nominal",
+                                "title": t("timeline.baseline", lang),
+                            },
+                        ],
+                    },
                     "datum.baseline_start != null",
                 )
             )
@@ -309,7 +336,19 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
                         "strokeWidth": 1,
                         "height": z(16),
                     },
-                    {"x": x("previous_start"), "x2": {"field": "previous_end_at"}, "y": y()},
+                    {
+                        "x": x("previous_start"),
+                        "x2": {"field": "previous_end_at"},
+                        "y": y(),
+                        "tooltip": [
+                            {"field": "name", "type": "nominal", "title": t("timeline.task", lang)},
+                            {
+                                "field": "previous_label",
+                                "type": "nominal",
+                                "title": t("meeting.previous_plan", lang),
+                            },
+                        ],
+                    },
                     "datum.previous_start != null",
                 )
             )

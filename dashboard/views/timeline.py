@@ -24,7 +24,7 @@ from dashboard import charts
 from dashboard.charts.gantt import GanttOptions, gantt_rows, gantt_spec, link_rows
 from dashboard.domain import mission, status
 from dashboard.i18n import t
-from dashboard.views import paging
+from dashboard.views import paging, workdays
 from dashboard.views.reader import Reader
 
 # Past this many tasks kept by the filters, the chart shows one summary bar per
@@ -409,6 +409,8 @@ def build(read: Reader, state: State) -> Model:
     caption = None
     if state.critical and edges is not None:
         live = read("critical_tasks", situation=state.situation, threshold=status.AT_RISK_POINTS)
+        # the work that remains, in working days (French public holidays off)
+        live = live.assign(duration_days=workdays.remaining(live))
         chain = critical_path(live, edges)
         caption = _critical_caption(live, chain, state.lang)
     changes = _changes(read, state.compared) if state.compared is not None else None

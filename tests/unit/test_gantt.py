@@ -149,3 +149,23 @@ def test_marks_are_clipped_to_the_window() -> None:
     assert all(layer["mark"].get("clip") is True for layer in found.spec["layer"])
     no_baseline = replace(found.options, show_baseline=False)
     assert no_baseline != found.options
+
+
+def test_tooltips_are_in_words_with_the_days_as_planned() -> None:
+    spec = model().spec
+    layers = spec["layer"]
+    for layer in layers:
+        tips = layer["encoding"].get("tooltip")
+        if tips is None:
+            assert layer["mark"].get("tooltip", "unset") is None  # no raw field names
+            continue
+        for tip in tips:
+            assert tip.get("title") and not tip["title"].startswith(("baseline_", "end_at"))
+    baseline = next(
+        lay for lay in layers if lay["encoding"].get("x", {}).get("field") == "baseline_start"
+    )
+    assert [tip["title"] for tip in baseline["encoding"]["tooltip"]] == ["Tâche", "Plan initial"]
+    rows = {r.get("name"): r for r in spec["datasets"]["rows"]}
+    # the day as written in the plan, not the day after (the bar's end instant)
+    assert rows["Prototypes"]["baseline_label"] == "2 mars 2020 – 20 mars 2020"
+    assert rows["Prototypes"]["baseline_end_at"].startswith("2020-03-21")
