@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import export
 from dashboard.domain import mission, status
 from dashboard.i18n import column_label, format_day, format_number
-from dashboard.ui import app, shell
+from dashboard.ui import app, safe, shell
 from dashboard.views import timeline as view
 
 shell.header("timeline.title")
@@ -134,6 +134,14 @@ else:
     )
     if model.critical_caption:
         st.caption(model.critical_caption)
+    if model.conflicts:
+        st.warning(
+            "\n".join(
+                [app.tr("meeting.dependency_warning")]
+                + ["- " + safe.md(text) for text in model.conflicts]
+            ),
+            icon="⛓️",
+        )
     e1, e2, e3 = st.columns(3)
     e1.download_button(
         app.tr("timeline.export_png"),

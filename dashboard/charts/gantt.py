@@ -84,6 +84,9 @@ def gantt_rows(bars: pd.DataFrame, options: GanttOptions) -> pd.DataFrame:
             "state_label": [t(f"state.{s}", lang) for s in bars["state"]],
             "owner": bars["owner"].fillna(""),
             "critical": bars["critical"].astype(bool) if "critical" in bars else False,
+            "conflict": [c if isinstance(c, str) else "" for c in bars["conflict"]]
+            if "conflict" in bars
+            else "",
             "slip_label": [
                 _slip_label(None if pd.isna(d) or k != "task" else int(d), lang)
                 for d, k in zip(bars["slip"], bars["kind"], strict=True)
@@ -391,6 +394,33 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
                     "tooltip": tooltip,
                 },
                 "!datum.milestone",
+            )
+        )
+        # a task that starts before a task it depends on ends: outlined in red
+        layers.append(
+            layer(
+                "rows",
+                {
+                    "type": "bar",
+                    "filled": False,
+                    "stroke": "#c62828",
+                    "strokeDash": [4, 2],
+                    "strokeWidth": 2,
+                    "height": z(20),
+                },
+                {
+                    "x": x("start"),
+                    "x2": {"field": "end_at"},
+                    "y": y(),
+                    "tooltip": [
+                        {
+                            "field": "conflict",
+                            "type": "nominal",
+                            "title": t("meeting.dependency_title", lang),
+                        }
+                    ],
+                },
+                "datum.conflict != null && datum.conflict != ''",
             )
         )
         layers.append(

@@ -742,6 +742,8 @@ def _gantt(pack: _Pack) -> None:
     )
     if model.critical_caption:
         pack.note(model.critical_caption)
+    for text in model.conflicts:
+        pack.note(text)
 
 
 def _sites(pack: _Pack, shown: overview_view.Model) -> None:

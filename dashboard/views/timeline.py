@@ -23,7 +23,7 @@ import pandas as pd
 from dashboard import charts
 from dashboard.charts.gantt import GanttOptions, gantt_rows, gantt_spec, link_rows
 from dashboard.domain import mission, status
-from dashboard.i18n import t
+from dashboard.i18n import format_day, t
 from dashboard.views import paging, workdays
 from dashboard.views.reader import Reader
 
@@ -128,6 +128,8 @@ class Model:
     watched: int  # tasks to watch in all
     watch_pages: int
     changes: Changes | None
+    # tasks that start before a task they depend on ends, worded (the Gantt marks them)
+    conflicts: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -415,7 +417,12 @@ def build(read: Reader, state: State) -> Model:
         caption = _critical_caption(live, chain, state.lang)
     changes = _changes(read, state.compared) if state.compared is not None else None
 
-    bars = bars.assign(critical=bars["task_id"].isin(chain))
+    clashes = read("dependency_conflicts")
+    conflicts = _conflict_texts(clashes, state.lang)
+    bars = bars.assign(
+        critical=bars["task_id"].isin(chain),
+        conflict=bars["task_id"].map(dict(zip(clashes["task_id"], conflicts, strict=True))),
+    )
     if changes is not None:
         moved = changes.table[changes.table["change"] == "changed"]
         moved = moved[(moved["start_shift"] != 0) | (moved["end_shift"] != 0)]
@@ -459,7 +466,31 @@ def build(read: Reader, state: State) -> Model:
         watched=watched,
         watch_pages=paging.pages(watched, WATCH_PER_PAGE),
         changes=changes,
+        conflicts=tuple(conflicts),
     )
+
+
+def _conflict_texts(clashes: pd.DataFrame, lang: str) -> list[str]:
+    """'T20 Impression… starts on 4 May, before T19 … ends (15 May)' per conflict."""
+    return [
+        t(
+            "meeting.dependency_conflict",
+            lang,
+            task=f"{tid} {name}",
+            start=format_day(status.as_day(start) or date.min, lang),
+            before=f"{fid} {fname}",
+            end=format_day(status.as_day(end) or date.min, lang),
+        )
+        for tid, name, start, fid, fname, end in zip(
+            clashes["task_id"],
+            clashes["task_name"],
+            clashes["task_start"],
+            clashes["from_id"],
+            clashes["from_name"],
+            clashes["from_end"],
+            strict=True,
+        )
+    ]
 
 
 def for_pack(state: State | None, situation: date, lang: str) -> State:

@@ -169,3 +169,22 @@ def test_tooltips_are_in_words_with_the_days_as_planned() -> None:
     # the day as written in the plan, not the day after (the bar's end instant)
     assert rows["Prototypes"]["baseline_label"] == "2 mars 2020 – 20 mars 2020"
     assert rows["Prototypes"]["baseline_end_at"].startswith("2020-03-21")
+
+
+def test_a_task_starting_before_its_dependency_ends_is_warned_and_marked() -> None:
+    frame = tasks()
+    # the prototypes now start in January, before the diagnosis they depend on ends
+    frame.loc[frame["task_id"] == "A2", "start"] = pd.Timestamp("2020-01-20")
+    found = model(frame)
+    assert found.conflicts == (
+        "A2 Prototypes commence le 20 janvier 2020, avant la fin de "
+        "A1 Diagnostic (31 janvier 2020) dont elle dépend.",
+    )
+    rows = {r.get("name"): r for r in found.spec["datasets"]["rows"]}
+    assert rows["Prototypes"]["conflict"].startswith("A2 Prototypes commence")
+    assert rows["Diagnostic"]["conflict"] == ""
+    outlined = [
+        lay for lay in found.spec["layer"] if "datum.conflict" in str(lay.get("transform"))
+    ]
+    assert len(outlined) == 1 and outlined[0]["mark"]["stroke"] == "#c62828"
+    assert model().conflicts == ()  # the plan as it is: every dependency met
