@@ -166,12 +166,12 @@ def test_french_excel_export_preview_change_and_commit(demo_dir: Path) -> None:
     assert "Tâches (planning) · planning-comite-2020-05-12.csv" in body
     assert (
         "reconnu d'après les en-têtes · encodage Windows-1252 · séparateur point-virgule"
-        " · 41 lignes lues"
+        " · 42 lignes lues"
     ) in body
     mapping = frames(at)[0]
     assert ["début", "début (start)"] in mapping.values.tolist()
     assert ["dépensé", "dépensé (spent_eur)"] in mapping.values.tolist()
-    assert "Fichier valide : 41 lignes prêtes à être enregistrées." in body
+    assert "Fichier valide : 42 lignes prêtes à être enregistrées." in body
     # the change: one row added, one changed with old -> new per cell
     assert (metric(at, "Lignes ajoutées"), metric(at, "Lignes supprimées")) == ("1", "0")
     assert metric(at, "Lignes modifiées") == "1"
@@ -183,7 +183,7 @@ def test_french_excel_export_preview_change_and_commit(demo_dir: Path) -> None:
     assert snapshot(demo_dir) == before  # nothing written before the confirmation
 
     at = commit_as(at, "Claire Dubois")
-    assert "Tâches (planning) : version 5 enregistrée (41 lignes, par Claire Dubois)." in texts(at)
+    assert "Tâches (planning) : version 5 enregistrée (42 lignes, par Claire Dubois)." in texts(at)
     assert at.file_uploader[0].value is None  # ready for the next file
     # the data folder: canonical current file, the same bytes as version 5, the log line
     current = (demo_dir / "tasks.csv").read_bytes()
@@ -202,7 +202,7 @@ def test_french_excel_export_preview_change_and_commit(demo_dir: Path) -> None:
         "dataset": "tasks",
         "version": 5,
         "by": "Claire Dubois",
-        "rows": 41,
+        "rows": 42,
         "source": "planning-comite-2020-05-12.csv",
         "action": "import",
     }
@@ -222,16 +222,16 @@ def test_an_xlsx_workbook_with_two_sheets_commits_both(demo_dir: Path) -> None:
     assert "Feuilles du classeur (2)" in body
     assert at.selectbox(key="data_sheet_0_0").value == "tasks"
     assert at.selectbox(key="data_sheet_0_1").value == "actions"
-    assert "reconnue par le nom de la feuille · 41 lignes lues" in body
+    assert "reconnue par le nom de la feuille · 42 lignes lues" in body
     assert "reconnu d'après les en-têtes · 33 lignes lues" in body
     assert "Tâches (planning) · comite.xlsx › Tâches" in body
     assert "Décisions et actions · comite.xlsx › Feuil2" in body
-    assert "Fichier valide : 74 lignes prêtes à être enregistrées." in body
+    assert "Fichier valide : 75 lignes prêtes à être enregistrées." in body
     assert [m.value for m in at.metric] == ["1", "0", "0", "1", "0", "0"]
 
     at = commit_as(at, "Claire")
     body = texts(at)
-    assert "Tâches (planning) : version 5 enregistrée (41 lignes, par Claire)." in body
+    assert "Tâches (planning) : version 5 enregistrée (42 lignes, par Claire)." in body
     assert "Décisions et actions : version 5 enregistrée (33 lignes, par Claire)." in body
     assert "A33,2020-04-15,action,Imprimer la carte du parcours,Agence,,open,T41," in (
         demo_dir / "actions.csv"
@@ -350,7 +350,7 @@ def test_history_lists_versions_and_serves_any_of_them(
     assert at.query_params["section"] in (["history"], "history")
     versions = frames(at)[0]
     assert versions.values.tolist() == [
-        [4, "14/04/2020 18:15", "Équipe projet ALL", 40, "planning-comite-2020-04-15.csv", "envoi"],
+        [4, "14/04/2020 18:15", "Équipe projet ALL", 41, "planning-comite-2020-04-15.csv", "envoi"],
         [3, "23/03/2020 18:40", "Équipe projet ALL", 39, "planning-comite-2020-03-24.csv", "envoi"],
         [2, "24/02/2020 18:30", "Équipe projet ALL", 39, "planning-comite-2020-02-25.csv", "envoi"],
         [1, "20/01/2020 18:00", "Équipe projet ALL", 39, "planning-comite-2020-01-21.csv", "envoi"],
@@ -422,8 +422,9 @@ def test_a_rollback_that_would_break_another_file_is_refused(demo_dir: Path) -> 
     at = history(staff())
     at.selectbox(key="data_rb_v").select(3).run()
     button(at, "data_rb_ask").click().run()
-    # version 3 predates task T18, which the decisions and actions now cite
-    assert metric(at, "Lignes supprimées") == "1"
+    # version 3 predates task T18, which the decisions and actions now cite (and the
+    # mois noir's opening)
+    assert metric(at, "Lignes supprimées") == "2"
     at.text_input(key="data_by").input("Claire").run()
     before = snapshot(demo_dir)
     button(at, "data_rb_do").click().run()

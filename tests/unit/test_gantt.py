@@ -183,8 +183,6 @@ def test_a_task_starting_before_its_dependency_ends_is_warned_and_marked() -> No
     rows = {r.get("name"): r for r in found.spec["datasets"]["rows"]}
     assert rows["Prototypes"]["conflict"].startswith("A2 Prototypes commence")
     assert rows["Diagnostic"]["conflict"] == ""
-    outlined = [
-        lay for lay in found.spec["layer"] if "datum.conflict" in str(lay.get("transform"))
-    ]
+    outlined = [lay for lay in found.spec["layer"] if "datum.conflict" in str(lay.get("transform"))]
     assert len(outlined) == 1 and outlined[0]["mark"]["stroke"] == "#c62828"
     assert model().conflicts == ()  # the plan as it is: every dependency met
