@@ -326,7 +326,9 @@ else:
     pager(model.carried, "ac_cpage")
 
 # --- the whole log ------------------------------------------------------------------------
-with st.expander(app.tr("actions.log"), icon="📜"):
+# opened by a link that filters it (a headline figure's list), the log shows at once
+filtered = any(st.session_state[k] for k in ("ac_owner", "ac_state", "ac_kind", "ac_q"))
+with st.expander(app.tr("actions.log"), icon="📜", expanded=filtered):
     f1, f2, f3, f4 = st.columns([2, 2, 1, 2])
     f1.multiselect(
         app.tr("actions.owner"),

@@ -137,3 +137,38 @@ def test_a_viewer_downloads_the_minutes_too(demo_dir: Path) -> None:
     assert name == "minutes-2020-04-15.docx"
     text = " ".join(p.text for p in Document(io.BytesIO(word)).paragraphs)
     assert "Minutes of the steering committee of 15 April 2020" in text
+
+
+# --- figures that open onto their items ---------------------------------------------------
+
+
+def links(at: AppTest) -> dict[str, dict[str, str]]:
+    """Each page link: its page and query (parsed)."""
+    from urllib.parse import parse_qsl
+
+    out = {}
+    for element in at.get("page_link"):
+        proto = element.proto  # type: ignore[attr-defined]
+        out.setdefault(proto.page.rsplit("/", 1)[-1], [])
+        out[proto.page.rsplit("/", 1)[-1]].append(dict(parse_qsl(proto.query_string)))
+    return out  # type: ignore[return-value]
+
+
+def test_the_headline_figures_open_the_lists_of_their_items(demo_dir: Path) -> None:
+    at = start("fr")
+    assert not at.exception
+    found = links(at)
+    assert {"state": "late", "lang": "fr", "date": "2020-04-15"} in found["timeline"]
+    assert {"state": "open,overdue", "lang": "fr", "date": "2020-04-15"} in found["actions"]
+    figures = {m.label: m.value for m in at.metric}
+    assert figures["Tâches en retard"] == "3" and figures["Actions ouvertes"] == "10"
+
+    # the late tasks' list: the same three tasks
+    late = start("fr", page="timeline", state="late", date="2020-04-15")
+    assert late.multiselect(key="tl_state").value == ["late"]
+    watch = late.dataframe[0].value
+    assert len(watch) == 3 and set(watch.iloc[:, 2]) == {"En retard"}
+    # the open actions' list: the log opened, filtered, the same ten
+    opened = start("fr", page="actions", state="open,overdue", date="2020-04-15")
+    assert [e for e in opened.expander if e.proto.expanded]  # type: ignore[attr-defined]
+    assert len(opened.dataframe[-1].value) == 10
