@@ -130,7 +130,13 @@ def reset_weights() -> None:
         st.session_state[keys[c.criterion_id]] = float(c.weight)
 
 
-with st.container(border=True):
+# on a projector the first screen is the result: the weights folded away
+weights_box = (
+    st.expander(app.tr("scoring.weights"), icon="⚖️")
+    if app.projector()
+    else st.container(border=True)
+)
+with weights_box:
     head, button = st.columns([5, 1])
     head.markdown(f"**{tr('scoring.weights')}**")
     button.button(tr("scoring.reset"), on_click=reset_weights, key="scoring_reset", icon="↩️")

@@ -28,7 +28,8 @@ history = app.versions("tasks")
 for widget in view.WIDGETS:
     app.remember(*widget)
 
-with st.expander(app.tr("timeline.filters"), expanded=True, icon="🔎"):
+# on a projector the first screen is the Gantt: the filters folded away
+with st.expander(app.tr("timeline.filters"), expanded=not app.projector(), icon="🔎"):
     c1, c2, c3, c4 = st.columns(4)
     c1.multiselect(
         app.tr("timeline.workstream"),

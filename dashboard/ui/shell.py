@@ -242,5 +242,5 @@ def header(title_key: str, page: str | None = None) -> None:
     shown = app.past_view()
     if shown is not None:
         st.warning(past.line(shown, app.lang()), icon="🕰️")
-    if app.role() == "viewer":
+    if app.role() == "viewer" and not app.projector():  # a projector's room sees no banner
         st.info(app.tr("app.viewer_banner"), icon="👁️")
