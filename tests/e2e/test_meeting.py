@@ -120,3 +120,17 @@ def test_a_scenario_link_never_passes_for_the_official_result(
     expect(banner).to_contain_text("ne sont pas les pondérations officielles")
     expect(banner).to_contain_text("Route de la frite arrive en tête")
     expect(page.get_by_text("Résultat net")).to_have_count(0)
+
+
+def test_on_a_projector_the_gantt_is_on_the_first_screen(browser: Browser, meeting: str) -> None:
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.goto(meeting + "/timeline?present=1&date=2020-04-15")
+    app_ready(page)
+    no_exception(page)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    expect(chart).to_be_visible(timeout=30_000)
+    box = chart.bounding_box()
+    assert box is not None and box["y"] < 1080 * 0.6  # the Gantt starts high on the screen
+    expect(page.get_by_role("combobox", name="Axe")).to_be_hidden()  # the filters folded away
+    context.close()

@@ -221,3 +221,38 @@ def test_the_pack_says_its_rankings_use_the_official_weights(tmp_path: Path) -> 
     store = Store(copy_demo(tmp_path / "data"))
     _day, pdf = pack.pack_from_store(store, "fr", "viewer", TODAY)
     assert "pondérations officielles du comité" in " ".join(pdf_pages(pdf))
+
+
+def test_the_pack_command_runs_as_a_scheduled_job_would(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    folder = copy_demo(tmp_path / "data")
+    env = {**os.environ, "DASHBOARD_DATA_DIR": str(folder)}
+    root = Path(__file__).resolve().parents[2]
+    for audience in ("staff", "partners"):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "dashboard",
+                "pack",
+                "--audience",
+                audience,
+                "--lang",
+                "en",
+                "--out",
+                str(tmp_path),
+            ],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "Pack written" in done.stdout
+    names = sorted(p.name for p in tmp_path.glob("*.pdf"))
+    assert names == ["comite-2020-04-15-interne.pdf", "comite-2020-04-15-partenaires.pdf"]
