@@ -101,6 +101,21 @@ def gantt_rows(bars: pd.DataFrame, options: GanttOptions) -> pd.DataFrame:
         rows["previous_start"] = _iso(bars["old_start"])
         rows["previous_end_at"] = _iso(pd.to_datetime(bars["old_end"]) + pd.Timedelta(days=1))
         rows["previous_label"] = _span_labels(bars["old_start"], bars["old_end"], lang)
+    # what a screen reader says of a bar: words and the days as planned (Vega's own
+    # description would list raw fields and the bar's end instant, the day after)
+    planned = rows["baseline_label"] if "baseline_label" in rows else [""] * len(rows)
+    rows["description"] = [
+        (f"{name} · {first} – {last} · {state}" if first else str(name))
+        + (" · " + t("meeting.aria_baseline", lang, span=base) if base else "")
+        for name, first, last, state, base in zip(
+            rows["name"],
+            rows["start_label"],
+            rows["end_label"],
+            rows["state_label"],
+            planned,
+            strict=True,
+        )
+    ]
     firsts = rows.drop_duplicates("ws_rank")
     headers = pd.DataFrame(
         {
@@ -259,7 +274,13 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
         out: dict[str, Any] = {
             "data": {"name": data},
             # a mark without a tooltip in words shows none (never raw field names)
-            "mark": {**mark, "clip": True, **({} if "tooltip" in encoding else {"tooltip": None})},
+            "mark": {
+                **mark,
+                "clip": True,
+                **({} if "tooltip" in encoding else {"tooltip": None}),
+                # only the described marks speak to a screen reader (no raw field names)
+                **({} if "description" in encoding else {"aria": False}),
+            },
             "encoding": encoding,
         }
         if where:
@@ -392,6 +413,7 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
                         "value": 0,
                     },
                     "tooltip": tooltip,
+                    "description": {"field": "description", "type": "nominal"},
                 },
                 "!datum.milestone",
             )
@@ -472,6 +494,7 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
                     },
                     "strokeWidth": {"value": 1.5},
                     "tooltip": tooltip,
+                    "description": {"field": "description", "type": "nominal"},
                 },
                 "datum.milestone",
             )

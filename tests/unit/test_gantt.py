@@ -186,3 +186,15 @@ def test_a_task_starting_before_its_dependency_ends_is_warned_and_marked() -> No
     outlined = [lay for lay in found.spec["layer"] if "datum.conflict" in str(lay.get("transform"))]
     assert len(outlined) == 1 and outlined[0]["mark"]["stroke"] == "#c62828"
     assert model().conflicts == ()  # the plan as it is: every dependency met
+
+
+def test_what_a_screen_reader_says_of_a_bar_is_in_words() -> None:
+    spec = model().spec
+    rows = {r.get("name"): r for r in spec["datasets"]["rows"]}
+    assert (
+        rows["Diagnostic"]["description"] == "Diagnostic · 6 janv. 2020 – 31 janv. 2020 · Terminé"
+    )
+    described = [lay for lay in spec["layer"] if "description" in lay["encoding"]]
+    assert len(described) == 2  # the bars and the milestones
+    svg = export.chart_svg(spec).decode()
+    assert "end_at" not in svg and "Diagnostic · 6 janv. 2020 – 31 janv. 2020" in svg
