@@ -172,3 +172,20 @@ def test_the_headline_figures_open_the_lists_of_their_items(demo_dir: Path) -> N
     opened = start("fr", page="actions", state="open,overdue", date="2020-04-15")
     assert [e for e in opened.expander if e.proto.expanded]  # type: ignore[attr-defined]
     assert len(opened.dataframe[-1].value) == 10
+
+
+# --- the past as it was -------------------------------------------------------------------
+
+
+def test_a_past_date_shows_its_versions_and_the_pack_is_that_of_then(demo_dir: Path) -> None:
+    at = start("fr", date="2020-03-15")
+    assert not at.exception, [e.value for e in at.exception]
+    line = next(w.value for w in at.warning if "telles qu'enregistrées" in w.value)
+    assert "Tâches (planning) version 2 du 24 février 2020" in line
+    button = next(b for b in at.get("download_button") if b.key == "pack_pdf")
+    _, pdf = download(button)
+    cover = pdf_text(pdf)[0]
+    assert "version 2" in cover and "24 février 2020" in cover and "version 4" not in cover
+    # back at the data's own date: the current files, no line
+    now = start("fr", date="2020-04-15")
+    assert not any("telles qu'enregistrées" in w.value for w in now.warning)
