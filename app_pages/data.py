@@ -10,7 +10,7 @@ from dashboard import export, ingest
 from dashboard.contract import DATASET_ORDER
 from dashboard.i18n import dataset_label, format_number
 from dashboard.ingest import Parsed, Problem, diff, recognise, staging, templates, uploads, workbook
-from dashboard.store import CommitRefused
+from dashboard.store import CommitRefused, plain_text
 from dashboard.ui import app, safe, shell
 
 shell.header("data_page.title", page="data")
@@ -63,7 +63,7 @@ def committer() -> str:
     st.text_input(
         tr("data_page.by"), key="data_by", on_change=keep_name, help=tr("data_page.by_help")
     )
-    return str(st.session_state["data_by"]).strip()
+    return plain_text(st.session_state["data_by"])
 
 
 def problem_lines(problems: list[Problem]) -> None:

@@ -4,7 +4,8 @@
     python -m dashboard import DATASET FILE [--by NAME]
     python -m dashboard history [DATASET]
     python -m dashboard rollback DATASET VERSION [--by NAME]
-    python -m dashboard check
+    python -m dashboard check [--repair]
+    python -m dashboard adopt DATASET [--by NAME]
     python -m dashboard pack [--date D] --audience staff|partners [--out FILE]
 
 Exit codes: 0 accepted (warnings printed), 1 refused (nothing changed), 2 usage.
@@ -23,7 +24,14 @@ from typing import TextIO
 from dashboard.contract import DATASET_ORDER
 from dashboard.i18n import LANGS, format_day, t
 from dashboard.ingest import Problem, uploads
-from dashboard.store import CommitRefused, Store
+from dashboard.store import (
+    CommitRefused,
+    Store,
+    StoreDamaged,
+    StoreProblem,
+    plain_text,
+    problem_text,
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,7 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dataset", help=names)
     p.add_argument("version", type=int)
     p.add_argument("--by", default=None)
-    sub.add_parser("check", parents=[common], help="check the whole data folder")
+    p = sub.add_parser("check", parents=[common], help="check the whole data folder")
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="finish a commit a crash interrupted, drop a log line it cut short",
+    )
+    p = sub.add_parser(
+        "adopt", parents=[common], help="save the current file (a hand edit) as a new version"
+    )
+    p.add_argument("dataset", help=names)
+    p.add_argument("--by", default=None)
     p = sub.add_parser("pack", parents=[common], help="write the committee pack (PDF)")
     p.add_argument("--date", type=_day, default=None, help="situation date, YYYY-MM-DD")
     p.add_argument("--audience", choices=("staff", "partners"), required=True)
@@ -125,7 +143,8 @@ def _run(args: argparse.Namespace, lang: str) -> int:
             file=sys.stderr,
         )
         return 2
-    by = getattr(args, "by", None) or getpass.getuser()
+    # free text from the command line is data: one plain line, no escapes
+    by = plain_text(getattr(args, "by", None) or "") or plain_text(getpass.getuser())
 
     if args.command in ("validate", "import"):
         path: Path = args.file
@@ -150,6 +169,9 @@ def _run(args: argparse.Namespace, lang: str) -> int:
             return 0
         try:
             version = uploads.commit_upload(store, upload, by=by)
+        except StoreDamaged as exc:
+            _print_damaged(exc.store_problems, lang)
+            return 1
         except CommitRefused as exc:
             print(t("cli.refused", lang, file=path.name, count=len(exc.problems)), file=sys.stderr)
             _print_problems([p for p in exc.problems if isinstance(p, Problem)], lang, sys.stderr)
@@ -178,7 +200,10 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         for v in versions:
             when = format_day(v.when.date(), lang, "medium") + v.when.strftime(" %H:%M")
             source = v.source + (f" (← v{v.from_version})" if v.from_version else "")
-            print(f"{v.dataset} | {v.version} | {when} | {v.by or '—'} | {v.rows} | {source}")
+            by_name = plain_text(v.by) or "—"
+            print(
+                f"{v.dataset} | {v.version} | {when} | {by_name} | {v.rows} | {plain_text(source)}"
+            )
         return 0
 
     if args.command == "rollback":
@@ -186,6 +211,9 @@ def _run(args: argparse.Namespace, lang: str) -> int:
             version = uploads.rollback(store, dataset, args.version, by=by)
         except KeyError:
             print(t("cli.no_version", lang, dataset=dataset, version=args.version), file=sys.stderr)
+            return 1
+        except StoreDamaged as exc:
+            _print_damaged(exc.store_problems, lang)
             return 1
         except CommitRefused as exc:
             print(
@@ -211,16 +239,96 @@ def _run(args: argparse.Namespace, lang: str) -> int:
     if args.command == "pack":
         return _pack(args, lang, store)
 
+    if args.command == "adopt":
+        return _adopt(store, dataset, by, lang)
+
     # check
+    if args.repair:
+        before = [p for p in store.problems() if p.code in ("interrupted", "log_torn")]
+        store.recover()
+        after = [p for p in store.problems() if p.code in ("interrupted", "log_torn")]
+        print(t("cli_safety.repaired", lang, count=len(before) - len(after)))
+    kept = store.problems(deep=True)
+    notes = [p for p in kept if p.code in STORE_NOTES]
+    serious = [p for p in kept if p.code not in STORE_NOTES]
     problems = uploads.check_folder(store)
     errors = [p for p in problems if p.severity == "error"]
     present = sum(1 for p in store.current_files().values() if p is not None)
-    if errors:
-        print(t("cli.check_failed", lang, folder=store.root, count=len(errors)), file=sys.stderr)
+    if errors or serious:
+        count = len(errors) + len(serious)
+        print(t("cli.check_failed", lang, folder=store.root, count=count), file=sys.stderr)
+        _print_store(serious + notes, lang, sys.stderr)
         _print_problems(problems, lang, sys.stderr)
         return 1
     print(t("cli.check_ok", lang, folder=store.root, count=present))
+    _print_store(notes, lang, sys.stdout)
     _print_problems(problems, lang, sys.stdout)
+    return 0
+
+
+# Store problems `check` prints without failing: nothing is wrong with the data.
+STORE_NOTES = ("unlogged_version", "log_torn")
+
+
+def _print_store(problems: Sequence[StoreProblem], lang: str, out: TextIO) -> None:
+    for p in problems:
+        print(f"  - {problem_text(p, lang)}", file=out)
+
+
+def _print_damaged(problems: Sequence[StoreProblem], lang: str) -> None:
+    print(t("store_problem.damaged_refused", lang), file=sys.stderr)
+    _print_store(problems, lang, sys.stderr)
+
+
+def _adopt(store: Store, dataset: str, by: str, lang: str) -> int:
+    """Save the current file as it is now (a hand edit staff accept) as a new
+    version, once it passes the checks an import would."""
+    data = store.read_current(dataset)
+    if data is None:
+        print(t("cli.file_missing", lang, file=store.current_path(dataset)), file=sys.stderr)
+        return 1
+    name = store.current_path(dataset).name
+    upload = uploads.check_upload(store, dataset, data, name)
+    if not upload.ok:
+        print(t("cli.refused", lang, file=name, count=len(upload.errors)), file=sys.stderr)
+        _print_problems(upload.problems + upload.broken, lang, sys.stderr)
+        return 1
+
+    def precheck() -> None:
+        again = uploads.judge(store, upload.parsed)
+        if not again.ok:
+            raise CommitRefused(list(again.errors))
+
+    try:
+        version = store.commit(
+            dataset,
+            upload.canonical(),
+            by=by,
+            source=name,
+            rows=upload.rows,
+            precheck=precheck,
+            action="adopt",
+        )
+    except StoreDamaged as exc:
+        _print_damaged(exc.store_problems, lang)
+        return 1
+    except CommitRefused as exc:
+        print(t("cli.refused", lang, file=name, count=len(exc.problems)), file=sys.stderr)
+        _print_problems([p for p in exc.problems if isinstance(p, Problem)], lang, sys.stderr)
+        return 1
+    if version is None:
+        print(t("cli.unchanged", lang, dataset=dataset))
+        return 0
+    print(
+        t(
+            "cli_safety.adopted",
+            lang,
+            dataset=dataset,
+            version=version.version,
+            rows=version.rows,
+            by=version.by,
+        )
+    )
     return 0
 
 

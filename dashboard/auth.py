@@ -8,13 +8,16 @@ for local use, a plain password in `DASHBOARD_STAFF_PASSWORD`.
 from __future__ import annotations
 
 import hmac
+import ipaddress
 from dataclasses import dataclass
 from typing import Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from email_validator import EmailNotValidError, validate_email
 
 Role = Literal["viewer", "staff"]
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 ROLES: tuple[Role, ...] = ("viewer", "staff")
 
 
@@ -116,30 +119,106 @@ def split_setting(value: object) -> tuple[str, ...]:
     return tuple(str(v).strip().lower() for v in items if str(v).strip())
 
 
-def is_staff_identity(email: str | None, emails: tuple[str, ...], domains: tuple[str, ...]) -> bool:
-    """An identity from the OIDC provider is staff when its e-mail, or its domain, is listed."""
-    if not email or "@" not in email:
+def parse_email(email: object) -> str | None:
+    """The address in its normal form (domain lower-cased), or None when it is not one
+    plain address by the standard's syntax (RFC 5321/5322 as `email-validator` reads
+    them: no second @, no quoted local part, no display name, no comments)."""
+    if not isinstance(email, str) or not email or email != email.strip():
+        return None
+    try:
+        parsed = validate_email(
+            email,
+            check_deliverability=False,
+            allow_quoted_local=False,
+            allow_domain_literal=False,
+            allow_display_name=False,
+            test_environment=False,
+        )
+    except EmailNotValidError:
+        return None
+    return f"{parsed.local_part.lower()}@{parsed.domain.lower()}"
+
+
+def is_staff_identity(
+    email: str | None,
+    emails: tuple[str, ...],
+    domains: tuple[str, ...],
+    *,
+    verified: object = True,
+) -> bool:
+    """An identity from the OIDC provider is staff when the provider vouches for its
+    e-mail (`email_verified` is exactly true) and that address, or its domain, is
+    listed. Anything else (unverified, two @, a quoted or odd address) is a viewer."""
+    if verified is not True:
         return False
-    address = email.strip().lower()
+    address = parse_email(email)
+    if address is None:
+        return False
     domain = address.rsplit("@", 1)[1]
     return address in emails or domain in {d.lstrip("@") for d in domains}
 
 
-class Throttle:
-    """Wrong passwords per client, forgotten after `window` seconds: each one more
-    makes the next answer slower, in every session of that client."""
+# What `st.login` needs in `[auth]` (a single provider), or in each `[auth.<name>]`
+# table together with the shared `redirect_uri` and `cookie_secret`.
+OIDC_SHARED_KEYS: tuple[str, ...] = ("redirect_uri", "cookie_secret")
+OIDC_PROVIDER_KEYS: tuple[str, ...] = ("client_id", "client_secret", "server_metadata_url")
 
-    def __init__(self, window: float = 900.0) -> None:
-        self.window = window
-        self._failures: dict[str, list[float]] = {}
 
-    def failed(self, client: str, now: float) -> None:
-        self._failures.setdefault(client, []).append(now)
+def oidc_missing(section: object) -> list[str]:
+    """The `[auth]` settings missing for an identity-provider sign-in (empty when it is
+    complete and usable by `st.login()` without arguments)."""
+    if not isinstance(section, dict):
+        return [*OIDC_SHARED_KEYS, *OIDC_PROVIDER_KEYS]
 
-    def succeeded(self, client: str) -> None:
-        self._failures.pop(client, None)
+    def blank(table: dict[str, object], key: str) -> bool:
+        value = table.get(key)
+        return not isinstance(value, str) or not value.strip()
 
-    def delay(self, client: str, now: float) -> float:
-        recent = [t for t in self._failures.get(client, []) if now - t < self.window]
-        self._failures[client] = recent
-        return failure_delay(len(recent))
+    missing = [k for k in OIDC_SHARED_KEYS if blank(section, k)]
+    missing += [k for k in OIDC_PROVIDER_KEYS if blank(section, k)]
+    return missing
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip().strip("[]"))
+    except ValueError:
+        return None
+
+
+def proxy_networks(value: object) -> tuple[IPNetwork, ...]:
+    """`trusted_proxies` from settings (addresses or networks); raises ValueError on
+    an entry that is neither, so a typo stops the app instead of trusting nobody
+    or everybody by surprise."""
+    return tuple(ipaddress.ip_network(item, strict=False) for item in split_setting(value))
+
+
+def client_address(
+    peer: str | None, forwarded_for: str | None, trusted: tuple[IPNetwork, ...]
+) -> str:
+    """The address a password attempt is counted against.
+
+    `peer` is the connection's address as the web server reports it (None for
+    loopback). X-Forwarded-For is honoured only when the peer is a trusted proxy:
+    then, from the right, hops that are trusted proxies are passed over and the
+    first other one is the client. The web server in front of the app (uvicorn)
+    already replaces the peer by a header hop when its own peer is loopback; the
+    peer then shows up among the hops, and is taken back to loopback: a header
+    forged from this machine does not give a fresh count.
+    """
+    hops = [h.strip().strip("[]") for h in (forwarded_for or "").split(",") if h.strip()]
+    seen = peer or "127.0.0.1"
+    if hops and seen in hops:
+        seen = "127.0.0.1"
+
+    def is_trusted(hop: str) -> bool:
+        ip = _ip(hop)
+        return ip is not None and any(ip in net for net in trusted)
+
+    if not is_trusted(seen):
+        return seen
+    for hop in reversed(hops):
+        if not is_trusted(hop):
+            ip = _ip(hop)
+            return str(ip) if ip is not None else "unknown"
+    return hops[0] if hops else seen

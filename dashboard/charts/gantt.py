@@ -40,6 +40,19 @@ def _days(values: pd.Series) -> list[date | None]:
     return [None if pd.isna(d) else d.date() for d in pd.to_datetime(values)]
 
 
+def tick_interval(window: tuple[date, date] | None) -> Any:
+    """A tick a month, or fewer on a long window: never more than about 24 ticks
+    and grid lines, whatever the window (drawing them is most of a chart's cost)."""
+    if window is None:
+        return "month"
+    months = (window[1].year - window[0].year) * 12 + window[1].month - window[0].month
+    if months <= 24:
+        return "month"
+    if months <= 72:
+        return {"interval": "month", "step": 3}
+    return {"interval": "year", "step": max(1, months // 12 // 24 + 1)}
+
+
 def gantt_rows(bars: pd.DataFrame, options: GanttOptions) -> pd.DataFrame:
     """One row per drawn line: a header per workstream, then its bars in time order.
 
@@ -212,7 +225,13 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
             options.window[0].isoformat() + "T00:00:00",
             options.window[1].isoformat() + "T00:00:00",
         ]
-    x_axis = {"format": "%b %Y", "orient": "top", "title": None, "grid": True, "tickCount": "month"}
+    x_axis = {
+        "format": "%b %Y",
+        "orient": "top",
+        "title": None,
+        "grid": True,
+        "tickCount": tick_interval(options.window),
+    }
 
     def x(field: str) -> dict[str, Any]:
         return {"field": field, "type": "temporal", "scale": x_scale, "axis": x_axis}

@@ -9,7 +9,9 @@ frame pages are drawn in (sidebar, gate, navigation) is `shell`.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
+import tomllib
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from dataclasses import replace
@@ -25,7 +27,7 @@ from dashboard import auth, charts
 from dashboard.domain.status import default_situation
 from dashboard.i18n import normalise_lang, t
 from dashboard.queries import db
-from dashboard.store import Store, Version
+from dashboard.store import Store, StoreProblem, Version
 from dashboard.views import past
 from dashboard.views.reader import Reader, database_reader, restricted
 
@@ -35,12 +37,45 @@ def store() -> Store:
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
-def _database(root: str, version: str) -> duckdb.DuckDBPyConnection:
+def _opened(root: str, version: str) -> tuple[duckdb.DuckDBPyConnection, tuple[str, ...]]:
     # `version` is the cache key: a commit changes it and opens a fresh database.
     # A past situation date's version names the versions it reads (`pin_situation`).
     if "@" in version:
-        return past.open_database_at(Store(root=Path(root)), past.decode(version.split("@")[1])[1])
-    return db.open_database(Store(root=Path(root)).current_files())
+        return past.open_database_at(
+            Store(root=Path(root)), past.decode(version.split("@")[1])[1]
+        ), ()
+    files = Store(root=Path(root)).current_files()
+    try:
+        return db.open_database(files), ()
+    except duckdb.Error:
+        # A current file that does not load (never committed through the checks)
+        # must not take every page down: the others load, it is left out.
+        skipped: list[str] = []
+        for name, path in files.items():
+            if path is None:
+                continue
+            try:
+                db.open_database({name: path}).close()
+            except duckdb.Error:
+                logging.getLogger("dashboard.data").exception("%s cannot be loaded", path)
+                skipped.append(name)
+        usable = {name: (None if name in skipped else path) for name, path in files.items()}
+        return db.open_database(usable), tuple(skipped)
+
+
+def _database(root: str, version: str) -> duckdb.DuckDBPyConnection:
+    return _opened(root, version)[0]
+
+
+def unreadable_datasets() -> tuple[str, ...]:
+    """Datasets whose current file could not be loaded for this data version
+    (pages are drawn without them)."""
+    return _opened(str(store().root), data_version())[1]
+
+
+def store_problems() -> list[StoreProblem]:
+    """What in the data folder disagrees with the version log (see Store.problems)."""
+    return store().problems()
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -256,22 +291,115 @@ def labeller(prefix: str) -> Callable[[object], str]:
 # --- role -----------------------------------------------------------------------
 
 
+class SettingsUnreadable(RuntimeError):
+    """The settings cannot be read, or hold a value of the wrong kind: the app stops
+    with this message rather than fall back to a default (a missing viewer token
+    would open the dashboard to anyone)."""
+
+
+_LOG = logging.getLogger("dashboard.settings")
+# Secrets files read once in this process: one disappearing later is a fault
+# too, not a return to "no settings".
+_secrets_seen: set[Path] = set()
+
+
+def _secrets_paths() -> list[Path]:
+    from streamlit import config
+
+    return [Path(p) for p in config.get_option("secrets.files") or []]
+
+
+def _secrets() -> dict[str, Any]:
+    """Every secret as a plain dict; {} only when no secrets source exists and
+    none was read before. Raises SettingsUnreadable otherwise."""
+    try:
+        found = st.secrets.to_dict()
+    except (FileNotFoundError, OSError, TypeError, ValueError) as exc:
+        # Streamlit reports a TOML error and an absent file alike ("not found").
+        present = [p for p in _secrets_paths() if p.exists()]
+        gone = sorted(str(p) for p in _secrets_seen if not p.exists())
+        if present:
+            raise SettingsUnreadable(secrets_detail(present) or str(exc)) from exc
+        if gone:
+            raise SettingsUnreadable(f"{', '.join(gone)}: gone since it was read") from exc
+        return {}
+    _secrets_seen.update(p for p in _secrets_paths() if p.is_file())
+    return found
+
+
+def secrets_detail(paths: list[Path]) -> str:
+    """What is wrong with the first secrets file that cannot be read or parsed."""
+    for path in paths:
+        if path.is_dir():
+            continue
+        try:
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            return f"{path}: {exc}"
+    return ""
+
+
+def _section(name: str) -> dict[str, Any]:
+    value = _secrets().get(name, {})
+    if not isinstance(value, dict):
+        raise SettingsUnreadable(f"[{name}] in the secrets is not a table")
+    return value
+
+
 def setting(name: str) -> Any:
-    """A setting from the environment (DASHBOARD_<NAME>) or `[dashboard]` in secrets."""
+    """A setting from the environment (DASHBOARD_<NAME>) or `[dashboard]` in secrets.
+
+    Not set: None. Settings that cannot be read raise SettingsUnreadable, never
+    "not set": the caller must not go on with a default."""
     value = os.environ.get(f"DASHBOARD_{name.upper()}")
     if value:
         return value
+    return _section("dashboard").get(name) or None
+
+
+# Settings whose values are text, and those that are lists (TOML list or commas).
+TEXT_SETTINGS = ("viewer_token", "staff_password", "staff_password_hash")
+LIST_SETTINGS = ("staff_emails", "staff_domains", "trusted_proxies")
+
+
+def settings_fault() -> str | None:
+    """Why the settings cannot be used (unreadable secrets, a value of the wrong
+    kind, a staff address or proxy that does not parse), or None."""
     try:
-        return st.secrets.get("dashboard", {}).get(name) or None
-    except Exception:  # no secrets file is a normal local set-up
-        return None
+        _section("auth")
+        for name in TEXT_SETTINGS:
+            value = setting(name)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                return f"{name}: expected a non-empty text"
+        for name in LIST_SETTINGS:
+            value = setting(name)
+            if value is not None and not isinstance(value, str | list):
+                return f"{name}: expected a list or a comma-separated text"
+        for address in auth.split_setting(setting("staff_emails")):
+            if auth.parse_email(address) is None:
+                return "staff_emails: an entry is not one e-mail address"
+        auth.proxy_networks(setting("trusted_proxies"))
+    except SettingsUnreadable as exc:
+        return str(exc)
+    except ValueError as exc:
+        return f"trusted_proxies: {exc}"
+    return None
+
+
+def oidc_missing() -> list[str]:
+    """What `[auth]` lacks for an identity-provider sign-in; [] when complete
+    (callers ask `oidc_configured()` first: no `[auth]` lacks everything)."""
+    return auth.oidc_missing(_section("auth"))
 
 
 def oidc_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except Exception:
-        return False
+    """An `[auth]` section is present (complete or not)."""
+    return "auth" in _secrets()
+
+
+def oidc_ready() -> bool:
+    """The identity-provider sign-in can be offered: `[auth]` present and complete."""
+    return oidc_configured() and not oidc_missing()
 
 
 def oidc_email() -> str | None:
@@ -279,6 +407,16 @@ def oidc_email() -> str | None:
         if st.user.is_logged_in:
             email = st.user.get("email")
             return str(email) if email else None
+    except Exception:  # st.user outside a server run
+        return None
+    return None
+
+
+def oidc_email_verified() -> object:
+    """The provider's `email_verified` claim as it came (only `True` counts)."""
+    try:
+        if st.user.is_logged_in:
+            return st.user.get("email_verified")
     except Exception:  # st.user outside a server run
         return None
     return None
@@ -293,6 +431,7 @@ def role() -> auth.Role:
         email,
         auth.split_setting(setting("staff_emails")),
         auth.split_setting(setting("staff_domains")),
+        verified=oidc_email_verified(),
     ):
         return "staff"
     return "viewer"

@@ -8,6 +8,7 @@ which reads through `app`, can be drawn here without an import cycle.
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import date
 from pathlib import Path
@@ -17,20 +18,28 @@ import streamlit as st
 
 from dashboard import auth, charts
 from dashboard.i18n import LANGS, format_day, normalise_lang
+from dashboard.store import problem_text
+from dashboard.throttle import file_throttle
 from dashboard.ui import app, pack_ui
 from dashboard.views import past
 
 LANG_NAMES = {"fr": "Français", "en": "English"}
 PROJECTOR_CSS = Path(__file__).resolve().parents[1] / "static" / "projector.css"
-# Wrong passwords are answered more and more slowly, per client, in this process.
-THROTTLE = auth.Throttle()
+_LOG = logging.getLogger("dashboard.access")
 
 
 def _client() -> str:
+    """The address password attempts are counted against (see auth.client_address)."""
     try:
-        return st.context.ip_address or "local"
-    except Exception:
-        return "local"
+        peer = st.context.ip_address
+        forwarded = st.context.headers.get("X-Forwarded-For")
+    except Exception:  # outside a server run
+        peer, forwarded = None, None
+    return auth.client_address(
+        peer if isinstance(peer, str) else None,
+        forwarded if isinstance(forwarded, str) else None,
+        auth.proxy_networks(app.setting("trusted_proxies")),
+    )
 
 
 def _sign_in_form(where: Any) -> None:
@@ -42,16 +51,24 @@ def _sign_in_form(where: Any) -> None:
             password = st.text_input(app.tr("auth.password"), type="password", key="password")
             if st.form_submit_button(app.tr("auth.submit")):
                 client = _client()
-                # answer more slowly after each wrong password from this client
-                time.sleep(THROTTLE.delay(client, time.monotonic()))
-                if auth.verify_password(password, plain=plain, hashed=hashed):
-                    THROTTLE.succeeded(client)
+                # counted before it is checked, across sessions and processes
+                throttle = file_throttle(app.store().root)
+                if not throttle.attempt(client, time.time()):
+                    _LOG.warning("password attempts over the limit from %s", client)
+                    st.error(app.tr("safety.too_many_attempts"))
+                elif auth.verify_password(password, plain=plain, hashed=hashed):
+                    throttle.succeeded(client)
                     st.session_state["role"] = "staff"
                     st.rerun()
-                THROTTLE.failed(client, time.monotonic())
-                st.error(app.tr("auth.wrong"))
-    if app.oidc_configured() and where.button(app.tr("auth.oidc"), key="oidc_sign_in", icon="🪪"):
-        st.login()
+                else:
+                    st.error(app.tr("auth.wrong"))
+    if app.oidc_configured():
+        missing = app.oidc_missing()
+        if missing:
+            _LOG.error("[auth] settings incomplete, sign-in not offered: %s", ", ".join(missing))
+            where.caption(app.tr("safety.oidc_incomplete", missing=", ".join(missing)))
+        elif where.button(app.tr("auth.oidc"), key="oidc_sign_in", icon="🪪"):
+            st.login()
     email = app.oidc_email()
     if email and app.role() != "staff":
         where.caption(app.tr("auth.not_staff", email=email))
@@ -73,6 +90,18 @@ def _sign_in_box() -> None:
         return
     with st.sidebar.expander(app.tr("auth.sign_in"), icon="🔐"):
         _sign_in_form(st)
+
+
+def _settings_gate() -> None:
+    """Settings that cannot be read stop every page before anything is drawn: the
+    operator reads why (here and in the server log); nobody gets a page that a
+    default, such as "no viewer token", would have opened."""
+    fault = app.settings_fault()
+    if fault is None:
+        return
+    _LOG.error("settings unreadable, every page stopped: %s", fault)
+    st.error(app.tr("safety.settings_unreadable", detail=fault), icon="⛔")
+    st.stop()
 
 
 def _gate() -> None:
@@ -193,6 +222,7 @@ def _sync_url() -> None:
 def navigation() -> Any:
     """The navigation built from the role; pages the role may not open are absent,
     so their URL cannot be reached either."""
+    _settings_gate()
     app.pin_data_version()
     _gate()
     pages = [
@@ -225,6 +255,7 @@ def header(title_key: str, page: str | None = None) -> None:
     viewers, the read-only banner. A page the role may not open stops here,
     whatever way its script was reached. `page` is the page's name in
     `auth.PAGES` when its texts' prefix is another."""
+    _settings_gate()
     if not app.pinned():
         app.pin_data_version()
     _gate()
@@ -244,3 +275,22 @@ def header(title_key: str, page: str | None = None) -> None:
         st.warning(past.line(shown, app.lang()), icon="🕰️")
     if app.role() == "viewer" and not app.projector():  # a projector's room sees no banner
         st.info(app.tr("app.viewer_banner"), icon="👁️")
+    _data_notices()
+
+
+def _data_notices() -> None:
+    """A current file that cannot be loaded, said to everyone; what in the data
+    folder disagrees with the version log, said to staff."""
+    for dataset in app.unreadable_datasets():
+        st.warning(app.tr("store_problem.unreadable_dataset", dataset=f"{dataset}.csv"), icon="⚠️")
+    if app.role() != "staff":
+        return
+    problems = [p for p in app.store_problems() if p.code != "unlogged_version"]
+    if not problems:
+        return
+    lines = "\n".join(f"- {problem_text(p, app.lang())}" for p in problems)
+    text = f"{app.tr('store_problem.banner')}\n\n{lines}"
+    if any(p.blocking for p in problems):
+        st.error(text, icon="⛔")
+    else:
+        st.warning(text, icon="🛠️")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -215,9 +215,52 @@ def url_values(state: State) -> dict[str, Any]:
 # --- dates --------------------------------------------------------------------------
 
 
+# The dates a page or the pack draws: a window never wider than SPAN_LIMIT_DAYS
+# either side of the situation date, inside DRAWABLE. Dates in the data further
+# out (a typo such as 31/12/9990, or 0001-01-01) are drawn at the window's edge,
+# so no request's work grows with how far the data's dates go.
+SPAN_LIMIT_DAYS = 3660
+DRAWABLE = (date(1900, 1, 1), date(2199, 12, 31))
+
+
+def shift_days(day: date, days: int) -> date:
+    """`day` moved by `days`, kept inside DRAWABLE (never an overflow)."""
+    low, high = DRAWABLE
+    ordinal = min(max(day.toordinal() + days, low.toordinal()), high.toordinal())
+    return date.fromordinal(ordinal)
+
+
+def bounded(window: tuple[date, date], situation: date) -> tuple[date, date]:
+    """`window` cut to SPAN_LIMIT_DAYS either side of the situation date."""
+    low, high = shift_days(situation, -SPAN_LIMIT_DAYS), shift_days(situation, SPAN_LIMIT_DAYS)
+    start = min(max(window[0], low), high)
+    return start, max(min(window[1], high), start)
+
+
+def clip_bars(bars: pd.DataFrame, window: tuple[date, date]) -> pd.DataFrame:
+    """Bars' dates held inside the window (a day either side), so drawing them
+    costs the same whatever the dates (labels are put back by `_true_labels`)."""
+    if bars.empty:
+        return bars
+    low, high = shift_days(window[0], -1), shift_days(window[1], 1)
+
+    def clip(value: object) -> date | None:
+        day = status.as_day(value)
+        return None if day is None else min(max(day, low), high)
+
+    out = bars.copy()
+    for column in ("start", "end", "baseline_start", "baseline_end", "old_start", "old_end"):
+        if column in out.columns:
+            days = pd.Series([clip(v) for v in out[column]], index=out.index, dtype="object")
+            out[column] = pd.to_datetime(days)
+    return out
+
+
 def add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
+    if not DRAWABLE[0].year <= year <= DRAWABLE[1].year:
+        return shift_days(day, 31 * months)
     for last in (31, 30, 29, 28):
         try:
             return date(year, month, min(day.day, last))
@@ -234,7 +277,8 @@ def zoom_window(
     either side of the situation date."""
     if preset == "month" or first is None or last is None:
         return add_months(situation, -1), add_months(situation, 1)
-    return min(first, situation) - timedelta(days=7), max(last, situation) + timedelta(days=7)
+    window = shift_days(min(first, situation), -7), shift_days(max(last, situation), 7)
+    return bounded(window, situation)
 
 
 # --- the critical path ----------------------------------------------------------------
@@ -352,7 +396,7 @@ def _filters(state: State, window: tuple[date, date]) -> dict[str, Any]:
 
 def window_of(state: State, found: Choices) -> tuple[date, date]:
     if state.zoom == "custom" and state.start and state.end:
-        return state.start, state.end
+        return bounded((state.start, state.end), state.situation)
     if state.zoom == "month":
         return zoom_window("month", state.situation, None, None)
     return found.mission
@@ -435,7 +479,8 @@ def build(read: Reader, state: State) -> Model:
         show_baseline=state.baseline,
         show_links=state.links,
     )
-    rows = gantt_rows(bars, options)
+    rows = gantt_rows(clip_bars(bars, window), options)
+    rows = _true_labels(rows, bars, state.lang)
     links = link_rows(
         edges if state.links and edges is not None else pd.DataFrame(columns=["from_id", "to_id"]),
         rows,
@@ -491,6 +536,31 @@ def _conflict_texts(clashes: pd.DataFrame, lang: str) -> list[str]:
             strict=True,
         )
     ]
+
+
+def _true_labels(rows: pd.DataFrame, bars: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The labels of bars drawn clipped to the window say their real dates."""
+    if rows.empty or bars.empty or "start_label" not in rows.columns:
+        return rows
+    tasks = bars[bars["kind"] == "task"]
+    ids = [str(i) for i in tasks["task_id"]]
+    starts = dict(zip(ids, (status.as_day(v) for v in tasks["start"]), strict=True))
+    ends = dict(zip(ids, (status.as_day(v) for v in tasks["end"]), strict=True))
+
+    def label(day: date | None, drawn: str) -> str:
+        return format_day(day, lang, "medium") if day is not None else drawn
+
+    is_task = rows["kind"] == "task"
+    out = rows.copy()
+    out.loc[is_task, "start_label"] = [
+        label(starts.get(str(i)), d)
+        for i, d in zip(out.loc[is_task, "task_id"], out.loc[is_task, "start_label"], strict=True)
+    ]
+    out.loc[is_task, "end_label"] = [
+        label(ends.get(str(i)), d)
+        for i, d in zip(out.loc[is_task, "task_id"], out.loc[is_task, "end_label"], strict=True)
+    ]
+    return out
 
 
 def for_pack(state: State | None, situation: date, lang: str) -> State:

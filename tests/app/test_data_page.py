@@ -99,7 +99,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != "lock"
+        # the writers' lock and the password attempts' count are not data
+        if p.is_file() and p.name != "lock" and ".auth" not in p.relative_to(folder).parts
     }
 
 

@@ -4,6 +4,7 @@ for a staff page's URL."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -29,6 +30,14 @@ TOKEN = "noir-2020-partenaires"
 
 STAFF = "claire@pasdecalais-tourisme.example"
 OUTSIDER = "guest@example.org"
+# on the staff domain, but the provider does not vouch for the address
+UNVERIFIED = "nadia@pasdecalais-tourisme.example"
+# verified, but not one address: the part after the first @ is another domain
+FORGED = "eve@evil.example@pasdecalais-tourisme.example"
+
+
+def claims(email: str, verified: bool) -> str:
+    return json.dumps({"sub": email, "email": email, "email_verified": verified})
 
 
 @pytest.fixture(scope="module")
@@ -46,10 +55,14 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
             "oidc_provider_mock",
             "--port",
             str(idp_port),
-            "--user",
-            STAFF,
-            "--user",
-            OUTSIDER,
+            "--user-claims",
+            claims(STAFF, True),
+            "--user-claims",
+            claims(OUTSIDER, True),
+            "--user-claims",
+            claims(UNVERIFIED, False),
+            "--user-claims",
+            claims(FORGED, True),
         ],
         tmp / "idp.log",
         env,
@@ -209,4 +222,20 @@ def test_an_identity_not_on_the_staff_list_stays_a_viewer(
     page.wait_for_url(servers["app"] + "/**", timeout=60_000, wait_until="commit")
     app_ready(page)
     expect(page.get_by_text("n'est pas (ou plus) valable")).to_be_visible(timeout=30_000)
+    assert page.locator('[data-testid="stMetric"]').count() == 0
+
+
+@pytest.mark.parametrize("who", [UNVERIFIED, FORGED])
+def test_an_unverified_or_forged_address_on_the_staff_domain_stays_a_viewer(
+    page: Page, servers: dict[str, str], who: str
+) -> None:
+    page.goto(servers["app"] + "/")
+    app_ready(page)
+    page.get_by_text("Connexion équipe").first.click()
+    go_to_provider(page, servers)
+    page.get_by_role("button", name=who).click()
+    page.wait_for_url(servers["app"] + "/**", timeout=60_000, wait_until="commit")
+    app_ready(page)
+    expect(page.get_by_text("n'est pas (ou plus) valable")).to_be_visible(timeout=30_000)
+    assert "Connecté·e (équipe)" not in page.inner_text("body")
     assert page.locator('[data-testid="stMetric"]').count() == 0

@@ -123,7 +123,9 @@ def check_whole(store: Store, allowed: dict[str, int]) -> None:
     current = store.read_current("stakeholders")
     assert current is not None and checksum(current) in allowed
     history = store.history("stakeholders")
-    assert [v.version for v in history] == list(range(1, len(history) + 1))
+    # increasing; a number whose file a killed commit left behind is not given again
+    numbers = [v.version for v in history]
+    assert numbers == sorted(set(numbers))
     if history:
         assert history[0].action == "initial"
     for v in history:

@@ -102,14 +102,72 @@ def test_split_setting() -> None:
     assert auth.split_setting(None) == ()
 
 
-def test_throttle_slows_a_client_and_forgets() -> None:
-    throttle = auth.Throttle(window=60)
-    assert throttle.delay("1.2.3.4", now=0) == 0
-    for t in range(4):
-        throttle.failed("1.2.3.4", now=t)
-    assert throttle.delay("1.2.3.4", now=5) == 8
-    assert throttle.delay("5.6.7.8", now=5) == 0  # another client is not slowed
-    assert throttle.delay("1.2.3.4", now=100) == 0  # forgotten after the window
-    throttle.failed("1.2.3.4", now=101)
-    throttle.succeeded("1.2.3.4")
-    assert throttle.delay("1.2.3.4", now=102) == 0
+@pytest.mark.parametrize(
+    ("email", "verified", "expected"),
+    [
+        ("claire@pasdecalais-tourisme.example", True, True),
+        ("claire@pasdecalais-tourisme.example", False, False),
+        ("claire@pasdecalais-tourisme.example", None, False),
+        ("claire@pasdecalais-tourisme.example", "true", False),
+        ("eve@evil.example@pasdecalais-tourisme.example", True, False),
+        ('"eve@evil.example"@pasdecalais-tourisme.example', True, False),
+        ("Eve <eve@pasdecalais-tourisme.example>", True, False),
+        ("eve@pasdecalais-tourisme.example ", True, False),
+        ("eve@[127.0.0.1]", True, False),
+    ],
+)
+def test_staff_identity_needs_a_verified_plain_address(
+    email: str, verified: object, expected: bool
+) -> None:
+    domains = auth.split_setting(["pasdecalais-tourisme.example"])
+    assert auth.is_staff_identity(email, (), domains, verified=verified) is expected
+
+
+def test_oidc_settings_complete_or_named_missing() -> None:
+    complete = {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "all",
+        "client_secret": "s",
+        "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration",
+    }
+    assert auth.oidc_missing(complete) == []
+    assert auth.oidc_missing({}) == [*auth.OIDC_SHARED_KEYS, *auth.OIDC_PROVIDER_KEYS]
+    assert auth.oidc_missing({**complete, "client_secret": " "}) == ["client_secret"]
+    assert auth.oidc_missing("not a table") != []
+
+
+TRUSTED = auth.proxy_networks(["10.0.0.5", "192.168.1.0/24"])
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "trusted", "expected"),
+    [
+        ("203.0.113.7", None, (), "203.0.113.7"),
+        # a client's own header is ignored when its peer is no trusted proxy
+        ("203.0.113.7", "198.51.100.1", TRUSTED, "203.0.113.7"),
+        ("203.0.113.7", "198.51.100.1", (), "203.0.113.7"),
+        # through a trusted proxy: the hop before it
+        ("10.0.0.5", "198.51.100.1", TRUSTED, "198.51.100.1"),
+        ("10.0.0.5", "1.1.1.1, 198.51.100.1, 192.168.1.9", TRUSTED, "198.51.100.1"),
+        # uvicorn already replaced a loopback peer by the header's hop: back to loopback
+        ("198.51.100.1", "198.51.100.1", (), "127.0.0.1"),
+        (None, "127.0.0.1", (), "127.0.0.1"),
+        # a proxy on this machine, named in the settings
+        ("198.51.100.1", "198.51.100.1", auth.proxy_networks("127.0.0.1"), "198.51.100.1"),
+    ],
+)
+def test_client_address_honours_forwarded_for_only_from_named_proxies(
+    peer: str | None, forwarded: str | None, trusted: tuple[auth.IPNetwork, ...], expected: str
+) -> None:
+    assert auth.client_address(peer, forwarded, trusted) == expected
+
+
+def test_forged_forwarded_for_gets_no_fresh_count() -> None:
+    seen = {auth.client_address(f"198.51.100.{n}", f"198.51.100.{n}", ()) for n in range(1, 20)}
+    assert seen == {"127.0.0.1"}
+
+
+def test_proxy_setting_with_a_typo_is_refused() -> None:
+    with pytest.raises(ValueError):
+        auth.proxy_networks("10.0.0.300")

@@ -200,3 +200,35 @@ def test_unwritable_folder_is_a_plain_refusal(
     assert code == 1
     assert err.startswith("The data folder could not be read or written:")
     assert "Nothing was changed." in err and "Traceback" not in err
+
+
+FORGED_BY = (
+    "Claire\nsites | 9 | 01/01/2020 | Admin | 0 | forged.csv\x1b[2K\x1b]0;pwned\x07\r\u2028x"
+)
+
+
+def test_by_is_data_one_plain_line_and_history_cannot_be_forged(
+    demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    upload = tmp_path / "sites\n| 7 |.csv"
+    upload.write_bytes(SITES_FR)
+    code, out, _ = run(["import", "sites", str(upload), "--by", FORGED_BY], capsys)
+    assert code == 0
+    logged = Store(demo_dir).latest("sites")
+    assert logged is not None
+    assert logged.by == "Claire sites | 9 | 01/01/2020 | Admin | 0 | forged.csv[2K]0;pwned x"
+    assert "\n" not in logged.source and "\n" not in logged.by
+    code, out, _ = run(["history", "sites"], capsys)
+    lines = out.strip().splitlines()
+    assert len(lines) == 3  # header, the initial version, the import: no forged row
+    assert not any(ch in out for ch in "\x1b\x07\r\u2028")
+
+
+def test_by_of_only_control_characters_falls_back_to_the_system_user(
+    demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    upload = tmp_path / "sites.csv"
+    upload.write_bytes(SITES_FR)
+    assert run(["import", "sites", str(upload), "--by", "\n\x1b\r"], capsys)[0] == 0
+    logged = Store(demo_dir).latest("sites")
+    assert logged is not None and logged.by.strip() and "\x1b" not in logged.by

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.store import CommitRefused, Store, checksum
+from dashboard.store import CommitRefused, Store, StoreDamaged, checksum
 
 V1 = b"site_id,name,commune,kind,lat,lon,description\nolhain,Olhain,,,,,\n"
 V2 = b"site_id,name,commune,kind,lat,lon,description\nolhain,Olhain,,,,,\ncite,Cite,,,,,\n"
@@ -110,8 +110,11 @@ def test_crash_before_log_line_leaves_previous_version(tmp_path: Path) -> None:
     (tmp_path / ".history" / "sites" / "0002.csv").write_bytes(V2)
     store.recover()
     assert store.read_current("sites") == V1
+    assert [p.code for p in store.problems()] == ["unlogged_version"]
     v = store.commit("sites", V2, by="a", source="two.csv", rows=2)
-    assert v is not None and v.version == 2
+    # the number of a file left behind is not given again, nor its file overwritten
+    assert v is not None and v.version == 3
+    assert (tmp_path / ".history" / "sites" / "0002.csv").read_bytes() == V2
 
 
 def test_truncated_log_line_is_not_a_commit(tmp_path: Path) -> None:
@@ -174,3 +177,28 @@ def test_data_version_changes_on_every_commit(tmp_path: Path) -> None:
 def test_data_dir_follows_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
     assert Store().root == tmp_path
+
+
+def test_who_and_source_are_logged_as_one_plain_line(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    v = store.commit("sites", V1, by="Claire\n\x1b[31mAdmin\u2028", source="a\r\nb.csv", rows=1)
+    assert v is not None and (v.by, v.source) == ("Claire [31mAdmin", "a b.csv")
+    assert store.history("sites")[0].by == "Claire [31mAdmin"
+    assert len((tmp_path / ".history" / "log.jsonl").read_bytes().splitlines()) == 1
+
+
+def test_an_older_version_file_gone_is_reported_but_writes_go_on(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.commit("sites", V1, by="a", source="one.csv", rows=1)
+    store.commit("sites", V2, by="a", source="two.csv", rows=2)
+    (tmp_path / ".history" / "sites" / "0001.csv").unlink()
+    assert [(p.code, p.version, p.blocking) for p in store.problems()] == [
+        ("old_version_missing", 1, False)
+    ]
+    with pytest.raises(KeyError):
+        store.rollback("sites", 1, by="b", rows=1)
+    assert store.commit("sites", V1, by="b", source="again.csv", rows=1) is not None
+    (tmp_path / ".history" / "sites" / "0003.csv").unlink()
+    assert [p.code for p in store.problems() if p.blocking] == ["version_missing"]
+    with pytest.raises(StoreDamaged):
+        store.commit("sites", V2, by="b", source="x.csv", rows=2)
