@@ -392,7 +392,7 @@ def test_an_empty_folder() -> None:
 def test_the_demo_in_both_roles(role: str) -> None:
     con = db.open_database(Store(DEMO).current_files())
     found = tl.build(database_reader(con, role), tl.State(situation=SIT))  # type: ignore[arg-type]
-    assert (found.shown, found.total, found.collapsed) == (40, 40, False)
+    assert (found.shown, found.total, found.collapsed) == (41, 41, False)
     assert list(found.watch["state"][:3]) == ["late", "late", "late"]
     # only what the chart draws: no ids, no raw states, no numbers it does not read
     bars = found.spec["datasets"]["rows"]
