@@ -18,12 +18,12 @@ situation = app.situation()
 # --- the view state (kept in the URL) ------------------------------------------------------
 app.remember("ac_committee", "committee", None, date)
 app.remember("ac_owner", "owner", [], list)
-app.remember("ac_state", "state", [], list)
-app.remember("ac_kind", "kind", [], list)
+app.remember("ac_state", "state", [], list, options=actions.STATES)
+app.remember("ac_kind", "kind", [], list, options=actions.KINDS)
 app.remember("ac_q", "q", "")
 PAGES = {"ac_dpage": "dpage", "ac_npage": "npage", "ac_cpage": "cpage", "ac_lpage": "lpage"}
 for widget_key, url_key in PAGES.items():
-    app.remember(widget_key, url_key, 1, int)
+    app.remember(widget_key, url_key, 1, int, low=1)
 
 
 def first_page(*keys: str) -> None:

@@ -66,14 +66,16 @@ def committer() -> str:
     return plain_text(st.session_state["data_by"])
 
 
-def problem_lines(problems: list[Problem]) -> None:
-    """The first problems as sentences, then every problem grouped and located."""
+def problem_lines(problems: list[Problem], omitted: staging.Omitted | None = None) -> None:
+    """The first problems as sentences, then every problem grouped and located
+    (with those counted past the kept ones)."""
     for p in problems[:FIRST_PROBLEMS]:
         st.markdown("- " + safe.md(p.message(lang)))
     if len(problems) > FIRST_PROBLEMS:
         st.caption(tr("data_page.more_problems", count=len(problems) - FIRST_PROBLEMS))
     st.markdown(f"**{tr('data_page.grouped')}**")
-    st.dataframe(staging.group_table(problems, lang), hide_index=True, width="stretch")
+    table = staging.group_table(problems, lang, omitted)
+    st.dataframe(table, hide_index=True, width="stretch")
     with st.expander(tr("data_page.all_problems", count=len(problems)), icon="📋"):
         table = staging.problem_table(problems[:TABLE_LIMIT], lang)
         st.dataframe(table, hide_index=True, width="stretch")
@@ -108,7 +110,7 @@ def change_view(change: diff.Diff, dataset: str, key: str) -> None:
 
 
 def dataset_choice(key: str, url_key: str) -> str:
-    app.remember(key, url_key, "tasks")
+    app.remember(key, url_key, "tasks", options=DATASET_ORDER)
     if st.session_state[key] not in DATASET_ORDER:
         st.session_state[key] = "tasks"
     chosen: str = st.selectbox(tr("data_page.dataset"), DATASET_ORDER, key=key, format_func=name_of)
@@ -324,7 +326,7 @@ def upload_section() -> None:
     st.caption(tr("data_page.accepts", size=limit))
     options = ["auto", *DATASET_ORDER]
     auto = tr("data_page.auto")
-    app.remember("data_up_ds", "for", "auto")
+    app.remember("data_up_ds", "for", "auto", options=options)
     if st.session_state["data_up_ds"] not in options:
         st.session_state["data_up_ds"] = "auto"
     choice: str = st.selectbox(
@@ -379,10 +381,10 @@ def upload_section() -> None:
 
     st.subheader(tr("data_page.verdict"), divider="gray")
     if batch.errors:
-        st.error(tr("data_page.refused", count=len(batch.errors)), icon="⛔")
+        st.error(tr("data_page.refused", count=batch.error_count), icon="⛔")
         errors = [p for u in batch.uploads for p in u.problems if p.severity == "error"]
         if errors:
-            problem_lines(errors)
+            problem_lines(errors, batch.omitted)
         broken = [p for p in batch.broken if p.severity == "error"]
         if broken:
             st.markdown(f"**{tr('problem.other_datasets')}**")
@@ -464,8 +466,8 @@ def history_section() -> None:
 
     if len(versions) > 1:
         st.subheader(tr("data_page.compare"), divider="gray")
-        app.remember("data_cmp_a", "from", numbers[1], int)
-        app.remember("data_cmp_b", "to", numbers[0], int)
+        app.remember("data_cmp_a", "from", numbers[1], int, options=numbers)
+        app.remember("data_cmp_b", "to", numbers[0], int, options=numbers)
         for key, fallback in (("data_cmp_a", numbers[1]), ("data_cmp_b", numbers[0])):
             if st.session_state[key] not in by_number:
                 st.session_state[key] = fallback
@@ -559,7 +561,7 @@ def rollback(dataset: str, target: int, by: str) -> None:
 def templates_section() -> None:
     dataset = dataset_choice("data_ds", "dataset")
     st.subheader(tr("data_page.template"), divider="gray")
-    app.remember("data_tpl_lang", "headers", lang)
+    app.remember("data_tpl_lang", "headers", lang, options=("fr", "en"))
     if st.session_state["data_tpl_lang"] not in ("fr", "en"):
         st.session_state["data_tpl_lang"] = lang
     head_lang = (
@@ -654,7 +656,7 @@ def templates_section() -> None:
 
 # --- the page -------------------------------------------------------------------------
 
-app.remember("data_section", "section", "upload")
+app.remember("data_section", "section", "upload", options=SECTIONS)
 if st.session_state["data_section"] not in SECTIONS:
     st.session_state["data_section"] = "upload"
 section = (

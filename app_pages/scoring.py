@@ -33,10 +33,10 @@ def share(value: float) -> str:
 app.remember("scoring_link_eval", "eval", None)
 app.remember("scoring_link_w", "w", None)
 app.remember("scoring_link_short", "short", None)
-app.remember("scoring_agg", "agg", "mean")
+app.remember("scoring_agg", "agg", "mean", options=scoring.AGGREGATIONS)
 app.remember("scoring_sensitivity", "sens", True, bool)
-app.remember("scoring_page", "page", 1, int)
-app.remember("scoring_gap", "gap", 30, int)
+app.remember("scoring_page", "page", 1, int, low=1)
+app.remember("scoring_gap", "gap", 30, int, low=5, high=100)
 
 wanted = st.session_state.get("scoring_link_eval") or st.session_state.get("scoring_eval")
 setup = app.model(view.setup, view.SetupState(hidden, wanted))
@@ -47,12 +47,17 @@ evaluation = setup.evaluation
 linked = st.session_state.get("scoring_link_eval") == evaluation
 if linked or st.session_state.get("scoring_eval") not in setup.evaluations:
     st.session_state["scoring_eval"] = evaluation
+if st.session_state.get("scoring_link_eval") and not linked:
+    app.refused("eval")  # an evaluation this role may not open, or none of that name
 if linked:
     st.session_state["scoring_link_eval"] = None  # honoured once; the selector decides now
 if st.session_state.get("scoring_agg") not in scoring.AGGREGATIONS:
     st.session_state["scoring_agg"] = "mean"
 if st.session_state.get("scoring_short_mode") not in ("top", "score"):
-    from_link = scoring.Shortlist.parse(st.session_state.get("scoring_link_short"))
+    short_text = st.session_state.get("scoring_link_short")
+    from_link = scoring.Shortlist.parse(short_text)
+    if short_text and scoring.Shortlist.parse(short_text, scoring.Shortlist("score", -1)).value < 0:
+        app.refused("short")
     st.session_state["scoring_short_mode"] = from_link.mode
     st.session_state["scoring_short_top"] = int(from_link.value if from_link.mode == "top" else 3)
     st.session_state["scoring_short_score"] = float(
@@ -121,6 +126,11 @@ seeded = scoring.live_weights(criteria, from_link)
 for cid, weight in zip(ids, seeded, strict=True):
     if keys[cid] not in st.session_state:
         st.session_state[keys[cid]] = float(weight)
+link_items = [i for i in (st.session_state.get("scoring_link_w") or "").split(",") if i]
+if linked and (
+    len(from_link) < len(link_items) or any(w > setup.ceiling for w in from_link.values())
+):
+    app.refused("w")  # an item unknown, malformed or past the slider's top (clamped)
 if from_link:
     st.session_state["scoring_link_w"] = None  # applied once
 
@@ -145,7 +155,12 @@ with weights_box:
         cells = st.columns(5)
         for cell, c in zip(cells, criteria[row : row + 5], strict=False):
             chosen[c.criterion_id] = cell.slider(
-                c.label, 0.0, setup.ceiling, step=setup.step, key=keys[c.criterion_id], format="%g"
+                safe.md(c.label),
+                0.0,
+                setup.ceiling,
+                step=setup.step,
+                key=keys[c.criterion_id],
+                format="%g",
             )
     weights_area = st.container()
 
@@ -175,7 +190,9 @@ with weights_area:
     st.caption(
         tr("scoring.weights_used")
         + " "
-        + " · ".join(f"{c.label} {share(s)}" for c, s in zip(criteria, model.shares, strict=True))
+        + " · ".join(
+            f"{safe.md(c.label)} {share(s)}" for c, s in zip(criteria, model.shares, strict=True)
+        )
     )
     if model.data_weight_sum != 100:
         st.caption(tr("scoring.weights_data_sum", total=number(model.data_weight_sum, 0)))

@@ -25,10 +25,10 @@ def chart(make: Callable[[], alt.TopLevelMixin], name: str) -> None:
 
 # --- selection, kept in the URL so a shared link reopens the same view ----------------
 app.remember("sites_site", "site", DESTINATION)
-app.remember("sites_view", "view", "")  # "side": every site side by side
+app.remember("sites_view", "view", "", options=("", "side"))  # "side": every site side by side
 if "sites_side" not in st.session_state:
     st.session_state["sites_side"] = st.session_state["sites_view"] == "side"
-app.remember("sites_side_page", "cards", 1, int)
+app.remember("sites_side_page", "cards", 1, int, low=1)
 
 state = view.State(
     situation,
@@ -110,7 +110,12 @@ elif found.detail is not None:
     columns = st.columns(3)
     for i, kpi in enumerate(detail.kpis):
         with columns[i % 3].container(border=True):
-            st.metric(safe.md(kpi.value.kpi), kpi.value_text, delta=kpi.delta_text, help=kpi.help)
+            st.metric(
+                safe.md(kpi.value.kpi),
+                safe.md(kpi.value_text),
+                delta=safe.md_signed(kpi.delta_text) if kpi.delta_text else None,
+                help=kpi.help,
+            )
             if not kpi.history.empty:
                 chart(
                     lambda kpi=kpi: site_charts.kpi_sparkline(kpi.history, kpi.value.target, lang),

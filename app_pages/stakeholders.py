@@ -53,7 +53,7 @@ app.remember(
 )
 app.remember(SEARCH, "q", "")
 app.remember(SELECTED, "stakeholder", None)
-app.remember(PAGE, "page", 1, int)
+app.remember(PAGE, "page", 1, int, low=1)
 for counter in ("stk_map_gen", "stk_table_gen"):
     st.session_state.setdefault(counter, 0)
 

@@ -134,7 +134,7 @@ else:
         + app.tr("timeline.shown", shown=model.shown, total=model.total)
     )
     if model.critical_caption:
-        st.caption(model.critical_caption)
+        st.caption(safe.md(model.critical_caption))
     if model.conflicts:
         st.warning(
             "\n".join(

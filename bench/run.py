@@ -22,7 +22,9 @@ Data sets: `demo` (the shipped data), `N` (`bench.generate --scale N`) and `10kp
    against the same work in pandas alone, same answers checked.
 4. The committee pack (`bench.bench_pack`, through `pack.build_pack`).
 5. Upload: a 100,000-row scores file in French Excel form checked and committed
-   through `dashboard.ingest.uploads` in a fresh process: time, peak RSS, peak allocations.
+   through `dashboard.ingest.uploads` in a fresh process: time, peak RSS, peak allocations;
+   then `bench.ingest`: the upload targets (100 and 100,000 rows in French Excel
+   form, 1,000,000 valid rows) and hostile files, each in its own process.
 6. On request (`--modules`), the older `bench/bench_*.py` modules with a `run()`.
 
 Prints tables and writes `bench/results/latest.json`. `--quick` is a short run
@@ -1516,6 +1518,11 @@ def report(results: dict[str, Any]) -> str:
                 [[k, v] for k, v in up.items()],
             )
         )
+    if results.get("ingest"):
+        rows = []
+        flatten("", results["ingest"].get("results", {}), rows)
+        flatten("verdict", results["ingest"].get("verdict", {}), rows)
+        parts.append(table("Upload targets and hostile files", ["measure", "value"], rows))
     for name, r in results.get("modules", {}).items():
         rows = []
         flatten("", r, rows)
@@ -1693,6 +1700,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.upload_rows > 0:
             step("upload")
             results["upload"] = upload_bench(args.upload_rows, args.upload_runs, tmp)
+            step("upload targets and hostile files (bench.ingest)")
+            # its own process: a child's peak memory starts from its parent's
+            done = subprocess.run(
+                [sys.executable, "-m", "bench.ingest", "--runs", str(args.upload_runs)],
+                cwd=ROOT,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            results["ingest"] = (
+                json.loads(done.stdout) if done.returncode == 0 else {"error": done.stderr[-1000:]}
+            )
     if args.modules:
         step("bench_* modules")
         only = None if args.modules == "all" else set(sets(args.modules))

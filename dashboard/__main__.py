@@ -1,12 +1,15 @@
 """Command line: validate, import, history, rollback, check, pack.
 
-    python -m dashboard validate DATASET FILE
-    python -m dashboard import DATASET FILE [--by NAME]
+    python -m dashboard validate DATASET FILE [--all]
+    python -m dashboard import DATASET FILE [--by NAME] [--all]
     python -m dashboard history [DATASET]
     python -m dashboard rollback DATASET VERSION [--by NAME]
-    python -m dashboard check [--repair]
+    python -m dashboard check [--repair] [--all]
     python -m dashboard adopt DATASET [--by NAME]
     python -m dashboard pack [--date D] --audience staff|partners [--out FILE]
+
+Problems are printed grouped by kind and column, the first rows of each with a
+count of the rest; `--all` prints every one.
 
 Exit codes: 0 accepted (warnings printed), 1 refused (nothing changed), 2 usage.
 """
@@ -14,16 +17,18 @@ Exit codes: 0 accepted (warnings printed), 1 refused (nothing changed), 2 usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from dashboard.contract import DATASET_ORDER
+from dashboard import ingest
+from dashboard.contract import DATASET_ORDER, MAX_FILE_BYTES
 from dashboard.i18n import LANGS, format_day, t
-from dashboard.ingest import Problem, uploads
+from dashboard.ingest import Problem, staging, uploads
 from dashboard.store import (
     CommitRefused,
     Store,
@@ -54,12 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", parents=[common], help="check a file, change nothing")
     p.add_argument("dataset", help=names)
     p.add_argument("file", type=Path)
+    p.add_argument("--all", action="store_true", help="print every problem")
     p = sub.add_parser(
         "import", parents=[common], help="check a file and store it as a new version"
     )
     p.add_argument("dataset", help=names)
     p.add_argument("file", type=Path)
     p.add_argument("--by", default=None, help="who imports (default: the system user)")
+    p.add_argument("--all", action="store_true", help="print every problem")
     p = sub.add_parser("history", parents=[common], help="list the versions")
     p.add_argument("dataset", nargs="?", help=names)
     p = sub.add_parser("rollback", parents=[common], help="make an earlier version current again")
@@ -72,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="finish a commit a crash interrupted, drop a log line it cut short",
     )
+    p.add_argument("--all", action="store_true", help="print every problem")
     p = sub.add_parser(
         "adopt", parents=[common], help="save the current file (a hand edit) as a new version"
     )
@@ -115,16 +123,81 @@ def _pack(args: argparse.Namespace, lang: str, store: Store) -> int:
     return 0
 
 
-def _print_problems(problems: Sequence[Problem], lang: str, out: TextIO) -> None:
-    for p in problems:
-        print(f"  - {p.message(lang)}", file=out)
+# Set by `--all`: every problem printed, none grouped.
+_EVERY = {"on": False}
+
+
+def _print_problems(
+    problems: Sequence[Problem],
+    lang: str,
+    out: TextIO,
+    omitted: staging.Omitted | None = None,
+) -> None:
+    """Problems grouped by kind and column: the first rows of each, then a count
+    of the rest (every problem with `--all`)."""
+    if _EVERY["on"]:
+        for p in problems:
+            print(f"  - {p.message(lang)}", file=out)
+        return
+    hidden = False
+    for group in staging.groups(problems, omitted):
+        for p in group.shown:
+            print(f"  - {p.message(lang)}", file=out)
+        if group.rest:
+            print(f"    {t('problem.more', lang, count=group.rest)}", file=out)
+            hidden = True
+    if hidden:
+        print(t("cli.all_hint", lang), file=out)
+
+
+@contextlib.contextmanager
+def _every(on: bool) -> Iterator[None]:
+    if not on:
+        yield
+        return
+    _EVERY["on"] = True
+    try:
+        with ingest.keeping_all():
+            yield
+    finally:
+        _EVERY["on"] = False
+
+
+def _read_file(path: Path, lang: str) -> tuple[bytes | None, int]:
+    """The file's bytes, or None and the exit code after saying truly why not."""
+    try:
+        if path.is_dir():
+            print(t("cli.not_a_file", lang, file=path), file=sys.stderr)
+            return None, 2
+        size = path.stat().st_size
+    except FileNotFoundError:
+        print(t("cli.file_missing", lang, file=path), file=sys.stderr)
+        return None, 2
+    except OSError as exc:
+        print(t("cli.unreadable", lang, file=path, detail=exc.strerror or exc), file=sys.stderr)
+        return None, 2
+    if size > MAX_FILE_BYTES:
+        print(
+            t("cli.file_too_large", lang, file=path, size=size, limit=MAX_FILE_BYTES),
+            file=sys.stderr,
+        )
+        return None, 1
+    try:
+        return path.read_bytes(), 0
+    except FileNotFoundError:
+        print(t("cli.file_missing", lang, file=path), file=sys.stderr)
+        return None, 2
+    except OSError as exc:
+        print(t("cli.unreadable", lang, file=path, detail=exc.strerror or exc), file=sys.stderr)
+        return None, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     lang = getattr(args, "lang", "fr")
     try:
-        return _run(args, lang)
+        with _every(bool(getattr(args, "all", False))):
+            return _run(args, lang)
     except OSError as exc:
         # A folder that cannot be written, a disk full: say it plainly, no traceback.
         print(
@@ -148,15 +221,13 @@ def _run(args: argparse.Namespace, lang: str) -> int:
 
     if args.command in ("validate", "import"):
         path: Path = args.file
-        try:
-            data = path.read_bytes()
-        except OSError:
-            print(t("cli.file_missing", lang, file=path), file=sys.stderr)
-            return 2
+        data, code = _read_file(path, lang)
+        if data is None:
+            return code
         upload = uploads.check_upload(store, dataset, data, path.name)
         if not upload.ok:
-            print(t("cli.refused", lang, file=path.name, count=len(upload.errors)), file=sys.stderr)
-            _print_problems(upload.problems, lang, sys.stderr)
+            print(t("cli.refused", lang, file=path.name, count=upload.error_count), file=sys.stderr)
+            _print_problems(upload.problems, lang, sys.stderr, upload.omitted)
             if upload.broken:
                 print(t("problem.other_datasets", lang), file=sys.stderr)
                 _print_problems(upload.broken, lang, sys.stderr)

@@ -311,3 +311,28 @@ def get_dataset(name: str) -> Dataset:
         return DATASETS[name]
     except KeyError:
         raise KeyError(name) from None
+
+
+# --- bounds of an upload ----------------------------------------------------------------
+# Enforced before the work starts, so one file cannot hold the server: past them a
+# file is refused at once with what to do (send one sheet as CSV, split the file).
+
+# Data rows of one file or sheet (the header not counted).
+MAX_ROWS = 1_000_000
+# Columns of one file or sheet (the contract's widest dataset has 15).
+MAX_COLUMNS = 100
+# Characters in one cell: Excel's own limit.
+MAX_CELL_CHARS = 32_767
+# Bytes a workbook's parts unpack to (reading a workbook's XML is far slower than
+# a CSV: about 10,000 rows of 15 columns), and sheets in one workbook.
+MAX_UNPACKED_BYTES = 10 * 1024 * 1024
+MAX_SHEETS = 50
+# Bytes of one file given to the command line (the page has its own upload limit).
+MAX_FILE_BYTES = 256 * 1024 * 1024
+# Problems kept of one kind in one column (the rest are counted, not listed).
+PROBLEMS_KEPT = 200
+
+# Plausible dates: a day outside this window is a typing slip (0001, 9990) and
+# would stretch every timeline and pack; it is refused with its row and column.
+DATE_MIN = "2000-01-01"
+DATE_MAX = "2100-12-31"

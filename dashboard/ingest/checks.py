@@ -1,22 +1,32 @@
 """Runs the rules in `sql/checks/` and turns violating rows into messages.
 
 Each rule is one SQL file returning `dataset, _row, column_name, value, detail` for
-the rows that break it (like a dbt data test). A first comment line
-`-- severity: warning` makes a rule a warning instead of an error.
+the rows that break it (like a dbt data test); any further column is a named
+parameter of the message (`key_columns`/`key_values` name a whole key). A first
+comment line `-- severity: warning` makes a rule a warning instead of an error.
+Each rule keeps its first `contract.PROBLEMS_KEPT` rows per column (all of them
+under `ingest.keeping_all()`); the rest are counted.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import duckdb
 
-from dashboard.contract import DATASET_ORDER, get_dataset
-from dashboard.ingest import Parsed, Problem, Severity
+from dashboard.contract import DATASET_ORDER, DATE_MAX, DATE_MIN, get_dataset
+from dashboard.ingest import Parsed, Problem, Severity, problems_kept
 from dashboard.queries import db
+
+# Memory DuckDB may hold while the rules run over an upload.
+CHECK_MEMORY_MIB = 192
+_STANDARD = ("dataset", "_row", "column_name", "value", "detail")
+# Separates the columns and values of a whole key in a rule's output.
+KEY_SEPARATOR = chr(31)
 
 
 @dataclass(frozen=True)
@@ -38,67 +48,179 @@ def rules() -> tuple[Rule, ...]:
     return tuple(out)
 
 
-def run_checks(con: duckdb.DuckDBPyConnection) -> list[Problem]:
+@dataclass
+class Found:
+    problems: list[Problem] = field(default_factory=list)
+    # (dataset, code, canonical column) -> rows past those kept
+    omitted: dict[tuple[str, str, str | None], int] = field(default_factory=dict)
+
+
+_PARAMS = {"date_min": DATE_MIN, "date_max": DATE_MAX}
+
+
+def find(con: duckdb.DuckDBPyConnection) -> Found:
     """Every rule over every table; files and columns named canonically."""
-    problems: list[Problem] = []
+    found = Found()
+    kept = problems_kept()
     for rule in rules():
-        frame = db.run_sql(con, rule.sql, {})
-        for rec in frame.to_dict("records"):
+        cur = con.cursor()
+        try:
+            cur.execute(f"create or replace temp table found as {rule.sql}", _params(rule.sql))
+            relation = cur.execute(
+                "select * from found qualify row_number() over "
+                "(partition by dataset, column_name order by _row) <= $kept",
+                {"kept": kept},
+            )
+            names = [d[0] for d in relation.description or ()]
+            rows = relation.fetchall()
+            counts = cur.execute(
+                "select dataset, column_name, count(*) from found "
+                "group by all having count(*) > $k",
+                {"k": kept},
+            ).fetchall()
+        finally:
+            cur.close()
+        for dataset, column, total in counts:
+            found.omitted[(str(dataset), rule.name, str(column))] = int(total) - kept
+        for values in rows:
+            rec = dict(zip(names, values, strict=True))
             dataset = str(rec["dataset"])
-            problems.append(
+            params = {"detail": "" if rec["detail"] is None else str(rec["detail"])}
+            for name in names:
+                if name not in _STANDARD and rec[name] is not None:
+                    params[name] = str(rec[name])
+            if "key_columns" in params:
+                params["key"] = whole_key(params, {})
+            found.problems.append(
                 Problem(
                     file=get_dataset(dataset).filename,
                     code=rule.name,
-                    row=None if _missing(rec["_row"]) else int(rec["_row"]),
+                    row=None if rec["_row"] is None else int(rec["_row"]),
                     column=str(rec["column_name"]),
-                    value=None if _missing(rec["value"]) else str(rec["value"]),
-                    params={"detail": "" if _missing(rec["detail"]) else str(rec["detail"])},
+                    value=None if rec["value"] is None else str(rec["value"]),
+                    params=params,
                     severity=rule.severity,
                     dataset=dataset,
                 )
             )
-    problems.sort(key=lambda p: (DATASET_ORDER.index(p.dataset or "sites"), p.row or 0))
-    return problems
+    found.problems.sort(key=lambda p: (DATASET_ORDER.index(p.dataset or "sites"), p.row or 0))
+    return found
 
 
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
+def _params(sql: str) -> dict[str, str] | None:
+    used = {k: v for k, v in _PARAMS.items() if f"${k}" in sql}
+    return used or None
+
+
+def run_checks(con: duckdb.DuckDBPyConnection) -> list[Problem]:
+    return find(con).problems
+
+
+def whole_key(params: Mapping[str, str], headers: Mapping[str, str]) -> str:
+    """`projet « P01 », critère « noir », juré « Jury 3 »` from a rule's key columns."""
+    columns = params["key_columns"].split(KEY_SEPARATOR)
+    values = params.get("key_values", "").split(KEY_SEPARATOR)
+    values += [""] * (len(columns) - len(values))
+    return ", ".join(f"{headers.get(c, c)} « {v} »" for c, v in zip(columns, values, strict=True))
+
+
+def load(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> None:
+    """Replace a table's rows with an upload's typed rows (Arrow, no copy)."""
+    if parsed.dataset not in DATASET_ORDER or parsed.table is None:
+        raise KeyError(parsed.dataset)
+    cur = con.cursor()
+    try:
+        cur.register("staged_rows", parsed.table)
+        cur.execute(f"delete from {parsed.dataset}")
+        cur.execute(f"insert into {parsed.dataset} by name select * from staged_rows")
+        cur.unregister("staged_rows")
+    finally:
+        cur.close()
+
+
+def as_typed(parsed: Parsed, row: int | None, column: str) -> str | None:
+    """The cell of an upload as the person typed it (None: a text cell or no row)."""
+    raw = parsed.raw
+    if raw is None or row is None or column not in raw.column_names:
+        return None
+    rows = raw.column("_row")
+    i = bisect_left(_RowIndex(rows), row)
+    if i < len(rows) and rows[i].as_py() == row:
+        value = raw.column(column)[i].as_py()
+        return None if value is None else str(value)
+    return None
+
+
+class _RowIndex:
+    """A sorted Arrow column read by position (for bisect)."""
+
+    def __init__(self, column: object) -> None:
+        self.column = column
+
+    def __len__(self) -> int:
+        return len(self.column)  # type: ignore[arg-type]
+
+    def __getitem__(self, i: int) -> int:
+        return int(self.column[i].as_py())  # type: ignore[index]
 
 
 def validate(current: Mapping[str, Path | None], staged: Mapping[str, Parsed]) -> list[Problem]:
+    return validate_found(current, staged).problems
+
+
+def validate_found(current: Mapping[str, Path | None], staged: Mapping[str, Parsed]) -> Found:
     """Problems of staged uploads checked together with the current files.
 
     A problem in a staged dataset is named as the upload names it (its file,
-    its headers); one in another dataset is a reference the upload would
-    break, reported only if the current data did not already have it.
+    its headers, the value as typed); one in another dataset is a reference the
+    upload would break, reported only if the current data did not already have it.
     """
     con = db.open_database(current)
-    baseline = {_key(p) for p in run_checks(con)} if staged else set()
-    for name, parsed in staged.items():
-        db.load_frame(con, name, parsed.frame)
-    already = {(name, p.row, p.column) for name, parsed in staged.items() for p in parsed.problems}
-    out: list[Problem] = []
-    for p in run_checks(con):
+    # the rules over a large upload spill to disk rather than grow the process
+    con.execute(f"set memory_limit = '{CHECK_MEMORY_MIB}MB'")
+    try:
+        baseline = {_key(p) for p in run_checks(con)} if staged else set()
+        for parsed in staged.values():
+            load(con, parsed)
+        already = {
+            (name, p.row, p.column) for name, parsed in staged.items() for p in parsed.problems
+        }
+        found = find(con)
+    finally:
+        con.close()
+    out = Found()
+    for (dataset, code, column), count in found.omitted.items():
+        upload = staged.get(dataset)
+        name = upload.file if upload is not None else get_dataset(dataset).filename
+        header = upload.header_for(column) if upload is not None and column else column
+        out.omitted[(name, code, header)] = count
+    for p in found.problems:
         upload = staged.get(p.dataset or "")
         if upload is not None:
             column = p.column or ""
             if (p.dataset, p.row, upload.header_for(column)) in already:
                 continue
-            out.append(
+            params = dict(p.params)
+            if "key_columns" in params:
+                headers = {
+                    c: upload.header_for(c) for c in params["key_columns"].split(KEY_SEPARATOR)
+                }
+                params["key"] = whole_key(params, headers)
+            typed = as_typed(upload, p.row, column)
+            out.problems.append(
                 Problem(
                     file=upload.file,
                     code=p.code,
                     row=p.row,
                     column=upload.header_for(column),
-                    value=p.value,
-                    params=p.params,
+                    value=typed if typed is not None and p.value is not None else p.value,
+                    params=params,
                     severity=p.severity,
                     dataset=p.dataset,
                 )
             )
         elif _key(p) not in baseline:
-            out.append(p)
-    con.close()
+            out.problems.append(p)
     return out
 
 

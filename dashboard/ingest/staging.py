@@ -64,6 +64,19 @@ class Batch:
     def datasets(self) -> list[str]:
         return [u.dataset for u in self.uploads]
 
+    @property
+    def omitted(self) -> dict[tuple[str, str, str | None], int]:
+        """Problems past those kept, counted by (file, code, column)."""
+        out: dict[tuple[str, str, str | None], int] = {}
+        for u in self.uploads:
+            for key, n in u.omitted.items():
+                out[key] = out.get(key, 0) + n
+        return out
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + sum(self.omitted.values())
+
 
 def _order(parsed: Sequence[Parsed]) -> list[Parsed]:
     names = [p.dataset for p in parsed]
@@ -85,10 +98,25 @@ def judge_all(store: Store, parsed: Sequence[Parsed]) -> Batch:
     not be mapped have no rows to check.
     """
     ordered = _order(parsed)
-    batch = Batch([Upload(parsed=p, problems=list(p.problems)) for p in ordered])
+    batch = Batch(
+        [
+            Upload(
+                parsed=p,
+                problems=list(p.problems),
+                omitted={(p.file, code, col): n for (code, col), n in p.omitted.items()},
+            )
+            for p in ordered
+        ]
+    )
     by_dataset = {u.dataset: u for u in batch.uploads}
+    by_file = {u.parsed.file: u for u in batch.uploads}
     staged = {p.dataset: p for p in ordered if typed(p)}
-    for problem in _validate(store, staged):
+    found = checks.validate_found(store.current_files(), staged) if staged else checks.Found()
+    for (file, code, column), n in found.omitted.items():
+        owner = by_file.get(file, batch.uploads[0] if batch.uploads else None)
+        if owner is not None:
+            owner.omitted[(file, code, column)] = owner.omitted.get((file, code, column), 0) + n
+    for problem in found.problems:
         upload = by_dataset.get(problem.dataset or "")
         if upload is not None:
             upload.problems.append(problem)
@@ -306,6 +334,12 @@ def problem_table(problems: Sequence[Problem], lang: str) -> pd.DataFrame:
     )
 
 
+# Problems shown of one kind in one column before "... and N more".
+FIRST_OF_GROUP = 5
+
+Omitted = dict[tuple[str, str, str | None], int]
+
+
 @dataclass(frozen=True)
 class Group:
     file: str
@@ -313,22 +347,41 @@ class Group:
     column: str | None
     count: int
     first: Problem
+    # the group's first problems (at most FIRST_OF_GROUP), in file order
+    shown: tuple[Problem, ...] = ()
 
     def text(self, lang: str) -> str:
         return expected(self.first, lang)
 
+    @property
+    def rest(self) -> int:
+        """Problems of the group not shown (counted ones included)."""
+        return self.count - len(self.shown)
 
-def groups(problems: Sequence[Problem]) -> list[Group]:
-    """Problems of one kind in one column of one file, counted; largest first."""
+    def rows(self) -> str:
+        return ", ".join(str(p.row) for p in self.shown if p.row is not None)
+
+
+def groups(problems: Sequence[Problem], omitted: Omitted | None = None) -> list[Group]:
+    """Problems of one kind in one column of one file, counted (those past the
+    kept ones too); largest first."""
     found: dict[tuple[str, str, str | None], list[Problem]] = {}
     for p in problems:
         found.setdefault((p.file, p.code, p.column), []).append(p)
-    out = [Group(f, code, col, len(ps), ps[0]) for (f, code, col), ps in found.items()]
+    more = omitted or {}
+    out = [
+        Group(
+            f, code, col, len(ps) + more.get((f, code, col), 0), ps[0], tuple(ps[:FIRST_OF_GROUP])
+        )
+        for (f, code, col), ps in found.items()
+    ]
     return sorted(out, key=lambda g: -g.count)
 
 
-def group_table(problems: Sequence[Problem], lang: str) -> pd.DataFrame:
-    gs = groups(problems)
+def group_table(
+    problems: Sequence[Problem], lang: str, omitted: Omitted | None = None
+) -> pd.DataFrame:
+    gs = groups(problems, omitted)
     return pd.DataFrame(
         {
             t("data_page.col_count", lang): [g.count for g in gs],
@@ -336,6 +389,7 @@ def group_table(problems: Sequence[Problem], lang: str) -> pd.DataFrame:
             t("data_page.col_column", lang): [g.column or "" for g in gs],
             t("data_page.col_expected", lang): [g.text(lang) for g in gs],
             t("data_page.col_first_row", lang): pd.array([g.first.row for g in gs], dtype="Int64"),
+            t("data_page.col_first_rows", lang): [g.rows() + (" …" if g.rest else "") for g in gs],
         }
     )
 

@@ -21,6 +21,15 @@ class Upload:
     problems: list[Problem] = field(default_factory=list)
     # references in other current files that this upload would break
     broken: list[Problem] = field(default_factory=list)
+    # the store's data version the upload was judged against
+    judged_on: str | None = None
+    # problems past those kept, counted by (file, code, column as the file names it)
+    omitted: dict[tuple[str, str, str | None], int] = field(default_factory=dict)
+
+    @property
+    def error_count(self) -> int:
+        """Errors, those counted but not kept included."""
+        return len(self.errors) + sum(self.omitted.values())
 
     @property
     def dataset(self) -> str:
@@ -40,19 +49,25 @@ class Upload:
 
     @property
     def rows(self) -> int:
-        return len(self.parsed.frame)
+        return self.parsed.rows
 
     def canonical(self) -> bytes:
+        if self.parsed.table is not None:
+            return ingest.canonical_of_table(self.dataset, self.parsed.table)
         return ingest.to_canonical(self.dataset, self.parsed.frame)
 
 
 def judge(store: Store, parsed: Parsed) -> Upload:
     """Check a parsed file against the store's current data."""
     upload = Upload(parsed=parsed, problems=list(parsed.problems))
+    upload.omitted = {(parsed.file, code, col): n for (code, col), n in parsed.omitted.items()}
     if parsed.errors:
         return upload
-    for p in checks.validate(store.current_files(), {parsed.dataset: parsed}):
+    upload.judged_on = store.data_version()
+    found = checks.validate_found(store.current_files(), {parsed.dataset: parsed})
+    for p in found.problems:
         (upload.problems if p.dataset == parsed.dataset else upload.broken).append(p)
+    upload.omitted.update(found.omitted)
     return upload
 
 
@@ -67,6 +82,8 @@ def commit_upload(store: Store, upload: Upload, *, by: str) -> Version | None:
         raise CommitRefused(list(upload.errors))
 
     def precheck() -> None:
+        if upload.judged_on is not None and upload.judged_on == store.data_version():
+            return  # no file changed since the upload was judged: the same answer
         again = judge(store, upload.parsed)
         if not again.ok:
             raise CommitRefused(list(again.errors))
@@ -91,7 +108,7 @@ def rollback(store: Store, dataset: str, version: int, *, by: str) -> Version | 
         if not again.ok:
             raise CommitRefused(list(again.errors))
 
-    return store.rollback(dataset, version, by=by, rows=len(parsed.frame), precheck=precheck)
+    return store.rollback(dataset, version, by=by, rows=parsed.rows, precheck=precheck)
 
 
 def check_folder(store: Store) -> list[Problem]:

@@ -20,9 +20,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from typing import Any
-from xml.sax.saxutils import escape
 
 import pandas as pd
 
@@ -40,6 +39,7 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.store import Store, Version
+from dashboard.ui import safe
 from dashboard.views import figures
 from dashboard.views import overview as overview_view
 from dashboard.views import scoring as scoring_view
@@ -295,11 +295,23 @@ class _Styles:
 
 
 def _para(text: object, style: Any, markup: str = "") -> Any:
-    """A paragraph of data text: escaped (data is never markup), what the font lacks
-    mapped; `markup` wraps it (e.g. '<b>{}</b>')."""
+    """A paragraph of data text: escaped (data is never markup, `**x**` included),
+    what the font lacks mapped; `markup` wraps it (e.g. '<b>{}</b>')."""
     from reportlab.platypus import Paragraph
 
-    body = BOLD_MARKDOWN.sub(r"<b>\1</b>", escape(printable(text)))
+    body = safe.xml(printable(text))
+    return Paragraph(markup.format(body) if markup else body, style)
+
+
+def _rich(text: Callable[..., str], style: Any, markup: str = "", **data: object) -> Any:
+    """A paragraph from a translation (`text(**slots)`) whose `**bold**` is kept,
+    with `data` put in its slots as text (escaped, its own `**` shown as typed)."""
+    from reportlab.platypus import Paragraph
+
+    slots = {name: f"@@slot{i}@@" for i, name in enumerate(data)}
+    body = BOLD_MARKDOWN.sub(r"<b>\1</b>", safe.xml(printable(text(**slots))))
+    for name, slot in slots.items():
+        body = body.replace(slot, safe.xml(printable(data[name])))
     return Paragraph(markup.format(body) if markup else body, style)
 
 
@@ -997,14 +1009,12 @@ def _stakeholders(pack: _Pack) -> None:
         pack.add(_para(pack.tr("pack.gaps_none"), s.body))
     for territory, categories in model.gaps.items():
         pack.add(
-            _para(
-                pack.tr(
-                    "stakeholders.coverage_gap_line",
-                    territory=territory,
-                    categories=", ".join(sk.category_label(c, lang) for c in categories),
-                ),
+            _rich(
+                partial(pack.tr, "stakeholders.coverage_gap_line"),
                 s.body,
                 "· {}",
+                territory=territory,
+                categories=", ".join(sk.category_label(c, lang) for c in categories),
             )
         )
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import re
 import tomllib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from contextvars import ContextVar
 from dataclasses import replace
 from datetime import date
@@ -210,30 +211,112 @@ def confidential_evaluations() -> tuple[str, ...]:
 # --- view state in the URL ----------------------------------------------------------
 
 
-def remember(widget_key: str, url_key: str, default: Any, kind: type = str) -> None:
+# Bounds of what a link may set: a value outside them is refused (the widget's
+# default is used and a notice says so), never handed to a widget or a query.
+URL_TEXT_MAX = 200  # characters of a free-text value (a search)
+URL_LIST_MAX = 4000  # characters of a comma-separated list
+URL_INT_RANGE = (0, 999_999)
+URL_DATE_RANGE = (date(1900, 1, 1), date(2100, 12, 31))
+_INT = re.compile(r"[+-]?\d{1,9}")
+
+
+class Refused(ValueError):
+    """A URL value that does not fit its widget."""
+
+
+def decode(
+    raw: str,
+    kind: type = str,
+    *,
+    options: Iterable[object] | None = None,
+    low: Any = None,
+    high: Any = None,
+) -> Any:
+    """A URL parameter's text as the widget's value, or `Refused`: `kind` is str,
+    list (comma-separated), bool ("1"/"0"), int or date; `options` are the values
+    the widget offers, `low`..`high` its bounds (ints and dates have default ones)."""
+    value: Any
+    if kind is list:
+        if len(raw) > URL_LIST_MAX:
+            raise Refused(raw)
+        value = [v for v in raw.split(",") if v]
+        if any(len(v) > URL_TEXT_MAX for v in value):
+            raise Refused(raw)
+    elif kind is bool:
+        if raw not in ("0", "1"):
+            raise Refused(raw)
+        value = raw == "1"
+    elif kind is int:
+        if not _INT.fullmatch(raw.strip()):
+            raise Refused(raw)
+        value = int(raw)
+        low = URL_INT_RANGE[0] if low is None else low
+        high = URL_INT_RANGE[1] if high is None else high
+    elif kind is date:
+        try:
+            value = date.fromisoformat(raw.strip())
+        except ValueError:
+            raise Refused(raw) from None
+        low = URL_DATE_RANGE[0] if low is None else low
+        high = URL_DATE_RANGE[1] if high is None else high
+    else:
+        if len(raw) > URL_TEXT_MAX or "\x00" in raw:
+            raise Refused(raw)
+        value = raw
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise Refused(raw)
+    if options is not None:
+        allowed = list(options)
+        items = value if isinstance(value, list) else [value]
+        if any(item not in allowed for item in items):
+            raise Refused(raw)
+    return value
+
+
+def refused(url_key: str) -> None:
+    """Say once, in a short notice, that a link's value was refused."""
+    told: set[str] = st.session_state.setdefault("_url_refused", set())
+    if url_key in told:
+        return
+    told.add(url_key)
+    st.toast(tr("links.refused", param=url_key), icon="🔗")
+
+
+def from_url(url_key: str, kind: type = str, **bounds: Any) -> Any:
+    """A URL parameter decoded (see `decode`), or None when absent or refused
+    (a refusal is told once and the value leaves the URL)."""
+    raw = st.query_params.get(url_key)
+    if raw is None:
+        return None
+    try:
+        return decode(raw, kind, **bounds)
+    except Refused:
+        refused(url_key)
+        del st.query_params[url_key]  # the link's value is dropped, not kept for later
+        return None
+
+
+def remember(
+    widget_key: str,
+    url_key: str,
+    default: Any,
+    kind: type = str,
+    *,
+    options: Iterable[object] | None = None,
+    low: Any = None,
+    high: Any = None,
+) -> None:
     """Seed a widget's state from the URL on the first run of the session.
 
-    `kind` is str, list (comma-separated in the URL), bool ("1"/"0"), int or date.
+    `kind` is str, list (comma-separated in the URL), bool ("1"/"0"), int or date;
+    a value that does not parse, or lies outside `options` or `low`..`high` (ints
+    and dates have default bounds), is refused: the widget starts from `default`
+    and a short notice says so.
     """
     if widget_key in st.session_state:
         return
-    raw = st.query_params.get(url_key)
-    value: Any = default
-    if raw is not None:
-        try:
-            if kind is list:
-                value = [v for v in raw.split(",") if v]
-            elif kind is bool:
-                value = raw == "1"
-            elif kind is int:
-                value = int(raw)
-            elif kind is date:
-                value = date.fromisoformat(raw)
-            else:
-                value = raw
-        except ValueError:
-            value = default
-    st.session_state[widget_key] = value
+    value = from_url(url_key, kind, options=options, low=low, high=high)
+    st.session_state[widget_key] = default if value is None else value
 
 
 def to_url(**values: Any) -> None:

@@ -134,11 +134,7 @@ def _keep(widget_key: str, state_key: str) -> None:
 
 def _situation_box() -> None:
     if "_situation" not in st.session_state:
-        from_url = st.query_params.get("date")
-        try:
-            chosen = date.fromisoformat(from_url) if from_url else None
-        except ValueError:
-            chosen = None
+        chosen = app.from_url("date", date)
         st.session_state["_situation"] = chosen or app.default_situation_date()
     # Widgets on several pages lose their state when the page changes; the value
     # lives under "_situation" and the widget is re-seeded from it on every run.

@@ -1,40 +1,53 @@
 -- duplicate_key: a row whose key is already used by an earlier row of the same file.
--- detail is the spreadsheet row that holds the key first.
+-- detail is the spreadsheet row that holds the key first; a key of several columns
+-- is named whole: key_columns and key_values (separated by chr(31)).
 with keys as (
-    select 'sites' as dataset, _row, 'site_id' as column_name, site_id as value, site_id as k from sites
+    select 'sites' as dataset, _row, 'site_id' as column_name, site_id as value, site_id as k,
+        null as key_columns
+    from sites
     union all
-    select 'tasks', _row, 'task_id', task_id, task_id from tasks
+    select 'tasks', _row, 'task_id', task_id, task_id, null from tasks
     union all
-    select 'stakeholders', _row, 'stakeholder_id', stakeholder_id, stakeholder_id from stakeholders
+    select 'stakeholders', _row, 'stakeholder_id', stakeholder_id, stakeholder_id, null
+    from stakeholders
     union all
-    select 'projects', _row, 'project_id', project_id, project_id from projects
+    select 'projects', _row, 'project_id', project_id, project_id, null from projects
     union all
-    select 'actions', _row, 'action_id', action_id, action_id from actions
+    select 'actions', _row, 'action_id', action_id, action_id, null from actions
     union all
-    select 'criteria', _row, 'criterion_id', criterion_id, evaluation || chr(31) || criterion_id
+    select 'criteria', _row, 'criterion_id', criterion_id, evaluation || chr(31) || criterion_id,
+        'evaluation' || chr(31) || 'criterion_id'
     from criteria
     union all
-    select 'scores', _row, 'juror', juror, project_id || chr(31) || criterion_id || chr(31) || juror
+    select 'scores', _row, 'juror', juror, project_id || chr(31) || criterion_id || chr(31) || juror,
+        'project_id' || chr(31) || 'criterion_id' || chr(31) || 'juror'
     from scores
     union all
     select 'kpis', _row, 'date', "date"::varchar,
-        coalesce(site_id, '') || chr(31) || kpi || chr(31) || "date"::varchar
+        coalesce(site_id, '') || chr(31) || kpi || chr(31) || "date"::varchar,
+        'site_id' || chr(31) || 'kpi' || chr(31) || 'date'
     from kpis
 ),
 
-ranked as (
-    select
-        *,
-        min(_row) over (partition by dataset, k) as first_row,
-        count(*) over (partition by dataset, k) as n
+-- keys used more than once, and the first row holding each (an aggregate: no
+-- sort of every key)
+repeated as (
+    select dataset, k, min(_row) as first_row
     from keys
     where k is not null
+    group by dataset, k
+    having count(*) > 1
 ),
 
 final as (
-    select dataset, _row, column_name, value, first_row::varchar as detail
-    from ranked
-    where n > 1 and _row <> first_row
+    select
+        keys.dataset, keys._row, keys.column_name, keys.value,
+        repeated.first_row::varchar as detail,
+        keys.key_columns,
+        case when keys.key_columns is not null then keys.k end as key_values
+    from keys
+    inner join repeated on keys.dataset = repeated.dataset and keys.k = repeated.k
+    where keys._row <> repeated.first_row
 )
 
 select * from final

@@ -4,7 +4,6 @@ incomplete identity-provider section, password guesses from parallel sessions.""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -90,10 +89,13 @@ def test_an_incomplete_auth_section_offers_no_sign_in_button(demo_dir: Path) -> 
     assert at.metric  # the dashboard itself stays up
 
 
-def test_twenty_parallel_sessions_share_one_password_budget(demo_dir: Path) -> None:
+def test_twenty_open_sessions_share_one_password_budget(demo_dir: Path) -> None:
+    # Twenty sessions open at once, each trying a password. AppTest loses form
+    # clicks when several of its runs share threads, so they answer in turn;
+    # counting under real concurrency is covered by tests/unit/test_throttle.py
+    # (threads and processes).
     sessions = [start() for _ in range(20)]
-    with ThreadPoolExecutor(20) as pool:
-        answers = list(pool.map(lambda at: texts(sign_in(at, "pas-le-bon")), sessions))
+    answers = [texts(sign_in(at, "pas-le-bon")) for at in sessions]
     wrong = sum("Mot de passe incorrect." in a for a in answers)
     refused = sum("Trop de tentatives" in a for a in answers)
     assert (wrong, refused) == (5, 15)

@@ -169,7 +169,7 @@ def test_a_viewer_receives_no_personal_data(demo_dir: Path, lang: str) -> None:
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_staff_see_contacts(demo_dir: Path, lang: str) -> None:
     at = page(lang, "staff", stakeholder="S012")
-    body = texts(at).replace("\\", "")
+    body = texts(at).replace("\\", "").replace("\u2060", "")  # as read on screen
     assert "Sophie Verbecquet · sophie.verbecquet@example.org · 03 53 01 31 22" in body
     table = on(at, "list").dataframe[-1].value
     email = "courriel" if lang == "fr" else "E-mail"

@@ -400,6 +400,33 @@ CASES = [
         },
         {("stakeholders", 3, "country"), ("stakeholders", 4, "country")},
     ),
+    Case(
+        "implausible_date",
+        "tasks-and-kpis-years",
+        {
+            "tasks": lines(
+                TASKS,
+                "T1,A,Un,2020-01-01,2020-01-02",
+                "T2,A,Deux,2020-01-01,9990-12-31",
+                "T3,A,Trois,0001-01-01,2020-01-02",
+            ),
+            "kpis": lines("site_id,kpi,date,value", ",k,2100-12-31,1", ",k,1999-12-31,2"),
+        },
+        {("tasks", 3, "end"), ("tasks", 4, "start"), ("kpis", 3, "date")},
+    ),
+    Case(
+        "dependency_order",
+        "starts-before-its-dependency-ends",
+        {
+            "tasks": lines(
+                TASKS + ",depends_on",
+                "T1,A,Un,2020-01-01,2020-01-10,",
+                "T2,A,Deux,2020-01-10,2020-01-20,T1",
+                "T3,A,Trois,2020-01-05,2020-01-20,T1",
+            )
+        },
+        {("tasks", 4, "start")},
+    ),
 ]
 
 
@@ -443,9 +470,10 @@ def test_every_rule_file_has_a_test() -> None:
         assert any(c.expected for c in CASES if c.rule == rule), rule
 
 
-def test_only_weights_sum_is_a_warning() -> None:
+def test_only_weights_sum_and_dependency_order_are_warnings() -> None:
     severities = {r.name: r.severity for r in checks.rules()}
     assert severities.pop("weights_sum") == "warning"
+    assert severities.pop("dependency_order") == "warning"
     assert set(severities.values()) == {"error"}
 
 
@@ -546,7 +574,8 @@ def test_upload_problems_are_named_as_the_upload_names_them(
     found = {(p.file, p.row, p.column, p.value, p.code) for p in upload.problems}
     assert found == {
         ("Sites (export).csv", bad_row, "Identifiant", "olhain", "duplicate_key"),
-        ("Sites (export).csv", bad_row, "Latitude", "95.0", "out_of_range"),
+        # the value as the person typed it, not as the database holds it
+        ("Sites (export).csv", bad_row, "Latitude", "95", "out_of_range"),
     }
     assert not upload.ok
     for p in upload.problems:
@@ -584,3 +613,63 @@ def test_a_good_upload_is_accepted(demo_store: Store, demo_dir: Path) -> None:
     assert upload.ok and upload.problems == [] and upload.broken == []
     assert upload.rows == len(csv_rows(demo_dir / "sites.csv"))
     assert upload.canonical() == data
+
+
+# --- whole keys, plausible dates, dependency order, values as typed -------------------
+
+
+def test_a_duplicate_of_a_key_of_several_columns_names_the_whole_key(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.commit("projects", (PROJECTS + "\nP1,e,Un,\n").encode(), by="t", source="t", rows=1)
+    store.commit("criteria", (CRITERIA + "\ne,c1,Un,100,,\n").encode(), by="t", source="t", rows=1)
+    data = "projet;critère;juré;note\nP1;c1;Jury 3;3\nP1;c1;Jury 4;3\nP1;c1;Jury 3;4\n"
+    upload = uploads.check_upload(store, "scores", data.encode("cp1252"), "notes.csv")
+    (p,) = [p for p in upload.problems if p.code == "duplicate_key"]
+    assert (p.row, p.column, p.params["detail"]) == (4, "juré", "2")
+    for lang in ("fr", "en"):
+        message = p.message(lang)
+        for part in ("projet « P1 »", "critère « c1 »", "juré « Jury 3 »", "2"):
+            assert part in message, (part, message)
+    # a key of one column keeps its short message
+    case = next(c for c in CASES if c.id == "tasks" and c.rule == "duplicate_key")
+    (single,) = [p for p in run(case) if p.code == "duplicate_key"]
+    assert "key" not in single.params and "T1" in single.message("en")
+
+
+def test_an_implausible_date_is_refused_at_upload_with_its_value_as_typed(tmp_path: Path) -> None:
+    data = (
+        "identifiant;axe;intitulé;début;fin\r\n"
+        "T1;A;Un;02/03/2020;31/12/9990\r\n"
+        "T2;A;Deux;01/01/0001;02/03/2020\r\n"
+    ).encode("cp1252")
+    upload = uploads.check_upload(Store(tmp_path), "tasks", data, "planning.csv")
+    found = {(p.code, p.row, p.column, p.value) for p in upload.errors}
+    assert ("implausible_date", 2, "fin", "31/12/9990") in found
+    assert ("implausible_date", 3, "début", "01/01/0001") in found
+    p = next(p for p in upload.errors if p.code == "implausible_date")
+    assert "2000-01-01" in p.message("fr") and "2100-12-31" in p.message("en")
+
+
+def test_a_task_starting_before_its_dependency_ends_names_both(tmp_path: Path) -> None:
+    data = (
+        "identifiant;axe;intitulé;début;fin;dépend de\r\n"
+        "T1;A;Maquette;02/03/2020;31/03/2020;\r\n"
+        "T2;A;Prototype;15/03/2020;30/04/2020;T1\r\n"
+    ).encode("cp1252")
+    upload = uploads.check_upload(Store(tmp_path), "tasks", data, "planning.csv")
+    assert upload.ok
+    (p,) = upload.warnings
+    assert (p.code, p.row, p.column, p.value) == ("dependency_order", 3, "début", "15/03/2020")
+    assert p.params["other"] == "T1" and p.params["other_end"] == "2020-03-31"
+    for lang in ("fr", "en"):
+        assert "T1" in p.message(lang) and "2020-03-31" in p.message(lang)
+        assert "2020-03-15" in p.message(lang)
+
+
+def test_rule_problems_past_the_bound_are_counted(tmp_path: Path) -> None:
+    rows = "".join(f"S{i};Nom;institution;9\r\n" for i in range(230))
+    data = ("identifiant;nom;catégorie;influence\r\n" + rows).encode("cp1252")
+    upload = uploads.check_upload(Store(tmp_path), "stakeholders", data, "acteurs.csv")
+    assert len(upload.errors) == 200
+    assert upload.omitted == {("acteurs.csv", "out_of_range", "influence"): 30}
+    assert upload.error_count == 230

@@ -232,3 +232,49 @@ def test_by_of_only_control_characters_falls_back_to_the_system_user(
     assert run(["import", "sites", str(upload), "--by", "\n\x1b\r"], capsys)[0] == 0
     logged = Store(demo_dir).latest("sites")
     assert logged is not None and logged.by.strip() and "\x1b" not in logged.by
+
+
+# --- files named truly, problems grouped -----------------------------------------------
+
+
+def test_a_folder_is_named_a_folder_not_a_missing_file(
+    demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(["validate", "sites", str(tmp_path)], capsys)
+    assert code == 2
+    assert "dossier" in err and "introuvable" not in err
+    code, _, err = run(["--lang", "en", "validate", "sites", str(tmp_path / "none.csv")], capsys)
+    assert code == 2 and "not found" in err.lower()
+
+
+def test_a_file_past_the_size_bound_is_refused_unread(
+    demo_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dashboard.__main__ as cli
+
+    monkeypatch.setattr(cli, "MAX_FILE_BYTES", 100)
+    upload = tmp_path / "sites.csv"
+    upload.write_bytes(SITES_FR)
+    code, _, err = run(["import", "sites", str(upload)], capsys)
+    assert code == 1
+    assert "trop volumineux" in err and "découpez" in err
+    assert Store(demo_dir).history("sites") == []
+
+
+def test_problems_are_grouped_with_a_count_and_all_prints_every_one(
+    demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = "".join(f"s{i};Site {i};nord\r\n" for i in range(30))
+    upload = tmp_path / "sites.csv"
+    upload.write_bytes(("identifiant;nom;latitude\r\n" + rows).encode("cp1252"))
+    code, _, err = run(["validate", "sites", str(upload)], capsys)
+    assert code == 1
+    assert "30 problème(s)" in err
+    assert err.count("n'est pas un nombre") == 5
+    assert "25 autre(s) ligne(s)" in err and "--all" in err
+    code, _, err = run(["validate", "sites", str(upload), "--all"], capsys)
+    assert code == 1
+    assert err.count("n'est pas un nombre") == 30

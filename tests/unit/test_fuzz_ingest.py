@@ -98,6 +98,12 @@ def assert_typed(frame: pd.DataFrame, dataset: Dataset) -> None:
                 assert isinstance(v, int) and ingest.INT_MIN <= v <= ingest.INT_MAX
 
 
+def unexpected(parsed: Parsed) -> list[str]:
+    """Problems of a valid file. Random text may look like text decoded twice
+    ("Ã©"): that warning is an offer to repair, never a refusal, so it is allowed."""
+    return [p.message("en") for p in parsed.problems if p.code != "mojibake"]
+
+
 def canonical_rows(frame: pd.DataFrame, dataset: Dataset) -> list[list[str]]:
     return [
         [ingest.format_cell(rec[c.name], c) for c in dataset.columns]
@@ -390,7 +396,7 @@ def test_valid_tables_in_every_form_give_the_expected_typed_table(table: dict[st
     dataset: Dataset = table["dataset"]
     parsed = ingest.read_bytes(dataset.name, table["data"], FILE)
     assert_clean(parsed, dataset.name)
-    assert parsed.problems == [], [p.message("en") for p in parsed.problems]
+    assert unexpected(parsed) == []
     assert parsed.separator == table["sep"]
     numbers, records = expected_frame_rows(table)
     assert parsed.frame["_row"].tolist() == numbers
@@ -400,7 +406,7 @@ def test_valid_tables_in_every_form_give_the_expected_typed_table(table: dict[st
     # what the store would write reads back as what was checked
     canonical = ingest.to_canonical(dataset.name, parsed.frame)
     again = ingest.read_bytes(dataset.name, canonical, FILE)
-    assert again.problems == []
+    assert unexpected(again) == []
     assert canonical_rows(again.frame, dataset) == records
 
 
@@ -560,8 +566,11 @@ def test_random_canonical_tables_survive_a_french_excel_round_trip(
     dataset, canonical = file
     # canonical form is a fixed point of ingest
     parsed = ingest.read_bytes(dataset.name, canonical, FILE)
-    assert parsed.problems == [], [p.message("en") for p in parsed.problems]
+    assert unexpected(parsed) == []
     assert ingest.to_canonical(dataset.name, parsed.frame) == canonical
+    # the writer the upload path uses (DuckDB) writes the same bytes
+    assert parsed.table is not None
+    assert ingest.canonical_of_table(dataset.name, parsed.table) == canonical
     french = to_french_excel(dataset, canonical, data.draw)
     if not french.isascii():
         try:
@@ -570,7 +579,7 @@ def test_random_canonical_tables_survive_a_french_excel_round_trip(
         except UnicodeDecodeError:
             pass
     again = ingest.read_bytes(dataset.name, french, FILE)
-    assert again.problems == [], [p.message("en") for p in again.problems]
+    assert unexpected(again) == []
     assert ingest.to_canonical(dataset.name, again.frame) == canonical
 
 

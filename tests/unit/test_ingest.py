@@ -594,3 +594,88 @@ def test_no_header_collision(dataset: str) -> None:
     # every key of the index is one column's own canonical name or French header
     assert set(index.values()) == set(ds.column_names)
     assert len(index) == len({ingest.fold(n) for c in ds.columns for n in (c.name, c.fr)})
+
+
+# --- bounds, mixed encodings, double decoding, problems counted ------------------------
+
+
+def test_a_file_past_the_row_bound_is_refused_before_typing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ingest, "MAX_ROWS", 10)
+    text = "site_id;name\n" + "".join(f"s{i};Site {i}\n" for i in range(11))
+    p = only(read("sites", text))
+    assert (p.code, p.row, p.params["limit"]) == ("too_many_rows", None, "10")
+    assert "découpez" in p.message("fr") and "split" in p.message("en")
+    accepted("sites", "site_id;name\n" + "".join(f"s{i};Site {i}\n" for i in range(10)))
+
+
+def test_a_file_of_16384_columns_is_refused_at_its_header() -> None:
+    header = ",".join(f"c{i}" for i in range(16_384))
+    p = only(read("sites", header + "\n" + "x," * 16_383 + "x\n"))
+    assert (p.code, p.row) == ("too_many_columns", 1)
+    assert "CSV" in p.message("fr") and "CSV" in p.message("en")
+
+
+def test_a_row_wider_than_the_bound_is_refused_at_its_row() -> None:
+    p = only(read("sites", "site_id,name\ns1,A\ns2,B" + ",x" * 200 + "\n"))
+    assert (p.code, p.row) == ("too_many_columns", 3)
+
+
+@pytest.mark.parametrize("length", [40_000, 200_000], ids=["over-excel", "over-csv-module"])
+def test_a_cell_over_the_length_bound_is_too_long_not_bad_quoting(length: int) -> None:
+    text = f'site_id;name;description\ns1;A;ok\ns2;B;"{"x" * length}"\n'
+    p = only(read("sites", text))
+    assert (p.code, p.row) == ("cell_too_long", 3)
+    assert "32 767" in p.message("fr") and "32 767" in p.message("en")
+
+
+def test_utf8_with_a_few_windows_1252_bytes_names_the_rows_holding_them() -> None:
+    data = (
+        b"site_id;name\n"
+        + "cite;Cité des Électriciens\n".encode()
+        + b"lievin;Li\xe9vin\n"
+        + "lens;Lens é\n".encode()
+    )
+    parsed = read("sites", data)
+    assert parsed.encoding == "UTF-8"
+    assert [(p.code, p.row, p.column) for p in parsed.problems] == [("bad_bytes", 3, "name")]
+    assert parsed.problems[0].value == "Li\ufffdvin"
+    # a file in Windows-1252 throughout is still read as such
+    accepted("sites", "site_id;name\ncite;Cité des Électriciens\n".encode("cp1252"))
+
+
+def test_text_decoded_twice_is_a_warning_offering_the_repair() -> None:
+    parsed = read("sites", "site_id;name\ncite;CitÃ© des Ã‰lectriciens\nlens;Lens\n")
+    assert parsed.ok
+    p = only(parsed)
+    assert (p.code, p.severity, p.row, p.column) == ("mojibake", "warning", 2, "name")
+    assert p.params["fixed"] == "Cité des Électriciens"
+    assert "Cité des Électriciens" in p.message("fr") and "Cité des Électriciens" in p.message("en")
+    # accents typed right are not suspected
+    accepted("sites", "site_id;name\ncite;Cité des Électriciens\n")
+
+
+def test_many_problems_of_one_kind_are_kept_up_to_the_bound_and_counted() -> None:
+    text = "site_id;name;latitude\n" + "".join(f"s{i};S;nord\n" for i in range(250))
+    parsed = read("sites", text)
+    assert len(parsed.problems) == 200
+    assert parsed.omitted == {("expected_number", "latitude"): 50}
+    with ingest.keeping_all():
+        assert len(read("sites", text).problems) == 250
+
+
+def test_a_refused_cell_keeps_its_value_as_typed() -> None:
+    text = minimal("tasks", {"progress": "1 234,50 %", "start": "13/06/2020", "end": "x"})
+    p = only(read("tasks", text))
+    assert (p.code, p.value) == ("expected_date", "x")
+
+
+def test_parse_cell_types_through_the_same_rules() -> None:
+    tasks = get_dataset("tasks")
+    assert ingest.parse_cell(" 12\u202f500,5 € ", tasks.column("budget_eur")) == 12500.5
+    assert ingest.parse_cell("Terminé", tasks.column("status")) == "done"
+    assert ingest.parse_cell("", tasks.column("milestone")) is False
+    with pytest.raises(ingest.CellError) as exc:
+        ingest.parse_cell("31/02/2020", tasks.column("start"))
+    assert exc.value.code == "impossible_date"

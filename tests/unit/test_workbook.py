@@ -263,3 +263,63 @@ def test_a_workbook_that_unpacks_too_far_is_refused(monkeypatch: pytest.MonkeyPa
 def test_a_workbook_without_data_is_said_to_be_empty() -> None:
     book = read_workbook(xlsx({"Feuil1": []}), FILE)
     assert [p.code for p in book.problems] == ["empty_workbook"]
+
+
+# --- hostile workbooks and formulas never calculated ---------------------------------
+
+
+def test_openpyxl_parses_workbooks_with_defusedxml() -> None:
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML
+
+
+def test_an_entity_bomb_is_refused_before_any_parsing() -> None:
+    from bench import ingest as hostile
+
+    book = read_workbook(hostile.xlsx_entities(), FILE)
+    assert [p.code for p in book.problems] == ["unsafe_workbook"]
+    assert book.sheets == []
+    assert "CSV" in book.problems[0].message("fr")
+
+
+def test_a_workbook_of_too_many_sheets_is_refused_at_once() -> None:
+    from bench import ingest as hostile
+
+    book = read_workbook(hostile.xlsx_many_sheets(1000), FILE)
+    assert [(p.code, p.params["limit"]) for p in book.problems] == [("too_many_sheets", "50")]
+
+
+def test_a_sheet_of_16384_columns_is_refused() -> None:
+    from bench import ingest as hostile
+
+    book = read_workbook(hostile.xlsx_wide(16_384), FILE)
+    assert [p.code for p in book.problems] == ["too_many_columns"]
+    assert book.sheets == []
+
+
+def test_a_workbook_unpacking_past_the_bound_is_refused() -> None:
+    from bench import ingest as hostile
+
+    data = hostile.xlsx_big(12)
+    assert len(data) < 1024 * 1024
+    assert [p.code for p in read_workbook(data, FILE).problems] == ["workbook_too_large"]
+
+
+def test_a_formula_never_calculated_is_a_warning_naming_its_cell() -> None:
+    # openpyxl writes formulas without their values, as programs that do not
+    # calculate do: Excel would show the result, a reader sees an empty cell
+    rows = task_rows()
+    rows[2][5] = "=10*4"
+    book = read_workbook(xlsx({"Tâches": rows}), FILE)
+    [sheet] = book.sheets
+    parsed = parse_sheet(FILE, sheet, "tasks")
+    assert parsed.ok
+    (p,) = parsed.warnings
+    assert (p.code, p.row, p.column, p.value) == (
+        "formula_not_calculated",
+        3,
+        "avancement",
+        "=10*4",
+    )
+    assert "Excel" in p.message("fr") and "Excel" in p.message("en")
