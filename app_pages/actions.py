@@ -215,15 +215,16 @@ def table(rows: pd.DataFrame, with_meeting: bool = False) -> None:
     data = pd.DataFrame(
         {
             app.tr("actions.text"): rows["text"],
-            app.tr("actions.owner"): rows["owner"],
-            app.tr("actions.due"): rows["due"],
-            app.tr("actions.days_overdue"): rows["days_overdue"],
-            app.tr("actions.status"): rows["state"].map(STATE_LABELS),
+            # what decides first: the linked task, then how late
             app.tr("actions.task"): rows["task"],
             "🗓️": [
                 app.page_url("timeline", ws=w) if isinstance(w, str) else None
                 for w in rows["workstream"]
             ],
+            app.tr("actions.days_overdue"): rows["days_overdue"],
+            app.tr("actions.owner"): rows["owner"],
+            app.tr("actions.due"): rows["due"],
+            app.tr("actions.status"): rows["state"].map(STATE_LABELS),
             app.tr("actions.project"): rows["project"],
             "⚖️": [
                 app.page_url("scoring", eval=e) if isinstance(e, str) else None
@@ -235,7 +236,7 @@ def table(rows: pd.DataFrame, with_meeting: bool = False) -> None:
         data.insert(0, app.tr("actions.meeting"), rows["meeting_date"])
         data.insert(1, app.tr("actions.kind"), rows["kind"].map(KIND_LABELS))
     st.dataframe(
-        data,
+        widgets.blank_missing(data),
         hide_index=True,
         width="stretch",
         column_config={
@@ -303,21 +304,21 @@ def minutes_buttons() -> None:
 
 
 minutes_buttons()
-st.subheader(app.tr("actions.decisions", date=when))
+st.header(app.tr("actions.decisions", date=when))
 if model.decisions.total == 0:
     st.caption(app.tr("actions.no_decisions"))
 else:
     st.markdown("\n".join("- " + safe.md(text) for text in model.decisions.rows["text"]))
     pager(model.decisions, "ac_dpage")
 
-st.subheader(app.tr("actions.new_actions", date=when))
+st.header(app.tr("actions.new_actions", date=when))
 if model.new_actions.total == 0:
     st.caption(app.tr("actions.no_new_actions"))
 else:
     table(model.new_actions.rows)
     pager(model.new_actions, "ac_npage")
 
-st.subheader(app.tr("actions.carried_title"))
+st.header(app.tr("actions.carried_title"))
 st.caption(app.tr("actions.carried_caption"))
 if model.carried.total == 0:
     st.success(app.tr("actions.no_carried"), icon="✅")

@@ -249,7 +249,7 @@ def staged(parts: list[Part], key: tuple[Any, ...]) -> tuple[staging.Batch, dict
 
 def describe_part(part: Part) -> None:
     parsed = part.parsed
-    st.subheader(f"{name_of(parsed.dataset)} · {parsed.file}", divider="gray")
+    st.header(f"{name_of(parsed.dataset)} · {parsed.file}", divider="gray")
     facts = [tr(f"data_page.recognised_{part.how}")]
     if parsed.encoding:
         facts.append(tr("data_page.encoding", encoding=parsed.encoding))
@@ -379,7 +379,7 @@ def upload_section() -> None:
     for part in parts:
         describe_part(part)
 
-    st.subheader(tr("data_page.verdict"), divider="gray")
+    st.header(tr("data_page.verdict"), divider="gray")
     if batch.errors:
         st.error(tr("data_page.refused", count=batch.error_count), icon="⛔")
         errors = [p for u in batch.uploads for p in u.problems if p.severity == "error"]
@@ -403,14 +403,14 @@ def upload_section() -> None:
         tr("data_page.accepted", rows=format_number(sum(u.rows for u in batch.uploads), lang)),
         icon="✅",
     )
-    st.subheader(tr("data_page.change"), divider="gray")
+    st.header(tr("data_page.change"), divider="gray")
     for upload in batch.uploads:
         if len(batch.uploads) > 1:
             st.markdown(f"**{safe.md(name_of(upload.dataset))}**")
         change_view(changes[upload.dataset], upload.dataset, f"up_{upload.dataset}")
     if all(changes[u.dataset].empty for u in batch.uploads):
         return
-    st.subheader(tr("data_page.confirm"), divider="gray")
+    st.header(tr("data_page.confirm"), divider="gray")
     by = committer()
     if not by:
         st.caption(tr("data_page.by_needed"))
@@ -451,7 +451,7 @@ def history_section() -> None:
     }
     label = labels.__getitem__
 
-    st.subheader(tr("data_page.download_version"), divider="gray")
+    st.header(tr("data_page.download_version"), divider="gray")
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     chosen = c1.selectbox(tr("data_page.version"), numbers, key="data_dl_v", format_func=label)
     c2.download_button(
@@ -465,7 +465,7 @@ def history_section() -> None:
     )
 
     if len(versions) > 1:
-        st.subheader(tr("data_page.compare"), divider="gray")
+        st.header(tr("data_page.compare"), divider="gray")
         app.remember("data_cmp_a", "from", numbers[1], int, options=numbers)
         app.remember("data_cmp_b", "to", numbers[0], int, options=numbers)
         for key, fallback in (("data_cmp_a", numbers[1]), ("data_cmp_b", numbers[0])):
@@ -487,7 +487,7 @@ def history_section() -> None:
 
     earlier = numbers[1:]
     if earlier:
-        st.subheader(tr("data_page.rollback"), divider="gray")
+        st.header(tr("data_page.rollback"), divider="gray")
         target = st.selectbox(
             tr("data_page.rollback_to"), earlier, key="data_rb_v", format_func=label
         )
@@ -560,7 +560,7 @@ def rollback(dataset: str, target: int, by: str) -> None:
 
 def templates_section() -> None:
     dataset = dataset_choice("data_ds", "dataset")
-    st.subheader(tr("data_page.template"), divider="gray")
+    st.header(tr("data_page.template"), divider="gray")
     app.remember("data_tpl_lang", "headers", lang, options=("fr", "en"))
     if st.session_state["data_tpl_lang"] not in ("fr", "en"):
         st.session_state["data_tpl_lang"] = lang
@@ -607,7 +607,7 @@ def templates_section() -> None:
         on_click="ignore",
     )
 
-    st.subheader(tr("data_page.current"), divider="gray")
+    st.header(tr("data_page.current"), divider="gray")
     frame = staging.current_frame(store, dataset)
     st.caption(tr("data_page.current_help", rows=format_number(len(frame), lang)))
     c1, c2, c3 = st.columns(3)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import charts
+from dashboard.charts import alt_text
 from dashboard.ui import app, pack_ui, safe, shell, widgets
 from dashboard.views import overview
 
@@ -37,12 +38,14 @@ for column, figure in zip(columns[1:], found.figures, strict=True):
             query_params={**params, "lang": lang, "date": situation.isoformat()},
         )
 
+widgets.glossary(lang)
+
 upcoming = overview.milestone_text(found, escape=safe.md)
 if upcoming is not None:
     st.markdown(f"**{app.tr('overview.next_milestone')}** · " + upcoming)
 
 # --- sites (at most overview.CARDS) ----------------------------------------------
-st.subheader(app.tr("overview.sites"))
+st.header(app.tr("overview.sites"))
 columns = st.columns(max(min(len(found.cards), 4), 1))
 for i, card in enumerate(found.cards):
     with columns[i % len(columns)].container(border=True):
@@ -63,10 +66,16 @@ if found.cards_caption is not None:
     )
 
 # --- workstreams -------------------------------------------------------------------
-st.subheader(app.tr("overview.workstreams"))
+st.header(app.tr("overview.workstreams"))
 progress_chart = app.chart_spec(
     "workstreams", state, lambda: charts.progress_by_group(found.workstreams, "workstream", lang)
 )
-st.vega_lite_chart(progress_chart, width="stretch")
+st.vega_lite_chart(
+    progress_chart,
+    width="stretch",
+    alt=alt_text.describe(
+        progress_chart, lang, app.tr("alt.progress"), "workstream", "share", alt_text.percent(lang)
+    ),
+)
 pack_ui.png_button(progress_chart, "avancement-par-axe")
 st.caption(found.states_rule)

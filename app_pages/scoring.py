@@ -2,10 +2,12 @@
 spread, the sensitivity of the result to the weights, and exports. Renders
 `views.scoring` models; computes nothing."""
 
+from typing import Any
+
 import streamlit as st
 
 from dashboard import export
-from dashboard.charts import scoring_charts
+from dashboard.charts import alt_text, scoring_charts
 from dashboard.domain import scoring
 from dashboard.i18n import format_number, format_pct
 from dashboard.ui import app, safe, shell
@@ -17,6 +19,11 @@ lang = app.lang()
 staff = app.role() == "staff"
 hidden = () if staff else app.confidential_evaluations()
 tr = app.tr
+
+
+def chart_alt(spec: dict[str, Any], what: str, label: str) -> str:
+    """The chart's text alternative: what it shows and the names it draws."""
+    return alt_text.describe(spec, lang, tr(f"alt.{what}"), label)
 
 
 def number(value: float | None, digits: int = 2) -> str:
@@ -254,7 +261,18 @@ with tabs["ranking"]:
     )
     if model.scenario:  # the chart and its PNG say it is a scenario
         bars = {**bars, "title": view.scenario_title(model)}
-    st.vega_lite_chart(bars, width="stretch")
+    st.vega_lite_chart(
+        bars,
+        width="stretch",
+        alt=alt_text.describe(
+            bars,
+            lang,
+            tr("alt.contribution"),
+            "project",
+            "total",
+            alt_text.number(lang, 2),
+        ),
+    )
     if model.rest is not None:
         st.caption(
             tr(
@@ -308,29 +326,25 @@ with tabs["sensitivity"]:
                 )
             )
         st.dataframe(found.table, hide_index=True, width="stretch")
-        st.vega_lite_chart(
-            app.chart_spec(
-                "intervals",
-                state,
-                lambda: scoring_charts.stability_intervals(found.intervals, criterion_labels, lang),
-            ),
-            width="stretch",
+        spec = app.chart_spec(
+            "intervals",
+            state,
+            lambda: scoring_charts.stability_intervals(found.intervals, criterion_labels, lang),
         )
+        st.vega_lite_chart(spec, width="stretch", alt=chart_alt(spec, "intervals", "criterion"))
         st.caption(tr("scoring.intervals_rule"))
         if found.top_skipped:
             st.caption(tr("scoring.top_skipped", k=found.keep))
 
-        st.subheader(tr("scoring.probabilities"))
-        st.vega_lite_chart(
-            app.chart_spec(
-                "probabilities",
-                state,
-                lambda: scoring_charts.rank_heatmap(
-                    found.probabilities, list(found.probability_projects), lang
-                ),
+        st.header(tr("scoring.probabilities"))
+        spec = app.chart_spec(
+            "probabilities",
+            state,
+            lambda: scoring_charts.rank_heatmap(
+                found.probabilities, list(found.probability_projects), lang
             ),
-            width="stretch",
         )
+        st.vega_lite_chart(spec, width="stretch", alt=chart_alt(spec, "probabilities", "project"))
         summary = tr(
             "scoring.win_probability",
             name=safe.md(model.first_name or ""),
@@ -378,23 +392,22 @@ if staff and model.jurors is not None:
             else:
                 st.warning(tr("scoring.disagreements", count=jurors.flagged_count), icon="⚠️")
                 st.dataframe(jurors.flagged, hide_index=True, width="stretch")
-            st.vega_lite_chart(
-                app.chart_spec(
-                    "jurors",
-                    state,
-                    lambda: scoring_charts.juror_spread(
-                        jurors.spread,
-                        list(jurors.rating_labels),
-                        list(jurors.spread_projects),
-                        lang,
-                    ),
+            spec = app.chart_spec(
+                "jurors",
+                state,
+                lambda: scoring_charts.juror_spread(
+                    jurors.spread,
+                    list(jurors.rating_labels),
+                    list(jurors.spread_projects),
+                    lang,
                 ),
             )
+            st.vega_lite_chart(spec, width="stretch", alt=chart_alt(spec, "jurors", "project"))
             st.caption(tr("scoring.spread_rule"))
-            st.subheader(tr("scoring.juror_rankings"))
+            st.header(tr("scoring.juror_rankings"))
             st.dataframe(jurors.rankings, hide_index=True, width="stretch")
             st.caption(tr("scoring.juror_rankings_help"))
-            st.subheader(tr("scoring.comments"))
+            st.header(tr("scoring.comments"))
             if jurors.comments.empty:
                 st.caption(tr("scoring.no_comments"))
             else:

@@ -1,11 +1,12 @@
 """Sites: each site's state, indicators against targets and budget at the situation date."""
 
 from collections.abc import Callable
+from typing import Any
 
 import altair as alt
 import streamlit as st
 
-from dashboard.charts import site_charts
+from dashboard.charts import alt_text, site_charts
 from dashboard.ui import app, pack_ui, safe, shell, widgets
 from dashboard.views import figures
 from dashboard.views import sites as view
@@ -16,11 +17,21 @@ lang = app.lang()
 situation = app.situation()
 
 
-def chart(make: Callable[[], alt.TopLevelMixin], name: str) -> None:
+def chart(
+    make: Callable[[], alt.TopLevelMixin], name: str, describe: Callable[[dict[str, Any]], str]
+) -> None:
     # made once per view state (Altair's building and validation is most of a rerun)
     spec = app.chart_spec(name, state, make)
-    st.vega_lite_chart(spec, width="stretch")
+    st.vega_lite_chart(spec, width="stretch", alt=describe(spec))
     pack_ui.png_button(spec, name)
+
+
+def budget_alt(spec: dict[str, Any]) -> str:
+    """Each bar's planned amount, then what is spent, in words."""
+    planned = alt_text.describe(
+        spec, lang, app.tr("alt.budget"), "line", "planned", alt_text.euros(lang)
+    )
+    return planned
 
 
 # --- selection, kept in the URL so a shared link reopens the same view ----------------
@@ -72,8 +83,12 @@ if found.side is not None:
         with column.container(border=True):
             widgets.site_card(card.text, card.kpi_lines)
     if side.by_site is not None:
-        st.subheader(app.tr("sites.budget_by_site"))
-        chart(lambda: site_charts.budget_bars(side.by_site.lines, "name", lang), "budget-par-site")
+        st.header(app.tr("sites.budget_by_site"))
+        chart(
+            lambda: site_charts.budget_bars(side.by_site.lines, "name", lang),
+            "budget-par-site",
+            budget_alt,
+        )
         if side.by_site.caption:
             st.caption(side.by_site.caption)
 
@@ -82,7 +97,7 @@ elif found.detail is not None:
     detail = found.detail
     card = detail.card.card
     selected = found.site
-    st.subheader(safe.md(card.name))
+    st.header(safe.md(card.name))
     if detail.description:
         st.caption(safe.md(detail.description))
 
@@ -104,7 +119,7 @@ elif found.detail is not None:
     st.markdown(safe.md(detail.card.text.milestone))
 
     # indicators
-    st.subheader(app.tr("sites.kpis"))
+    st.header(app.tr("sites.kpis"))
     if not detail.kpis:
         st.caption(app.tr("sites.kpis_none"))
     columns = st.columns(3)
@@ -120,12 +135,21 @@ elif found.detail is not None:
                 chart(
                     lambda kpi=kpi: site_charts.kpi_sparkline(kpi.history, kpi.value.target, lang),
                     f"indicateur-{selected}-{i + 1}",
+                    lambda spec, kpi=kpi: alt_text.describe(
+                        spec,
+                        lang,
+                        f"{kpi.value.kpi} · {app.tr('alt.sparkline')}",
+                        "date",
+                        "value",
+                        alt_text.number(lang, 1),
+                        name_fmt=alt_text.day(lang),
+                    ),
                 )
             if kpi.value.target is None:
                 st.caption(app.tr("sites.kpi_no_target"))
 
     # budget
-    st.subheader(app.tr("sites.budget"))
+    st.header(app.tr("sites.budget"))
     money = detail.budget
     if money is None:
         st.caption(app.tr("sites.budget_none"))
@@ -141,6 +165,7 @@ elif found.detail is not None:
             chart(
                 lambda: site_charts.budget_bars(detail.by_site.lines, "name", lang),
                 "budget-par-site",
+                budget_alt,
             )
             if detail.by_site.caption:
                 st.caption(detail.by_site.caption)
@@ -149,20 +174,21 @@ elif found.detail is not None:
         chart(
             lambda: site_charts.budget_bars(money.lines, "name", lang),
             f"budget-par-tache-{selected}",
+            budget_alt,
         )
         if money.caption:
             st.caption(money.caption)
         st.dataframe(money.table, hide_index=True, width="stretch")
 
     # late tasks and open actions (at most views.sites.TABLE_ROWS each)
-    st.subheader(app.tr("sites.late_tasks"))
+    st.header(app.tr("sites.late_tasks"))
     if detail.late.empty:
         st.caption(app.tr("sites.late_none"))
     else:
         st.dataframe(detail.late, hide_index=True, width="stretch")
         if detail.late_caption:
             st.caption(detail.late_caption)
-    st.subheader(
+    st.header(
         app.tr(
             "sites.open_actions_destination" if selected == DESTINATION else "sites.open_actions"
         )
@@ -175,5 +201,5 @@ elif found.detail is not None:
             st.caption(detail.actions_caption)
 
 # --- the rules, so the committee knows what the colours mean ------------------------
-st.subheader(app.tr("sites.rules"))
+st.header(app.tr("sites.rules"))
 st.markdown("\n".join(f"- {line}" for line in found.rules))

@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
-from dashboard.charts import map_layers
+from dashboard.charts import alt_text, map_layers
 from dashboard.domain import stakeholders as sk
-from dashboard.i18n import column_label, format_number
+from dashboard.i18n import column_heading, format_number
 from dashboard.ui import app, pack_ui, safe, shell, widgets
 from dashboard.views import stakeholders as view
 
@@ -228,7 +228,7 @@ def _display(frame: pd.DataFrame) -> pd.DataFrame:
         category=[sk.category_label(c, lang) for c in frame["category"]],
         engagement=[sk.engagement_label(e, lang) for e in frame["engagement"]],
     )
-    names = {c: column_label("stakeholders", c, lang) for c in columns[:8] + columns[10:]}
+    names = {c: column_heading("stakeholders", c, lang) for c in columns[:8] + columns[10:]}
     names |= {
         "site_name": app.tr("stakeholders.col_site"),
         "projects": app.tr("stakeholders.col_projects"),
@@ -311,7 +311,12 @@ if tab_map.open:  # only the open tab runs and is sent
                 _card(model.card)
             else:
                 st.caption(app.tr("stakeholders.card_hint"))
-            st.vega_lite_chart(charts.finish_spec(model.charts.legend, lang), width="content")
+            legend = charts.finish_spec(model.charts.legend, lang)
+            st.vega_lite_chart(
+                legend,
+                width="content",
+                alt=alt_text.describe(legend, lang, app.tr("alt.legend"), "label"),
+            )
 
 # --- partners abroad: engaged only, as the headline figure counts them ----------------
 if tab_abroad.open:  # only the open tab runs and is sent
@@ -361,7 +366,19 @@ if tab_grid.open:  # only the open tab runs and is sent
         left, right = st.columns([3, 1])
         with left:
             grid = charts.finish_spec(model.charts.grid, lang)
-            st.vega_lite_chart(grid, width="stretch")
+            st.vega_lite_chart(
+                grid,
+                width="stretch",
+                alt=alt_text.describe(
+                    grid,
+                    lang,
+                    app.tr("alt.grid"),
+                    "category_label",
+                    rows=alt_text.totals(grid, "category_label", "count"),
+                    value="count",
+                    fmt=alt_text.number(lang),
+                ),
+            )
             pack_ui.png_button(grid, "pouvoir-interet")
         with right:
             st.markdown(f"**{app.tr('stakeholders.grid_counts')}**")
@@ -373,27 +390,54 @@ if tab_grid.open:  # only the open tab runs and is sent
 # --- engagement and coverage ------------------------------------------------------------
 if tab_engagement.open:  # only the open tab runs and is sent
     with tab_engagement:
-        st.subheader(app.tr("stakeholders.funnel"))
+        st.header(app.tr("stakeholders.funnel"))
         st.caption(app.tr("stakeholders.funnel_intro"))
         funnel = charts.finish_spec(model.charts.funnel, lang)
-        st.vega_lite_chart(funnel, width="stretch")
+        st.vega_lite_chart(
+            funnel,
+            width="stretch",
+            alt=alt_text.describe(
+                funnel,
+                lang,
+                app.tr("alt.funnel"),
+                "stage_label",
+                "stakeholders",
+                alt_text.number(lang),
+                rows=alt_text.totals(funnel, "stage_label", "stakeholders"),
+            ),
+        )
         pack_ui.png_button(funnel, "entonnoir-engagement")
         st.dataframe(
             model.funnel.assign(
                 category=[sk.category_label(c, lang) for c in model.funnel["category"]]
             ).rename(
                 columns={
-                    "category": column_label("stakeholders", "category", lang),
+                    "category": column_heading("stakeholders", "category", lang),
                     **{s: sk.engagement_label(s, lang) for s in (*sk.STAGES, "declined")},
                     "total": app.tr("stakeholders.funnel_total"),
                 }
             ),
             hide_index=True,
         )
-        st.subheader(app.tr("stakeholders.coverage"))
+        st.header(app.tr("stakeholders.coverage"))
         st.caption(app.tr("stakeholders.coverage_intro"))
         coverage_map = charts.finish_spec(model.charts.coverage, lang)
-        st.vega_lite_chart(coverage_map, width="stretch")
+        st.vega_lite_chart(
+            coverage_map,
+            width="stretch",
+            alt=alt_text.describe(
+                coverage_map,
+                lang,
+                app.tr("alt.coverage"),
+                "state_label",
+                rows=[
+                    {"state_label": f"{name} {alt_text.number(lang)(n)}"}
+                    for name, n in alt_text.counts(
+                        alt_text.rows_of(coverage_map), "state_label"
+                    ).items()
+                ],
+            ),
+        )
         pack_ui.png_button(coverage_map, "couverture-territoires")
         st.markdown(f"**{app.tr('stakeholders.coverage_gaps')}**")
         if not model.gaps:
@@ -411,7 +455,7 @@ if tab_engagement.open:  # only the open tab runs and is sent
 # --- lists: bounded (the first stakeholders without coordinates, one page of all) -------
 if tab_list.open:  # only the open tab runs and is sent
     with tab_list:
-        st.subheader(app.tr("stakeholders.unlocated"))
+        st.header(app.tr("stakeholders.unlocated"))
         todo = model.unlocated
         if todo.empty:
             st.success(app.tr("stakeholders.unlocated_none"), icon="✅")
@@ -429,7 +473,7 @@ if tab_list.open:  # only the open tab runs and is sent
                 shown[["name", "category", "commune", "country", "territory", "placed"]].rename(
                     columns={
                         **{
-                            c: column_label("stakeholders", c, lang)
+                            c: column_heading("stakeholders", c, lang)
                             for c in ("name", "category", "commune", "country", "territory")
                         },
                         "placed": app.tr("stakeholders.unlocated_where"),
@@ -445,7 +489,7 @@ if tab_list.open:  # only the open tab runs and is sent
                         count=format_number(model.unlocated_total, lang),
                     )
                 )
-        st.subheader(app.tr("stakeholders.table"))
+        st.header(app.tr("stakeholders.table"))
         search_box, page_box = st.columns([3, 1])
         search_box.text_input(
             app.tr("stakeholders.search"),

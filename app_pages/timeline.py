@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import export
-from dashboard.domain import mission, status
+from dashboard.charts import alt_text, gantt
+from dashboard.domain import status
 from dashboard.i18n import column_label, format_day, format_number
-from dashboard.ui import app, safe, shell
+from dashboard.ui import app, safe, shell, widgets
 from dashboard.views import timeline as view
 
 shell.header("timeline.title")
@@ -127,9 +128,17 @@ else:
             max_value=model.row_pages,
             key="tl_page",
         )
-    st.vega_lite_chart(spec=model.spec, width="stretch")
+    # the Gantt on a wide screen, the same rows as an agenda on a narrow one (CSS)
+    widgets.narrow_layout()
+    with st.container(key="timeline_gantt"):
+        st.vega_lite_chart(spec=model.spec, width="stretch", alt=alt_text.gantt(model.spec, lang))
+    with st.container(key="timeline_agenda"):
+        for workstream, lines in gantt.agenda(model.rows, lang):
+            st.markdown(
+                f"**{safe.md(workstream)}**\n\n" + "\n".join(f"- {safe.md(x)}" for x in lines)
+            )
     st.caption(
-        app.tr("timeline.legend", event=mission.EVENT_LABEL)
+        app.tr("timeline.legend", event=app.tr("overview.event"))
         + " "
         + app.tr("timeline.shown", shown=model.shown, total=model.total)
     )
@@ -185,20 +194,20 @@ def watch_table(watch: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             heads["task"]: watch["name"],
+            heads["days_late"]: watch["days_late"],  # what decides, next to the name
             heads["workstream"]: watch["workstream"],
             heads["state"]: watch["state_label"],
-            heads["owner_col"]: watch["owner"],
+            heads["owner_col"]: watch["owner"].fillna(""),
             heads["end"]: pd.to_datetime(watch["end"]).dt.date,
-            heads["days_late"]: watch["days_late"],
             heads["progress"]: watch["progress"],
             heads["slip"]: watch["slip"],
-            heads["site"]: watch["site"],
+            heads["site"]: watch["site"].fillna(""),
             heads["actions"]: watch["actions"],
         }
     )
 
 
-st.subheader(app.tr("timeline.attention"))
+st.header(app.tr("timeline.attention"))
 st.caption(app.tr("timeline.attention_caption"))
 if model.watch_pages > 1:
     st.number_input(
@@ -232,7 +241,7 @@ if not model.empty:
 # --- since an earlier version ---------------------------------------------------------
 changes = model.changes
 if changes is not None:
-    st.subheader(
+    st.header(
         app.tr("timeline.changes", version=changes.version, date=format_day(changes.day, lang))
     )
     if changes.table.empty:
@@ -271,3 +280,4 @@ elif not earlier:
     st.caption(app.tr("timeline.no_versions"))
 
 st.caption(app.tr("timeline.rules", threshold=format_number(status.AT_RISK_POINTS, lang)))
+widgets.glossary(lang)

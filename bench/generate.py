@@ -816,9 +816,11 @@ def write(
     path = Path(folder) / get_dataset(dataset).filename
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(get_dataset(dataset).column_names)
+        columns = get_dataset(dataset).column_names
+        writer.writerow(columns)
         for row in rows(dataset, scale, seed, projects, jurors):
-            writer.writerow(row)
+            # optional columns the generator does not fill (English texts) stay empty
+            writer.writerow([*row, *[""] * (len(columns) - len(row))])
             count += 1
     return count
 

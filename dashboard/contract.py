@@ -109,6 +109,9 @@ DATASETS: dict[str, Dataset] = {
                 _c("lat", "latitude", "number"),
                 _c("lon", "longitude", "number"),
                 _c("description", "description"),
+                # optional: the text in English, shown when the interface is English
+                _c("name_en", "nom (anglais)"),
+                _c("description_en", "description (anglais)"),
             ),
             key=("site_id",),
             example={
@@ -138,6 +141,8 @@ DATASETS: dict[str, Dataset] = {
                 _c("baseline_end", "fin initiale", "date"),
                 _c("budget_eur", "budget", "number"),
                 _c("spent_eur", "dépensé", "number"),
+                # optional: the text in English, shown when the interface is English
+                _c("name_en", "intitulé (anglais)"),
             ),
             key=("task_id",),
             example={
@@ -199,6 +204,8 @@ DATASETS: dict[str, Dataset] = {
                 _c("site_id", "site"),
                 _c("price_eur", "prix", "number"),
                 _c("status", "statut", "enum", default="candidate", choices=PROJECT_STATUS),
+                # optional: the text in English, shown when the interface is English
+                _c("name_en", "nom (anglais)"),
             ),
             key=("project_id",),
             example={
@@ -218,6 +225,8 @@ DATASETS: dict[str, Dataset] = {
                 _c("weight", "poids", "number", required=True),
                 _c("scale_max", "note max", "number", default="5"),
                 _c("method", "méthode", "enum", default="rating", choices=METHOD),
+                # optional: the text in English, shown when the interface is English
+                _c("label_en", "libellé (anglais)"),
             ),
             key=("evaluation", "criterion_id"),
             example={
@@ -255,6 +264,9 @@ DATASETS: dict[str, Dataset] = {
                 _c("value", "valeur", "number", required=True),
                 _c("target", "cible", "number"),
                 _c("unit", "unité"),
+                # optional: the text in English, shown when the interface is English
+                _c("kpi_en", "indicateur (anglais)"),
+                _c("unit_en", "unité (anglais)"),
             ),
             key=("site_id", "kpi", "date"),
             example={
@@ -278,6 +290,8 @@ DATASETS: dict[str, Dataset] = {
                 _c("status", "statut", "enum", default="open", choices=ACTION_STATUS),
                 _c("task_id", "tâche"),
                 _c("project_id", "projet"),
+                # optional: the text in English, shown when the interface is English
+                _c("text_en", "libellé (anglais)"),
             ),
             key=("action_id",),
             example={

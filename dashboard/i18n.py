@@ -8,6 +8,7 @@ comments...) is data and is never translated.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from functools import cache
@@ -68,8 +69,12 @@ def locale(lang: str) -> str:
 
 
 def format_day(value: date, lang: str, style: str = "long") -> str:
-    """'15 avril 2020' / '15 April 2020' (style: short, medium, long, full)."""
-    return _babel_date(value, format=style, locale=locale(lang))
+    """'15 avril 2020' / '15 April 2020' (style: short, medium, long, full); the
+    first of a month in French words is '1er' ('1er décembre 2020')."""
+    text = _babel_date(value, format=style, locale=locale(lang))
+    if value.day == 1 and style != "short" and normalise_lang(lang) == "fr":
+        text = re.sub(r"(?<!\d)1(?=[ \u00a0])", "1er", text, count=1)
+    return text
 
 
 def format_number(value: float, lang: str, digits: int = 0) -> str:
@@ -110,3 +115,10 @@ def choice_label(dataset: str, column: str, value: str, lang: str) -> str:
     if normalise_lang(lang) == "fr":
         return dict(get_dataset(dataset).column(column).choices).get(value, value)
     return value.replace("_", " ")
+
+
+def column_heading(dataset: str, column: str, lang: str) -> str:
+    """A column's name as a table's heading: `column_label` with a capital, as a
+    word heads a column ('Intitulé', not the contract's 'intitulé')."""
+    label = column_label(dataset, column, lang)
+    return label[:1].upper() + label[1:]

@@ -20,6 +20,8 @@ def copy_demo(target: Path, history: bool = True) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     for csv_file in DEMO.glob("*.csv"):
         shutil.copy2(csv_file, target / csv_file.name)
+    if (DEMO / ".demo").is_file():  # the marker that says the data is invented
+        shutil.copy2(DEMO / ".demo", target / ".demo")
     if history and (DEMO / ".history").is_dir():
         shutil.copytree(
             DEMO / ".history", target / ".history", ignore=shutil.ignore_patterns("lock")

@@ -14,15 +14,65 @@ import pandas as pd
 
 from dashboard.i18n import t
 
+# Okabe & Ito's colour-blind-safe palette (grey for what was cancelled); each state
+# also has its mark, drawn on its bars and in the legend, so colour is never the
+# only way to tell states apart.
 STATE_COLOURS = {
-    "done": "#2e7d32",
-    "on_track": "#1565c0",
-    "at_risk": "#ef6c00",
-    "late": "#c62828",
-    "blocked": "#6a1b9a",
-    "cancelled": "#9e9e9e",
-    "planned": "#90a4ae",
+    "done": "#009E73",
+    "on_track": "#0072B2",
+    "at_risk": "#E69F00",
+    "late": "#D55E00",
+    "blocked": "#CC79A7",
+    "cancelled": "#BBBBBB",
+    "planned": "#56B4E9",
 }
+STATE_MARKS = {
+    "done": "✓",
+    "on_track": "→",
+    "at_risk": "△",
+    "late": "!",
+    "blocked": "■",
+    "cancelled": "×",
+    "planned": "○",
+}
+# WCAG 2 asks 4.5:1 for text; a label inside a bar takes black or white, whichever
+# contrasts more with the bar (tested for every state).
+MIN_TEXT_CONTRAST = 4.5
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of '#rrggbb'."""
+    code = colour.lstrip("#")
+    channels = [int(code[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_on(fill: str) -> str:
+    """Black or white, whichever reads better on `fill`."""
+    return "#000000" if contrast(fill, "#000000") >= contrast(fill, "#ffffff") else "#ffffff"
+
+
+def ink(colour: str, background: str = "#ffffff") -> str:
+    """`colour` darkened until text in it reaches 4.5:1 on `background` (state
+    names written in their colour, in the pack's tables)."""
+    code = colour.lstrip("#")
+    rgb = [int(code[i : i + 2], 16) for i in (0, 2, 4)]
+    out = colour
+    while contrast(out, background) < MIN_TEXT_CONTRAST:
+        rgb = [int(c * 0.9) for c in rgb]
+        out = "#" + "".join(f"{c:02x}" for c in rgb)
+    return out
+
+
+STATE_TEXT = {state: text_on(colour) for state, colour in STATE_COLOURS.items()}
+STATE_INK = {state: ink(colour) for state, colour in STATE_COLOURS.items()}
 
 _FR_TIME = {
     "dateTime": "%A %e %B %Y à %X",

@@ -6,6 +6,7 @@ path, baseline and earlier-version ghosts, the situation date and the event.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -13,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.charts import STATE_COLOURS, finish_spec, text_scale
+from dashboard.charts import STATE_COLOURS, STATE_MARKS, STATE_TEXT, finish_spec, text_scale
 from dashboard.i18n import format_day, format_number, t
 
 ROW_HEIGHT = 24
@@ -93,6 +94,16 @@ def gantt_rows(bars: pd.DataFrame, options: GanttOptions) -> pd.DataFrame:
             "progress_label": [
                 (format_number(f, lang) + (" %" if lang == "fr" else "%")) if f > 0 else ""
                 for f in progress
+            ],
+            # the state's mark, drawn on the bar: states told apart without colour
+            "bar_label": [
+                STATE_MARKS.get(str(s), "")
+                + (
+                    (" " + format_number(f, lang) + (" %" if lang == "fr" else "%"))
+                    if f > 0
+                    else ""
+                )
+                for s, f in zip(bars["state"], progress, strict=True)
             ],
             "state_label": [t(f"state.{s}", lang) for s in bars["state"]],
             "owner": bars["owner"].fillna(""),
@@ -260,15 +271,29 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
             "title": None,
         }
 
+    state_names = [t(f"state.{s}", lang) for s in STATE_COLOURS]
+    marked = {
+        name: f"{STATE_MARKS[s]} {name}" for s, name in zip(STATE_COLOURS, state_names, strict=True)
+    }
     colour = {
         "field": "state_label",
         "type": "nominal",
         "title": None,
-        "scale": {
-            "domain": [t(f"state.{s}", lang) for s in STATE_COLOURS],
-            "range": list(STATE_COLOURS.values()),
+        "scale": {"domain": state_names, "range": list(STATE_COLOURS.values())},
+        "legend": {
+            "orient": "bottom",
+            "direction": "horizontal",
+            "title": None,
+            # the legend shows each state's mark, as its bars do
+            "labelExpr": f"({json.dumps(marked)})[datum.label] || datum.label",
         },
-        "legend": {"orient": "bottom", "direction": "horizontal", "title": None},
+    }
+    # the label inside a bar: black or white, whichever reads at 4.5:1 on the bar
+    label_colour = {
+        "field": "state_label",
+        "type": "nominal",
+        "scale": {"domain": state_names, "range": [STATE_TEXT[s] for s in STATE_COLOURS]},
+        "legend": None,
     }
     tooltip = [
         {"field": field, "type": "nominal", "title": t(f"timeline.{key}", lang)}
@@ -468,11 +493,12 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
             layer(
                 "rows",
                 {
+                    # the progress strip along the bar's bottom edge, clear of its label
                     "type": "bar",
-                    "height": z(5),
-                    "yOffset": z(-4),
+                    "height": z(3),
+                    "yOffset": z(5.5),
                     "color": "#111111",
-                    "opacity": 0.45,
+                    "opacity": 0.6,
                 },
                 {"x": x("start"), "x2": {"field": "progress_end"}, "y": y(), "tooltip": tooltip},
                 "!datum.milestone && datum.progress_end != null",
@@ -486,10 +512,14 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
                     "align": "left",
                     "dx": 4,
                     "fontSize": z(10),
-                    "color": "white",
                     "fontWeight": "bold",
                 },
-                {"x": x("start"), "y": y(), "text": {"field": "progress_label", "type": "nominal"}},
+                {
+                    "x": x("start"),
+                    "y": y(),
+                    "text": {"field": "bar_label", "type": "nominal"},
+                    "color": label_colour,
+                },
                 "!datum.milestone",
             )
         )
@@ -572,3 +602,30 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
         "layer": layers,
     }
     return finish_spec(spec, lang)
+
+
+def agenda(rows: pd.DataFrame, lang: str) -> list[tuple[str, list[str]]]:
+    """The Gantt as an agenda for a narrow screen: per workstream, one line per row
+    (name, state with its mark, dates, progress, slip), in the Gantt's order.
+    Plain text from data: the page escapes it."""
+    out: list[tuple[str, list[str]]] = []
+    if rows.empty or "name" not in rows:
+        return out
+    marks = {t(f"state.{s}", lang): STATE_MARKS[s] for s in STATE_MARKS}
+    for _, row in rows[rows["kind"] != "group"].iterrows():
+        workstream = str(row["workstream"])
+        if not out or out[-1][0] != workstream:
+            out.append((workstream, []))
+        state = str(row["state_label"])
+        dates = (
+            str(row["start_label"])
+            if bool(row["milestone"])
+            else f"{row['start_label']} → {row['end_label']}"
+        )
+        parts = [f"{marks.get(state, '')} {state}".strip(), dates]
+        if row["progress_label"] and not bool(row["milestone"]):
+            parts.append(str(row["progress_label"]))
+        if row["slip_label"]:
+            parts.append(str(row["slip_label"]))
+        out[-1][1].append(f"{row['name']} · " + " · ".join(parts))
+    return out

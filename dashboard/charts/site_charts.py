@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.i18n import t
+from dashboard.i18n import format_day, t
 
 TARGET_COLOUR = "#c62828"
 LINE_COLOUR = "#1565c0"
@@ -23,6 +23,10 @@ def kpi_sparkline(series: pd.DataFrame, target: float | None, lang: str) -> alt.
     rule. `series` has `date` and `value`; the y scale starts at 0 and reaches the
     target, so the gap to it reads at a glance."""
     data = series[["date", "value"]].assign(date=pd.to_datetime(series["date"]))
+    # the day as the language writes it ('1er avril 2020'), which Vega's formats cannot
+    data = data.assign(
+        day=[format_day(d.date(), lang) if pd.notna(d) else "" for d in data["date"]]
+    )
     top = max([float(data["value"].max()) if not data.empty else 0.0, target or 0.0, 1.0])
     y = alt.Y(
         "value:Q",
@@ -32,7 +36,7 @@ def kpi_sparkline(series: pd.DataFrame, target: float | None, lang: str) -> alt.
     )
     x = alt.X("date:T", title=None, axis=alt.Axis(format="%b", tickCount="month", grid=False))
     tooltip = [
-        alt.Tooltip("date:T", title=t("sites.chart_date", lang), format="%d %B %Y"),
+        alt.Tooltip("day:N", title=t("sites.chart_date", lang)),
         alt.Tooltip("value:Q", title=t("sites.chart_value", lang), format=",.4~f"),
     ]
     line = (

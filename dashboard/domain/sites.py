@@ -15,7 +15,14 @@ from datetime import date
 import pandas as pd
 
 from dashboard.domain import status
-from dashboard.i18n import column_label, format_day, format_eur, format_number, format_pct, t
+from dashboard.i18n import (
+    column_heading,
+    format_day,
+    format_eur,
+    format_number,
+    format_pct,
+    t,
+)
 
 # The whole destination's entry in the site selector and the URL (`?site=destination`).
 DESTINATION = "destination"
@@ -165,31 +172,32 @@ def _day_text(value: object, lang: str) -> str:
 
 
 def late_table(late: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Late tasks for display: name, end, progress, days late."""
+    """Late tasks for display: name, days late (what decides), end, progress."""
     return pd.DataFrame(
         {
-            column_label("tasks", "name", lang): late["name"].astype(str).to_list(),
-            column_label("tasks", "end", lang): [_day_text(v, lang) for v in late["end"]],
-            column_label("tasks", "progress", lang): [
+            column_heading("tasks", "name", lang): late["name"].astype(str).to_list(),
+            t("sites.days_late", lang): [int(v) for v in late["days_late"]],
+            column_heading("tasks", "end", lang): [_day_text(v, lang) for v in late["end"]],
+            column_heading("tasks", "progress", lang): [
                 format_pct(float(v) / 100, lang) for v in late["progress"].fillna(0)
             ],
-            t("sites.days_late", lang): [int(v) for v in late["days_late"]],
         }
     )
 
 
 def actions_table(actions: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Open actions for display: text, owner, due date, days overdue, linked task."""
+    """Open actions for display: text, days overdue and linked task (what decides),
+    owner, due date."""
     return pd.DataFrame(
         {
-            column_label("actions", "text", lang): actions["text"].astype(str).to_list(),
-            column_label("actions", "owner", lang): actions["owner"]
+            column_heading("actions", "text", lang): actions["text"].astype(str).to_list(),
+            t("sites.days_overdue", lang): [int(v) for v in actions["days_overdue"]],
+            t("sites.task", lang): actions["task_name"].fillna("").astype(str).to_list(),
+            column_heading("actions", "owner", lang): actions["owner"]
             .fillna("")
             .astype(str)
             .to_list(),
-            column_label("actions", "due", lang): [_day_text(v, lang) for v in actions["due"]],
-            t("sites.days_overdue", lang): [int(v) for v in actions["days_overdue"]],
-            t("sites.task", lang): actions["task_name"].fillna("").astype(str).to_list(),
+            column_heading("actions", "due", lang): [_day_text(v, lang) for v in actions["due"]],
         }
     ).reset_index(drop=True)
 

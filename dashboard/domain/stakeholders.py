@@ -63,31 +63,42 @@ STAGES: tuple[str, ...] = ("identified", "contacted", "engaged", "committed")
 
 # One colour per known category, fixed so that a category keeps its colour
 # whatever the filters leave on screen.
+# Tableau's colour-blind-safe ten colours; each known category also has its own
+# shape on the power/interest grid, so colour is never the only cue.
 CATEGORY_COLOURS: dict[str, RGB] = {
-    "restaurateur": (214, 39, 40),
-    "boulanger": (255, 127, 14),
-    "artisan": (148, 103, 189),
-    "traiteur": (227, 119, 194),
-    "producteur": (44, 160, 44),
-    "équipement": (140, 86, 75),
-    "office de tourisme": (31, 119, 180),
-    "institution": (127, 127, 127),
-    "partenaire international": (23, 190, 207),
+    "restaurateur": (0, 107, 164),
+    "boulanger": (255, 128, 14),
+    "artisan": (171, 171, 171),
+    "traiteur": (89, 89, 89),
+    "producteur": (95, 158, 209),
+    "équipement": (200, 82, 0),
+    "office de tourisme": (137, 137, 137),
+    "institution": (162, 200, 236),
+    "partenaire international": (255, 188, 121),
+}
+CATEGORY_SHAPES: dict[str, str] = {
+    "restaurateur": "circle",
+    "boulanger": "square",
+    "artisan": "triangle-up",
+    "traiteur": "diamond",
+    "producteur": "cross",
+    "équipement": "triangle-down",
+    "office de tourisme": "triangle-right",
+    "institution": "triangle-left",
+    "partenaire international": "wedge",
 }
 # Categories the contract does not list take a colour from their name, so it
 # does not depend on which other categories are present either.
 EXTRA_COLOURS: tuple[RGB, ...] = (
-    (188, 189, 34),
-    (174, 199, 232),
-    (255, 187, 120),
-    (152, 223, 138),
-    (255, 152, 150),
-    (197, 176, 213),
-    (196, 156, 148),
-    (247, 182, 210),
-    (219, 219, 141),
-    (158, 218, 229),
+    (0, 107, 164),
+    (255, 128, 14),
+    (89, 89, 89),
+    (95, 158, 209),
+    (200, 82, 0),
+    (162, 200, 236),
+    (255, 188, 121),
 )
+EXTRA_SHAPES: tuple[str, ...] = ("stroke", "arrow", "square", "diamond", "circle")
 UNKNOWN_COLOUR: RGB = (90, 90, 90)
 
 # Engagement: the ring around a point gets darker and thicker as the
@@ -371,6 +382,23 @@ ABROAD_GROUP_ABOVE = 300
 GRID_JITTER = 0.28
 
 
+def category_shape(category: object) -> str:
+    """The category's shape on the grid: fixed for known categories, from the name otherwise."""
+    if _missing(category):
+        return "circle"
+    key = _norm(category)
+    if key in CATEGORY_SHAPES:
+        return CATEGORY_SHAPES[key]
+    return EXTRA_SHAPES[zlib.crc32(key.encode("utf-8")) % len(EXTRA_SHAPES)]
+
+
+def _category_shapes(categories: Iterable[object], lang: str) -> list[str]:
+    seen: dict[str, str] = {}
+    for c in categories:
+        seen.setdefault(category_label(c, lang), category_shape(c))
+    return list(seen.values())
+
+
 def _category_scale(categories: Iterable[object], lang: str) -> tuple[list[str], list[str]]:
     seen: dict[str, str] = {}
     for c in categories:
@@ -429,8 +457,14 @@ def power_interest_chart(points: pd.DataFrame, grouped: bool, lang: str) -> alt.
     ]
     dots = (
         alt.Chart(data)
-        .mark_circle(opacity=0.85, stroke="white", strokeWidth=0.8)
+        .mark_point(filled=True, opacity=0.9, stroke="#111111", strokeWidth=0.6)
         .encode(
+            shape=alt.Shape(
+                "category_label:N",
+                title=category_title,
+                scale=alt.Scale(domain=domain, range=_category_shapes(points["category"], lang)),
+                legend=alt.Legend(orient="bottom", columns=3),
+            ),
             x=alt.X("x:Q", title=x_title, scale=scale, axis=axis),
             y=alt.Y("y:Q", title=y_title, scale=scale, axis=axis),
             size=size,

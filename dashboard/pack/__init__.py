@@ -25,11 +25,11 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import auth, charts, export
+from dashboard import auth, charts, demo, export
 from dashboard.charts import scoring_charts, site_charts
 from dashboard.charts.gantt import gantt_spec
 from dashboard.contract import DATASET_ORDER
-from dashboard.domain import mission, sites
+from dashboard.domain import sites
 from dashboard.domain import stakeholders as sk
 from dashboard.i18n import (
     dataset_label,
@@ -45,7 +45,7 @@ from dashboard.views import overview as overview_view
 from dashboard.views import scoring as scoring_view
 from dashboard.views import sites as sites_view
 from dashboard.views import timeline as tl
-from dashboard.views.reader import Reader, database_reader, restricted
+from dashboard.views.reader import Reader, database_reader, in_english, restricted
 
 __all__ = ["Reader", "restricted"]  # what the pack reads through, for its callers
 
@@ -77,7 +77,7 @@ GANTT_ROWS_PER_PAGE = 22
 # Evaluations drawn in full (chart and table); any beyond get one line each.
 PACK_EVALUATIONS = 4
 
-STATE_TEXT_COLOURS = charts.STATE_COLOURS
+STATE_TEXT_COLOURS = charts.STATE_INK
 # Some catalogue texts put words in bold the Markdown way, for the screen.
 BOLD_MARKDOWN = re.compile(r"\*\*(.+?)\*\*")
 # Room kept under the Gantt's last part for its legend and the critical path.
@@ -95,6 +95,7 @@ class PackContext:
     versions: Mapping[str, tuple[int, date] | None] = field(default_factory=dict)
     data_version: str = ""
     timeline: tl.State | None = None  # the timeline page's view, None: the default
+    demo: bool = False  # the data folder holds the invented demo data (`dashboard.demo`)
 
 
 def context_for(
@@ -120,6 +121,7 @@ def context_for(
         versions=data_versions(history),
         data_version=store.data_version() if data_version is None else data_version,
         timeline=timeline,
+        demo=demo.is_demo(store.root),
     )
 
 
@@ -598,6 +600,8 @@ def _cover(pack: _Pack, data: _Data) -> None:
                 )
             )
     pack.add(Spacer(1, 14))
+    if pack.context.demo:
+        pack.add(_para(pack.tr("readers.demo"), s.body, "<b>{}</b>"))
     pack.add(_para(pack.tr("pack.situation", date=format_day(situation, lang)), s.body))
     pack.add(_para(pack.tr(f"pack.audience_{pack.context.role}"), s.body))
     pack.add(Spacer(1, 18))
@@ -748,7 +752,7 @@ def _gantt(pack: _Pack) -> None:
         room = pack.landscape_height - 60 - (GANTT_NOTES if part == len(chunks) else 0)
         pack.add(chart_flowable({**spec, "width": width_px}, pack.landscape_width, room))
     pack.note(
-        pack.tr("timeline.legend", event=mission.EVENT_LABEL)
+        pack.tr("timeline.legend", event=pack.tr("overview.event"))
         + " "
         + pack.tr("pack.gantt_shown", shown=model.shown, total=model.total)
     )
@@ -1119,6 +1123,8 @@ def build_pack(read: Reader, context: PackContext) -> bytes:
     from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
     _setup()
+    if context.lang == "en":  # the data's English texts, where given
+        read = in_english(read)
     token = charts.text_scale.set(1.0)  # print size, whatever the screen is set to
     try:
         lang, situation = context.lang, context.situation
@@ -1192,6 +1198,7 @@ def build_pack(read: Reader, context: PackContext) -> bytes:
         destination = t("pack.destination", lang)
         header = printable(
             t("pack.header", lang, audience=t(f"pack.audience_{context.role}_short", lang))
+            + (" · " + t("pack.demo_short", lang) if context.demo else "")
         )
 
         def footer(page: int, pages: int) -> str:

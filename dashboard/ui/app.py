@@ -30,7 +30,7 @@ from dashboard.i18n import normalise_lang, t
 from dashboard.queries import db
 from dashboard.store import Store, StoreProblem, Version
 from dashboard.views import past
-from dashboard.views.reader import Reader, database_reader, restricted
+from dashboard.views.reader import Reader, database_reader, in_english, restricted
 
 
 def store() -> Store:
@@ -138,7 +138,10 @@ def _model(root: str, version: str, who: str, builder: str, state: Any) -> Any:
     module, _, name = builder.rpartition(".")
     build = getattr(importlib.import_module(module), name)
     who_role: auth.Role = "staff" if who == "staff" else "viewer"
-    return build(database_reader(_database(root, version), who_role), state)
+    read = database_reader(_database(root, version), who_role)
+    if getattr(state, "lang", None) == "en":  # the data's English texts, where given
+        read = in_english(read)
+    return build(read, state)
 
 
 def model(build: Callable[[Reader, State], Model], state: State) -> Model:

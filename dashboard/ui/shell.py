@@ -16,11 +16,11 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import auth, charts
+from dashboard import auth, charts, demo
 from dashboard.i18n import LANGS, format_day, normalise_lang
 from dashboard.store import problem_text
 from dashboard.throttle import file_throttle
-from dashboard.ui import app, pack_ui
+from dashboard.ui import app, pack_ui, safe
 from dashboard.views import past
 
 LANG_NAMES = {"fr": "Français", "en": "English"}
@@ -221,6 +221,7 @@ def navigation() -> Any:
     _settings_gate()
     app.pin_data_version()
     _gate()
+    _note_missing_page()
     pages = [
         st.Page(
             auth.PAGES[name].file,
@@ -231,7 +232,9 @@ def navigation() -> Any:
         )
         for name in auth.pages_for(app.role())
     ]
-    return st.navigation({app.tr("nav.section_main"): pages})
+    # one flat list: a section header would sit inside the navigation's <ul>
+    # as a <div>, which screen readers (and axe) take for broken list markup
+    return st.navigation(pages)
 
 
 def sidebar() -> None:
@@ -269,6 +272,7 @@ def header(title_key: str, page: str | None = None) -> None:
     shown = app.past_view()
     if shown is not None:
         st.warning(past.line(shown, app.lang()), icon="🕰️")
+    _readers_notes()
     if app.role() == "viewer" and not app.projector():  # a projector's room sees no banner
         st.info(app.tr("app.viewer_banner"), icon="👁️")
     _data_notices()
@@ -278,15 +282,70 @@ def _data_notices() -> None:
     """A current file that cannot be loaded, said to everyone; what in the data
     folder disagrees with the version log, said to staff."""
     for dataset in app.unreadable_datasets():
-        st.warning(app.tr("store_problem.unreadable_dataset", dataset=f"{dataset}.csv"), icon="⚠️")
+        st.warning(
+            app.tr("store_problem.unreadable_dataset", dataset=safe.md(f"{dataset}.csv")), icon="⚠️"
+        )
     if app.role() != "staff":
         return
     problems = [p for p in app.store_problems() if p.code != "unlogged_version"]
     if not problems:
         return
-    lines = "\n".join(f"- {problem_text(p, app.lang())}" for p in problems)
+    lines = "\n".join(f"- {safe.md(problem_text(p, app.lang()))}" for p in problems)
     text = f"{app.tr('store_problem.banner')}\n\n{lines}"
     if any(p.blocking for p in problems):
         st.error(text, icon="⛔")
     else:
         st.warning(text, icon="🛠️")
+
+
+# A constant script (no user text): closes Streamlit's English "Page not found"
+# dialog once it shows, within a few seconds.
+CLOSE_NOT_FOUND_DIALOG = """<script>
+(() => {
+  let tries = 0;
+  const close = () => {
+    for (const dialog of document.querySelectorAll('[role="dialog"]')) {
+      const heading = dialog.querySelector("h2");
+      if (heading && heading.textContent.trim() === "Page not found") {
+        const button = dialog.querySelector('button[aria-label="Close"]');
+        if (button) { button.click(); return; }
+      }
+    }
+    if (++tries < 40) setTimeout(close, 100);
+  };
+  close();
+})();
+</script>"""
+
+
+def _note_missing_page() -> None:
+    """Remember an address that names no page the role may open: Streamlit then
+    draws the default page (and its own English dialog); the page says why in the
+    reader's language."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        wanted = ctx.pages_manager.intended_page_name if ctx is not None else None
+        by_hash = ctx.pages_manager.intended_page_script_hash if ctx is not None else None
+    except Exception:  # an internal of Streamlit's: without it, no note
+        return
+    if wanted and not by_hash and wanted not in auth.pages_for(app.role()):
+        st.session_state["_missing_page"] = str(wanted)
+
+
+def _readers_notes() -> None:
+    """The document's language, the demo-data notice and a mistyped address."""
+    lang = app.lang()
+    # Streamlit has no setting for <html lang>: a constant script (no user text) sets it
+    st.html(
+        f"<script>document.documentElement.lang = {lang!r};</script>",
+        unsafe_allow_javascript=True,
+    )
+    if demo.is_demo(app.store().root):
+        st.badge(app.tr("readers.demo"), icon="🧪", color="orange")
+    missing = st.session_state.pop("_missing_page", None)
+    if missing:
+        st.info(app.tr("readers.not_found", path=safe.md(str(missing))), icon="🧭")
+        # Streamlit's own dialog says the same in English only: closed, the note stays
+        st.html(CLOSE_NOT_FOUND_DIALOG, unsafe_allow_javascript=True)

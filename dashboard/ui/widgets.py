@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.domain.sites import CardText
@@ -31,3 +33,38 @@ def site_card(text: CardText, extra: Iterable[str] = ()) -> None:
     st.caption(safe.md(text.milestone))
     for line in [*text.facts, *extra]:
         st.caption(safe.md(line))
+
+
+def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing texts as empty cells: a table would otherwise write 'None' in them."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values):
+            continue
+        present = list(values.dropna())
+        if present and all(isinstance(v, str) for v in present):  # text, not dates
+            out[column] = out[column].astype(object).where(out[column].notna(), "")
+    return out
+
+
+NARROW_CSS = Path(__file__).resolve().parents[1] / "static" / "narrow.css"
+
+
+def narrow_layout() -> None:
+    """The style that swaps a wide drawing for its narrow-screen form (keyed
+    containers `*_gantt` / `*_agenda`) below 640 px."""
+    st.html(NARROW_CSS)
+
+
+GLOSSARY = ("mois_noir", "parcours_noir", "carin", "all")
+
+
+def glossary(lang: str) -> None:
+    """The mission's own words (mois noir, Parcours noir, Carin gourmand, ALL),
+    explained for a reader who does not know them."""
+    from dashboard.i18n import t
+
+    with st.expander(t("glossary.title", lang), icon="📖"):
+        for term in GLOSSARY:
+            st.markdown(t(f"glossary.{term}", lang))

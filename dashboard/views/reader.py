@@ -39,3 +39,46 @@ def database_reader(con: duckdb.DuckDBPyConnection, role: auth.Role) -> Reader:
         return db.query(con, name, **params)
 
     return restricted(run, role)
+
+
+# How a text without its English version is shown to an English reader.
+FRENCH_MARK = " (FR)"
+# Columns that are keys or free names, never translated even when a value happens
+# to equal a translated text (a workstream named like a site is a filter's key).
+KEPT_AS_TYPED = frozenset(
+    {"workstream", "evaluation", "owner", "juror", "commune", "territory", "category", "country"}
+)
+
+
+def in_english(read: Reader) -> Reader:
+    """`read` for an English reader: every text that has an English column in the
+    data (names, descriptions, labels, indicators, units, decisions) is given in
+    English; where that column is empty the French text is kept with a visible
+    "(FR)" mark. Other texts (people's and businesses' names, ids) stay as typed."""
+    pairs: dict[str, str] = {}
+
+    def translations() -> dict[str, str]:
+        if not pairs:
+            found = read("content_en")
+            for fr, en in zip(found["fr"], found["en"], strict=True):
+                pairs[str(fr)] = str(en) if isinstance(en, str) else f"{fr}{FRENCH_MARK}"
+            pairs.setdefault("", "")  # read once, even for data without any text
+        return pairs
+
+    def english(name: str, /, **params: Any) -> pd.DataFrame:
+        frame = read(name, **params)
+        if name == "content_en" or frame.empty:
+            return frame
+        known = translations()
+        for column in frame.columns:
+            if str(column) in KEPT_AS_TYPED or str(column).endswith("_id"):
+                continue
+            values = frame[column]
+            if values.dtype != object and not pd.api.types.is_string_dtype(values):
+                continue
+            if not values.map(lambda v: isinstance(v, str) and v in known).any():
+                continue
+            frame[column] = values.map(lambda v: known.get(v, v) if isinstance(v, str) else v)
+        return frame
+
+    return english

@@ -411,6 +411,8 @@ def _table(
     out: dict[str, object] = {
         t("scoring.col_rank", lang): shown["rank"].astype("Int64").to_numpy(),
         t("scoring.col_project", lang): shown["name"].to_numpy(),
+        # the total decides: next to the name, never cut off on a narrow screen
+        t("scoring.col_total", lang): [_number(v, lang) for v in shown["total"]],
         t("scoring.col_status", lang): [statuses.get(s, "") for s in shown["status"]],
     }
     if prices:
@@ -420,7 +422,6 @@ def _table(
     for j, crit in enumerate(criteria):
         header = scoring.criterion_header(crit, float(shares[j]), lang)
         out[header] = [_number(v, lang) for v in points[:, j]]
-    out[t("scoring.col_total", lang)] = [_number(v, lang) for v in shown["total"]]
     out[t("scoring.col_shortlist", lang)] = [
         "✔" if pd.notna(r) and int(r) <= computed else "" for r in shown["rank"]
     ]

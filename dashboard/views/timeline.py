@@ -425,12 +425,12 @@ def _changes(read: Reader, compared: Compared) -> Changes:
     )
 
 
-def _event(read: Reader) -> tuple[str, date, date] | None:
+def _event(read: Reader, lang: str) -> tuple[str, date, date] | None:
     event = read("event_window", pattern=mission.EVENT_PATTERN)
     if event.empty:
         return None
     start, end = status.as_day(event["start"].iloc[0]), status.as_day(event["end"].iloc[0])
-    return (mission.EVENT_LABEL, start, end) if start and end else None
+    return (t("overview.event", lang), start, end) if start and end else None
 
 
 def build(read: Reader, state: State) -> Model:
@@ -475,7 +475,7 @@ def build(read: Reader, state: State) -> Model:
         lang=state.lang,
         situation=state.situation,
         window=window,
-        event=_event(read),
+        event=_event(read, state.lang),
         show_baseline=state.baseline,
         show_links=state.links,
     )

@@ -9,5 +9,6 @@ create table actions (
     status varchar,
     task_id varchar,
     project_id varchar,
+    text_en varchar,
     _row integer
 );

@@ -6,5 +6,6 @@ create table criteria (
     weight double,
     scale_max double,
     method varchar,
+    label_en varchar,
     _row integer
 );

@@ -6,5 +6,7 @@ create table kpis (
     "value" double,
     target double,
     unit varchar,
+    kpi_en varchar,
+    unit_en varchar,
     _row integer
 );

@@ -8,5 +8,6 @@ create table projects (
     site_id varchar,
     price_eur double,
     status varchar,
+    name_en varchar,
     _row integer
 );

@@ -7,5 +7,7 @@ create table sites (
     lat double,
     lon double,
     description varchar,
+    name_en varchar,
+    description_en varchar,
     _row integer
 );

@@ -15,5 +15,6 @@ create table tasks (
     baseline_end date,
     budget_eur double,
     spent_eur double,
+    name_en varchar,
     _row integer
 );

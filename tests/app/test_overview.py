@@ -17,7 +17,7 @@ FR_FIGURES = {
     "Partenaires engagés": "41 / 82",
 }
 EN_FIGURES = {
-    "Mois noir": "D-43",
+    "Black Month": "D-43",
     "Late tasks": "3",
     "Open actions": "10",
     "Partners engaged": "41 / 82",

@@ -162,7 +162,7 @@ def test_english_and_the_url_keeps_it(page: Page, server: dict[str, object]) -> 
 def test_situation_date_from_the_url(page: Page, server: dict[str, object]) -> None:
     open_app(page, str(server["url"]) + "/?date=2020-05-01")
     expect(page.locator(TITLE)).to_have_text("La mission en un coup d'œil")
-    expect(page.get_by_text("Situation au 1 mai 2020", exact=True)).to_be_visible()
+    expect(page.get_by_text("Situation au 1er mai 2020", exact=True)).to_be_visible()
     assert query(page).get("date") == ["2020-05-01"]
     expect_chart_drawn(page)
     assert_sound(page, "overview on 1 May 2020")

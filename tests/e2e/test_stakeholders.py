@@ -63,12 +63,12 @@ def has(colours: set[tuple[int, int, int]], test: Callable[[int, int, int], bool
     return any(test(*c) for c in colours)
 
 
-def reddish(r: int, g: int, b: int) -> bool:  # restaurateurs, blended with the land
-    return r > 180 and g < 110 and b < 110
+def deep_blue(r: int, g: int, b: int) -> bool:  # restaurateurs, blended with the land
+    return r < 70 and 80 < g < 140 and b > 130
 
 
-def greenish(r: int, g: int, b: int) -> bool:  # producers
-    return g > 140 and r < 120 and b < 120
+def light_blue(r: int, g: int, b: int) -> bool:  # producers
+    return 60 < r < 140 and 130 < g < 190 and b > 180
 
 
 def cyanish(r: int, g: int, b: int) -> bool:  # international partners
@@ -110,8 +110,8 @@ def test_offline_map_draws_without_any_outside_request(
     share, colours = wait_drawn(page.locator(DECK).first, page)
     # land and territories from the packaged outlines, category colours, ringed sites
     assert share > 0.3, share
-    assert has(colours, reddish), "no restaurateur drawn"
-    assert has(colours, greenish), "no producer drawn"
+    assert has(colours, deep_blue), "no restaurateur drawn"
+    assert has(colours, light_blue), "no producer drawn"
     assert has(colours, dark), "no site ring drawn"
     # the browser got the page's data, and no contact, e-mail or phone with it
     received = b"".join(frames)

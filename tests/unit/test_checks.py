@@ -561,7 +561,10 @@ def test_upload_problems_are_named_as_the_upload_names_them(
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(
-        ["Identifiant", "Nom", "Commune", "Type", "Latitude", "Longitude", "Description"]
+        [
+            *("Identifiant", "Nom", "Commune", "Type", "Latitude", "Longitude", "Description"),
+            *("Nom (anglais)", "Description (anglais)"),
+        ]
     )
     rows = csv_rows(demo_dir / "sites.csv")
     for r in rows:

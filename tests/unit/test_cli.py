@@ -65,7 +65,9 @@ def test_import_stores_a_new_version(
     assert code == 0, out
     assert "version 2 enregistrée (5 lignes, par Claire)" in out
     current = (demo_dir / "sites.csv").read_text(encoding="utf-8")
-    assert current.startswith("site_id,name,commune,kind,lat,lon,description\n")
+    assert current.startswith(
+        "site_id,name,commune,kind,lat,lon,description,name_en,description_en\n"
+    )
     assert "metaphone,Le Métaphone,Oignies,salle,50.465,2.993," in current
     history = Store(demo_dir).history("sites")
     assert [(v.version, v.action, v.by) for v in history] == [

@@ -110,7 +110,7 @@ def test_format_eur() -> None:
 def test_format_day() -> None:
     assert i18n.format_day(date(2020, 4, 15), "fr") == "15 avril 2020"
     assert i18n.format_day(date(2020, 4, 15), "en") == "15 April 2020"
-    assert i18n.format_day(date(2020, 6, 1), "fr") == "1 juin 2020"
+    assert i18n.format_day(date(2020, 6, 1), "fr") == "1er juin 2020"
 
 
 def test_format_number_and_pct() -> None:

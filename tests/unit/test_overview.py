@@ -28,7 +28,9 @@ def test_the_demo_overview(con: duckdb.DuckDBPyConnection, role: str) -> None:
     read = database_reader(con, role)  # type: ignore[arg-type]
     found = view.build(read, view.State(SIT, "fr"))
     assert not found.empty
-    assert (found.event_value, found.event_help) == ("J-43", "Du 28 mai 2020 au 30 juin 2020")
+    assert found.event_value == "J-43"
+    assert found.event_help is not None
+    assert found.event_help.endswith("Du 28 mai 2020 au 30 juin 2020.")
     # the headline figures, their words and definitions from views.figures
     headline = figures.headline(read, SIT)
     shown = {f.key: f for f in found.figures}

@@ -116,7 +116,7 @@ def test_every_english_page_states_the_committee_and_the_filters(viewer_en: byte
     texts = pages_text(viewer_en)
     gantt = gantt_pages(viewer_en)
     for n, text in enumerate(texts):
-        assert "ALL – Autour du Louvre-Lens · Committee of 15 April 2020" in text
+        assert "ALL, Around Louvre-Lens · Committee of 15 April 2020" in text
         assert ("Filters: none (the whole mission)" in text) == (n in gantt), n
         assert "CONFIDENTIAL" not in text  # the partners' edition is not marked
     assert "Partner edition" in texts[0]
@@ -149,14 +149,14 @@ def test_sites_scoring_and_actions_are_there(
     con: duckdb.DuckDBPyConnection, staff_fr: bytes, viewer_en: bytes
 ) -> None:
     fr, en = " ".join(pages_text(staff_fr)), " ".join(pages_text(viewer_en))
-    for site in rows("sites"):
-        assert plain(site["name"]) in fr and plain(site["name"]) in en
+    for site in rows("sites"):  # in English, the sites' English names
+        assert plain(site["name"]) in fr and plain(site["name_en"]) in en
     culinary = leading_project(con, "projets-culinaires")
     first = culinary.first_name
     assert first == "Route de la frite"
     # the recorded shortlist, apart from the computed top 3
     assert f"Présélection enregistrée (statut des projets) : {culinary.recorded_shortlisted}" in fr
-    assert f"En tête : {first}" in fr and f"Leading: {first}" in en
+    assert f"En tête : {first}" in fr and "Leading: Chip trail" in en  # its English name
     assert "10 actions ouvertes, dont 4 en retard" in fr
     assert "10 open actions, 4 of them overdue" in en
     assert "Décisions du comité du 15 avril 2020" in fr

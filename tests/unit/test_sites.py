@@ -232,8 +232,8 @@ def test_late_tasks_longest_overdue_first() -> None:
         PLACES,
     )
     table = detail(read, "s1").late
-    assert list(table.columns) == ["intitulé", "fin", "avancement", "Jours de retard"]
-    assert table.iloc[0].to_list() == ["Task b", "20 mars 2020", "50\u00a0%", 26]
+    assert list(table.columns) == ["Intitulé", "Jours de retard", "Fin", "Avancement"]
+    assert table.iloc[0].to_list() == ["Task b", 26, "20 mars 2020", "50\u00a0%"]
     assert table["Jours de retard"].to_list() == [26, 5]
 
 

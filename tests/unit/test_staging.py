@@ -235,7 +235,7 @@ def test_download_csv_neutralises_text_formulas_not_numbers(tmp_path: Path) -> N
     store.commit("sites", data, by="t", source="s.csv", rows=1)
     out = staging.download_csv(staging.current_frame(store, "sites"), "sites").decode("utf-8-sig")
     assert out.splitlines()[1] == (
-        's1,"\'=HYPERLINK(""http://x"")",\'+33,\'@SUM(A1),-12.5,-3.7038,\'-'
+        's1,"\'=HYPERLINK(""http://x"")",\'+33,\'@SUM(A1),-12.5,-3.7038,\'-,,'
     )
 
 

@@ -98,11 +98,11 @@ def frame(*records: dict[str, object]) -> pd.DataFrame:
 
 
 def test_known_categories_keep_their_colour_whatever_else_is_there() -> None:
-    assert sk.category_colour("boulanger") == (255, 127, 14)
-    assert sk.category_colour(" Boulanger ") == (255, 127, 14)
+    assert sk.category_colour("boulanger") == (255, 128, 14)
+    assert sk.category_colour(" Boulanger ") == (255, 128, 14)
     alone = sk.legend_chart(["boulanger"], "fr").to_dict()
     mixed = sk.legend_chart(["restaurateur", "x", "boulanger"], "fr").to_dict()
-    assert "#ff7f0e" in json.dumps(alone) and "#ff7f0e" in json.dumps(mixed)
+    assert "#ff800e" in json.dumps(alone) and "#ff800e" in json.dumps(mixed)
     colours = {sk.category_colour(c) for c in sk.CATEGORY_COLOURS}
     assert len(colours) == len(sk.CATEGORY_COLOURS)
 
@@ -442,7 +442,8 @@ def test_charts_speak_the_language(model: view.Model, viewer: Reader) -> None:
     )
     for label in ("Gérer de près", "Satisfaire", "Tenir informé", "Surveiller", "Intérêt"):
         assert label in grid
-    assert "#ff7f0e" in grid  # bakers in their colour
+    assert "#ff800e" in grid  # bakers in their colour
+    assert "triangle-up" in grid and "square" in grid  # and each category its shape
     grid_en = json.dumps(
         sk.power_interest_chart(model.grid, False, "en").to_dict(), ensure_ascii=False
     )
@@ -649,7 +650,7 @@ def test_point_records_carry_no_personal_data(staff: Reader) -> None:
         "Projets : Route de la frite",
         "Site : Parcours noir du mois noir",
     ]
-    assert friterie["fill"] == [214, 39, 40, 215]
+    assert friterie["fill"] == [0, 107, 164, 215]
     assert friterie["width"] == sk.outline("committed")[1]
 
 

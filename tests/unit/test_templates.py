@@ -31,6 +31,7 @@ def test_french_tasks_template_is_what_french_excel_writes() -> None:
     assert head.split(";") == [
         "identifiant", "axe", "intitulé", "début", "fin", "jalon", "avancement", "statut",
         "responsable", "site", "dépend de", "début initial", "fin initiale", "budget", "dépensé",
+        "intitulé (anglais)",
     ]  # fmt: skip
     cells = dict(zip(head.split(";"), example.split(";"), strict=True))
     assert cells["début"] == "02/03/2020"
@@ -44,7 +45,7 @@ def test_french_tasks_template_is_what_french_excel_writes() -> None:
 def test_english_template_uses_canonical_headers_and_forms() -> None:
     text = templates.template_csv("actions", "en").decode("utf-8-sig")
     head, example, _ = text.split("\r\n")
-    assert head == "action_id,meeting_date,kind,text,owner,due,status,task_id,project_id"
+    assert head == "action_id,meeting_date,kind,text,owner,due,status,task_id,project_id,text_en"
     assert example.startswith("A01,2020-04-15,action,Relancer les boulangers du Douaisis,")
 
 
