@@ -82,9 +82,9 @@ def full_disk_scenario(disk: Path) -> list[str]:
     outcomes: list[str] = []
     upload_dir = Path(os.environ.get("TMPDIR", "/tmp"))
     upload = edited_tasks(upload_dir)
-    # 0-1 pages: the version file does not fit; 2-3: it does, the current file's
+    # the first sizes: the version file (3 pages of tasks) does not fit; then it does, the current file's
     # replacement does not (where a commit used to be logged and called refused)
-    for pages in range(6):
+    for pages in range(8):
         for child in disk.iterdir():
             shutil.rmtree(child) if child.is_dir() else child.unlink()
         data = copy_demo(disk / "data")
