@@ -167,7 +167,7 @@ def test_the_headline_figures_open_the_lists_of_their_items(demo_dir: Path) -> N
     late = start("fr", page="timeline", state="late", date="2020-04-15")
     assert late.multiselect(key="tl_state").value == ["late"]
     watch = late.dataframe[0].value
-    assert len(watch) == 3 and set(watch.iloc[:, 2]) == {"En retard"}
+    assert len(watch) == 3 and set(watch["État"]) == {"En retard"}
     # the open actions' list: the log opened, filtered, the same ten
     opened = start("fr", page="actions", state="open,overdue", date="2020-04-15")
     assert [e for e in opened.expander if e.proto.expanded]  # type: ignore[attr-defined]

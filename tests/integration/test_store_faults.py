@@ -82,8 +82,9 @@ def full_disk_scenario(disk: Path) -> list[str]:
     outcomes: list[str] = []
     upload_dir = Path(os.environ.get("TMPDIR", "/tmp"))
     upload = edited_tasks(upload_dir)
-    # the first sizes: the version file (3 pages of tasks) does not fit; then it does, the current file's
-    # replacement does not (where a commit used to be logged and called refused)
+    # the first sizes: the version file (3 pages of tasks) does not fit; then it
+    # does, the current file's replacement does not (where a commit used to be
+    # logged and called refused)
     for pages in range(8):
         for child in disk.iterdir():
             shutil.rmtree(child) if child.is_dir() else child.unlink()
