@@ -6,8 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import format_day, format_number, t
+from dashboard.pack import minutes
+from dashboard.store import Store
 from dashboard.ui import app, safe, shell, widgets
-from dashboard.views import actions
+from dashboard.views import actions, recording
 
 shell.header("actions.title")
 lang = app.lang()
@@ -74,6 +76,134 @@ for column, key in ((c1, "open_actions"), (c2, "overdue_actions")):
 c3.metric(app.tr("actions.carried"), format_number(model.carried.total, lang))
 c4.metric(app.tr("actions.decisions_count"), format_number(model.decisions.total, lang))
 
+
+# --- recording in the meeting (staff) ---------------------------------------------------------
+def record_box() -> None:
+    """Staff record a decision or an action, or change or close one, during the
+    meeting: each save is a new version of the actions (the upload's checks,
+    history and rollback); every session sees it on its next rerun."""
+    done = st.session_state.pop("rec_done", None)
+    if done:
+        st.success(done, icon="✅")
+    with st.expander(app.tr("meeting.record"), icon="✍️", expanded=bool(done)):
+        if app.past_view() is not None:
+            st.info(app.tr("meeting.record_past"), icon="🕰️")
+            return
+        store = app.store()
+        current = store.read_current("actions")
+        found = app.model(recording.options, recording.OptionsState(lang))
+        tasks = dict(found.tasks)
+        projects = dict(found.projects)
+        by = st.text_input(app.tr("meeting.by"), key="rec_by")
+        new, change = st.tabs([app.tr("meeting.tab_new"), app.tr("meeting.tab_change")])
+        with new, st.form("rec_new", clear_on_submit=True):
+            kind = st.radio(
+                app.tr("actions.kind"),
+                recording.KINDS,
+                key="rec_kind",
+                format_func=app.labeller("actions.kind_"),
+                horizontal=True,
+            )
+            text = st.text_area(app.tr("actions.text"), key="rec_text")
+            c1, c2 = st.columns(2)
+            owner = c1.text_input(app.tr("actions.owner"), key="rec_owner")
+            due = c2.date_input(
+                app.tr("actions.due"), value=None, key="rec_due", format="DD/MM/YYYY"
+            )
+            c3, c4 = st.columns(2)
+            task = c3.selectbox(
+                app.tr("actions.task"),
+                ["", *tasks],
+                key="rec_task",
+                format_func=lambda k: tasks.get(k, "—"),
+            )
+            project = c4.selectbox(
+                app.tr("actions.project"),
+                ["", *projects],
+                key="rec_project",
+                format_func=lambda k: projects.get(k, "—"),
+            )
+            if st.form_submit_button(app.tr("meeting.save"), icon="💾"):
+                entry = recording.Entry(
+                    kind=str(kind),
+                    text=text,
+                    meeting_date=situation,
+                    owner=owner,
+                    due=due if kind == "action" else None,
+                    status="open" if kind == "action" else "done",
+                    task_id=str(task or ""),
+                    project_id=str(project or ""),
+                )
+                saved(store, by, *recording.apply(current, entry))
+        with change:
+            rows = {r["action_id"]: r for r in recording.rows_of(current)}
+            if not rows:
+                st.caption(app.tr("actions.none"))
+                return
+            ids = sorted(rows, key=lambda i: (rows[i].get("status") != "open", i))
+            chosen = st.selectbox(
+                app.tr("meeting.which"),
+                ids,
+                key="rec_which",
+                format_func=lambda i: f"{i} · {rows[i].get('text', '')[:80]}",
+            )
+            row = rows[str(chosen)]
+            with st.form(f"rec_edit_{chosen}"):
+                text = st.text_area(
+                    app.tr("actions.text"), value=row.get("text", ""), key=f"rec_e_text_{chosen}"
+                )
+                c1, c2, c3 = st.columns(3)
+                owner = c1.text_input(
+                    app.tr("actions.owner"), value=row.get("owner", ""), key=f"rec_e_owner_{chosen}"
+                )
+                due = c2.date_input(
+                    app.tr("actions.due"),
+                    value=date.fromisoformat(row["due"]) if row.get("due") else None,
+                    format="DD/MM/YYYY",
+                    key=f"rec_e_due_{chosen}",
+                )
+                status = c3.selectbox(
+                    app.tr("actions.status"),
+                    recording.STATUSES,
+                    index=recording.STATUSES.index(row.get("status") or "open"),
+                    format_func=app.labeller("meeting.status_"),
+                    key=f"rec_e_status_{chosen}",
+                )
+                if st.form_submit_button(app.tr("meeting.save"), icon="💾"):
+                    entry = recording.Entry(
+                        kind=row.get("kind", "action"),
+                        text=text,
+                        meeting_date=date.fromisoformat(row["meeting_date"]),
+                        owner=owner,
+                        due=due,
+                        status=str(status),
+                        task_id=row.get("task_id", ""),
+                        project_id=row.get("project_id", ""),
+                        action_id=str(chosen),
+                    )
+                    saved(store, by, *recording.apply(current, entry))
+
+
+def saved(store: Store, by: str, action_id: str, data: bytes) -> None:
+    """Commit the new actions file; say what was saved, or why not."""
+    if not by.strip():
+        st.error(app.tr("meeting.by_needed"), icon="✍️")
+        return
+    try:
+        version = recording.save(store, data, by=by.strip())
+    except recording.Refused as exc:
+        st.error(app.tr("meeting.refused"), icon="⛔")
+        for problem in exc.problems:
+            st.markdown("- " + safe.md(problem.message(lang)))
+        return
+    number = version.version if version is not None else 0
+    st.session_state["rec_done"] = app.tr("meeting.saved", id=action_id, version=number, by=by)
+    st.rerun()
+
+
+if app.role() == "staff":
+    record_box()
+
 STATE_LABELS = {s: app.tr(f"actions.state_{s}") for s in actions.STATES}
 KIND_LABELS = {k: app.tr(f"actions.kind_{k}") for k in actions.KINDS}
 DAY_FORMAT = "DD/MM/YYYY" if lang == "fr" else "D MMM YYYY"
@@ -139,6 +269,41 @@ def pager(shown: actions.Table, key: str) -> None:
 
 # --- this committee --------------------------------------------------------------------
 when = format_day(committee, lang)
+
+
+def minutes_buttons() -> None:
+    """The chosen committee's minutes, PDF and Word, drawn when clicked."""
+    store, read = app.store(), app.reader()
+    live = app.past_view() is None and committee == situation
+
+    def made() -> minutes.Minutes:
+        return minutes.build(store, read, committee, lang, live)
+
+    left, right, _ = st.columns([1, 1, 3])
+    probe = minutes.Minutes(committee, lang, (), (), (), ())
+    left.download_button(
+        app.tr("meeting.minutes_pdf"),
+        data=lambda: minutes.to_pdf(made()),
+        file_name=minutes.file_name(probe, "pdf"),
+        mime="application/pdf",
+        icon="📝",
+        on_click="ignore",
+        key="minutes_pdf",
+        help=app.tr("meeting.minutes_help"),
+    )
+    right.download_button(
+        app.tr("meeting.minutes_docx"),
+        data=lambda: minutes.to_docx(made()),
+        file_name=minutes.file_name(probe, "docx"),
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        icon="📝",
+        on_click="ignore",
+        key="minutes_docx",
+        help=app.tr("meeting.minutes_help"),
+    )
+
+
+minutes_buttons()
 st.header(app.tr("actions.decisions", date=when))
 if model.decisions.total == 0:
     st.caption(app.tr("actions.no_decisions"))
@@ -162,7 +327,9 @@ else:
     pager(model.carried, "ac_cpage")
 
 # --- the whole log ------------------------------------------------------------------------
-with st.expander(app.tr("actions.log"), icon="📜"):
+# opened by a link that filters it (a headline figure's list), the log shows at once
+filtered = any(st.session_state[k] for k in ("ac_owner", "ac_state", "ac_kind", "ac_q"))
+with st.expander(app.tr("actions.log"), icon="📜", expanded=filtered):
     f1, f2, f3, f4 = st.columns([2, 2, 1, 2])
     f1.multiselect(
         app.tr("actions.owner"),

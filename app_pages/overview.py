@@ -28,6 +28,15 @@ for column, figure in zip(columns[1:], found.figures, strict=True):
         delta_color="inverse" if figure.delta else "normal",
         help=figure.help,
     )
+    target = overview.FIGURE_LINKS.get(figure.key)
+    if target is not None:  # the figure opens the list of its items, filtered the same way
+        page, params = target
+        column.page_link(
+            f"app_pages/{page}.py",
+            label=app.tr("meeting.open_items"),
+            icon="🔎",
+            query_params={**params, "lang": lang, "date": situation.isoformat()},
+        )
 
 widgets.glossary(lang)
 

@@ -147,7 +147,13 @@ def reset_weights() -> None:
         st.session_state[keys[c.criterion_id]] = float(c.weight)
 
 
-with st.container(border=True):
+# on a projector the first screen is the result: the weights folded away
+weights_box = (
+    st.expander(app.tr("scoring.weights"), icon="⚖️")
+    if app.projector()
+    else st.container(border=True)
+)
+with weights_box:
     head, button = st.columns([5, 1])
     head.markdown(f"**{tr('scoring.weights')}**")
     button.button(tr("scoring.reset"), on_click=reset_weights, key="scoring_reset", icon="↩️")
@@ -199,11 +205,14 @@ with weights_area:
         st.caption(tr("scoring.weights_data_sum", total=number(model.data_weight_sum, 0)))
 
 # --- verdict -------------------------------------------------------------------------
+if model.scenario:
+    # other weights than the committee's: said plainly, the official result beside it
+    st.warning(view.scenario_text(model), icon="🧪")
 boxes = st.columns([3, 2, 2, 2, 2])
 if model.first_name is not None:
     # a name is longer than a metric shows: it wraps here instead of being cut
     with boxes[0].container(border=True, height="stretch"):
-        st.caption(tr("scoring.first"))
+        st.caption(tr("meeting.scenario_first") if model.scenario else tr("scoring.first"))
         st.markdown(f"**{safe.md(model.first_name)}**")
     boxes[1].metric(tr("scoring.first_total"), number(model.first_total), border=True)
     boxes[2].metric(tr("scoring.gap"), number(model.gap), border=True, help=tr("scoring.gap_help"))
@@ -228,6 +237,8 @@ if model.ranked >= 2:
             ),
             icon="⚖️",
         )
+    elif model.sensitivity is not None and model.scenario:
+        st.info(tr("meeting.scenario_clear", name=safe.md(model.first_name or "")), icon="🧪")
     elif model.sensitivity is not None:
         st.success(tr("scoring.clear_result", name=safe.md(model.first_name or "")), icon="✅")
 if model.unranked_count:
@@ -248,6 +259,8 @@ with tabs["ranking"]:
             model.bars, criterion_labels, model.threshold, model.threshold_label, lang
         ),
     )
+    if model.scenario:  # the chart and its PNG say it is a scenario
+        bars = {**bars, "title": view.scenario_title(model)}
     st.vega_lite_chart(
         bars,
         width="stretch",

@@ -29,7 +29,8 @@ history = app.versions("tasks")
 for widget in view.WIDGETS:
     app.remember(*widget)
 
-with st.expander(app.tr("timeline.filters"), expanded=True, icon="🔎"):
+# on a projector the first screen is the Gantt: the filters folded away
+with st.expander(app.tr("timeline.filters"), expanded=not app.projector(), icon="🔎"):
     c1, c2, c3, c4 = st.columns(4)
     c1.multiselect(
         app.tr("timeline.workstream"),
@@ -143,6 +144,14 @@ else:
     )
     if model.critical_caption:
         st.caption(safe.md(model.critical_caption))
+    if model.conflicts:
+        st.warning(
+            "\n".join(
+                [app.tr("meeting.dependency_warning")]
+                + ["- " + safe.md(text) for text in model.conflicts]
+            ),
+            icon="⛓️",
+        )
     e1, e2, e3 = st.columns(3)
     e1.download_button(
         app.tr("timeline.export_png"),

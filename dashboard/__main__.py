@@ -1,4 +1,4 @@
-"""Command line: validate, import, history, rollback, check.
+"""Command line: validate, import, history, rollback, check, pack.
 
     python -m dashboard validate DATASET FILE [--all]
     python -m dashboard import DATASET FILE [--by NAME] [--all]
@@ -6,6 +6,7 @@
     python -m dashboard rollback DATASET VERSION [--by NAME]
     python -m dashboard check [--repair] [--all]
     python -m dashboard adopt DATASET [--by NAME]
+    python -m dashboard pack [--date D] --audience staff|partners [--out FILE]
     python -m dashboard to-database FOLDER [--database-url URL]
     python -m dashboard to-folder FOLDER [--database-url URL]
 
@@ -27,6 +28,7 @@ import contextlib
 import getpass
 import sys
 from collections.abc import Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -102,7 +104,42 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, parents=[common], help=helped)
         p.add_argument("folder", type=Path)
         p.add_argument("--database-url", default=None, help="default: DASHBOARD_DATABASE_URL")
+    p = sub.add_parser("pack", parents=[common], help="write the committee pack (PDF)")
+    p.add_argument("--date", type=_day, default=None, help="situation date, YYYY-MM-DD")
+    p.add_argument("--audience", choices=("staff", "partners"), required=True)
+    p.add_argument(
+        "--out", type=Path, default=None, help="file or folder (default: named by audience)"
+    )
     return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _pack(args: argparse.Namespace, lang: str, store: DataStore) -> int:
+    """Write the committee pack for an audience: `staff` (the internal edition,
+    every page marked confidential) or `partners` (what a viewer may see)."""
+    import os
+
+    from dashboard import auth, pack
+
+    role: auth.Role = "staff" if args.audience == "staff" else "viewer"
+    hidden = (
+        ()
+        if role == "staff"
+        else auth.confidential_evaluations(os.environ.get("DASHBOARD_CONFIDENTIAL_EVALUATIONS"))
+    )
+    day, pdf = pack.pack_from_store(store, lang, role, args.date, hidden)
+    out: Path = args.out if args.out is not None else Path(pack.file_name(day, role))
+    if out.is_dir():
+        out = out / pack.file_name(day, role)
+    out.write_bytes(pdf)
+    print(t("meeting.pack_written", lang, file=out, date=format_day(day, lang)))
+    return 0
 
 
 # Set by `--all`: every problem printed, none grouped.
@@ -339,6 +376,9 @@ def _run(args: argparse.Namespace, lang: str) -> int:
                 )
             )
         return 0
+
+    if args.command == "pack":
+        return _pack(args, lang, store)
 
     if args.command == "adopt":
         if not isinstance(store, Store):

@@ -108,6 +108,9 @@ def gantt_rows(bars: pd.DataFrame, options: GanttOptions) -> pd.DataFrame:
             "state_label": [t(f"state.{s}", lang) for s in bars["state"]],
             "owner": bars["owner"].fillna(""),
             "critical": bars["critical"].astype(bool) if "critical" in bars else False,
+            "conflict": [c if isinstance(c, str) else "" for c in bars["conflict"]]
+            if "conflict" in bars
+            else "",
             "slip_label": [
                 _slip_label(None if pd.isna(d) or k != "task" else int(d), lang)
                 for d, k in zip(bars["slip"], bars["kind"], strict=True)
@@ -117,9 +120,26 @@ def gantt_rows(bars: pd.DataFrame, options: GanttOptions) -> pd.DataFrame:
     if options.show_baseline:
         rows["baseline_start"] = _iso(bars["baseline_start"])
         rows["baseline_end_at"] = _iso(pd.to_datetime(bars["baseline_end"]) + pd.Timedelta(days=1))
+        rows["baseline_label"] = _span_labels(bars["baseline_start"], bars["baseline_end"], lang)
     if "old_start" in bars:
         rows["previous_start"] = _iso(bars["old_start"])
         rows["previous_end_at"] = _iso(pd.to_datetime(bars["old_end"]) + pd.Timedelta(days=1))
+        rows["previous_label"] = _span_labels(bars["old_start"], bars["old_end"], lang)
+    # what a screen reader says of a bar: words and the days as planned (Vega's own
+    # description would list raw fields and the bar's end instant, the day after)
+    planned = rows["baseline_label"] if "baseline_label" in rows else [""] * len(rows)
+    rows["description"] = [
+        (f"{name} · {first} – {last} · {state}" if first else str(name))
+        + (" · " + t("meeting.aria_baseline", lang, span=base) if base else "")
+        for name, first, last, state, base in zip(
+            rows["name"],
+            rows["start_label"],
+            rows["end_label"],
+            rows["state_label"],
+            planned,
+            strict=True,
+        )
+    ]
     firsts = rows.drop_duplicates("ws_rank")
     headers = pd.DataFrame(
         {
@@ -134,6 +154,18 @@ def gantt_rows(bars: pd.DataFrame, options: GanttOptions) -> pd.DataFrame:
     out["_at"] = list(range(-len(headers), 0)) + list(range(len(rows)))
     out = out.sort_values(["ws_rank", "_header", "_at"], ascending=[True, False, True])
     return out.drop(columns=["_header", "_at", "ws_rank"]).reset_index(drop=True)
+
+
+def _span_labels(starts: pd.Series, ends: pd.Series, lang: str) -> list[str]:
+    """'17 janv. 2020 – 30 janv. 2020' per row: the days as planned, formatted here
+    (a browser would read an ISO date as UTC midnight and could show the day before)."""
+    out = []
+    for first, last in zip(_days(starts), _days(ends), strict=True):
+        if first is None or last is None:
+            out.append("")
+        else:
+            out.append(f"{format_day(first, lang, 'medium')} – {format_day(last, lang, 'medium')}")
+    return out
 
 
 def _slip_label(days: int | None, lang: str) -> str:
@@ -285,7 +317,14 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
         # the task names
         out: dict[str, Any] = {
             "data": {"name": data},
-            "mark": {**mark, "clip": True},
+            # a mark without a tooltip in words shows none (never raw field names)
+            "mark": {
+                **mark,
+                "clip": True,
+                **({} if "tooltip" in encoding else {"tooltip": None}),
+                # only the described marks speak to a screen reader (no raw field names)
+                **({} if "description" in encoding else {"aria": False}),
+            },
             "encoding": encoding,
         }
         if where:
@@ -337,7 +376,19 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
                         "color": "#9e9e9e",
                         "opacity": 0.9,
                     },
-                    {"x": x("baseline_start"), "x2": {"field": "baseline_end_at"}, "y": y()},
+                    {
+                        "x": x("baseline_start"),
+                        "x2": {"field": "baseline_end_at"},
+                        "y": y(),
+                        "tooltip": [
+                            {"field": "name", "type": "nominal", "title": t("timeline.task", lang)},
+                            {
+                                "field": "baseline_label",
+                                "type": "nominal",
+                                "title": t("timeline.baseline", lang),
+                            },
+                        ],
+                    },
                     "datum.baseline_start != null",
                 )
             )
@@ -353,7 +404,19 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
                         "strokeWidth": 1,
                         "height": z(16),
                     },
-                    {"x": x("previous_start"), "x2": {"field": "previous_end_at"}, "y": y()},
+                    {
+                        "x": x("previous_start"),
+                        "x2": {"field": "previous_end_at"},
+                        "y": y(),
+                        "tooltip": [
+                            {"field": "name", "type": "nominal", "title": t("timeline.task", lang)},
+                            {
+                                "field": "previous_label",
+                                "type": "nominal",
+                                "title": t("meeting.previous_plan", lang),
+                            },
+                        ],
+                    },
                     "datum.previous_start != null",
                 )
             )
@@ -394,8 +457,36 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
                         "value": 0,
                     },
                     "tooltip": tooltip,
+                    "description": {"field": "description", "type": "nominal"},
                 },
                 "!datum.milestone",
+            )
+        )
+        # a task that starts before a task it depends on ends: outlined in red
+        layers.append(
+            layer(
+                "rows",
+                {
+                    "type": "bar",
+                    "filled": False,
+                    "stroke": "#c62828",
+                    "strokeDash": [4, 2],
+                    "strokeWidth": 2,
+                    "height": z(20),
+                },
+                {
+                    "x": x("start"),
+                    "x2": {"field": "end_at"},
+                    "y": y(),
+                    "tooltip": [
+                        {
+                            "field": "conflict",
+                            "type": "nominal",
+                            "title": t("meeting.dependency_title", lang),
+                        }
+                    ],
+                },
+                "datum.conflict != null && datum.conflict != ''",
             )
         )
         layers.append(
@@ -452,6 +543,7 @@ def gantt_spec(rows: pd.DataFrame, links: pd.DataFrame, options: GanttOptions) -
                     },
                     "strokeWidth": {"value": 1.5},
                     "tooltip": tooltip,
+                    "description": {"field": "description", "type": "nominal"},
                 },
                 "datum.milestone",
             )

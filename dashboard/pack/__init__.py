@@ -45,7 +45,7 @@ from dashboard.views import overview as overview_view
 from dashboard.views import scoring as scoring_view
 from dashboard.views import sites as sites_view
 from dashboard.views import timeline as tl
-from dashboard.views.reader import Reader, in_english, restricted
+from dashboard.views.reader import Reader, database_reader, in_english, restricted
 
 __all__ = ["Reader", "restricted"]  # what the pack reads through, for its callers
 
@@ -106,14 +106,19 @@ def context_for(
     hidden: Iterable[str] = (),
     data_version: str | None = None,
     timeline: tl.State | None = None,
+    until: date | None = None,
 ) -> PackContext:
-    """The context of a pack read from `store`: its versions from the store's log."""
+    """The context of a pack read from `store`: its versions from the store's log
+    (with `until`, the versions committed by that day: the past as it was)."""
+    history = store.history()
+    if until is not None:
+        history = [v for v in history if v.when.date() <= until or v.action == "initial"]
     return PackContext(
         lang=lang,
         situation=situation,
         role=role,
         hidden=tuple(hidden),
-        versions=data_versions(store.history()),
+        versions=data_versions(history),
         data_version=store.data_version() if data_version is None else data_version,
         timeline=timeline,
         demo=demo.is_demo(store),
@@ -167,8 +172,13 @@ def filter_texts(view: tl.State | None, lang: str, site_names: Mapping[str, str]
     return out
 
 
-def file_name(situation: date) -> str:
-    return f"comite-{situation.isoformat()}.pdf"
+# The pack's file name says who it is for, so the staff edition (prices, jurors'
+# scores) is not mailed by mistake in place of the partners' one.
+AUDIENCE_FILE = {"staff": "interne", "viewer": "partenaires"}
+
+
+def file_name(situation: date, role: auth.Role) -> str:
+    return f"comite-{situation.isoformat()}-{AUDIENCE_FILE[role]}.pdf"
 
 
 # --- text for the PDF -------------------------------------------------------------------
@@ -442,8 +452,29 @@ def chart_flowable(chart: Any, width: float, max_height: float) -> Any:
 # --- page furniture -----------------------------------------------------------------------
 
 
-def _canvas_maker(header: str, footer: Callable[[int, int], str], filters: str) -> type:
-    """A canvas that waits for the last page to write 'page N / M' on each one."""
+def filters_apply() -> Any:
+    """A flowable of no size, put on each page the filters apply to (the Gantt's):
+    it tells the canvas to print the filters there and only there."""
+    from reportlab.platypus.flowables import Flowable
+
+    class _Mark(Flowable):  # type: ignore[misc]
+        def wrap(self, *_: Any) -> tuple[float, float]:
+            return (0.0, 0.0)
+
+        def draw(self) -> None:
+            pages = getattr(self.canv, "filter_pages", None)
+            if pages is not None:
+                pages.add(self.canv.getPageNumber())
+
+    return _Mark()
+
+
+def _canvas_maker(
+    header: str, footer: Callable[[int, int], str], filters: str, confidential: str = ""
+) -> type:
+    """A canvas that waits for the last page to write 'page N / M' on each one;
+    the filters go only on the pages marked by `FiltersApply`, the confidential
+    mark (the staff edition) on every page."""
     from reportlab.lib.colors import HexColor
     from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen.canvas import Canvas
@@ -452,6 +483,7 @@ def _canvas_maker(header: str, footer: Callable[[int, int], str], filters: str) 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._saved: list[dict[str, Any]] = []
+            self.filter_pages: set[int] = set()
 
         def showPage(self) -> None:
             self._saved.append(dict(self.__dict__))
@@ -480,10 +512,16 @@ def _canvas_maker(header: str, footer: Callable[[int, int], str], filters: str) 
             self.line(MARGIN, BOTTOM - 14, width - MARGIN, BOTTOM - 14)
             self.setFont(FONT, 7.5)
             self.drawString(MARGIN, BOTTOM - 25, footer(number, total))
-            lines = simpleSplit(filters, FONT, 7, width - 2 * MARGIN)[:2]
-            self.setFont(FONT, 7)
-            for i, line in enumerate(lines):
-                self.drawString(MARGIN, BOTTOM - 35 - 8 * i, line)
+            if number in self.filter_pages:
+                lines = simpleSplit(filters, FONT, 7, width - 2 * MARGIN)[:2]
+                self.setFont(FONT, 7)
+                for i, line in enumerate(lines):
+                    self.drawString(MARGIN, BOTTOM - 35 - 8 * i, line)
+            if confidential:
+                self.setFillColor(HexColor("#b3261e"))
+                self.setFont(BOLD, 8)
+                self.drawString(MARGIN, _height - 28, confidential)
+                self.drawRightString(width - MARGIN, BOTTOM - 25, confidential)
             self.restoreState()
 
     return PackCanvas
@@ -697,6 +735,7 @@ def _gantt(pack: _Pack) -> None:
 
     context = pack.context
     pack.heading("pack.section_gantt")
+    pack.add(filters_apply())
     model = tl.build(pack.read, tl.for_pack(context.timeline, context.situation, context.lang))
     if model.empty:
         pack.note(pack.tr("timeline.empty"))
@@ -706,6 +745,7 @@ def _gantt(pack: _Pack) -> None:
     for part, ids in enumerate(chunks, start=1):
         if part > 1:
             pack.add(PageBreak())
+        pack.add(filters_apply())
         if len(chunks) > 1:
             pack.note(pack.tr("pack.gantt_part", part=part, parts=len(chunks)))
         spec = _gantt_part(model, ids)
@@ -718,6 +758,8 @@ def _gantt(pack: _Pack) -> None:
     )
     if model.critical_caption:
         pack.note(model.critical_caption)
+    for text in model.conflicts:
+        pack.note(text)
 
 
 def _sites(pack: _Pack, shown: overview_view.Model) -> None:
@@ -882,6 +924,7 @@ def _scoring(pack: _Pack) -> None:
         ]
         pack.table(frame.drop(columns=empty))
     _other_evaluations(pack, setup.evaluations[PACK_EVALUATIONS:])
+    pack.note(pack.tr("meeting.official_weights"))
     pack.note(pack.tr("scoring.formula"))
 
 
@@ -1170,7 +1213,43 @@ def build_pack(read: Reader, context: PackContext) -> bytes:
                 )
             )
 
-        doc.build(pack.story, canvasmaker=_canvas_maker(header, footer, filter_line))
+        confidential = printable(t("meeting.confidential", lang)) if context.role == "staff" else ""
+        doc.build(pack.story, canvasmaker=_canvas_maker(header, footer, filter_line, confidential))
         return buffer.getvalue()
     finally:
         charts.text_scale.reset(token)
+
+
+def pack_from_store(
+    store: DataStore,
+    lang: str,
+    role: auth.Role,
+    situation: date | None = None,
+    hidden: Iterable[str] = (),
+) -> tuple[date, bytes]:
+    """The pack of the data folder at `situation` (None: the data's own date), as
+    a scheduled job makes it: a past date reads each dataset as it was committed
+    then (`views.past`). Returns the situation date and the PDF."""
+    from dashboard.domain.status import default_situation
+    from dashboard.queries import db
+    from dashboard.views import past
+
+    con = db.open_database(store.current_files())
+    try:
+        span = db.query(con, "mission_span")
+        row = {str(k): v for k, v in span.iloc[0].items()} if not span.empty else {}
+        current_day = default_situation(
+            row.get("first_start"), row.get("last_end"), row.get("status_date"), date.today()
+        )
+        day = situation or current_day
+        shown = past.versions_at(store.history(), day, current_day)
+        if shown is not None:
+            con.close()
+            con = past.open_database_at(store, past.decode(shown.key)[1])
+        read = database_reader(con, role)
+        context = context_for(
+            store, lang, day, role, hidden, until=day if shown is not None else None
+        )
+        return day, build_pack(read, context)
+    finally:
+        con.close()

@@ -31,6 +31,7 @@ from dashboard.i18n import normalise_lang, t
 from dashboard.queries import db
 from dashboard.store import DataStore, StoreProblem, Version, open_store
 from dashboard.store.base import identity, store_for
+from dashboard.views import past
 from dashboard.views.reader import Reader, database_reader, in_english, restricted
 
 
@@ -56,7 +57,10 @@ def store_key() -> str:
 @st.cache_resource(max_entries=3, show_spinner=False)
 def _opened(root: str, version: str) -> tuple[duckdb.DuckDBPyConnection, tuple[str, ...]]:
     # `version` is the cache key: a commit changes it and opens a fresh database.
+    # A past situation date's version names the versions it reads (`pin_situation`);
     # `root` names the store (`store_key`): a data folder or a database.
+    if "@" in version:
+        return past.open_database_at(store_for(root), past.decode(version.split("@")[1])[1]), ()
     files = store_for(root).current_files()
     try:
         return db.open_database(files), ()
@@ -556,3 +560,36 @@ def default_situation_date() -> date:
 
 def projector() -> bool:
     return bool(st.session_state.get("_present"))
+
+
+# --- the past as it was ---------------------------------------------------------------
+
+
+def current_day() -> date:
+    """The date the current files stand at (the default situation date), read from
+    the current data whatever this run shows."""
+    base = data_version().split("@")[0]
+    span = cached_reader(store_key(), base, role())("mission_span")
+    row: dict[str, object] = {str(k): v for k, v in span.iloc[0].items()} if not span.empty else {}
+    return default_situation(
+        row.get("first_start"), row.get("last_end"), row.get("status_date"), date.today()
+    )
+
+
+_past: ContextVar[past.Past | None] = ContextVar("past_view", default=None)
+
+
+def pin_situation() -> past.Past | None:
+    """Make this run read the data as it was committed at the situation date when
+    that date is earlier than the current data's (`views.past`); the versions
+    shown, or None for the current files."""
+    base = data_version().split("@")[0]
+    shown = past.versions_at(store().history(), situation(), current_day())
+    _pinned.set(base if shown is None else f"{base}@{shown.key}")
+    _past.set(shown)
+    return shown
+
+
+def past_view() -> past.Past | None:
+    """The versions this run shows when the situation date is in the past."""
+    return _past.get() if "@" in data_version() else None

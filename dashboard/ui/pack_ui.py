@@ -47,17 +47,25 @@ def pack_button() -> None:
     hidden = () if role == "staff" else tuple(app.confidential_evaluations())
     view = _timeline_state() if _page() == "timeline" else None
     read = app.reader()
+    until = situation if app.past_view() is not None else None
 
     def build() -> bytes:
         context = pack.context_for(
-            store_for(root), lang, situation, role, hidden, data_version=version, timeline=view
+            store_for(root),
+            lang,
+            situation,
+            role,
+            hidden,
+            data_version=version,
+            timeline=view,
+            until=until,
         )
         return pack.build_pack(read, context)
 
     st.sidebar.download_button(
         app.tr("pack.button"),
         data=build,
-        file_name=pack.file_name(situation),
+        file_name=pack.file_name(situation, role),
         mime="application/pdf",
         icon="📄",
         on_click="ignore",

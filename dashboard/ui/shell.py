@@ -21,6 +21,7 @@ from dashboard.i18n import LANGS, format_day, normalise_lang
 from dashboard.store import problem_text
 from dashboard.throttle import store_throttle
 from dashboard.ui import app, pack_ui, safe
+from dashboard.views import past
 
 LANG_NAMES = {"fr": "Français", "en": "English"}
 PROJECTOR_CSS = Path(__file__).resolve().parents[1] / "static" / "projector.css"
@@ -240,6 +241,7 @@ def sidebar() -> None:
     """Language, situation date and sign-in; drawn by each page as it starts."""
     _language_box()
     _situation_box()
+    app.pin_situation()
     _projector_box()
     _sign_in_box()
     _sync_url()
@@ -267,8 +269,11 @@ def header(title_key: str, page: str | None = None) -> None:
         _projector_bar(page)
     st.title(app.tr(title_key))
     st.caption(app.tr("overview.caption", date=format_day(app.situation(), app.lang())))
+    shown = app.past_view()
+    if shown is not None:
+        st.warning(past.line(shown, app.lang()), icon="🕰️")
     _readers_notes()
-    if app.role() == "viewer":
+    if app.role() == "viewer" and not app.projector():  # a projector's room sees no banner
         st.info(app.tr("app.viewer_banner"), icon="👁️")
     _data_notices()
 

@@ -101,6 +101,20 @@ def milestone_text(found: Model, escape: Callable[[str], str] = str) -> str | No
     )
 
 
+# Where each headline figure opens: the page, and the filters of its URL that list
+# the items behind the figure (the same rule as the figure's definition).
+FIGURE_LINKS: dict[str, tuple[str, dict[str, str]]] = {
+    "progress": ("timeline", {}),
+    "late_tasks": ("timeline", {"state": "late"}),
+    "open_actions": ("actions", {"state": "open,overdue"}),
+    "overdue_actions": ("actions", {"state": "overdue"}),
+    "partners_engaged": ("stakeholders", {"engagement": "engaged,committed"}),
+    "partners_abroad": ("stakeholders", {"engagement": "engaged,committed"}),
+    "shortlisted": ("scoring", {}),
+    "budget_spent": ("sites", {}),
+}
+
+
 def _figures(
     read: Reader, situation: date, lang: str
 ) -> tuple[tuple[Figure, ...], figures.Headline]:

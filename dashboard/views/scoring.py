@@ -162,6 +162,11 @@ class Model:
     ranking: pd.DataFrame = field(repr=False)  # every project, for the downloads
     statuses: Mapping[str, str] = field(default_factory=dict)
     tie_words: Mapping[str, str] = field(default_factory=dict)
+    # Weights other than the official ones (the data's, in other proportions) make a
+    # scenario: every view of it says so and names the official result beside it.
+    scenario: bool = False
+    official_first_name: str | None = None
+    official_first_total: float | None = None
 
 
 def _number(value: object, lang: str, digits: int = 2) -> str:
@@ -185,6 +190,37 @@ def _matrix(cells: pd.Series, width: int) -> np.ndarray:
         return np.zeros((0, width))
     rows = [np.ma.filled(np.ma.asarray(r, dtype=np.float64), np.nan) for r in cells]
     return np.vstack(rows).reshape(len(rows), width)
+
+
+def is_scenario(weights: Sequence[float], official: Sequence[float]) -> bool:
+    """Whether `weights` weigh the criteria otherwise than the official weights
+    (the same proportions are the same weighting)."""
+    total, base = sum(weights), sum(official)
+    if total <= 0 or base <= 0:
+        return False
+    return any(abs(w / total - o / base) > 1e-9 for w, o in zip(weights, official, strict=True))
+
+
+def _official_first(
+    read: Reader,
+    state: State,
+    ids: list[str],
+    official: tuple[float, ...],
+    aggregation: str,
+) -> tuple[str | None, float | None]:
+    """The project first under the official weights, and its total."""
+    ranking = read(
+        "scoring_ranking",
+        evaluation=state.evaluation,
+        hidden=list(state.hidden),
+        criteria=ids,
+        weights=list(official),
+        aggregation=aggregation,
+    )
+    ranked = ranking[ranking["rank"].notna()]
+    if not len(ranked):
+        return None, None
+    return str(ranked["name"].iloc[0]), float(ranked["total"].iloc[0])
 
 
 def build(read: Reader, state: State) -> Model:
@@ -241,6 +277,11 @@ def build(read: Reader, state: State) -> Model:
 
     first_name = str(ranked["name"].iloc[0]) if len(ranked) else None
     first_total = float(totals[0]) if len(totals) else None
+    official = tuple(c.weight for c in criteria)
+    scenario = is_scenario(weights, official)
+    official_first: tuple[str | None, float | None] = (first_name, first_total)
+    if scenario:
+        official_first = _official_first(read, state, ids, official, aggregation)
     gap = float(totals[0] - totals[1]) if len(totals) >= 2 else None
 
     unranked_rows = ranking[~ranked_mask]
@@ -318,6 +359,9 @@ def build(read: Reader, state: State) -> Model:
         ranking=ranking.drop(columns=["values"]),
         statuses=statuses,
         tie_words=tie_words,
+        scenario=scenario,
+        official_first_name=official_first[0],
+        official_first_total=official_first[1],
     )
 
 
@@ -558,6 +602,48 @@ def _jurors(
         rankings=rankings,
         comments=comments,
     )
+
+
+# --- scenarios ------------------------------------------------------------------------------
+
+
+def scenario_text(model: Model) -> str:
+    """What a scenario's page says above its result: not the official weights, and
+    the official result."""
+    lang = model.state.lang
+    if model.official_first_name is None:
+        return t("meeting.scenario", lang)
+    return (
+        t("meeting.scenario", lang)
+        + " "
+        + t(
+            "meeting.scenario_official",
+            lang,
+            name=model.official_first_name,
+            total=_number(model.official_first_total, lang),
+        )
+    )
+
+
+def scenario_title(model: Model) -> dict[str, object]:
+    """A scenario chart's title (on screen and in its image)."""
+    lang = model.state.lang
+    subtitle = (
+        t(
+            "meeting.scenario_official",
+            lang,
+            name=model.official_first_name,
+            total=_number(model.official_first_total, lang),
+        )
+        if model.official_first_name is not None
+        else ""
+    )
+    return {
+        "text": t("meeting.scenario_title", lang),
+        "subtitle": subtitle,
+        "color": "#b3261e",
+        "anchor": "start",
+    }
 
 
 # --- downloads (built when clicked) ----------------------------------------------------

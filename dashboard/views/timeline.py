@@ -24,7 +24,7 @@ from dashboard import charts
 from dashboard.charts.gantt import GanttOptions, gantt_rows, gantt_spec, link_rows
 from dashboard.domain import mission, status
 from dashboard.i18n import format_day, t
-from dashboard.views import paging
+from dashboard.views import paging, workdays
 from dashboard.views.reader import Reader
 
 # Past this many tasks kept by the filters, the chart shows one summary bar per
@@ -128,6 +128,8 @@ class Model:
     watched: int  # tasks to watch in all
     watch_pages: int
     changes: Changes | None
+    # tasks that start before a task they depend on ends, worded (the Gantt marks them)
+    conflicts: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -453,11 +455,18 @@ def build(read: Reader, state: State) -> Model:
     caption = None
     if state.critical and edges is not None:
         live = read("critical_tasks", situation=state.situation, threshold=status.AT_RISK_POINTS)
+        # the work that remains, in working days (French public holidays off)
+        live = live.assign(duration_days=workdays.remaining(live))
         chain = critical_path(live, edges)
         caption = _critical_caption(live, chain, state.lang)
     changes = _changes(read, state.compared) if state.compared is not None else None
 
-    bars = bars.assign(critical=bars["task_id"].isin(chain))
+    clashes = read("dependency_conflicts")
+    conflicts = _conflict_texts(clashes, state.lang)
+    bars = bars.assign(
+        critical=bars["task_id"].isin(chain),
+        conflict=bars["task_id"].map(dict(zip(clashes["task_id"], conflicts, strict=True))),
+    )
     if changes is not None:
         moved = changes.table[changes.table["change"] == "changed"]
         moved = moved[(moved["start_shift"] != 0) | (moved["end_shift"] != 0)]
@@ -502,7 +511,31 @@ def build(read: Reader, state: State) -> Model:
         watched=watched,
         watch_pages=paging.pages(watched, WATCH_PER_PAGE),
         changes=changes,
+        conflicts=tuple(conflicts),
     )
+
+
+def _conflict_texts(clashes: pd.DataFrame, lang: str) -> list[str]:
+    """'T20 Impression… starts on 4 May, before T19 … ends (15 May)' per conflict."""
+    return [
+        t(
+            "meeting.dependency_conflict",
+            lang,
+            task=f"{tid} {name}",
+            start=format_day(status.as_day(start) or date.min, lang),
+            before=f"{fid} {fname}",
+            end=format_day(status.as_day(end) or date.min, lang),
+        )
+        for tid, name, start, fid, fname, end in zip(
+            clashes["task_id"],
+            clashes["task_name"],
+            clashes["task_start"],
+            clashes["from_id"],
+            clashes["from_name"],
+            clashes["from_end"],
+            strict=True,
+        )
+    ]
 
 
 def _true_labels(rows: pd.DataFrame, bars: pd.DataFrame, lang: str) -> pd.DataFrame:

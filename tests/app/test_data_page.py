@@ -167,12 +167,12 @@ def test_french_excel_export_preview_change_and_commit(demo_dir: Path) -> None:
     assert "Tâches (planning) · planning-comite-2020-05-12.csv" in body
     assert (
         "reconnu d'après les en-têtes · encodage Windows-1252 · séparateur point-virgule"
-        " · 41 lignes lues"
+        " · 42 lignes lues"
     ) in body
     mapping = frames(at)[0]
     assert ["début", "début (start)"] in mapping.values.tolist()
     assert ["dépensé", "dépensé (spent_eur)"] in mapping.values.tolist()
-    assert "Fichier valide : 41 lignes prêtes à être enregistrées." in body
+    assert "Fichier valide : 42 lignes prêtes à être enregistrées." in body
     # the change: one row added, one changed with old -> new per cell
     assert (metric(at, "Lignes ajoutées"), metric(at, "Lignes supprimées")) == ("1", "0")
     assert metric(at, "Lignes modifiées") == "1"
@@ -184,11 +184,11 @@ def test_french_excel_export_preview_change_and_commit(demo_dir: Path) -> None:
     assert snapshot(demo_dir) == before  # nothing written before the confirmation
 
     at = commit_as(at, "Claire Dubois")
-    assert "Tâches (planning) : version 3 enregistrée (41 lignes, par Claire Dubois)." in texts(at)
+    assert "Tâches (planning) : version 5 enregistrée (42 lignes, par Claire Dubois)." in texts(at)
     assert at.file_uploader[0].value is None  # ready for the next file
-    # the data folder: canonical current file, the same bytes as version 3, the log line
+    # the data folder: canonical current file, the same bytes as version 5, the log line
     current = (demo_dir / "tasks.csv").read_bytes()
-    assert current == (demo_dir / ".history" / "tasks" / "0003.csv").read_bytes()
+    assert current == (demo_dir / ".history" / "tasks" / "0005.csv").read_bytes()
     text = current.decode("utf-8")
     assert text.startswith("task_id,workstream,name,start,end,")
     assert "\r" not in text
@@ -201,16 +201,16 @@ def test_french_excel_export_preview_change_and_commit(demo_dir: Path) -> None:
     entry = log(demo_dir)[-1]
     assert {k: entry[k] for k in ("dataset", "version", "by", "rows", "source", "action")} == {
         "dataset": "tasks",
-        "version": 3,
+        "version": 5,
         "by": "Claire Dubois",
-        "rows": 41,
+        "rows": 42,
         "source": "planning-comite-2020-05-12.csv",
         "action": "import",
     }
     # every other file untouched
     after = snapshot(demo_dir)
     changed_files = {k for k in after if after[k] != before.get(k)}
-    assert changed_files == {"tasks.csv", ".history/tasks/0003.csv", ".history/log.jsonl"}
+    assert changed_files == {"tasks.csv", ".history/tasks/0005.csv", ".history/log.jsonl"}
 
 
 def test_an_xlsx_workbook_with_two_sheets_commits_both(demo_dir: Path) -> None:
@@ -223,26 +223,26 @@ def test_an_xlsx_workbook_with_two_sheets_commits_both(demo_dir: Path) -> None:
     assert "Feuilles du classeur (2)" in body
     assert at.selectbox(key="data_sheet_0_0").value == "tasks"
     assert at.selectbox(key="data_sheet_0_1").value == "actions"
-    assert "reconnue par le nom de la feuille · 41 lignes lues" in body
+    assert "reconnue par le nom de la feuille · 42 lignes lues" in body
     assert "reconnu d'après les en-têtes · 33 lignes lues" in body
     assert "Tâches (planning) · comite.xlsx › Tâches" in body
     assert "Décisions et actions · comite.xlsx › Feuil2" in body
-    assert "Fichier valide : 74 lignes prêtes à être enregistrées." in body
+    assert "Fichier valide : 75 lignes prêtes à être enregistrées." in body
     assert [m.value for m in at.metric] == ["1", "0", "0", "1", "0", "0"]
 
     at = commit_as(at, "Claire")
     body = texts(at)
-    assert "Tâches (planning) : version 3 enregistrée (41 lignes, par Claire)." in body
-    assert "Décisions et actions : version 2 enregistrée (33 lignes, par Claire)." in body
+    assert "Tâches (planning) : version 5 enregistrée (42 lignes, par Claire)." in body
+    assert "Décisions et actions : version 5 enregistrée (33 lignes, par Claire)." in body
     assert "A33,2020-04-15,action,Imprimer la carte du parcours,Agence,,open,T41," in (
         demo_dir / "actions.csv"
     ).read_text(encoding="utf-8")
     assert "T41," in (demo_dir / "tasks.csv").read_text(encoding="utf-8")
     entries = [(e["dataset"], e["version"], e["action"], e["source"]) for e in log(demo_dir)]
     assert entries[-3:] == [
-        ("tasks", 3, "import", "comite.xlsx › Tâches"),
-        ("actions", 1, "initial", "actions.csv"),
-        ("actions", 2, "import", "comite.xlsx › Feuil2"),
+        ("actions", 4, "import", "releve-decisions-2020-04-15.csv"),
+        ("tasks", 5, "import", "comite.xlsx › Tâches"),
+        ("actions", 5, "import", "comite.xlsx › Feuil2"),
     ]
 
 
@@ -351,18 +351,20 @@ def test_history_lists_versions_and_serves_any_of_them(
     assert at.query_params["section"] in (["history"], "history")
     versions = frames(at)[0]
     assert versions.values.tolist() == [
-        [2, "14/04/2020 18:15", "Équipe projet ALL", 40, "planning-comite-2020-04-15.csv", "envoi"],
-        [1, "23/03/2020 18:40", "Équipe projet ALL", 39, "planning-comite-2020-03-24.csv", "envoi"],
+        [4, "14/04/2020 18:15", "Équipe projet ALL", 41, "planning-comite-2020-04-15.csv", "envoi"],
+        [3, "23/03/2020 18:40", "Équipe projet ALL", 39, "planning-comite-2020-03-24.csv", "envoi"],
+        [2, "24/02/2020 18:30", "Équipe projet ALL", 39, "planning-comite-2020-02-25.csv", "envoi"],
+        [1, "20/01/2020 18:00", "Équipe projet ALL", 39, "planning-comite-2020-01-21.csv", "envoi"],
     ]
-    served = downloads["tasks-v0002.csv"].decode("utf-8-sig")
-    assert served == (demo_dir / ".history" / "tasks" / "0002.csv").read_text(encoding="utf-8")
+    served = downloads["tasks-v0004.csv"].decode("utf-8-sig")
+    assert served == (demo_dir / ".history" / "tasks" / "0004.csv").read_text(encoding="utf-8")
     at.selectbox(key="data_dl_v").select(1).run()
     served = downloads["tasks-v0001.csv"].decode("utf-8-sig")
     assert served == (demo_dir / ".history" / "tasks" / "0001.csv").read_text(encoding="utf-8")
     # compare the two versions: the same change view as an upload
     store = Store(demo_dir)
     expected = diff.diff_frames(
-        staging.version_frame(store, "tasks", 1), staging.version_frame(store, "tasks", 2), "tasks"
+        staging.version_frame(store, "tasks", 3), staging.version_frame(store, "tasks", 4), "tasks"
     ).counts()
     assert expected["added"] >= 1
     assert [metric(at, "Lignes ajoutées"), metric(at, "Lignes supprimées")] == [
@@ -370,12 +372,12 @@ def test_history_lists_versions_and_serves_any_of_them(
         str(expected["removed"]),
     ]
     assert metric(at, "Lignes modifiées") == str(expected["changed"])
-    assert at.query_params["from"] in (["1"], "1") and at.query_params["to"] in (["2"], "2")
+    assert at.query_params["from"] in (["3"], "3") and at.query_params["to"] in (["4"], "4")
 
 
 def test_another_dataset_without_history(demo_dir: Path) -> None:
-    at = history(staff(dataset="kpis"))
-    assert at.selectbox(key="data_ds").value == "kpis"
+    at = history(staff(dataset="sites"))
+    assert at.selectbox(key="data_ds").value == "sites"
     assert "Aucune version enregistrée pour ce jeu de données." in texts(at)
 
 
@@ -385,11 +387,11 @@ def test_rollback_asks_for_confirmation_then_restores_the_old_version(demo_dir: 
     tasks.loc[tasks["task_id"] == "T14", "progress"] = "70"
     store.commit("tasks", tasks.to_csv(index=False).encode(), by="Bertrand", source="b", rows=40)
     at = history(staff())
-    assert at.selectbox(key="data_rb_v").value == 2
+    assert at.selectbox(key="data_rb_v").value == 4
     before = snapshot(demo_dir)
     button(at, "data_rb_ask").click().run()
     body = texts(at)
-    assert "Confirmez-vous le retour à la version 2 ?" in body
+    assert "Confirmez-vous le retour à la version 4 ?" in body
     assert snapshot(demo_dir) == before  # asking changes nothing
     # what going back would change, in the same change view
     assert frames(at)[-1].values.tolist() == [["T14", "avancement", "70", "45"]]
@@ -401,33 +403,34 @@ def test_rollback_asks_for_confirmation_then_restores_the_old_version(demo_dir: 
     button(at, "data_rb_do").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert (
-        "Tâches (planning) : retour à la version 2, enregistré comme version 4 (par Claire)."
+        "Tâches (planning) : retour à la version 4, enregistré comme version 6 (par Claire)."
         in texts(at)
     )
-    old = (demo_dir / ".history" / "tasks" / "0002.csv").read_bytes()
+    old = (demo_dir / ".history" / "tasks" / "0004.csv").read_bytes()
     assert (demo_dir / "tasks.csv").read_bytes() == old
-    assert (demo_dir / ".history" / "tasks" / "0004.csv").read_bytes() == old
+    assert (demo_dir / ".history" / "tasks" / "0006.csv").read_bytes() == old
     entry = log(demo_dir)[-1]
     assert (entry["version"], entry["action"], entry["from_version"], entry["by"]) == (
-        4,
+        6,
         "rollback",
-        2,
+        4,
         "Claire",
     )
-    assert frames(at)[0].iloc[0].tolist()[-1] == "retour à la version 2"
+    assert frames(at)[0].iloc[0].tolist()[-1] == "retour à la version 4"
 
 
 def test_a_rollback_that_would_break_another_file_is_refused(demo_dir: Path) -> None:
     at = history(staff())
-    at.selectbox(key="data_rb_v").select(1).run()
+    at.selectbox(key="data_rb_v").select(3).run()
     button(at, "data_rb_ask").click().run()
-    # version 1 predates task T18, which the decisions and actions now cite
-    assert metric(at, "Lignes supprimées") == "1"
+    # version 3 predates task T18, which the decisions and actions now cite (and the
+    # mois noir's opening)
+    assert metric(at, "Lignes supprimées") == "2"
     at.text_input(key="data_by").input("Claire").run()
     before = snapshot(demo_dir)
     button(at, "data_rb_do").click().run()
     body = texts(at).replace("\\", "")
-    assert "Retour à la version 1 refusé : elle ne s'accorde plus avec les autres fichiers." in body
+    assert "Retour à la version 3 refusé : elle ne s'accorde plus avec les autres fichiers." in body
     assert "actions.csv, ligne 24, colonne « task_id » : « T18 » n'existe pas" in body
     assert snapshot(demo_dir) == before
 
@@ -475,25 +478,27 @@ def test_two_staff_at_once_neither_change_is_lost(demo_dir: Path) -> None:
     a.text_input(key="data_by").input("Anne").run()
     b = upload(staff(), "b.csv", french_excel("tasks", theirs))
     b = commit_as(b, "Bertrand")
-    assert "version 3 enregistrée" in texts(b)
+    assert "version 5 enregistrée" in texts(b)
     # A's preview was made before B's commit: A's click is not applied to data A has not
     # seen; the page shows the change again, against B's version
     button(a, "data_commit").click().run()
     assert "Les données ont changé depuis votre aperçu" in texts(a)
-    assert len(log(demo_dir)) == 3
+    assert len(log(demo_dir)) == 13  # the demo's 12 commits and B's
     assert frames(a)[1].values.tolist()[:2] == [
         ["T14", "avancement", "45", "60"],
         ["T19", "avancement", "35", "20"],  # A's file would undo B's change: now visible
     ]
     button(a, "data_commit").click().run()
-    assert "version 4 enregistrée" in texts(a)
-    assert [(e["version"], e["by"]) for e in log(demo_dir)] == [
+    assert "version 6 enregistrée" in texts(a)
+    assert [(e["version"], e["by"]) for e in log(demo_dir) if e["dataset"] == "tasks"] == [
         (1, "Équipe projet ALL"),
         (2, "Équipe projet ALL"),
-        (3, "Bertrand"),
-        (4, "Anne"),
+        (3, "Équipe projet ALL"),
+        (4, "Équipe projet ALL"),
+        (5, "Bertrand"),
+        (6, "Anne"),
     ]
-    assert (demo_dir / ".history" / "tasks" / "0003.csv").read_bytes() != (
+    assert (demo_dir / ".history" / "tasks" / "0005.csv").read_bytes() != (
         demo_dir / "tasks.csv"
     ).read_bytes()
 
@@ -507,11 +512,11 @@ def test_a_commit_refused_when_what_it_cites_was_removed_meanwhile(demo_dir: Pat
     assert "Fichier valide" in texts(a)
     # someone else takes T41 out (through the page, as staff)
     b = history(staff())
-    b.selectbox(key="data_rb_v").select(2).run()
+    b.selectbox(key="data_rb_v").select(4).run()
     button(b, "data_rb_ask").click().run()
     b.text_input(key="data_by").input("Bertrand").run()
     button(b, "data_rb_do").click().run()
-    assert "retour à la version 2" in texts(b)
+    assert "retour à la version 4" in texts(b)
     before = snapshot(demo_dir)
     # A's next interaction judges again: the action now cites a task that does not exist
     a.text_input(key="data_by").input("Anne").run()

@@ -62,13 +62,14 @@ def test_a_viewer_pack_from_the_timeline_takes_its_filters(demo_dir: Path) -> No
     at = start("en", page="timeline", ws="Parcours noir", base="0")
     assert not at.exception
     name, data = download(buttons(at, LABELS["en"], sidebar=True)[0])
-    assert name == "comite-2020-04-15.pdf"
+    assert name == "comite-2020-04-15-partenaires.pdf"
     assert data.startswith(b"%PDF")
     pages = pdf_text(data)
     assert "Partner edition" in pages[0]
     for n, text in enumerate(pages, start=1):
         assert f"Committee of 15 April 2020 · page {n} / {len(pages)}" in text
-        assert "Filters: Workstream = Parcours noir · no baseline" in text
+    gantt = [text for text in pages if "Filters: Workstream = Parcours noir · no baseline" in text]
+    assert 1 <= len(gantt) < len(pages)  # on the Gantt's pages, not the whole mission's
     body = " ".join(pages)
     assert "choix-agence" not in body and "Maison Design Culinaire" not in body  # a bidder
 
@@ -79,17 +80,20 @@ def test_a_filter_just_changed_on_the_timeline_is_in_the_pack(demo_dir: Path) ->
     assert not at.exception
     _, data = download(buttons(at, LABELS["fr"], sidebar=True)[0])
     pages = pdf_text(data)
-    assert all("Filtres : État = En retard, À risque" in text for text in pages)
+    assert any("Filtres : État = En retard, À risque" in text for text in pages)
+    assert "Filtres" not in pages[0]  # the cover is the whole mission
 
 
 def test_a_staff_pack_elsewhere_has_no_timeline_filter(demo_dir: Path) -> None:
     # the actions page's own `owner` and `state` are not the timeline's
     at = sign_in(start("fr", page="actions", owner="Agence", state="overdue"))
     assert not at.exception
-    _, data = download(buttons(at, LABELS["fr"], sidebar=True)[0])
+    name, data = download(buttons(at, LABELS["fr"], sidebar=True)[0])
+    assert name == "comite-2020-04-15-interne.pdf"
     pages = pdf_text(data)
     assert "Version équipe" in pages[0]
-    assert all("Filtres : aucun (toute la mission)" in text for text in pages)
+    assert any("Filtres : aucun (toute la mission)" in text for text in pages)
+    assert all("CONFIDENTIEL – usage interne" in text for text in pages)
     assert "choix-agence" in " ".join(pages)  # staff see the confidential evaluation
 
 

@@ -45,3 +45,22 @@ def test_the_sidebar_switch_and_leaving(demo_dir: Path) -> None:
     at = step(at, "present_leave")
     assert "present" not in at.query_params
     assert all(b.key != "present_next" for b in at.button)
+
+
+def test_on_a_projector_the_first_screen_is_the_chart_not_the_filters(demo_dir: Path) -> None:
+    at = start(present="1", page="timeline")
+    assert not at.exception, [e.value for e in at.exception]
+    filters = [e for e in at.expander if "Filtres" in str(e.label)]
+    assert filters and not filters[0].proto.expanded  # folded away
+    assert not at.info  # no read-only banner for the room
+    at = start(page="timeline")
+    filters = [e for e in at.expander if "Filtres" in str(e.label)]
+    assert filters[0].proto.expanded  # at a desk the filters stay open
+    assert at.info
+
+
+def test_on_a_projector_the_scoring_weights_are_folded(demo_dir: Path) -> None:
+    at = start(present="1", page="scoring")
+    assert not at.exception, [e.value for e in at.exception]
+    weights = [e for e in at.expander if "Pondérations" in str(e.label) or "Poids" in str(e.label)]
+    assert weights and not weights[0].proto.expanded

@@ -4,6 +4,7 @@ what a viewer receives and what staff see, in both languages."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -367,3 +368,39 @@ def test_empty_folder(empty_dir: Path) -> None:
     at = start(page="scoring")
     assert not at.exception, [e.value for e in at.exception]
     assert "Aucune évaluation" in texts(at)
+
+
+# --- official weights and scenarios ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_scenario_link_never_passes_for_the_official_result(demo_dir: Path, lang: str) -> None:
+    at = start(lang, page="scoring", eval="projets-culinaires", w="originalite:40")
+    assert not at.exception, [e.value for e in at.exception]
+    winner = (
+        "Pain noir au charbon végétal" if lang == "fr" else "Black bread with vegetable charcoal"
+    )
+    assert first_names(at, 1) == [winner]  # another winner
+    warnings = plain(" ".join(w.value for w in at.warning))
+    if lang == "fr":
+        assert "Scénario : ces pondérations ne sont pas les pondérations officielles" in warnings
+        assert "Avec les pondérations officielles, Route de la frite arrive en tête" in warnings
+        assert "En tête dans ce scénario" in [c.value for c in at.caption]
+    else:
+        assert "Scenario: these are not the committee's official weights" in warnings
+        assert "With the official weights, Chip trail comes first" in warnings
+    assert not at.success  # no green "clear result" under other weights
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)  # type: ignore[attr-defined]
+    title = "Scénario – pondérations non officielles" if lang == "fr" else "Scenario – unofficial"
+    assert spec["title"]["text"].startswith(title)  # the chart and its PNG say so
+    assert ("Route de la frite" if lang == "fr" else "Chip trail") in spec["title"]["subtitle"]
+
+
+def test_the_official_weights_are_not_a_scenario(demo_dir: Path) -> None:
+    at = start(page="scoring")
+    assert not any("Scénario" in w.value for w in at.warning)
+    assert "Scénario" not in at.get("vega_lite_chart")[0].proto.spec  # type: ignore[attr-defined]
+    # the same proportions are the same weighting
+    doubled = "noir:60,valeurs:50,local:40,faisabilite:30,originalite:20"
+    at = start(page="scoring", eval="projets-culinaires", w=doubled)
+    assert not any("Scénario" in w.value for w in at.warning)

@@ -64,18 +64,18 @@ def test_filters_go_to_the_url_and_narrow_the_chart(demo_dir: Path) -> None:
 
 
 def test_a_shared_link_reopens_the_view(demo_dir: Path) -> None:
-    at = start(page="timeline", ws="Cité des Électriciens", zoom="month", vs="1", date="2020-05-01")
+    at = start(page="timeline", ws="Cité des Électriciens", zoom="month", vs="3", date="2020-05-01")
     assert at.multiselect(key="tl_ws").value == ["Cité des Électriciens"]
     assert at.radio(key="tl_zoom").value == "month"
-    assert at.selectbox(key="tl_vs").value == 1
+    assert at.selectbox(key="tl_vs").value == 3
     assert "Situation au 1er mai 2020" in [c.value for c in at.caption]
-    assert "Ce qui a changé depuis la version 1 du 23 mars 2020" in texts(at)
+    assert "Ce qui a changé depuis la version 3 du 23 mars 2020" in texts(at)
 
 
 def test_earlier_version_shows_what_changed(demo_dir: Path) -> None:
     at = start(page="timeline")
     assert at.selectbox(key="tl_vs").value is None
-    at.selectbox(key="tl_vs").set_value(1).run()
+    at.selectbox(key="tl_vs").set_value(3).run()  # the plan of 23 March
     assert not at.exception
     changes = at.dataframe[1].value
     rows = {r.iloc[0]: r for _, r in changes.iterrows()}
@@ -83,7 +83,7 @@ def test_earlier_version_shows_what_changed(demo_dir: Path) -> None:
     assert opening.iloc[1] == "modifiée" and opening.iloc[3] == 42  # moved 6 weeks
     added = rows["T18 Adaptation des expériences au confinement (formats à emporter, en ligne)"]
     assert added.iloc[1] == "ajoutée"
-    assert "version 1 du 23 mars 2020" in texts(at)
+    assert "version 3 du 23 mars 2020" in texts(at)
     assert "2020-04-25" in spec(at)  # the opening as planned then, drawn as a ghost
 
 
@@ -99,7 +99,7 @@ def test_zoom_month_narrows_the_axis(demo_dir: Path) -> None:
 
 def test_viewer_never_receives_the_upload_log_names(demo_dir: Path) -> None:
     at = start(page="timeline")
-    at.selectbox(key="tl_vs").set_value(1).run()
+    at.selectbox(key="tl_vs").set_value(3).run()  # the plan of 23 March
     assert "Équipe projet ALL" not in sent_everything(at)
     assert "planning-comite" not in sent_everything(at)
 

@@ -64,7 +64,7 @@ def test_staff_upload_commit_and_the_overview_changes(
     open_data_page(page)
     choose_file(page, export)
     expect(
-        page.get_by_text("Fichier valide : 40 lignes prêtes à être enregistrées.")
+        page.get_by_text("Fichier valide : 41 lignes prêtes à être enregistrées.")
     ).to_be_visible(timeout=60_000)
     expect(page.get_by_text("encodage Windows-1252 · séparateur point-virgule")).to_be_visible()
     settle(page)
@@ -76,7 +76,7 @@ def test_staff_upload_commit_and_the_overview_changes(
     name.press("Enter")
     settle(page)
     page.get_by_role("button", name="Enregistrer : Tâches (planning)").click()
-    expect(page.get_by_text("version 3 enregistrée (40 lignes, par Claire Dubois)")).to_be_visible(
+    expect(page.get_by_text("version 5 enregistrée (41 lignes, par Claire Dubois)")).to_be_visible(
         timeout=60_000
     )
     no_exception(page)

@@ -15,7 +15,10 @@ def test_projector_mode_at_1920_by_1080(page: Page, server: dict[str, object]) -
     expect(page.get_by_text("Planning de la mission")).to_be_visible()
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden(timeout=30_000)
     expect(page.get_by_text("2 / 6 · Planning")).to_be_visible()
-    # the link's filters are back: one workstream, a month either side
+    # the filters are folded away (the first screen is the Gantt); opened, the
+    # link's filters are back: one workstream, a month either side
+    expect(page.get_by_text("± 1 mois autour de la date de situation")).to_be_hidden()
+    page.get_by_text("Filtres", exact=True).first.click()
     expect(page.get_by_text("Parc d'Olhain").first).to_be_visible()
     expect(page.get_by_text("± 1 mois autour de la date de situation")).to_be_visible()
     chart = page.locator('[data-testid="stVegaLiteChart"]').first

@@ -204,12 +204,12 @@ def test_staff_sign_in_by_password(page: Page, server: dict[str, object]) -> Non
 
 
 def test_timeline_draws_its_gantt(page: Page, server: dict[str, object]) -> None:
-    open_app(page, str(server["url"]) + "/timeline?vs=1")
+    open_app(page, str(server["url"]) + "/timeline?vs=3")
     expect(page.locator(TITLE)).to_have_text("Planning de la mission")
     chart = expect_chart_drawn(page)
     box = chart.bounding_box()
     assert box is not None and box["height"] > 24 * 40  # a row per task at least
-    expect(page.get_by_text("Ce qui a changé depuis la version 1 du 23 mars 2020")).to_be_visible()
+    expect(page.get_by_text("Ce qui a changé depuis la version 3 du 23 mars 2020")).to_be_visible()
     assert_sound(page, "timeline")
 
 

@@ -82,9 +82,10 @@ def full_disk_scenario(disk: Path) -> list[str]:
     outcomes: list[str] = []
     upload_dir = Path(os.environ.get("TMPDIR", "/tmp"))
     upload = edited_tasks(upload_dir)
-    # 0-1 pages: the version file does not fit; 2-3: it does, the current file's
-    # replacement does not (where a commit used to be logged and called refused)
-    for pages in range(6):
+    # the first sizes: the version file (3 pages of tasks) does not fit; then it
+    # does, the current file's replacement does not (where a commit used to be
+    # logged and called refused)
+    for pages in range(8):
         for child in disk.iterdir():
             shutil.rmtree(child) if child.is_dir() else child.unlink()
         data = copy_demo(disk / "data")
@@ -99,12 +100,12 @@ def full_disk_scenario(disk: Path) -> list[str]:
         store = Store(data)
         if code == 0:
             outcomes.append("saved")
-            if "version 3 enregistrée" not in out.getvalue():
+            if "version 5 enregistrée" not in out.getvalue():
                 wrong.append(f"{pages}: said {out.getvalue()!r}")
-            if [v.version for v in store.history("tasks")] != [1, 2, 3]:
+            if [v.version for v in store.history("tasks")] != [1, 2, 3, 4, 5]:
                 wrong.append(f"{pages}: history {store.history('tasks')}")
-            if store.read_current("tasks") != store.version_bytes("tasks", 3):
-                wrong.append(f"{pages}: current is not version 3")
+            if store.read_current("tasks") != store.version_bytes("tasks", 5):
+                wrong.append(f"{pages}: current is not version 5")
         else:
             outcomes.append("refused")
             if "Rien n'a été modifié" not in err.getvalue():
@@ -186,19 +187,19 @@ def test_a_garbled_last_line_refuses_writes_and_reverts_nothing(
 ) -> None:
     assert run(["import", "tasks", str(edited_tasks(tmp_path))], capsys)[0] == 0
     lines = log_lines(demo_dir)
-    write_log(demo_dir, [*lines[:-1], lines[-1].replace('"version": 3', '"vers#on": 3')])
+    write_log(demo_dir, [*lines[:-1], lines[-1].replace('"version": 5', '"vers#on": 5')])
     tasks_now = (demo_dir / "tasks.csv").read_bytes()
     before = snapshot(demo_dir)
 
     code, _, err = run(["import", "sites", str(sites_upload(tmp_path))], capsys)
     assert code == 1 and "Traceback" not in err
     assert "journal des versions du dossier de données est abîmé" in err
-    assert "la ligne 3 n'est pas un enregistrement de version" in err
+    assert "la ligne 13 n'est pas un enregistrement de version" in err  # the demo's 12, then it
     assert snapshot(demo_dir) == before
-    assert (demo_dir / "tasks.csv").read_bytes() == tasks_now  # not reverted to v2
+    assert (demo_dir / "tasks.csv").read_bytes() == tasks_now  # not reverted to v4
 
     code, _, err = run(["check"], capsys)
-    assert code == 1 and "la ligne 3 n'est pas un enregistrement" in err
+    assert code == 1 and "la ligne 13 n'est pas un enregistrement" in err
     assert run(["rollback", "tasks", "1"], capsys)[0] == 1
     assert snapshot(demo_dir) == before
 
@@ -221,14 +222,15 @@ def test_lines_that_parse_with_bad_values_are_reported_not_a_traceback(
         code, out, err = run(args, capsys)
         assert "Traceback" not in out + err
     code, _, err = run(["check", "--lang", "en"], capsys)
-    assert code == 1 and "line 2 is not a version record" in err
+    assert code == 1 and "line 12 is not a version record" in err  # the demo's last line
 
 
 def test_an_out_of_order_log_is_refused(
     demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     lines = log_lines(demo_dir)
-    write_log(demo_dir, [lines[1], lines[0]])
+    tasks = [line for line in lines if '"dataset": "tasks"' in line]
+    write_log(demo_dir, [tasks[1], tasks[0]])
     code, _, err = run(["check", "--lang", "en"], capsys)
     assert code == 1 and "line 2 gives tasks version 1" in err
     with pytest.raises(StoreDamaged):
@@ -244,25 +246,25 @@ def test_a_version_number_is_never_given_twice(
     lines = log_lines(demo_dir)
     log = demo_dir / ".history" / "log.jsonl"
     log.write_text("\n".join(lines[:-1]) + "\n" + lines[-1][:40], encoding="utf-8")
-    # the rename comes after the log line: the current file is still v2
-    (demo_dir / "tasks.csv").write_bytes(Store(demo_dir).version_bytes("tasks", 2))
-    kept = (demo_dir / ".history" / "tasks" / "0003.csv").read_bytes()
+    # the rename comes after the log line: the current file is still v4
+    (demo_dir / "tasks.csv").write_bytes(Store(demo_dir).version_bytes("tasks", 4))
+    kept = (demo_dir / ".history" / "tasks" / "0005.csv").read_bytes()
     code, out, _ = run(["check"], capsys)
     assert code == 0 and "coupée par un arrêt brutal" in out
     upload = edited_tasks(tmp_path, new="Parcours Noir")
     code, out, _ = run(["import", "tasks", str(upload)], capsys)
-    assert code == 0 and "version 4 enregistrée" in out
-    assert (demo_dir / ".history" / "tasks" / "0003.csv").read_bytes() == kept
-    assert [v.version for v in Store(demo_dir).history("tasks")] == [1, 2, 4]
+    assert code == 0 and "version 6 enregistrée" in out
+    assert (demo_dir / ".history" / "tasks" / "0005.csv").read_bytes() == kept
+    assert [v.version for v in Store(demo_dir).history("tasks")] == [1, 2, 3, 4, 6]
     assert run(["check"], capsys)[0] == 0
 
 
 def test_a_version_file_gone_is_reported_and_refuses_writes(
     demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (demo_dir / ".history" / "tasks" / "0002.csv").unlink()
+    (demo_dir / ".history" / "tasks" / "0004.csv").unlink()  # the latest
     code, _, err = run(["check", "--lang", "en"], capsys)
-    assert code == 1 and "the file of version 2 is missing" in err
+    assert code == 1 and "the file of version 4 is missing" in err
     assert run(["import", "sites", str(sites_upload(tmp_path))], capsys)[0] == 1
 
 
@@ -274,14 +276,14 @@ def test_a_crash_with_the_log_ahead_is_found_by_check_and_finished(
 ) -> None:
     assert run(["import", "tasks", str(edited_tasks(tmp_path))], capsys)[0] == 0
     store = Store(demo_dir)
-    # what a kill between the log line and the rename leaves: the file of v2
-    (demo_dir / "tasks.csv").write_bytes(store.version_bytes("tasks", 2))
+    # what a kill between the log line and the rename leaves: the file of v4
+    (demo_dir / "tasks.csv").write_bytes(store.version_bytes("tasks", 4))
     code, _, err = run(["check"], capsys)
-    assert code == 1 and "l'enregistrement de la version 3 a été interrompu" in err
-    assert store.current_files()["tasks"] == store.version_path("tasks", 3)  # readers get v3
+    assert code == 1 and "l'enregistrement de la version 5 a été interrompu" in err
+    assert store.current_files()["tasks"] == store.version_path("tasks", 5)  # readers get v5
     code, out, _ = run(["check", "--repair"], capsys)
     assert code == 0 and "Réparé : 1 opération" in out
-    assert (demo_dir / "tasks.csv").read_bytes() == store.version_bytes("tasks", 3)
+    assert (demo_dir / "tasks.csv").read_bytes() == store.version_bytes("tasks", 5)
 
 
 # --- hand edits --------------------------------------------------------------------------
@@ -301,7 +303,7 @@ def test_a_valid_hand_edit_is_kept_until_staff_decide(
     code, _, err = run(["check"], capsys)
     assert code == 1 and "tasks : le fichier courant a été modifié à la main" in err
     code, out, _ = run(["adopt", "tasks", "--by", "Claire"], capsys)
-    assert code == 0 and "enregistré comme version 3" in out
+    assert code == 0 and "enregistré comme version 5" in out
     store = Store(demo_dir)
     latest = store.latest("tasks")
     assert latest is not None and latest.action == "adopt" and latest.by == "Claire"
@@ -316,11 +318,11 @@ def test_an_import_over_a_hand_edit_keeps_the_edit_as_a_version(
     tasks.write_bytes(tasks.read_bytes().replace(b"2019-12-05", b"2019-13-05", 1))  # invalid
     hand = tasks.read_bytes()
     code, out, _ = run(["import", "tasks", str(edited_tasks(tmp_path))], capsys)
-    assert code == 0 and "version 4 enregistrée" in out
+    assert code == 0 and "version 6 enregistrée" in out
     store = Store(demo_dir)
     assert [(v.version, v.action) for v in store.history("tasks")][-2:] == [
-        (3, "hand-edit"),
-        (4, "import"),
+        (5, "hand-edit"),
+        (6, "import"),
     ]
-    assert store.version_bytes("tasks", 3) == hand
+    assert store.version_bytes("tasks", 5) == hand
     assert run(["check"], capsys)[0] == 0

@@ -149,3 +149,52 @@ def test_marks_are_clipped_to_the_window() -> None:
     assert all(layer["mark"].get("clip") is True for layer in found.spec["layer"])
     no_baseline = replace(found.options, show_baseline=False)
     assert no_baseline != found.options
+
+
+def test_tooltips_are_in_words_with_the_days_as_planned() -> None:
+    spec = model().spec
+    layers = spec["layer"]
+    for layer in layers:
+        tips = layer["encoding"].get("tooltip")
+        if tips is None:
+            assert layer["mark"].get("tooltip", "unset") is None  # no raw field names
+            continue
+        for tip in tips:
+            assert tip.get("title") and not tip["title"].startswith(("baseline_", "end_at"))
+    baseline = next(
+        lay for lay in layers if lay["encoding"].get("x", {}).get("field") == "baseline_start"
+    )
+    assert [tip["title"] for tip in baseline["encoding"]["tooltip"]] == ["Tâche", "Plan initial"]
+    rows = {r.get("name"): r for r in spec["datasets"]["rows"]}
+    # the day as written in the plan, not the day after (the bar's end instant)
+    assert rows["Prototypes"]["baseline_label"] == "2 mars 2020 – 20 mars 2020"
+    assert rows["Prototypes"]["baseline_end_at"].startswith("2020-03-21")
+
+
+def test_a_task_starting_before_its_dependency_ends_is_warned_and_marked() -> None:
+    frame = tasks()
+    # the prototypes now start in January, before the diagnosis they depend on ends
+    frame.loc[frame["task_id"] == "A2", "start"] = pd.Timestamp("2020-01-20")
+    found = model(frame)
+    assert found.conflicts == (
+        "A2 Prototypes commence le 20 janvier 2020, avant la fin de "
+        "A1 Diagnostic (31 janvier 2020) dont elle dépend.",
+    )
+    rows = {r.get("name"): r for r in found.spec["datasets"]["rows"]}
+    assert rows["Prototypes"]["conflict"].startswith("A2 Prototypes commence")
+    assert rows["Diagnostic"]["conflict"] == ""
+    outlined = [lay for lay in found.spec["layer"] if "datum.conflict" in str(lay.get("transform"))]
+    assert len(outlined) == 1 and outlined[0]["mark"]["stroke"] == "#c62828"
+    assert model().conflicts == ()  # the plan as it is: every dependency met
+
+
+def test_what_a_screen_reader_says_of_a_bar_is_in_words() -> None:
+    spec = model().spec
+    rows = {r.get("name"): r for r in spec["datasets"]["rows"]}
+    assert (
+        rows["Diagnostic"]["description"] == "Diagnostic · 6 janv. 2020 – 31 janv. 2020 · Terminé"
+    )
+    described = [lay for lay in spec["layer"] if "description" in lay["encoding"]]
+    assert len(described) == 2  # the bars and the milestones
+    svg = export.chart_svg(spec).decode()
+    assert "end_at" not in svg and "Diagnostic · 6 janv. 2020 – 31 janv. 2020" in svg

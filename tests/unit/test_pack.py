@@ -91,11 +91,22 @@ def test_pages_are_numbered_n_of_m(which: str, request: pytest.FixtureRequest) -
         assert f"page {n} / {total}" in text
 
 
-def test_every_french_page_states_the_committee_and_the_filters(staff_fr: bytes) -> None:
+def gantt_pages(pdf: bytes) -> list[int]:
+    """The pages of the Gantt: the landscape ones."""
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return [n for n, page in enumerate(pages) if page.mediabox.width > page.mediabox.height]
+
+
+def test_every_french_page_states_the_committee_and_the_filters_only_on_the_gantt(
+    staff_fr: bytes,
+) -> None:
     texts = pages_text(staff_fr)
-    for text in texts:
+    gantt = gantt_pages(staff_fr)
+    assert gantt
+    for n, text in enumerate(texts):
         assert "ALL – Autour du Louvre-Lens · Comité du 15 avril 2020" in text
-        assert "Filtres : aucun (toute la mission)" in text
+        assert ("Filtres : aucun (toute la mission)" in text) == (n in gantt), n
+        assert "CONFIDENTIEL – usage interne" in text  # the staff edition, every page
     cover = texts[0]
     assert "Dossier du comité de pilotage" in cover
     assert "Version équipe" in cover
@@ -103,18 +114,20 @@ def test_every_french_page_states_the_committee_and_the_filters(staff_fr: bytes)
 
 def test_every_english_page_states_the_committee_and_the_filters(viewer_en: bytes) -> None:
     texts = pages_text(viewer_en)
-    for text in texts:
+    gantt = gantt_pages(viewer_en)
+    for n, text in enumerate(texts):
         assert "ALL, Around Louvre-Lens · Committee of 15 April 2020" in text
-        assert "Filters: none (the whole mission)" in text
+        assert ("Filters: none (the whole mission)" in text) == (n in gantt), n
+        assert "CONFIDENTIAL" not in text  # the partners' edition is not marked
     assert "Partner edition" in texts[0]
 
 
 def test_the_cover_names_the_data_versions(staff_fr: bytes, viewer_en: bytes) -> None:
     history = Store(DEMO).history("tasks")
-    assert [v.version for v in history] == [1, 2]  # the demo's planning was sent twice
+    assert [v.version for v in history] == [1, 2, 3, 4]  # sent before each committee
     fr, en = pages_text(staff_fr)[0], pages_text(viewer_en)[0]
-    assert "version 2" in fr and "14 avril 2020" in fr
-    assert "version 2" in en and "14 April 2020" in en
+    assert "version 4" in fr and "14 avril 2020" in fr
+    assert "version 4" in en and "14 April 2020" in en
     assert "version initiale" in fr and "initial version" in en
 
 
@@ -226,8 +239,10 @@ def test_the_timeline_filters_apply_to_the_gantt_and_are_stated(
     view = tl.state_of({"tl_ws": ["Parcours noir"], "tl_crit": False}, SIT, "fr")
     pdf = pack.build_pack(reader(con, "viewer"), context("fr", "viewer", timeline=view))
     texts = pages_text(pdf)
-    for text in texts:
-        assert "Filtres : Axe = Parcours noir · sans chemin critique" in text
+    gantt = gantt_pages(pdf)
+    for n, text in enumerate(texts):
+        stated = "Filtres : Axe = Parcours noir · sans chemin critique" in text
+        assert stated == (n in gantt), n  # not on the pages of the whole mission
     gantt = " ".join(t for t in texts if "Planning" in t and "mars 2020" in t)
     assert "Grille d'analyse des projets" in gantt
     assert "Choix de l'agence" not in gantt  # a task of another workstream
@@ -288,7 +303,8 @@ def test_gantt_pages_keep_workstreams_whole_when_they_fit() -> None:
 
 
 def test_file_name() -> None:
-    assert pack.file_name(SIT) == "comite-2020-04-15.pdf"
+    assert pack.file_name(SIT, "staff") == "comite-2020-04-15-interne.pdf"
+    assert pack.file_name(SIT, "viewer") == "comite-2020-04-15-partenaires.pdf"
 
 
 def test_an_empty_data_folder_still_gives_a_pack() -> None:

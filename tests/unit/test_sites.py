@@ -522,7 +522,7 @@ def test_demo_cards_on_15_april_2020(con: duckdb.DuckDBPyConnection) -> None:
     assert cards["cite-electriciens"].milestone.day == D("2020-06-20")
     assert cards["louvre-lens"].state is None and cards["louvre-lens"].cancelled == 1
     whole = cards[view.DESTINATION]
-    assert (whole.tasks, whole.open_actions) == (40, 10)
+    assert (whole.tasks, whole.open_actions) == (41, 10)
     assert whole.milestone is not None and whole.milestone.days_to_go == 0  # the conference
 
 
@@ -579,3 +579,14 @@ def test_demo_kpis_latest_and_destination(con: duckdb.DuckDBPyConnection) -> Non
         ("Offices de tourisme impliqués", 7, 7),
         ("Budget engagé", 62300, None),
     ]
+
+
+def test_the_parcours_noir_has_its_opening_ahead(con: duckdb.DuckDBPyConnection) -> None:
+    """43 days before the mois noir, the Parcours noir's next milestone is its opening."""
+    read = database_reader(con, "viewer")
+    side = view.build(read, view.State(SIT, "fr", side=True)).side
+    assert side is not None
+    card = {c.card.site_id: c.card for c in side.cards}["parcours-noir"]
+    assert card.milestone is not None
+    assert card.milestone.task_id == "M22"
+    assert card.milestone.days_to_go == 43

@@ -77,8 +77,11 @@ def test_critical_path_is_the_longest_chain_to_the_last_task() -> None:
     )
     found = model(tasks)
     assert found.critical == ("A", "B", "D")
+    # working days, French public holidays off: A 8 (1–10 April), B 13 (Easter Monday
+    # the 13th), D 4 (1 and 8 May are holidays)
     assert found.critical_caption == (
-        "Chemin critique (3 tâches, 40 jours de travail) : A Task A → B Task B → D Task D."
+        "Chemin critique (3 tâches, 25 jours ouvrés de travail restant) : "
+        "A Task A → B Task B → D Task D."
     )
     # the chain's links are drawn darker than the others
     links = found.links.set_index(["from_row", "to_row"])["critical"]
@@ -389,7 +392,7 @@ def test_an_empty_folder() -> None:
 def test_the_demo_in_both_roles(role: str) -> None:
     con = db.open_database(Store(DEMO).current_files())
     found = tl.build(database_reader(con, role), tl.State(situation=SIT))  # type: ignore[arg-type]
-    assert (found.shown, found.total, found.collapsed) == (40, 40, False)
+    assert (found.shown, found.total, found.collapsed) == (41, 41, False)
     assert list(found.watch["state"][:3]) == ["late", "late", "late"]
     # only what the chart draws: no ids, no raw states, no numbers it does not read
     bars = found.spec["datasets"]["rows"]
@@ -425,3 +428,25 @@ def test_four_thousand_tasks_send_less_than_a_mebibyte() -> None:
         sent = len(json.dumps(view.spec)) + len(view.watch.to_json(date_format="iso"))
         assert sent < 1024 * 1024
     assert len(expanded.watch) == tl.WATCH_PER_PAGE < expanded.watched
+
+
+def test_the_critical_path_counts_the_work_that_remains() -> None:
+    tasks = frame(
+        [
+            ("A", "2020-04-01", "2020-04-10", "", 50, None),  # half done: 4 of 8 days left
+            ("B", "2020-04-14", "2020-04-17", "A", 0, None),  # 4 working days
+        ]
+    )
+    found = model(tasks)
+    assert found.critical == ("A", "B")
+    assert "8 jours ouvrés de travail restant" in (found.critical_caption or "")
+
+
+def test_working_days_leave_out_weekends_and_french_public_holidays() -> None:
+    from dashboard.views import workdays
+
+    assert workdays.count(date(2020, 1, 17), date(2020, 1, 17)) == 1  # a Friday
+    assert workdays.count(date(2020, 1, 18), date(2020, 1, 19)) == 0  # the weekend
+    assert workdays.count(date(2020, 5, 1), date(2020, 5, 8)) == 4  # 1 and 8 May off
+    assert workdays.count(date(2020, 7, 13), date(2020, 7, 15)) == 2  # 14 July off
+    assert workdays.count(date(2020, 3, 2), date(2020, 2, 28)) == 0
