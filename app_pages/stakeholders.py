@@ -97,6 +97,7 @@ state = view.State(
     page=max(int(st.session_state[PAGE] or 1), 1),
     selected=st.session_state[SELECTED] or None,
     staff=staff,
+    scale=charts.text_scale.get(),
 )
 model = app.model(view.build, state)
 if state.selected and model.card is None:  # the filters leave it out

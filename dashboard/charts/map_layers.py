@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 import pydeck as pdk
 
+from dashboard.charts import text_on
 from dashboard.domain import stakeholders as sk
 from dashboard.i18n import t
 from dashboard.views.stakeholders import Abroad, LocalMap
@@ -31,6 +32,8 @@ LAYER_COUNTRIES = "countries"
 LAYER_TERRITORIES = "territories"
 LAYER_TERRITORY_NAMES = "territory-names"
 LAYER_STAKEHOLDERS = "stakeholders"
+LAYER_LETTERS = "stakeholder-letters"
+LAYER_PARTNER_LETTERS = "partner-letters"
 LAYER_DENSITY = "density"
 LAYER_SITES = "sites"
 LAYER_SITE_NAMES = "site-names"
@@ -121,9 +124,43 @@ def point_records(points: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
                 "line": list(ring),
                 "width": width,
                 "radius": sk.radius(row.get("influence")),
+                **_letter(row),
             }
         )
     return records
+
+
+def _letter(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """The category's letter written on the point, black or white as its fill asks."""
+    rgba = sk.fill(row.get("category"), row.get("engagement"))
+    return {
+        "letter": sk.category_letter(row.get("category")),
+        "ink": [*_rgb(text_on(sk.blended(rgba, rgba[3] / 255))), 255],
+    }
+
+
+def _rgb(code: str) -> list[int]:
+    return [int(code.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+
+
+def letter_layer(
+    records: list[dict[str, Any]], layer_id: str = LAYER_LETTERS, position: str = "position"
+) -> pdk.Layer:
+    """Each point's category letter, on the point (the map's points are bounded:
+    beyond a few hundred the map draws cells instead)."""
+    return pdk.Layer(
+        "TextLayer",
+        data=[{"position": r[position], "letter": r["letter"], "ink": r["ink"]} for r in records],
+        id=layer_id,
+        get_position="position",
+        get_text="letter",
+        get_size=LETTER_PX,
+        get_color="ink",
+        font_family=FONT,
+        font_weight=700,
+        character_set=character_set(str(r["letter"]) for r in records),
+        pickable=False,
+    )
 
 
 def cell_records(cells: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
@@ -254,6 +291,9 @@ def density_layer(records: list[dict[str, Any]]) -> pdk.Layer:
         auto_highlight=True,
     )
 
+
+# The category letters' size on the points, in pixels.
+LETTER_PX = 11
 
 # A label's box on screen, estimated: 13 px bold sans-serif is about 7.5 px a letter.
 LABEL_CHAR_PX = 7.5
@@ -418,7 +458,9 @@ def local_map(local: LocalMap, offline: bool, lang: str) -> pdk.Deck:
     if local.mode == "cells":
         layers.append(density_layer(cell_records(local.cells, lang)))
     else:
-        layers.append(stakeholder_layer(point_records(local.points, lang)))
+        points = point_records(local.points, lang)
+        layers.append(stakeholder_layer(points))
+        layers.append(letter_layer(points))
     layers.extend(site_layers(local.sites, lang, local.view))
     ring = selected_layer(local.selected)
     if ring is not None:
@@ -443,6 +485,7 @@ def arc_records(abroad: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
                 "line": list(sk.outline(row.get("engagement"))[0]),
                 "width": sk.outline(row.get("engagement"))[1],
                 "radius": sk.radius(row.get("influence")),
+                **_letter(row),
             }
         )
     return records
@@ -510,6 +553,8 @@ def abroad_map(abroad: Abroad, offline: bool, lang: str) -> pdk.Deck:
         )
     )
     layers.append(stakeholder_layer(records, LAYER_PARTNERS, position="target"))
+    if not abroad.grouped:  # places are counts of several categories: no letter
+        layers.append(letter_layer(records, LAYER_PARTNER_LETTERS, position="target"))
     layers.append(
         pdk.Layer(
             "ScatterplotLayer",

@@ -99,6 +99,20 @@ EXTRA_COLOURS: tuple[RGB, ...] = (
     (255, 188, 121),
 )
 EXTRA_SHAPES: tuple[str, ...] = ("stroke", "arrow", "square", "diamond", "circle")
+# A letter per known category, written on the funnel's segments, the map's points
+# and in their legends (beside the name), so that colour is never the only cue
+# there either. Other categories take the first letter of their name, in lower case.
+CATEGORY_LETTERS: dict[str, str] = {
+    "restaurateur": "R",
+    "boulanger": "B",
+    "artisan": "A",
+    "traiteur": "T",
+    "producteur": "P",
+    "équipement": "E",
+    "office de tourisme": "O",
+    "institution": "I",
+    "partenaire international": "N",
+}
 UNKNOWN_COLOUR: RGB = (90, 90, 90)
 
 # Engagement: the ring around a point gets darker and thicker as the
@@ -167,6 +181,26 @@ def category_colour(category: object) -> RGB:
     if key in CATEGORY_COLOURS:
         return CATEGORY_COLOURS[key]
     return EXTRA_COLOURS[zlib.crc32(key.encode("utf-8")) % len(EXTRA_COLOURS)]
+
+
+def category_letter(category: object) -> str:
+    """The category's letter: fixed for known categories, its initial otherwise."""
+    if _missing(category):
+        return "?"
+    key = _norm(category)
+    if key in CATEGORY_LETTERS:
+        return CATEGORY_LETTERS[key]
+    return key[:1].lower()
+
+
+def legend_label(category: object, lang: str) -> str:
+    """A category in a legend: its letter, then its name ("R · restaurateur")."""
+    return f"{category_letter(category)} · {category_label(category, lang)}"
+
+
+def blended(rgb: Sequence[int], alpha: float) -> str:
+    """`rgb` drawn at `alpha` over white, as '#rrggbb' (what the eye sees)."""
+    return hex_colour([round(255 + (c - 255) * alpha) for c in rgb[:3]])
 
 
 def hex_colour(rgb: Sequence[int]) -> str:
@@ -380,6 +414,8 @@ ABROAD_GROUP_ABOVE = 300
 
 
 GRID_JITTER = 0.28
+# The map legend's text at scale 1 (a projector multiplies it by `charts.text_scale`).
+LEGEND_FONT_PX = 12
 
 
 def category_shape(category: object) -> str:
@@ -501,65 +537,92 @@ def power_interest_chart(points: pd.DataFrame, grouped: bool, lang: str) -> alt.
     return cast(alt.LayerChart, alt.layer(vrule, hrule, *labels, dots).properties(height=460))
 
 
-def funnel_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
-    """Stages as stacked bars by category (declined aside, at the bottom)."""
+# A segment narrower than this (pixels) is left without its letter: it would not fit.
+LETTER_MIN_PX = 14
+DECLINED_OPACITY = 0.45
+
+
+def funnel_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """Stages as stacked bars by category (declined aside, at the bottom), each
+    segment carrying its category's letter, as the legend does."""
+    from dashboard.charts import text_on, text_scale
+
+    k = text_scale.get()
     long = funnel_long(table)
     stage_names = [engagement_label(s, lang) for s in (*STAGES, "declined")]
-    declined = engagement_label("declined", lang)
     data = long.assign(
         stage_label=[engagement_label(s, lang) for s in long["stage"]],
         category_label=[category_label(c, lang) for c in long["category"]],
+        legend_label=[legend_label(c, lang) for c in long["category"]],
+        letter=[category_letter(c) for c in long["category"]],
         aside=[s == "declined" for s in long["stage"]],
     )
-    data = data[data["stakeholders"] > 0]
-    domain, colours = _category_scale(table["category"], lang)
-    chart = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y(
-                "stage_label:N",
-                title=None,
-                sort=stage_names,
-                scale=alt.Scale(domain=stage_names),
-            ),
-            x=alt.X("stakeholders:Q", title=t("stakeholders.funnel_count", lang), stack=True),
-            color=alt.Color(
-                "category_label:N",
-                title=t("stakeholders.legend_category", lang),
-                scale=alt.Scale(domain=domain, range=colours),
-                legend=alt.Legend(orient="bottom", columns=3),
-            ),
-            opacity=alt.condition(
-                f"datum.stage_label == '{_vega_str(declined)}'", alt.value(0.45), alt.value(0.95)
-            ),
-            order=alt.Order("category_label:N"),
-            tooltip=[
-                alt.Tooltip("stage_label:N", title=t("stakeholders.tip_engagement", lang)),
-                alt.Tooltip("category_label:N", title=t("stakeholders.legend_category", lang)),
-                alt.Tooltip("stakeholders:Q", title=t("stakeholders.funnel_count", lang)),
-            ],
-        )
-        .properties(height=alt.Step(38))
+    data = data[data["stakeholders"] > 0].sort_values(["order", "category_label"])
+    # segments placed here rather than by Vega's stack, so the letters sit in them
+    data["end"] = data.groupby("stage", sort=False)["stakeholders"].cumsum()
+    data["start"] = data["end"] - data["stakeholders"]
+    data["mid"] = (data["start"] + data["end"]) / 2
+    data["ink"] = [
+        text_on(blended(category_colour(c), DECLINED_OPACITY if aside else 0.95))
+        for c, aside in zip(data["category"], data["aside"], strict=True)
+    ]
+    seen: dict[str, str] = {}
+    for c in table["category"]:
+        seen.setdefault(legend_label(c, lang), hex_colour(category_colour(c)))
+    y = alt.Y("stage_label:N", title=None, sort=stage_names, scale=alt.Scale(domain=stage_names))
+    count_title = t("stakeholders.funnel_count", lang)
+    tooltip = [
+        alt.Tooltip("stage_label:N", title=t("stakeholders.tip_engagement", lang)),
+        alt.Tooltip("category_label:N", title=t("stakeholders.legend_category", lang)),
+        alt.Tooltip("stakeholders:Q", title=count_title),
+    ]
+    base = alt.Chart(data)
+    bars = base.mark_bar().encode(
+        y=y,
+        x=alt.X("start:Q", title=count_title),
+        x2="end:Q",
+        color=alt.Color(
+            "legend_label:N",
+            title=t("stakeholders.legend_category", lang),
+            scale=alt.Scale(domain=list(seen), range=list(seen.values())),
+            legend=alt.Legend(orient="bottom", columns=3, labelLimit=220),
+        ),
+        opacity=alt.condition("datum.aside", alt.value(DECLINED_OPACITY), alt.value(0.95)),
+        tooltip=tooltip,
     )
-    return chart  # type: ignore[no-any-return]
+    wide = f"scale('x', datum.end) - scale('x', datum.start) >= {LETTER_MIN_PX * k:g}"
+    letters = base.mark_text(fontSize=round(12 * k), fontWeight="bold").encode(
+        y=y,
+        x="mid:Q",
+        text=alt.condition(wide, alt.Text("letter:N"), alt.value("")),
+        color=alt.Color("ink:N", scale=None),
+        tooltip=tooltip,
+    )
+    return cast(alt.LayerChart, alt.layer(bars, letters).properties(height=alt.Step(38 * k)))
 
 
 def _vega_str(text: str) -> str:
     return text.replace("\\", "\\\\").replace("'", "\\'")
 
 
+# Blue where partners are on board, orange where they are missing: a diverging
+# scheme (ColorBrewer's PuOr / RdBu ends) that readers with any colour-vision
+# deficiency still tell apart (tested on simulated protan, deutan and tritan
+# vision); every cell also carries its count, or "·" for none.
 COVERAGE_COLOURS: dict[str, str] = {
-    "covered": "#2e7d32",
-    "engaged": "#9ccc65",
-    "prospect": "#ffe082",
-    "none": "#ef9a9a",
+    "covered": "#2166ac",
+    "engaged": "#92c5de",
+    "prospect": "#fdb863",
+    "none": "#e66101",
 }
 
 
 def coverage_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
-    """Territory x category heat map: green where a stakeholder is committed,
-    red where nobody is even identified."""
+    """Territory x category heat map: dark blue where a stakeholder is committed,
+    orange where nobody is even identified."""
+    from dashboard.charts import text_on, text_scale
+
+    k = text_scale.get()
     states = [t(f"stakeholders.coverage_{s}", lang) for s in COVERAGE_STATES]
     territories = list(dict.fromkeys(table["territory"]))
     categories = [category_label(c, lang) for c in dict.fromkeys(table["category"])]
@@ -567,6 +630,7 @@ def coverage_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
         state_label=[t(f"stakeholders.coverage_{s}", lang) for s in table["state"]],
         category_label=[category_label(c, lang) for c in table["category"]],
         text=[str(n) if n else "·" for n in table["committed"]],
+        ink=[text_on(COVERAGE_COLOURS.get(str(s), "#ffffff")) for s in table["state"]],
     )
     base = alt.Chart(data).encode(
         x=alt.X(
@@ -592,11 +656,10 @@ def coverage_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
             alt.Tooltip("prospects:Q", title=t("stakeholders.coverage_prospects", lang)),
         ],
     )
-    labels = base.mark_text(fontSize=14, fontWeight="bold").encode(
-        text="text:N",
-        color=alt.condition("datum.state == 'covered'", alt.value("white"), alt.value("#212121")),
+    labels = base.mark_text(fontSize=round(14 * k), fontWeight="bold").encode(
+        text="text:N", color=alt.Color("ink:N", scale=None)
     )
-    return cast(alt.LayerChart, alt.layer(cells, labels).properties(height=alt.Step(36)))
+    return cast(alt.LayerChart, alt.layer(cells, labels).properties(height=alt.Step(36 * k)))
 
 
 # --- table and selection ----------------------------------------------------------------
@@ -630,12 +693,18 @@ def country_name(code: str, lang: str) -> str:
 
 
 def legend_chart(categories: Iterable[object], lang: str) -> alt.VConcatChart:
-    """The map's legend: category colours, engagement rings, the site marker."""
+    """The map's legend: category colours with their letters, engagement rings,
+    the site marker; its text as large as the charts' of the moment (a projector's)."""
+    from dashboard.charts import text_on, text_scale
+
+    k = text_scale.get()
     cats = list(dict.fromkeys(c for c in categories if not _missing(c)))
     cat_rows = pd.DataFrame(
         {
             "label": [category_label(c, lang) for c in cats],
+            "letter": [category_letter(c) for c in cats],
             "fill": [hex_colour(category_colour(c)) for c in cats],
+            "ink": [text_on(blended(category_colour(c), 215 / 255)) for c in cats],
         }
     ).drop_duplicates("label")
     ring_rows = pd.DataFrame(
@@ -646,36 +715,40 @@ def legend_chart(categories: Iterable[object], lang: str) -> alt.VConcatChart:
         }
     )
     site_rows = pd.DataFrame({"label": [t("stakeholders.legend_site", lang)]})
-    axis = alt.Axis(orient="right", domain=False, ticks=False, title=None, labelFontSize=12)
+    font = round(LEGEND_FONT_PX * k)
+    axis = alt.Axis(orient="right", domain=False, ticks=False, title=None, labelFontSize=font)
 
     def column(data: pd.DataFrame, title: str) -> alt.Chart:
         return (
-            alt.Chart(data, title=alt.Title(title, fontSize=12, anchor="start"))
+            alt.Chart(data, title=alt.Title(title, fontSize=font, anchor="start"))
             .encode(
                 y=alt.Y("label:N", sort=None, axis=axis),
                 x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
             )
             .transform_calculate(x="0.5")
-            .properties(width=18, height=alt.Step(20))
+            .properties(width=round(18 * k), height=alt.Step(round(20 * k)))
         )
 
-    swatches = (
-        column(cat_rows, t("stakeholders.legend_category", lang))
-        .mark_circle(size=130, opacity=0.9)
-        .encode(color=alt.Color("fill:N", scale=None))
+    area = round(170 * k * k)
+    category_column = column(cat_rows, t("stakeholders.legend_category", lang))
+    swatches = category_column.mark_circle(size=area, opacity=0.9).encode(
+        color=alt.Color("fill:N", scale=None)
+    )
+    letters = category_column.mark_text(fontSize=round(10 * k), fontWeight="bold").encode(
+        text="letter:N", color=alt.Color("ink:N", scale=None)
     )
     rings = (
         column(ring_rows, t("stakeholders.legend_engagement", lang))
-        .mark_circle(size=130, color="#e0e0e0")
+        .mark_circle(size=round(130 * k * k), color="#e0e0e0")
         .encode(
             stroke=alt.Stroke("stroke:N", scale=None),
             strokeWidth=alt.StrokeWidth("width:Q", scale=None),
         )
     )
     site = column(site_rows, " ").mark_circle(
-        size=170, color="white", stroke="#141414", strokeWidth=3.5
+        size=round(170 * k * k), color="white", stroke="#141414", strokeWidth=3.5
     )
-    return alt.vconcat(swatches, rings, site, spacing=6)
+    return alt.vconcat(alt.layer(swatches, letters), rings, site, spacing=6)
 
 
 ROW_FILTERS: tuple[str, ...] = ("categories", "territories", "engagements", "communes", "sites")

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard import charts
 from dashboard.domain import stakeholders as sk
 from dashboard.views import figures, paging
 from dashboard.views.reader import Reader
@@ -44,6 +45,7 @@ class State:
     selected: str | None = None
     # Staff search contacts too; the query that does is refused to viewers.
     staff: bool = False
+    scale: float = 1.0  # chart text size (larger on a projector)
 
 
 @dataclass(frozen=True)
@@ -283,10 +285,20 @@ def build(read: Reader, state: State) -> Model:
         page=page,
         pages=paging.pages(matches, PAGE_SIZE),
         card=card,
-        charts=Charts(
+        charts=_charts(funnel, coverage, grid, grouped, state),
+    )
+
+
+def _charts(
+    funnel: pd.DataFrame, coverage: pd.DataFrame, grid: pd.DataFrame, grouped: bool, state: State
+) -> Charts:
+    token = charts.text_scale.set(state.scale)
+    try:
+        return Charts(
             grid=sk.power_interest_chart(grid, grouped, state.lang).to_dict(validate=False),
             funnel=sk.funnel_chart(funnel, state.lang).to_dict(validate=False),
             coverage=sk.coverage_chart(coverage, state.lang).to_dict(validate=False),
             legend=sk.legend_chart(funnel["category"], state.lang).to_dict(validate=False),
-        ),
-    )
+        )
+    finally:
+        charts.text_scale.reset(token)

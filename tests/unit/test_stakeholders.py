@@ -617,7 +617,8 @@ def test_offline_map_names_no_outside_host(model: view.Model) -> None:
     assert "mapProvider" not in spec
     assert "http" not in map_layers.spec(deck)
     assert map_layers.layer_ids(deck) == [
-        "countries", "territories", "territory-names", "stakeholders", "sites", "site-names",
+        "countries", "territories", "territory-names", "stakeholders", "stakeholder-letters",
+        "sites", "site-names",
     ]  # fmt: skip
     abroad = map_layers.abroad_map(model.abroad, True, "en")
     assert "http" not in map_layers.spec(abroad)
@@ -637,7 +638,7 @@ def test_point_records_carry_no_personal_data(staff: Reader) -> None:
     records = map_layers.point_records(points, "fr")
     assert len(records) == 66
     assert {frozenset(r) for r in records} == {
-        frozenset({"id", "tip", "position", "fill", "line", "width", "radius"})
+        frozenset({"id", "tip", "position", "fill", "line", "width", "radius", "letter", "ink"})
     }
     text = json.dumps(records, ensure_ascii=False)
     for value in ("sophie.verbecquet@example.org", "03 53 01 31 22", "Sophie Verbecquet"):
@@ -687,7 +688,7 @@ def test_arcs_start_at_lens(model: view.Model) -> None:
     arcs = map_layers.layer_data(deck, "arcs")
     assert len(arcs) == 4
     assert {tuple(a["source"]) for a in arcs} == {(2.8319, 50.4291)}
-    assert map_layers.layer_ids(deck)[-3:] == ["arcs", "partners", "origin"]
+    assert map_layers.layer_ids(deck)[-4:] == ["arcs", "partners", "partner-letters", "origin"]
 
 
 def test_a_partner_at_its_country_centre_says_so() -> None:
@@ -747,8 +748,9 @@ def test_every_accessor_names_a_field_of_its_records(viewer: Reader) -> None:
             if entry["@@type"] == "TextLayer":
                 assert entry["fontFamily"] == "sans-serif"
                 assert "A" in entry["characterSet"]
+                text = entry["getText"].removeprefix("@@=")
                 for record in records:
-                    assert set(record["name"]) <= set(entry["characterSet"]), record["name"]
+                    assert set(record[text]) <= set(entry["characterSet"]), record[text]
     assert checked > 20
 
 
