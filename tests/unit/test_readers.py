@@ -8,6 +8,7 @@ import ast
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,7 @@ from dashboard import charts, demo
 from dashboard.charts import alt_text
 from dashboard.domain import stakeholders as sk
 from dashboard.i18n import format_day
+from dashboard.views import stakeholders as stakeholders_view
 from tests.unit.test_gantt import model
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,6 +107,167 @@ def test_states_and_categories_have_marks_and_shapes_of_their_own() -> None:
     assert len(set(charts.STATE_MARKS.values())) == len(charts.STATE_COLOURS)
     assert len(set(sk.CATEGORY_SHAPES.values())) == len(sk.CATEGORY_COLOURS)
     assert set(sk.CATEGORY_SHAPES) == set(sk.CATEGORY_COLOURS)
+    assert len(set(sk.CATEGORY_LETTERS.values())) == len(sk.CATEGORY_COLOURS)
+    assert set(sk.CATEGORY_LETTERS) == set(sk.CATEGORY_COLOURS)
+    # a category the contract does not list: its initial, in lower case
+    assert sk.category_letter("Torréfacteur") == "t"
+
+
+@pytest.fixture(scope="module")
+def stakeholders_model() -> stakeholders_view.Model:
+    from dashboard.queries import db
+    from dashboard.store import Store
+    from dashboard.views.reader import database_reader
+
+    con = db.open_database(Store(ROOT / "data").current_files())
+    state = stakeholders_view.State(situation=date(2020, 4, 15))
+    return stakeholders_view.build(database_reader(con, "viewer"), state)
+
+
+def _layer_with(spec: dict[str, Any], mark: str) -> list[dict[str, Any]]:
+    return [
+        layer
+        for layer in spec.get("layer", [spec])
+        if (layer["mark"] if isinstance(layer["mark"], str) else layer["mark"]["type"]) == mark
+    ]
+
+
+def test_the_funnel_s_segments_carry_their_category_s_letter(
+    stakeholders_model: stakeholders_view.Model,
+) -> None:
+    spec = stakeholders_model.charts.funnel
+    rows = alt_text.rows_of(spec)
+    (bars,) = _layer_with(spec, "bar")
+    (letters,) = _layer_with(spec, "text")
+    # each segment is written with its category's letter, one letter per category
+    text = letters["encoding"]["text"]
+    assert text["condition"]["field"] == "letter"
+    assert letters["encoding"]["x"]["field"] == "mid"
+    by_category = {r["category"]: r["letter"] for r in rows}
+    assert len(set(by_category.values())) == len(by_category) >= 5
+    for row in rows:  # the letter sits inside its segment, readable on it
+        assert row["start"] < row["mid"] < row["end"]
+        fill = sk.blended(sk.category_colour(row["category"]), 0.45 if row["aside"] else 0.95)
+        assert charts.contrast(fill, row["ink"]) >= charts.MIN_TEXT_CONTRAST
+    # the legend names each colour with the same letter
+    scale = bars["encoding"]["color"]["scale"]
+    for label, colour in zip(scale["domain"], scale["range"], strict=True):
+        category = next(c for c, letter in by_category.items() if label.startswith(letter + " "))
+        assert colour == sk.hex_colour(sk.category_colour(category))
+
+
+def test_the_map_s_points_and_legend_carry_the_letters(
+    stakeholders_model: stakeholders_view.Model,
+) -> None:
+    from dashboard.charts import map_layers
+
+    deck = map_layers.local_map(stakeholders_model.local, True, "en")
+    points = map_layers.layer_data(deck, map_layers.LAYER_STAKEHOLDERS)
+    letters = map_layers.layer_data(deck, map_layers.LAYER_LETTERS)
+    assert len(points) == len(letters) > 10
+    frame = stakeholders_model.local.points
+    for row, point, letter in zip(frame.to_dict("records"), points, letters, strict=True):
+        assert letter["position"] == point["position"]
+        assert letter["letter"] == sk.category_letter(row["category"])
+        fill = sk.blended(point["fill"], point["fill"][3] / 255)
+        ink = sk.hex_colour(letter["ink"])
+        assert charts.contrast(fill, ink) >= charts.MIN_TEXT_CONTRAST
+    abroad = map_layers.abroad_map(stakeholders_model.abroad, True, "en")
+    partners = map_layers.layer_data(abroad, map_layers.LAYER_PARTNERS)
+    written = map_layers.layer_data(abroad, map_layers.LAYER_PARTNER_LETTERS)
+    assert [w["letter"] for w in written] == [p["letter"] for p in partners] != []
+    # the legend writes the letter on each colour
+    legend = stakeholders_model.charts.legend
+    swatches = legend["vconcat"][0]["layer"]
+    assert [_mark(layer) for layer in swatches] == ["circle", "text"]
+    assert swatches[1]["encoding"]["text"]["field"] == "letter"
+
+
+def _mark(layer: dict[str, Any]) -> str:
+    mark = layer["mark"]
+    return str(mark if isinstance(mark, str) else mark["type"])
+
+
+# Machado, Oliveira and Fernandes (2009), severity 1: what a reader with
+# protanopia, deuteranopia or tritanopia sees of a colour (linear RGB).
+CVD = {
+    "protan": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+               [-0.003882, -0.048116, 1.051998]],
+    "deutan": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+               [-0.011820, 0.042940, 0.968881]],
+    "tritan": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+               [0.004733, 0.691367, 0.303900]],
+}  # fmt: skip
+
+
+def _lab(colour: str, vision: list[list[float]] | None) -> tuple[float, float, float]:
+    """CIELAB of `colour` as seen with `vision` (None: typical vision)."""
+    code = colour.lstrip("#")
+    srgb = [int(code[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    rgb = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in srgb]
+    if vision is not None:
+        rgb = [min(max(sum(m * c for m, c in zip(row, rgb, strict=True)), 0.0), 1.0)
+               for row in vision]  # fmt: skip
+    xyz = [
+        (0.4124 * rgb[0] + 0.3576 * rgb[1] + 0.1805 * rgb[2]) / 0.95047,
+        0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2],
+        (0.0193 * rgb[0] + 0.1192 * rgb[1] + 0.9505 * rgb[2]) / 1.08883,
+    ]
+    f = [v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116 for v in xyz]
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def closest_pair(colours: list[str], vision: list[list[float]] | None) -> float:
+    """The smallest colour difference (CIE76 ΔE) between two of `colours`."""
+    labs = [_lab(c, vision) for c in colours]
+    return min(
+        sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5
+        for i, a in enumerate(labs)
+        for b in labs[i + 1 :]
+    )
+
+
+def test_the_coverage_map_s_states_differ_for_every_colour_vision(
+    stakeholders_model: stakeholders_view.Model,
+) -> None:
+    spec = stakeholders_model.charts.coverage
+    (cells,) = _layer_with(spec, "rect")
+    colours = list(cells["encoding"]["color"]["scale"]["range"])
+    assert len(colours) == len(sk.COVERAGE_STATES)
+    for name, vision in (("typical", None), *CVD.items()):
+        assert closest_pair(colours, vision) >= 20, name
+    # the red/green it replaced: protan and deutan readers could not tell it apart
+    assert closest_pair(["#2e7d32", "#9ccc65", "#ffe082", "#ef9a9a"], CVD["protan"]) < 20
+    # each cell's number is readable on its colour
+    for row in alt_text.rows_of(spec):
+        fill = sk.COVERAGE_COLOURS[row["state"]]
+        assert charts.contrast(fill, row["ink"]) >= charts.MIN_TEXT_CONTRAST
+
+
+def test_the_map_legend_grows_on_a_projector() -> None:
+    def sizes(scale: float) -> tuple[int, int]:
+        token = charts.text_scale.set(scale)
+        try:
+            spec = sk.legend_chart(["boulanger", "artisan"], "en").to_dict()
+        finally:
+            charts.text_scale.reset(token)
+        column = spec["vconcat"][1]
+        return column["encoding"]["y"]["axis"]["labelFontSize"], column["title"]["fontSize"]
+
+    assert sizes(1.0) == (sk.LEGEND_FONT_PX, sk.LEGEND_FONT_PX)
+    assert sizes(1.5) == (18, 18)  # the projector's scale: 12 px become 18
+
+
+def test_the_stakeholders_model_draws_its_charts_at_the_state_s_scale() -> None:
+    from dashboard.queries import db
+    from dashboard.store import Store
+    from dashboard.views.reader import database_reader
+
+    con = db.open_database(Store(ROOT / "data").current_files())
+    state = stakeholders_view.State(situation=date(2020, 4, 15), scale=1.5)
+    built = stakeholders_view.build(database_reader(con, "viewer"), state).charts
+    assert built.legend["vconcat"][1]["encoding"]["y"]["axis"]["labelFontSize"] == 18
+    assert _layer_with(built.coverage, "text")[0]["mark"]["fontSize"] == 21
 
 
 def test_gantt_alternative_says_what_it_shows() -> None:
