@@ -46,7 +46,7 @@ app.remember("scoring_page", "page", 1, int, low=1)
 app.remember("scoring_gap", "gap", 30, int, low=5, high=100)
 
 wanted = st.session_state.get("scoring_link_eval") or st.session_state.get("scoring_eval")
-setup = app.model(view.setup, view.SetupState(hidden, wanted))
+setup = app.model(view.setup, view.SetupState(hidden, wanted, lang))
 if setup.evaluation is None:
     st.info(tr("scoring.no_evaluation"), icon="📂")
     st.stop()

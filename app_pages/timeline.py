@@ -18,7 +18,7 @@ shell.header("timeline.title")
 lang = app.lang()
 situation = app.situation()
 
-found = app.model(view.choices, situation)
+found = app.model(view.options, view.ChoicesState(situation, lang))
 if not found.tasks:
     st.info(app.tr("app.no_data"), icon="📂")
     st.stop()
@@ -172,39 +172,11 @@ else:
 
 
 # --- tasks to watch ------------------------------------------------------------------
-# the headers taken now: the CSV is made after the run, outside its session
-heads = {
-    key: app.tr(f"timeline.{key}")
-    for key in (
-        "task",
-        "workstream",
-        "state",
-        "owner_col",
-        "end",
-        "days_late",
-        "progress",
-        "slip",
-        "site",
-        "actions",
-    )
-}
+end_heading = app.tr("timeline.end")
 
 
 def watch_table(watch: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            heads["task"]: watch["name"],
-            heads["days_late"]: watch["days_late"],  # what decides, next to the name
-            heads["workstream"]: watch["workstream"],
-            heads["state"]: watch["state_label"],
-            heads["owner_col"]: watch["owner"].fillna(""),
-            heads["end"]: pd.to_datetime(watch["end"]).dt.date,
-            heads["progress"]: watch["progress"],
-            heads["slip"]: watch["slip"],
-            heads["site"]: watch["site"].fillna(""),
-            heads["actions"]: watch["actions"],
-        }
-    )
+    return view.watch_table(watch, lang)
 
 
 st.header(app.tr("timeline.attention"))
@@ -221,14 +193,15 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_config={
-        heads["end"]: st.column_config.DateColumn(
+        end_heading: st.column_config.DateColumn(
             format="DD/MM/YYYY" if lang == "fr" else "D MMM YYYY"
         )
     },
 )
 if not model.empty:
-    # every task to watch, not only this page, read when the button is clicked
-    read = app.reader()
+    # every task to watch, not only this page, read when the button is clicked, in
+    # the reader's language as the page's model reads it
+    read = app.content_reader()
     e3.download_button(
         app.tr("timeline.export_csv"),
         data=lambda: export.csv_bytes(watch_table(view.watch_rows(read, state, found, every=True))),

@@ -188,6 +188,31 @@ def font_config() -> dict[str, Any]:
     }
 
 
+# Axis labels never smaller than this (pixels), on a phone or in print.
+MIN_LABEL_PX = 11
+
+
+def label_limit(
+    widest: int, share: float = 0.35, narrowest: int = 90, resize: bool = True
+) -> alt.ExprRef:
+    """A label column's width that follows the chart's container: at most `widest`
+    pixels, `share` of a narrow screen's width (a phone's 390 px keep about 120 for
+    the names, the rest for the bars), never below `narrowest`. Longer names end
+    with "…" and read whole in the tooltip. The `width` term only makes Vega
+    recompute it when the chart is resized; the value does not depend on it (a
+    facet has no `width` signal: `resize=False`)."""
+    fitted = (
+        f"(containerSize()[0] > 0 ? "
+        f"clamp(containerSize()[0] * {share}, {narrowest}, {widest}) : {widest})"
+    )
+    return alt.ExprRef(expr=f"0 * width + {fitted}" if resize else fitted)
+
+
+def label_font() -> int:
+    """Axis label size of the moment: 12 px, larger on a projector."""
+    return max(MIN_LABEL_PX, round(12 * text_scale.get()))
+
+
 def finish(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
     """The chart with the language's locale, so month names and numbers follow it,
     and the text size of the moment (larger on a projector)."""

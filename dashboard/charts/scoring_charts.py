@@ -11,6 +11,7 @@ from typing import Any, Literal
 import altair as alt
 import pandas as pd
 
+from dashboard.charts import label_font, label_limit
 from dashboard.i18n import t
 
 # Colour-blind-safe palette (Okabe-Ito), one colour per criterion in file order.
@@ -33,6 +34,12 @@ FLAG_COLOUR = "#c62828"
 CALM_COLOUR = "#90a4ae"
 
 
+def _names_axis(widest: int, facet: bool = False) -> alt.Axis:
+    """The names' axis: as wide as `widest` on a large screen, narrower on a phone
+    (the tooltips give the whole name), in legible type."""
+    return alt.Axis(labelLimit=label_limit(widest, resize=not facet), labelFontSize=label_font())
+
+
 def contribution_bars(
     frame: pd.DataFrame,
     criteria: Sequence[str],
@@ -45,7 +52,7 @@ def contribution_bars(
     contribution, with the total at the bar's end and the shortlist line."""
     order = list(frame.drop_duplicates("project").sort_values("position")["project"])
     points_title = t("scoring.points", lang)
-    y = alt.Y("project:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
+    y = alt.Y("project:N", sort=order, title=None, axis=_names_axis(320))
     bars = (
         alt.Chart(frame)
         .mark_bar()
@@ -63,7 +70,11 @@ def contribution_bars(
                 scale=alt.Scale(
                     domain=list(criteria), range=list(CRITERION_COLOURS[: len(criteria)])
                 ),
-                legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
+                legend=alt.Legend(
+                    orient="bottom",
+                    columns=3,
+                    labelLimit=label_limit(260, share=0.22, narrowest=70),
+                ),
             ),
             order=alt.Order("criterion_order:Q"),
             tooltip=[
@@ -99,7 +110,7 @@ def juror_spread(
 ) -> alt.FacetChart:
     """Per criterion (columns) and project (rows): each juror's score as a share of
     the scale, the min-max range as a line, red where jurors disagree."""
-    y = alt.Y("project:N", sort=list(projects), title=None, axis=alt.Axis(labelLimit=200))
+    y = alt.Y("project:N", sort=list(projects), title=None, axis=_names_axis(200, facet=True))
     x = alt.X(
         "share:Q",
         title=t("scoring.share_of_scale", lang),
@@ -154,7 +165,7 @@ def juror_spread(
 def stability_intervals(frame: pd.DataFrame, criteria: Sequence[str], lang: str) -> alt.LayerChart:
     """For each criterion, the weight range within which the result holds (a bar
     per kept result) and the weight now (a black tick)."""
-    y = alt.Y("criterion:N", sort=list(criteria), title=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("criterion:N", sort=list(criteria), title=None, axis=_names_axis(260))
     share_axis = alt.Axis(format=".0%")
     bars = (
         alt.Chart(frame)
@@ -198,7 +209,7 @@ def stability_intervals(frame: pd.DataFrame, criteria: Sequence[str], lang: str)
 def rank_heatmap(frame: pd.DataFrame, projects: Sequence[str], lang: str) -> alt.LayerChart:
     """Projects (rows, in ranked order) x places (columns): how often each project
     takes each place under perturbed weights."""
-    y = alt.Y("project:N", sort=list(projects), title=None, axis=alt.Axis(labelLimit=320))
+    y = alt.Y("project:N", sort=list(projects), title=None, axis=_names_axis(320))
     x = alt.X("place:O", title=t("scoring.place", lang), axis=alt.Axis(labelAngle=0))
     cells = (
         alt.Chart(frame)

@@ -136,6 +136,14 @@ def reader() -> Reader:
     return cached_reader(store_key(), data_version(), role())
 
 
+def content_reader() -> Reader:
+    """`reader()` giving the data's English texts to an English reader, as the
+    page's model reads them: for what a page reads outside its model (a download
+    drawn when clicked)."""
+    read = reader()
+    return in_english(read) if lang() == "en" else read
+
+
 def query(name: str, **params: Any) -> pd.DataFrame:
     """A named query's rows for the current data version, as the role may see them."""
     return reader()(name, **params)

@@ -40,6 +40,7 @@ GAP_RANGE = (5, 100)  # the disagreement threshold, percent of the scale
 class SetupState:
     hidden: tuple[str, ...] = ()  # evaluations the reader may not see
     evaluation: str | None = None  # None or unknown: the first one
+    lang: str = "fr"  # the criteria's labels are read in it (the model's are too)
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,7 @@ def _official_first(
 def build(read: Reader, state: State) -> Model:
     """The model of one evaluation under `state` (see the module's docstring)."""
     lang = state.lang
-    chosen = setup(read, SetupState(state.hidden, state.evaluation))
+    chosen = setup(read, SetupState(state.hidden, state.evaluation, state.lang))
     if chosen.evaluation != state.evaluation or not chosen.criteria:
         raise LookupError(state.evaluation)
     criteria = chosen.criteria

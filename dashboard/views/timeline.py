@@ -381,6 +381,20 @@ def choices(read: Reader, situation: date) -> Choices:
     )
 
 
+@dataclass(frozen=True)
+class ChoicesState:
+    """The filters' options at the situation date, in the reader's language (the
+    sites' names an English reader picks from are the data's English ones)."""
+
+    situation: date
+    lang: str = "fr"
+
+
+def options(read: Reader, state: ChoicesState) -> Choices:
+    """`choices` for the page's filters, read in the state's language."""
+    return choices(read, state.situation)
+
+
 def _filters(state: State, window: tuple[date, date]) -> dict[str, Any]:
     return {
         "situation": state.situation,
@@ -410,6 +424,40 @@ def watch_rows(read: Reader, state: State, found: Choices, every: bool = False) 
         "timeline_watch", **_filters(state, window_of(state, found)), limit=limit, offset=offset
     )
     return watch.assign(state_label=[t(f"state.{s}", state.lang) for s in watch["state"]])
+
+
+WATCH_COLUMNS: tuple[str, ...] = (
+    "task",
+    "days_late",  # what decides, next to the name
+    "workstream",
+    "state",
+    "owner_col",
+    "end",
+    "progress",
+    "slip",
+    "site",
+    "actions",
+)
+
+
+def watch_table(watch: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The tasks to watch as the table and its CSV export show them: headings in
+    the reader's language (`watch_rows` read in that language gives the texts)."""
+    values = {
+        "task": watch["name"],
+        "days_late": watch["days_late"],
+        "workstream": watch["workstream_label"]
+        if "workstream_label" in watch.columns
+        else watch["workstream"],
+        "state": watch["state_label"],
+        "owner_col": watch["owner"].fillna(""),
+        "end": pd.to_datetime(watch["end"]).dt.date,
+        "progress": watch["progress"],
+        "slip": watch["slip"],
+        "site": watch["site"].fillna(""),
+        "actions": watch["actions"],
+    }
+    return pd.DataFrame({t(f"timeline.{key}", lang): values[key] for key in WATCH_COLUMNS})
 
 
 def _changes(read: Reader, compared: Compared) -> Changes:

@@ -404,3 +404,21 @@ def test_the_official_weights_are_not_a_scenario(demo_dir: Path) -> None:
     doubled = "noir:60,valeurs:50,local:40,faisabilite:30,originalite:20"
     at = start(page="scoring", eval="projets-culinaires", w=doubled)
     assert not any("Scénario" in w.value for w in at.warning)
+
+
+def test_in_english_the_criteria_read_english_and_the_bars_are_drawn(demo_dir: Path) -> None:
+    """The weights' sliders and the chart's colours name the criteria as the data's
+    English columns do, like the bars themselves: with French names on the scale
+    and English ones in the data, the bars had no colour and were not drawn."""
+    at = start("en", page="scoring")
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Fit with the black concept" in [s.label for s in at.slider]
+    assert "Cohérence avec le concept noir" not in [s.label for s in at.slider]
+    chart = at.get("vega_lite_chart")[0].proto  # type: ignore[attr-defined]
+    spec = json.loads(chart.spec)
+    bars = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "bar")
+    domain = bars["encoding"]["color"]["scale"]["domain"]
+    named = {d.name: d.data.data for d in chart.datasets}
+    drawn = set(convert_arrow_bytes_to_pandas_df(named[bars["data"]["name"]])["criterion"])
+    assert "Fit with the black concept" in domain
+    assert drawn == set(domain)

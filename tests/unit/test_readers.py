@@ -353,3 +353,84 @@ def test_the_pack_says_the_demo_is_invented_and_reads_english(lang: str) -> None
         assert "Black Trail of the Black Month" in " ".join(texts)
     real = changed(context, demo=False)  # real data: no notice
     assert short not in " ".join(pages_text(pack.build_pack(reader(con, "viewer"), real)))
+
+
+def _demo_reader(lang: str) -> Any:
+    from dashboard.queries import db
+    from dashboard.store import Store
+    from dashboard.views.reader import database_reader, in_english
+
+    read = database_reader(db.open_database(Store(ROOT / "data").current_files()), "viewer")
+    return in_english(read) if lang == "en" else read
+
+
+def test_the_scoring_names_fit_a_phone_in_legible_type() -> None:
+    """The names' column follows the chart's width (a phone keeps room for the bars;
+    the tooltip gives the whole name) and its type is 11 px or more."""
+    from dashboard.charts import scoring_charts
+    from dashboard.views import scoring as scoring_view
+
+    read = _demo_reader("en")
+    found = scoring_view.build(read, scoring_view.State("projets-culinaires", lang="en"))
+    labels = list(dict.fromkeys(found.bars["criterion"]))
+    bars = scoring_charts.contribution_bars(found.bars, labels, found.threshold, "top 3", "en")
+    spec = charts.finish(bars, "en").to_dict()
+    y = [layer["encoding"].get("y", {}) for layer in spec["layer"]]
+    axes = [e["axis"] for e in y if e.get("field") == "project"]
+    assert axes
+    for axis in axes:
+        assert axis["labelFontSize"] >= charts.MIN_LABEL_PX
+        expr = axis["labelLimit"]["expr"]
+        assert "containerSize()[0]" in expr and "width" in expr
+        assert _limit(expr, 390) <= 0.4 * 390  # a phone: most of the width for the bars
+        assert _limit(expr, 1200) == 320  # a desktop: whole names
+    legend = spec["layer"][0]["encoding"]["color"]["legend"]
+    assert _limit(legend["labelLimit"]["expr"], 390) * 3 < 390  # three columns fit
+    token = charts.text_scale.set(1.5)
+    try:
+        big = scoring_charts.contribution_bars(found.bars, labels, None, "", "en").to_dict()
+    finally:
+        charts.text_scale.reset(token)
+    assert big["layer"][0]["encoding"]["y"]["axis"]["labelFontSize"] == 18
+
+
+def _limit(expr: str, container: float) -> float:
+    """The label limit Vega computes from `expr` in a container this wide."""
+    code = (
+        expr.replace("containerSize()[0]", str(container))
+        .replace("0 * width + ", "")
+        .replace("clamp(", "_clamp(")
+    )
+    condition, _, rest = code.strip("()").partition(" ? ")
+    fitted, _, fallback = rest.rpartition(" : ")
+    clamp = lambda v, lo, hi: min(max(v, lo), hi)  # noqa: E731
+    chosen = fitted if eval(condition) else fallback  # our own expression, not data
+    return float(eval(chosen, {"_clamp": clamp}))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_timeline_s_export_reads_the_reader_s_language(lang: str) -> None:
+    from dashboard.views import timeline as tl
+
+    read = _demo_reader(lang)
+    state = tl.State(situation=date(2020, 4, 15), lang=lang)
+    found = tl.options(read, tl.ChoicesState(date(2020, 4, 15), lang))
+    table = tl.watch_table(tl.watch_rows(read, state, found, every=True), lang)
+    fr_heads = [t_(f"timeline.{k}", "fr") for k in tl.WATCH_COLUMNS]
+    en_heads = [t_(f"timeline.{k}", "en") for k in tl.WATCH_COLUMNS]
+    assert list(table.columns) == (en_heads if lang == "en" else fr_heads)
+    assert not table.empty
+    tasks = _demo_reader("fr")("content_en")
+    french = set(tasks["fr"]) - set(tasks["en"].dropna())
+    cells = {str(v) for v in table.to_numpy().ravel()}
+    if lang == "en":  # no French text the data gives in English
+        assert not cells & french, sorted(cells & french)[:3]
+        assert any(name in set(tasks["en"]) for name in table[en_heads[0]])
+    sites = dict(found.sites)
+    assert ("Black Trail of the Black Month" in sites.values()) == (lang == "en")
+
+
+def t_(key: str, lang: str) -> str:
+    from dashboard.i18n import t
+
+    return t(key, lang)
