@@ -1,6 +1,6 @@
 """Every page for every reader, in a real browser: French and English, viewer and
 staff, at a phone's size (390×844) and a desktop's (1440×900). Each page view must
-pass axe (no serious or critical violation), fit the screen's width, give every
+pass axe (no serious or critical violation), fit the screen's width (each chart too), give every
 chart a text alternative, set the document's language, say the data is a demo,
 and show no text of the other language's catalogue.
 
@@ -61,6 +61,16 @@ def audit(page: Page, where: str, lang: str, width: int) -> None:
     wide = page.evaluate("document.documentElement.scrollWidth")
     assert wide <= width + 1, f"{where}: the page is {wide} px wide on a {width} px screen"
     assert page.evaluate("document.documentElement.lang") == lang, where
+    spilled = page.evaluate(
+        """([selector, width]) => [...document.querySelectorAll(selector)]
+            .filter(e => e.offsetParent !== null)
+            .flatMap(e => [e, ...e.querySelectorAll('canvas, svg')])
+            .filter(e => e.getBoundingClientRect().right > width + 1
+                || e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
+            .map(e => e.getAttribute('data-testid') || e.tagName)""",
+        [f"{MAIN} :is({CHARTS})", width],
+    )
+    assert not spilled, f"{where}: charts wider than the {width} px screen: {spilled}"
     charts = page.locator(f"{MAIN} :is({CHARTS})")
     for i in range(charts.count()):
         if not charts.nth(i).is_visible():  # in a tab not open: drawn when opened
