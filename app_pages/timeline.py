@@ -36,6 +36,7 @@ with st.expander(app.tr("timeline.filters"), expanded=not app.projector(), icon=
         app.tr("timeline.workstream"),
         found.workstreams,
         key="tl_ws",
+        format_func={w: found.workstream_label(w, lang) for w in found.workstreams}.get,
         placeholder=app.tr("app.all"),
     )
     c2.multiselect(
@@ -94,6 +95,7 @@ with st.expander(app.tr("timeline.filters"), expanded=not app.projector(), icon=
             app.tr("timeline.expand"),
             found.workstreams,
             key="tl_expand",
+            format_func={w: found.workstream_label(w, lang) for w in found.workstreams}.get,
             placeholder=app.tr("app.choose"),
             help=app.tr("timeline.expand_help", threshold=view.COLLAPSE_THRESHOLD),
         )

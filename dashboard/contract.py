@@ -143,6 +143,7 @@ DATASETS: dict[str, Dataset] = {
                 _c("spent_eur", "dépensé", "number"),
                 # optional: the text in English, shown when the interface is English
                 _c("name_en", "intitulé (anglais)"),
+                _c("workstream_en", "axe (anglais)"),
             ),
             key=("task_id",),
             example={

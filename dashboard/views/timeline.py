@@ -96,6 +96,13 @@ class Choices:
     sites: tuple[tuple[str, str], ...]  # (site_id, name)
     tasks: int
     mission: tuple[date, date]  # the whole-mission window at the situation date
+    # workstream -> its English name, where the data gives one (`workstream_en`)
+    workstreams_en: tuple[tuple[str, str], ...] = ()
+
+    def workstream_label(self, workstream: str, lang: str) -> str:
+        """A workstream as the reader reads it: its English name, where the data
+        gives one, to an English reader; as typed otherwise (it stays the key)."""
+        return dict(self.workstreams_en).get(workstream, workstream) if lang == "en" else workstream
 
 
 @dataclass(frozen=True)
@@ -378,6 +385,11 @@ def choices(read: Reader, situation: date) -> Choices:
         ),
         tasks=int(streams["tasks"].sum()) if not streams.empty else 0,
         mission=zoom_window("mission", situation, first, last),
+        workstreams_en=tuple(
+            (str(w), str(e))
+            for w, e in zip(streams["workstream"], streams["workstream_en"], strict=True)
+            if isinstance(e, str) and e
+        ),
     )
 
 
@@ -423,7 +435,10 @@ def watch_rows(read: Reader, state: State, found: Choices, every: bool = False) 
     watch = read(
         "timeline_watch", **_filters(state, window_of(state, found)), limit=limit, offset=offset
     )
-    return watch.assign(state_label=[t(f"state.{s}", state.lang) for s in watch["state"]])
+    return watch.assign(
+        state_label=[t(f"state.{s}", state.lang) for s in watch["state"]],
+        workstream_label=[found.workstream_label(str(w), state.lang) for w in watch["workstream"]],
+    )
 
 
 WATCH_COLUMNS: tuple[str, ...] = (
@@ -494,6 +509,8 @@ def build(read: Reader, state: State) -> Model:
         limit=ROWS_PER_PAGE,
         offset=(state.page - 1) * ROWS_PER_PAGE,
     )
+    if found.workstreams_en and state.lang == "en":  # names shown; the keys stay in SQL
+        bars["workstream"] = [found.workstream_label(str(w), "en") for w in bars["workstream"]]
     shown = int(bars["shown_tasks"].iloc[0]) if not bars.empty else 0
     detailed = int(bars["detailed_tasks"].iloc[0]) if not bars.empty else 0
     collapsed = bool(bars["collapsed"].iloc[0]) if not bars.empty else False

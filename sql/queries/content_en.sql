@@ -9,6 +9,9 @@ with pairs as (
     union all select kpi, kpi_en from kpis
     union all select unit, unit_en from kpis
     union all select "text", text_en from actions
+    -- a workstream is a key, typed as its owners name it: English only where given
+    union all select workstream, workstream_en from tasks
+    where nullif(trim(workstream_en), '') is not null
 ),
 
 final as (

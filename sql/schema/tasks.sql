@@ -16,5 +16,6 @@ create table tasks (
     budget_eur double,
     spent_eur double,
     name_en varchar,
+    workstream_en varchar,
     _row integer
 );

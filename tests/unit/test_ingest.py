@@ -557,11 +557,11 @@ FRENCH_EXCEL = (
 
 CANONICAL = (
     "task_id,workstream,name,start,end,milestone,progress,status,owner,site_id,"
-    "depends_on,baseline_start,baseline_end,budget_eur,spent_eur,name_en\n"
+    "depends_on,baseline_start,baseline_end,budget_eur,spent_eur,name_en,workstream_en\n"
     "T1,Cité des Électriciens,Diagnostic,2020-03-02,2020-03-31,false,40,in_progress,"
-    "Agence,cite,,2020-03-02,2020-03-27,12000,4500.5,\n"
-    'T2,Pilotage,"Choix, validation",2020-04-15,2020-04-15,true,100,done,,,T1,,,,,\n'
-    "T3,Pilotage,Ouverture,2020-06-01,2020-06-30,false,0,,,,T1 T2,,,1234.5,,\n"
+    "Agence,cite,,2020-03-02,2020-03-27,12000,4500.5,,\n"
+    'T2,Pilotage,"Choix, validation",2020-04-15,2020-04-15,true,100,done,,,T1,,,,,,\n'
+    "T3,Pilotage,Ouverture,2020-06-01,2020-06-30,false,0,,,,T1 T2,,,1234.5,,,\n"
 )
 
 

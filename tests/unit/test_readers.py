@@ -434,3 +434,37 @@ def t_(key: str, lang: str) -> str:
     from dashboard.i18n import t
 
     return t(key, lang)
+
+
+def test_workstreams_read_english_where_the_data_gives_it_and_filter_in_french() -> None:
+    from dashboard.views import timeline as tl
+    from dashboard.views.reader import database_reader, in_english
+    from tests.unit import test_timeline as tt
+
+    tasks = tt.frame(
+        [
+            ("T1", "2020-03-01", "2020-03-20", "", 100.0, "done"),
+            ("T2", "2020-03-05", "2020-04-10", "", 20.0, None),
+            ("T3", "2020-03-10", "2020-05-20", "", 10.0, None),
+        ],
+        workstream=["Pilotage", "Pilotage", "Parc d'Olhain"],
+    )
+    tasks["workstream_en"] = ["Steering", None, None]  # one line is enough
+    read = in_english(database_reader(tt.database(tasks), "viewer"))
+    found = tl.options(read, tl.ChoicesState(tt.SIT, "en"))
+    assert found.workstreams == ("Pilotage", "Parc d'Olhain")  # the keys, as typed
+    assert found.workstream_label("Pilotage", "en") == "Steering"
+    assert found.workstream_label("Pilotage", "fr") == "Pilotage"
+    assert found.workstream_label("Parc d'Olhain", "en") == "Parc d'Olhain"  # no (FR) mark
+    english = tl.build(read, tl.State(situation=tt.SIT, lang="en", workstreams=("Pilotage",)))
+    shown = json.dumps(english.spec, ensure_ascii=False)
+    assert "Steering" in shown and "Pilotage" not in shown
+    # the filter's French key still chooses the workstream
+    assert set(english.rows["task_id"].dropna()) == {"T1", "T2"}
+    assert set(english.watch["workstream_label"]) <= {"Steering", "Parc d'Olhain"}
+    table = tl.watch_table(english.watch, "en")
+    assert "Pilotage" not in set(table["Workstream"])
+    french = tl.build(
+        database_reader(tt.database(tasks), "viewer"), tl.State(situation=tt.SIT, lang="fr")
+    )
+    assert "Steering" not in json.dumps(french.spec, ensure_ascii=False)

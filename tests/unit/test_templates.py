@@ -31,7 +31,7 @@ def test_french_tasks_template_is_what_french_excel_writes() -> None:
     assert head.split(";") == [
         "identifiant", "axe", "intitulé", "début", "fin", "jalon", "avancement", "statut",
         "responsable", "site", "dépend de", "début initial", "fin initiale", "budget", "dépensé",
-        "intitulé (anglais)",
+        "intitulé (anglais)", "axe (anglais)",
     ]  # fmt: skip
     cells = dict(zip(head.split(";"), example.split(";"), strict=True))
     assert cells["début"] == "02/03/2020"
