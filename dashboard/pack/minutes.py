@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from dashboard.i18n import choice_label, format_day, t
 from dashboard.store import Store
 from dashboard.views import overview as overview_view
-from dashboard.views.reader import Reader
+from dashboard.views.reader import FRENCH_MARK, Reader, in_english
 
 # The fields whose change an action's line of the minutes states.
 TRACKED = ("status", "due", "owner", "text")
@@ -87,6 +87,15 @@ def _value(field: str, value: str, lang: str) -> str:
     return value
 
 
+def _text(row: Mapping[str, str], lang: str) -> str:
+    """The action's or decision's text in the minutes' language: the English column
+    for English minutes, where given, else the French text marked as such."""
+    text = row.get("text", "") or ""
+    if lang != "en" or not text:
+        return text
+    return (row.get("text_en") or "").strip() or f"{text}{FRENCH_MARK}"
+
+
 def build(store: Store, read: Reader, committee: date, lang: str, live: bool = False) -> Minutes:
     """The minutes of the committee held on `committee`; `read` reads the data as
     it was at that date (the figures). `live`: the meeting in progress (the
@@ -98,9 +107,7 @@ def build(store: Store, read: Reader, committee: date, lang: str, live: bool = F
     opened: list[Item] = []
     changed: list[Item] = []
     for ident, row in new.items():
-        item = Item(
-            ident, row.get("text", ""), row.get("owner", ""), _day(row.get("due", ""), lang)
-        )
+        item = Item(ident, _text(row, lang), row.get("owner", ""), _day(row.get("due", ""), lang))
         held = row.get("meeting_date", "")[:10]
         if held == committee.isoformat():
             (decisions if row.get("kind") == "decision" else opened).append(item)
@@ -121,6 +128,8 @@ def build(store: Store, read: Reader, committee: date, lang: str, live: bool = F
         )
         if changes:
             changed.append(Item(item.action_id, item.text, item.owner, item.due, changes))
+    if lang == "en":  # the figures' names as the data gives them in English
+        read = in_english(read)
     model = overview_view.build(read, overview_view.State(committee, lang))
     figures = [(t("overview.event", lang), model.event_value)]
     figures += [(f.label, f.value) for f in model.figures]
