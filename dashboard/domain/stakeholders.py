@@ -545,7 +545,7 @@ DECLINED_OPACITY = 0.45
 def funnel_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
     """Stages as stacked bars by category (declined aside, at the bottom), each
     segment carrying its category's letter, as the legend does."""
-    from dashboard.charts import text_on, text_scale
+    from dashboard.charts import label_limit, text_on, text_scale
 
     k = text_scale.get()
     long = funnel_long(table)
@@ -585,7 +585,11 @@ def funnel_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
             "legend_label:N",
             title=t("stakeholders.legend_category", lang),
             scale=alt.Scale(domain=list(seen), range=list(seen.values())),
-            legend=alt.Legend(orient="bottom", columns=3, labelLimit=220),
+            legend=alt.Legend(
+                orient="bottom",
+                columns=3,
+                labelLimit=label_limit(220, share=0.22, narrowest=60),
+            ),
         ),
         opacity=alt.condition("datum.aside", alt.value(DECLINED_OPACITY), alt.value(0.95)),
         tooltip=tooltip,
@@ -620,7 +624,7 @@ COVERAGE_COLOURS: dict[str, str] = {
 def coverage_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
     """Territory x category heat map: dark blue where a stakeholder is committed,
     orange where nobody is even identified."""
-    from dashboard.charts import text_on, text_scale
+    from dashboard.charts import label_limit, text_on, text_scale
 
     k = text_scale.get()
     states = [t(f"stakeholders.coverage_{s}", lang) for s in COVERAGE_STATES]
@@ -646,7 +650,14 @@ def coverage_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
             "state_label:N",
             title=None,
             scale=alt.Scale(domain=states, range=list(COVERAGE_COLOURS.values())),
-            legend=alt.Legend(orient="bottom", labelLimit=320),
+            # one state a line on a phone, side by side on a wider screen
+            legend=alt.Legend(
+                orient="bottom",
+                labelLimit=label_limit(320, share=0.8, narrowest=120),
+                columns=alt.ExprRef(
+                    expr="containerSize()[0] > 0 && containerSize()[0] < 640 ? 1 : 4"
+                ),
+            ),
         ),
         tooltip=[
             alt.Tooltip("territory:N", title=t("stakeholders.territory", lang)),
