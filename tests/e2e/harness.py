@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -30,6 +30,23 @@ CHROMIUM_ARGS = [
 ]
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "")
 PASSWORD = "mot-de-passe-equipe-2020"
+
+# Set by tests/e2e/conftest.py under --store=postgres: the URL of a database holding
+# a copy of a data folder (the same database for the same folder, so a restarted
+# app finds what was committed). Every app is then started on a database.
+database_for: Callable[[Path], str] | None = None
+
+
+def serve_from_database(data: Path, env: dict[str, str]) -> None:
+    """Point a server's environment at the database copy of `data`; the folder
+    itself is replaced by an empty one (nothing is read from or written to it)."""
+    if database_for is None:
+        return
+    unused = data.parent / f"{data.name}-not-the-store"
+    unused.mkdir(exist_ok=True)
+    env["DASHBOARD_DATABASE_URL"] = database_for(data)
+    env["DASHBOARD_CACHE_DIR"] = str(data.parent / f"{data.name}-store-cache")
+    env["DASHBOARD_DATA_DIR"] = str(unused)
 
 
 def free_port() -> int:
@@ -94,6 +111,8 @@ def start_app(
     ):
         if extra_env is None or key not in extra_env:
             env.pop(key, None)
+    if "DASHBOARD_DATABASE_URL" not in env:
+        serve_from_database(data, env)
     process = spawn(
         [
             sys.executable,
