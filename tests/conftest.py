@@ -130,6 +130,20 @@ def demo_dir(
 
 
 @pytest.fixture
+def serve_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Callable[[Path], None]:
+    """Makes a data folder the test's store (under --store=postgres: a database
+    holding a copy of it), as `demo_dir` does with the demo."""
+
+    def serve(folder: Path) -> None:
+        monkeypatch.setenv("DASHBOARD_DATA_DIR", str(folder))
+        _serve_from_database(folder, tmp_path, monkeypatch, request)
+
+    return serve
+
+
+@pytest.fixture
 def empty_dir(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> Path:

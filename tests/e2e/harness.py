@@ -16,6 +16,9 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Page, expect
 
+from dashboard.store import Store
+from dashboard.store.postgres import PostgresStore
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -47,6 +50,21 @@ def serve_from_database(data: Path, env: dict[str, str]) -> None:
     env["DASHBOARD_DATABASE_URL"] = database_for(data)
     env["DASHBOARD_CACHE_DIR"] = str(data.parent / f"{data.name}-store-cache")
     env["DASHBOARD_DATA_DIR"] = str(unused)
+
+
+def committed(data: Path, dataset: str) -> bytes:
+    """A dataset's current file in the store an app started on `data` uses (the
+    folder, or under --store=postgres its database)."""
+    if database_for is None:
+        found = Store(data).read_current(dataset)
+    else:
+        database = PostgresStore(database_for(data), cache_dir=data.parent / "reader-cache")
+        try:
+            found = database.read_current(dataset)
+        finally:
+            database.close()
+    assert found is not None, dataset
+    return found
 
 
 def free_port() -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.__main__ import main
+from dashboard.demo import is_demo
 from dashboard.store import DataStore, Store
 from dashboard.store.postgres import PostgresStore
 
@@ -255,6 +256,7 @@ def test_a_data_folder_round_trips_through_postgresql_byte_for_byte(
     assert f"{versions} versions et 8 fichiers actuels copiés" in out
     database = PostgresStore(database_url, cache_dir=tmp_path / "cache")
     assert database.history() == Store(demo_dir).history()
+    assert is_demo(database)  # the invented demo is still said to be invented
 
     back = tmp_path / "back"
     code, out, err = run(
