@@ -522,8 +522,14 @@ class PostgresStore:
     def copy_from(self, folder: Store) -> int:
         """Copy a data folder (current files, every version, the log's order) into
         this empty database, in one transaction; checked by checksums. Returns the
-        number of versions copied."""
+        number of versions copied. Refused (`StoreDamaged`) while the folder has
+        a file edited by hand or a damaged log: a hand edit is not what the
+        folder's readers get (they get its logged version), and the database
+        would make it current, unchecked."""
         folder.recover()
+        unsettled = [p for p in folder.problems() if p.blocking or p.code == "hand_edit"]
+        if unsettled:
+            raise StoreDamaged(unsettled)
         history = folder.history()
         with self._writing() as conn:
             if conn.execute(

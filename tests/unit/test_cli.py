@@ -292,6 +292,22 @@ def test_copy_refuses_a_damaged_version_and_copies_nothing(
     assert database.history() == [] and all(p is None for p in database.current_files().values())
 
 
+def test_copy_refuses_a_folder_with_a_hand_edit_and_copies_nothing(
+    demo_dir: Path, database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the folder's readers get tasks' logged version 4; a copy would make the
+    # unchecked edit current in the database
+    with (demo_dir / "tasks.csv").open("a", encoding="utf-8") as fh:
+        fh.write("T99,Parcours noir,Ajout à la main,2020-05-04,2020-05-15,false,0,,,,\n")
+    code, _, err = run(
+        ["to-database", str(demo_dir), "--database-url", database_url, "--lang", "en"], capsys
+    )
+    assert code == 1 and "Copy refused: the data folder does not agree with its log" in err
+    assert "tasks: the current file was edited by hand" in err
+    database = PostgresStore(database_url, cache_dir=tmp_path / "cache")
+    assert database.history() == [] and all(p is None for p in database.current_files().values())
+
+
 def test_export_refuses_a_folder_that_holds_files(
     demo_dir: Path, database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
