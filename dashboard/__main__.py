@@ -255,6 +255,10 @@ def _move(args: argparse.Namespace, lang: str) -> int:
     except CopyMismatch as exc:
         print(t("store.mismatch", lang, what=exc), file=sys.stderr)
         return 1
+    except StoreDamaged as exc:
+        print(t("store.copy_refused", lang), file=sys.stderr)
+        _print_store(exc.store_problems, lang, sys.stderr)
+        return 1
     finally:
         database.close()
     files = sum(1 for p in folder.current_files().values() if p is not None)

@@ -4,7 +4,9 @@ Tables (created on first use, in the connection's schema):
 
     dashboard_meta       one row: the store's id and its generation, bumped by
                          every commit (the data version) and locked by every
-                         writer (SELECT ... FOR UPDATE serialises them)
+                         writer (SELECT ... FOR UPDATE serialises them); `demo`: the
+                         text of the data folder's demo marker (`dashboard.demo`)
+                         when the data copied in are the invented demo, else null
     dashboard_blobs      each distinct file once, by its SHA-256
     dashboard_versions   every committed version, in commit order (seq)
     dashboard_current    each dataset's current file
@@ -39,6 +41,7 @@ from typing import Any
 import psycopg
 from psycopg import conninfo
 
+from dashboard import demo
 from dashboard.contract import DATASET_ORDER
 from dashboard.store import Store, Version, checksum
 from dashboard.store.base import (
@@ -55,7 +58,8 @@ select pg_advisory_xact_lock(7216349012);
 create table if not exists dashboard_meta (
     id integer primary key check (id = 1),
     store_id text not null,
-    generation bigint not null
+    generation bigint not null,
+    demo text
 );
 insert into dashboard_meta (id, store_id, generation)
     values (1, md5(random()::text || clock_timestamp()::text), 0)
@@ -211,6 +215,14 @@ class PostgresStore:
         rows = self._read("select store_id, generation from dashboard_meta where id = 1")
         store_id, generation = rows[0]
         return f"{store_id[:8]}-{generation}"
+
+    def demo_marker(self) -> bytes | None:
+        """The demo marker copied from a data folder (`dashboard.demo`): the data
+        are the invented demo; None: real data. Read through the row as JSON, so
+        that tables made before the column existed answer None."""
+        rows = self._read("select to_jsonb(m) ->> 'demo' from dashboard_meta m where id = 1")
+        marker = rows[0][0] if rows else None
+        return None if marker is None else str(marker).encode("utf-8")
 
     def _copy_path(self, digest: str) -> Path:
         return self.cache_dir / f"{digest}.csv"
@@ -510,8 +522,14 @@ class PostgresStore:
     def copy_from(self, folder: Store) -> int:
         """Copy a data folder (current files, every version, the log's order) into
         this empty database, in one transaction; checked by checksums. Returns the
-        number of versions copied."""
+        number of versions copied. Refused (`StoreDamaged`) while the folder has
+        a file edited by hand or a damaged log: a hand edit is not what the
+        folder's readers get (they get its logged version), and the database
+        would make it current, unchecked."""
         folder.recover()
+        unsettled = [p for p in folder.problems() if p.blocking or p.code == "hand_edit"]
+        if unsettled:
+            raise StoreDamaged(unsettled)
         history = folder.history()
         with self._writing() as conn:
             if conn.execute(
@@ -530,6 +548,17 @@ class PostgresStore:
                 if current is not None:
                     self._put_blob(conn, checksum(current), current)
                     self._set_current(conn, dataset, checksum(current))
+            marker = folder.root / demo.MARKER
+            if marker.is_file():  # the invented demo stays said to be invented
+                made = conn.execute(
+                    "select to_jsonb(m) ? 'demo' from dashboard_meta m where id = 1"
+                ).fetchone()
+                if made != (True,):  # tables made before the column existed
+                    conn.execute("alter table dashboard_meta add column demo text")
+                conn.execute(
+                    "update dashboard_meta set demo = %s where id = 1",
+                    (marker.read_bytes().decode("utf-8"),),
+                )
         _verify(folder, self)
         return len(history)
 
@@ -549,6 +578,9 @@ class PostgresStore:
             current = self.read_current(dataset)
             if current is not None:
                 _write_file(folder.current_path(dataset), current)
+        marker = self.demo_marker()
+        if marker is not None:
+            _write_file(folder.root / demo.MARKER, marker)
         _verify(self, folder)
         return len(history)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
@@ -105,3 +106,30 @@ def _sent_now(at: AppTest) -> str:
         proto = node.proto  # type: ignore[attr-defined]
         parts.append(convert_arrow_bytes_to_pandas_df(proto.data).to_csv(index=False))
     return "\n".join(parts)
+
+
+def committed(dataset: str) -> str:
+    """A dataset's current file in the store the app uses (the data folder or,
+    under --store=postgres, the database), as text."""
+    from dashboard.store import open_store
+
+    data = open_store().read_current(dataset)
+    return "" if data is None else data.decode("utf-8")
+
+
+def logged() -> list[dict[str, Any]]:
+    """The store's commits in order, as the data folder's log writes them."""
+    from dataclasses import asdict
+
+    from dashboard.store import open_store
+
+    return [asdict(v) for v in open_store().history()]
+
+
+def put(dataset: str, data: bytes) -> None:
+    """Make `data` a dataset's current file in the app's store, as a commit that
+    skips the checks (what a test needs before the app starts, on either store)."""
+    from dashboard.store import open_store
+
+    rows = max(len(data.decode("utf-8", "replace").splitlines()) - 1, 0)
+    open_store().commit(dataset, data, by="test", source=f"{dataset}.csv", rows=rows)

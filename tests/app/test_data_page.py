@@ -1,5 +1,6 @@
 """The data page through AppTest: a French Excel export, a workbook, a bad file, a PDF,
-history, rollback, downloads, two staff at once; the data folder checked after each step."""
+history, rollback, downloads, two staff at once; the store (data folder
+or database) checked after each step."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from streamlit.testing.v1 import AppTest
 
-from dashboard.contract import get_dataset
+from dashboard.contract import DATASET_ORDER, get_dataset
 from dashboard.ingest import diff, staging, templates
-from dashboard.store import Store
-from tests.app.support import ROOT, sent, sign_in, start, texts
+from dashboard.store import open_store
+from dashboard.store.base import log_line
+from dashboard.store.postgres import PostgresStore
+from tests.app.support import ROOT, logged, sent, sign_in, start, texts
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -109,6 +112,32 @@ def log(folder: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
+def stored(folder: Path) -> dict[str, bytes]:
+    """What the app's store holds: the data folder's files (`snapshot`) or, on
+    PostgreSQL, the database's current files, versions and log named as they
+    would be in a folder."""
+    store = open_store()
+    if not isinstance(store, PostgresStore):
+        return snapshot(folder)
+    out = {f"{name}.csv": store.read_current(name) for name in DATASET_ORDER}
+    entries = store.history()
+    for e in entries:
+        out[f".history/{e.dataset}/{e.version:04d}.csv"] = store.version_bytes(e.dataset, e.version)
+    out[".history/log.jsonl"] = b"".join(log_line(e) for e in entries)
+    return {name: data for name, data in out.items() if data is not None}
+
+
+def current(dataset: str) -> bytes:
+    """A dataset's current file in the app's store."""
+    data = open_store().read_current(dataset)
+    assert data is not None, dataset
+    return data
+
+
+def version_of(dataset: str, number: int) -> bytes:
+    return open_store().version_bytes(dataset, number)
+
+
 # --- driving the page --------------------------------------------------------------------
 
 
@@ -159,7 +188,7 @@ def test_french_excel_export_preview_change_and_commit(demo_dir: Path) -> None:
     tasks.loc[tasks["task_id"] == "T14", ["progress", "status"]] = ["62.5", "in_progress"]
     data = french_excel("tasks", new_task(tasks))
     assert b"\r\n" in data and "début;fin".encode("cp1252") in data and b"62,5" in data
-    before = snapshot(demo_dir)
+    before = stored(demo_dir)
 
     at = upload(staff(), "planning-comite-2020-05-12.csv", data)
     body = texts(at)
@@ -181,15 +210,15 @@ def test_french_excel_export_preview_change_and_commit(demo_dir: Path) -> None:
         ["T14", "avancement", "45", "62,5"],
         ["T14", "statut", "(vide)", "en cours"],
     ]
-    assert snapshot(demo_dir) == before  # nothing written before the confirmation
+    assert stored(demo_dir) == before  # nothing written before the confirmation
 
     at = commit_as(at, "Claire Dubois")
     assert "Tâches (planning) : version 5 enregistrée (42 lignes, par Claire Dubois)." in texts(at)
     assert at.file_uploader[0].value is None  # ready for the next file
     # the data folder: canonical current file, the same bytes as version 5, the log line
-    current = (demo_dir / "tasks.csv").read_bytes()
-    assert current == (demo_dir / ".history" / "tasks" / "0005.csv").read_bytes()
-    text = current.decode("utf-8")
+    now = current("tasks")
+    assert now == version_of("tasks", 5)
+    text = now.decode("utf-8")
     assert text.startswith("task_id,workstream,name,start,end,")
     assert "\r" not in text
     assert "T14,Parcours noir,Prototypage des expériences culinaires,2020-03-02,2020-03-31," in text
@@ -198,7 +227,7 @@ def test_french_excel_export_preview_change_and_commit(demo_dir: Path) -> None:
         "T41,Parcours noir,Impression de la carte du parcours,2020-05-04,2020-05-15,false,0,"
         in text
     )
-    entry = log(demo_dir)[-1]
+    entry = logged()[-1]
     assert {k: entry[k] for k in ("dataset", "version", "by", "rows", "source", "action")} == {
         "dataset": "tasks",
         "version": 5,
@@ -208,7 +237,7 @@ def test_french_excel_export_preview_change_and_commit(demo_dir: Path) -> None:
         "action": "import",
     }
     # every other file untouched
-    after = snapshot(demo_dir)
+    after = stored(demo_dir)
     changed_files = {k for k in after if after[k] != before.get(k)}
     assert changed_files == {"tasks.csv", ".history/tasks/0005.csv", ".history/log.jsonl"}
 
@@ -234,11 +263,10 @@ def test_an_xlsx_workbook_with_two_sheets_commits_both(demo_dir: Path) -> None:
     body = texts(at)
     assert "Tâches (planning) : version 5 enregistrée (42 lignes, par Claire)." in body
     assert "Décisions et actions : version 5 enregistrée (33 lignes, par Claire)." in body
-    assert "A33,2020-04-15,action,Imprimer la carte du parcours,Agence,,open,T41," in (
-        demo_dir / "actions.csv"
-    ).read_text(encoding="utf-8")
-    assert "T41," in (demo_dir / "tasks.csv").read_text(encoding="utf-8")
-    entries = [(e["dataset"], e["version"], e["action"], e["source"]) for e in log(demo_dir)]
+    added = "A33,2020-04-15,action,Imprimer la carte du parcours,Agence,,open,T41,"
+    assert added in current("actions").decode()
+    assert "T41," in current("tasks").decode()
+    entries = [(e["dataset"], e["version"], e["action"], e["source"]) for e in logged()]
     assert entries[-3:] == [
         ("actions", 4, "import", "releve-decisions-2020-04-15.csv"),
         ("tasks", 5, "import", "comite.xlsx › Tâches"),
@@ -251,7 +279,7 @@ def test_a_bad_file_is_refused_with_its_problems_and_nothing_changes(demo_dir: P
     tasks.loc[tasks["task_id"] == "T10", "end"] = "31/02/2020"
     tasks.loc[tasks["task_id"] == "T12", "site_id"] = "beaurains"
     data = french_excel("tasks", tasks)
-    before = snapshot(demo_dir)
+    before = stored(demo_dir)
 
     at = upload(staff(), "planning.csv", data)
     body = texts(at)
@@ -276,7 +304,7 @@ def test_a_bad_file_is_refused_with_its_problems_and_nothing_changes(demo_dir: P
     assert preview.loc[11, "fin"] == "31/02/2020" and preview.loc[13, "site"] == "beaurains"
     assert "data_commit" not in [b.key for b in at.button]
     assert not at.metric  # no change view for a refused file
-    assert snapshot(demo_dir) == before
+    assert stored(demo_dir) == before
 
 
 def test_the_same_bad_file_in_english(demo_dir: Path) -> None:
@@ -289,7 +317,7 @@ def test_the_same_bad_file_in_english(demo_dir: Path) -> None:
 
 
 def test_a_pdf_gets_a_clear_message(demo_dir: Path) -> None:
-    before = snapshot(demo_dir)
+    before = stored(demo_dir)
     at = upload(staff(), "compte-rendu.pdf", b"%PDF-1.7\n1 0 obj\n", "application/pdf")
     assert [e.value for e in at.error] == [
         "compte-rendu.pdf : ce fichier est un PDF, pas un CSV ; exportez la feuille au format"
@@ -298,7 +326,7 @@ def test_a_pdf_gets_a_clear_message(demo_dir: Path) -> None:
     assert "Rien n'a été enregistré." in texts(at)
     at = upload(at, "photo.png", b"\x89PNG\r\n\x1a\n....", "image/png")
     assert "ce fichier est une image" in at.error[0].value
-    assert snapshot(demo_dir) == before
+    assert stored(demo_dir) == before
 
 
 def test_a_file_without_recognisable_headers_asks_for_its_dataset(demo_dir: Path) -> None:
@@ -316,7 +344,7 @@ def test_a_chosen_dataset_is_used_and_a_better_fit_pointed_out(demo_dir: Path) -
     at = staff()
     at.selectbox(key="data_up_ds").select("kpis").run()
     assert at.query_params["for"] in (["kpis"], "kpis")
-    at = upload(at, "sites.csv", (demo_dir / "sites.csv").read_bytes())
+    at = upload(at, "sites.csv", current("sites"))
     body = texts(at)
     assert "ressemblent plutôt au jeu « Sites »" in body
     assert "Indicateurs · sites.csv" in body
@@ -357,12 +385,12 @@ def test_history_lists_versions_and_serves_any_of_them(
         [1, "20/01/2020 18:00", "Équipe projet ALL", 39, "planning-comite-2020-01-21.csv", "envoi"],
     ]
     served = downloads["tasks-v0004.csv"].decode("utf-8-sig")
-    assert served == (demo_dir / ".history" / "tasks" / "0004.csv").read_text(encoding="utf-8")
+    assert served == version_of("tasks", 4).decode()
     at.selectbox(key="data_dl_v").select(1).run()
     served = downloads["tasks-v0001.csv"].decode("utf-8-sig")
-    assert served == (demo_dir / ".history" / "tasks" / "0001.csv").read_text(encoding="utf-8")
+    assert served == version_of("tasks", 1).decode()
     # compare the two versions: the same change view as an upload
-    store = Store(demo_dir)
+    store = open_store()
     expected = diff.diff_frames(
         staging.version_frame(store, "tasks", 3), staging.version_frame(store, "tasks", 4), "tasks"
     ).counts()
@@ -382,17 +410,17 @@ def test_another_dataset_without_history(demo_dir: Path) -> None:
 
 
 def test_rollback_asks_for_confirmation_then_restores_the_old_version(demo_dir: Path) -> None:
-    store = Store(demo_dir)
+    store = open_store()
     tasks = table(demo_dir, "tasks")
     tasks.loc[tasks["task_id"] == "T14", "progress"] = "70"
     store.commit("tasks", tasks.to_csv(index=False).encode(), by="Bertrand", source="b", rows=40)
     at = history(staff())
     assert at.selectbox(key="data_rb_v").value == 4
-    before = snapshot(demo_dir)
+    before = stored(demo_dir)
     button(at, "data_rb_ask").click().run()
     body = texts(at)
     assert "Confirmez-vous le retour à la version 4 ?" in body
-    assert snapshot(demo_dir) == before  # asking changes nothing
+    assert stored(demo_dir) == before  # asking changes nothing
     # what going back would change, in the same change view
     assert frames(at)[-1].values.tolist() == [["T14", "avancement", "70", "45"]]
     button(at, "data_rb_cancel").click().run()
@@ -406,10 +434,10 @@ def test_rollback_asks_for_confirmation_then_restores_the_old_version(demo_dir: 
         "Tâches (planning) : retour à la version 4, enregistré comme version 6 (par Claire)."
         in texts(at)
     )
-    old = (demo_dir / ".history" / "tasks" / "0004.csv").read_bytes()
-    assert (demo_dir / "tasks.csv").read_bytes() == old
-    assert (demo_dir / ".history" / "tasks" / "0006.csv").read_bytes() == old
-    entry = log(demo_dir)[-1]
+    old = version_of("tasks", 4)
+    assert current("tasks") == old
+    assert version_of("tasks", 6) == old
+    entry = logged()[-1]
     assert (entry["version"], entry["action"], entry["from_version"], entry["by"]) == (
         6,
         "rollback",
@@ -427,19 +455,19 @@ def test_a_rollback_that_would_break_another_file_is_refused(demo_dir: Path) -> 
     # mois noir's opening)
     assert metric(at, "Lignes supprimées") == "2"
     at.text_input(key="data_by").input("Claire").run()
-    before = snapshot(demo_dir)
+    before = stored(demo_dir)
     button(at, "data_rb_do").click().run()
     body = texts(at).replace("\\", "")
     assert "Retour à la version 3 refusé : elle ne s'accorde plus avec les autres fichiers." in body
     assert "actions.csv, ligne 24, colonne « task_id » : « T18 » n'existe pas" in body
-    assert snapshot(demo_dir) == before
+    assert stored(demo_dir) == before
 
 
 # --- templates and downloads --------------------------------------------------------------
 
 
 def test_templates_and_current_data_downloads(demo_dir: Path, downloads: dict[str, bytes]) -> None:
-    store = Store(demo_dir)
+    store = open_store()
     actions = table(demo_dir, "actions")
     actions.loc[0, "text"] = '=HYPERLINK("http://exemple.invalid","Cliquez")'
     store.commit("actions", actions.to_csv(index=False).encode(), by="t", source="a.csv", rows=32)
@@ -483,14 +511,14 @@ def test_two_staff_at_once_neither_change_is_lost(demo_dir: Path) -> None:
     # seen; the page shows the change again, against B's version
     button(a, "data_commit").click().run()
     assert "Les données ont changé depuis votre aperçu" in texts(a)
-    assert len(log(demo_dir)) == 13  # the demo's 12 commits and B's
+    assert len(logged()) == 13  # the demo's 12 commits and B's
     assert frames(a)[1].values.tolist()[:2] == [
         ["T14", "avancement", "45", "60"],
         ["T19", "avancement", "35", "20"],  # A's file would undo B's change: now visible
     ]
     button(a, "data_commit").click().run()
     assert "version 6 enregistrée" in texts(a)
-    assert [(e["version"], e["by"]) for e in log(demo_dir) if e["dataset"] == "tasks"] == [
+    assert [(e["version"], e["by"]) for e in logged() if e["dataset"] == "tasks"] == [
         (1, "Équipe projet ALL"),
         (2, "Équipe projet ALL"),
         (3, "Équipe projet ALL"),
@@ -498,13 +526,11 @@ def test_two_staff_at_once_neither_change_is_lost(demo_dir: Path) -> None:
         (5, "Bertrand"),
         (6, "Anne"),
     ]
-    assert (demo_dir / ".history" / "tasks" / "0005.csv").read_bytes() != (
-        demo_dir / "tasks.csv"
-    ).read_bytes()
+    assert version_of("tasks", 5) != current("tasks")
 
 
 def test_a_commit_refused_when_what_it_cites_was_removed_meanwhile(demo_dir: Path) -> None:
-    store = Store(demo_dir)
+    store = open_store()
     with_t41 = new_task(table(demo_dir, "tasks"))
     store.commit("tasks", with_t41.to_csv(index=False).encode(), by="B", source="b", rows=41)
     actions = new_action(table(demo_dir, "actions"), task_id="T41")
@@ -517,14 +543,14 @@ def test_a_commit_refused_when_what_it_cites_was_removed_meanwhile(demo_dir: Pat
     b.text_input(key="data_by").input("Bertrand").run()
     button(b, "data_rb_do").click().run()
     assert "retour à la version 4" in texts(b)
-    before = snapshot(demo_dir)
+    before = stored(demo_dir)
     # A's next interaction judges again: the action now cites a task that does not exist
     a.text_input(key="data_by").input("Anne").run()
     body = texts(a).replace("\\", "")
     assert "Fichier refusé : 1 problème(s)" in body
     assert "« T41 » n'existe pas" in body
     assert "data_commit" not in [b.key for b in a.button]
-    assert snapshot(demo_dir) == before
+    assert stored(demo_dir) == before
 
 
 # --- who may see the page -----------------------------------------------------------------
@@ -573,7 +599,7 @@ def test_the_signed_in_name_is_offered_for_the_log(demo_dir: Path) -> None:
     at = upload(at, "planning.csv", french_excel("tasks", tasks))
     assert at.text_input(key="data_by").value == "Claire Dubois"
     button(at, "data_commit").click().run()
-    assert log(demo_dir)[-1]["by"] == "Claire Dubois"
+    assert logged()[-1]["by"] == "Claire Dubois"
 
 
 def test_a_single_unrecognised_sheet_takes_the_chosen_dataset(demo_dir: Path) -> None:
@@ -600,7 +626,5 @@ def test_an_empty_folder_gets_its_first_dataset(empty_dir: Path) -> None:
     assert metric(at, "Lignes ajoutées") == "4"
     at = commit_as(at, "Claire")
     assert "Sites : version 1 enregistrée (4 lignes, par Claire)." in texts(at)
-    assert (empty_dir / "sites.csv").read_bytes() == (ROOT / "data" / "sites.csv").read_bytes()
-    assert [(e["dataset"], e["version"], e["action"]) for e in log(empty_dir)] == [
-        ("sites", 1, "import")
-    ]
+    assert current("sites") == (ROOT / "data" / "sites.csv").read_bytes()
+    assert [(e["dataset"], e["version"], e["action"]) for e in logged()] == [("sites", 1, "import")]

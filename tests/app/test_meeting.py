@@ -5,20 +5,14 @@ viewer's open session sees them on its next rerun; a bad save changes nothing.""
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 from typing import Any
 
 from docx import Document
 from streamlit.testing.v1 import AppTest
 
-from tests.app.support import sign_in, start, texts
+from tests.app.support import committed, logged, sign_in, start, texts
 from tests.app.test_pack import download, pdf_text
-
-
-def log(folder: Path) -> list[dict[str, Any]]:
-    lines = (folder / ".history" / "log.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
 
 
 def save_button(at: AppTest, form: str) -> Any:
@@ -46,7 +40,7 @@ def record(at: AppTest, kind: str, text: str, owner: str = "", task: str = "") -
 def test_staff_record_a_decision_and_an_action_a_viewer_sees_them(demo_dir: Path) -> None:
     viewer = start("fr", page="actions")
     assert "Six projets présélectionnés" not in texts(viewer)
-    before = (demo_dir / "actions.csv").read_text(encoding="utf-8")
+    before = committed("actions")
 
     at = staff_on_actions()
     at.text_input(key="rec_by").input("Claire").run()
@@ -55,13 +49,13 @@ def test_staff_record_a_decision_and_an_action_a_viewer_sees_them(demo_dir: Path
     at = record(at, "action", "Relancer l'Office de tourisme de Douai", "OT Douai", "T17")
     assert "A34 enregistrée : version 6" in texts(at)
 
-    after = (demo_dir / "actions.csv").read_text(encoding="utf-8")
+    after = committed("actions")
     assert after.startswith(before)  # the recorded rows kept, the new ones after them
     assert "A33,2020-04-15,decision,Six projets présélectionnés,,,done,," in after
     assert (
         "A34,2020-04-15,action,Relancer l'Office de tourisme de Douai,OT Douai,,open,T17," in after
     )
-    entries = [(e["dataset"], e["version"], e["by"], e["source"]) for e in log(demo_dir)][-2:]
+    entries = [(e["dataset"], e["version"], e["by"], e["source"]) for e in logged()][-2:]
     assert entries == [
         ("actions", 5, "Claire", "saisie-en-seance"),
         ("actions", 6, "Claire", "saisie-en-seance"),
@@ -84,25 +78,21 @@ def test_staff_change_and_close_an_action(demo_dir: Path) -> None:
     save_button(at, "rec_edit_A24").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "A24 enregistrée" in texts(at)
-    row = next(
-        line
-        for line in (demo_dir / "actions.csv").read_text(encoding="utf-8").splitlines()
-        if line.startswith("A24,")
-    )
+    row = next(line for line in committed("actions").splitlines() if line.startswith("A24,"))
     assert ",Parc d'Olhain – RH,2020-04-10,done," in row
-    assert log(demo_dir)[-1]["by"] == "Bertrand"
+    assert logged()[-1]["by"] == "Bertrand"
 
 
 def test_a_save_without_a_name_or_text_changes_nothing(demo_dir: Path) -> None:
     at = staff_on_actions()
-    before = (demo_dir / "actions.csv").read_bytes()
+    before = committed("actions")
     at = record(at, "action", "Sans nom")
     assert "Indiquez votre nom" in texts(at)
     at.text_input(key="rec_by").input("Claire").run()
     at = record(at, "action", "   ")  # the text is required by the contract
     assert "Enregistrement refusé : rien n'a changé." in texts(at)
     assert "ligne 34" in texts(at)  # the problem, as an upload names it
-    assert (demo_dir / "actions.csv").read_bytes() == before
+    assert committed("actions") == before
 
 
 def test_a_viewer_has_no_recording(demo_dir: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.ingest import uploads
-from dashboard.store import Store
+from dashboard.store import open_store
 from tests.app.support import metrics, sign_in, start, texts
 
 FR_FIGURES = {
@@ -117,7 +117,7 @@ def test_empty_folder_is_an_empty_dashboard(empty_dir: Path) -> None:
 def test_a_commit_is_seen_on_the_next_run(demo_dir: Path) -> None:
     at = start()
     assert metrics(at)["Actions ouvertes"] == "10"
-    store = Store(demo_dir)
+    store = open_store()  # the app's: the data folder, or the database
     actions = (demo_dir / "actions.csv").read_text(encoding="utf-8")
     extra = "A99,2020-04-15,action,Nouvelle action,Comité,2020-04-30,open,,\n"
     upload = uploads.check_upload(store, "actions", (actions + extra).encode(), "actions.csv")

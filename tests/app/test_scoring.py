@@ -13,7 +13,7 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from tests.app.support import sent, sign_in, start, texts
+from tests.app.support import put, sent, sign_in, start, texts
 from tests.app.test_pack import download
 
 CULINARY_WEIGHT = "scoring_w:projets-culinaires:{}"
@@ -346,12 +346,9 @@ def test_staff_xlsx_export_has_points_and_weights(demo_dir: Path) -> None:
 
 
 def test_missing_scores_are_shown_missing_not_zero(demo_dir: Path) -> None:
-    scores = demo_dir / "scores.csv"
-    lines = scores.read_text(encoding="utf-8").splitlines(keepends=True)
-    scores.write_text(
-        "".join(line for line in lines if not line.startswith("P01,originalite,")),
-        encoding="utf-8",
-    )
+    lines = (demo_dir / "scores.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = "".join(line for line in lines if not line.startswith("P01,originalite,"))
+    put("scores", kept.encode("utf-8"))
     at = start(page="scoring")
     assert not at.exception, [e.value for e in at.exception]
     assert first_names(at, 1) == ["Pain noir au charbon végétal"]

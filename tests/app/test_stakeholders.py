@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.i18n import t
 from dashboard.views import figures
 from dashboard.views import stakeholders as view
-from tests.app.support import sent, sign_in, start, texts
+from tests.app.support import put, sent, sign_in, start, texts
 
 # Personal data from data/stakeholders.csv: contacts, e-mails and phones.
 PERSONAL = (
@@ -312,8 +312,8 @@ def test_thousands_of_stakeholders_become_cells(demo_dir: Path) -> None:
         f"Contact {i},contact{i}@example.net,03 21 00 00 00"
         for i in range(1600)
     ]
-    with (demo_dir / "stakeholders.csv").open("a", encoding="utf-8") as fh:
-        fh.write("\n".join(extra) + "\n")
+    demo = (demo_dir / "stakeholders.csv").read_text(encoding="utf-8")
+    put("stakeholders", (demo + "\n".join(extra) + "\n").encode("utf-8"))
     at = page("en")
     local = decks(at)[0]
     ids = {entry["id"] for entry in local["layers"]}

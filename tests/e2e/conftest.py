@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
+from tests import conftest
 from tests.conftest import copy_demo
+from tests.e2e import harness
 from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, PASSWORD, ROOT, is_outside, start_app, stop
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -29,6 +31,33 @@ class Traffic:
 
     def outside(self) -> list[str]:
         return sorted({url for url in self.requests if is_outside(url)})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _apps_on_postgres(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """Under --store=postgres every `streamlit run` of these tests reads and writes a
+    database holding a copy of its data folder (on the session's server)."""
+    if not conftest.on_postgres():
+        yield
+        return
+    pg_server = request.getfixturevalue("pg_server")
+    made: dict[Path, str] = {}
+
+    def database_for(folder: Path) -> str:
+        folder = folder.resolve()
+        if folder not in made:
+            made[folder] = pg_server.database()
+            cache = tmp_path_factory.mktemp("copy-cache")
+            conftest.load_into_database(folder, made[folder], cache)
+        return made[folder]
+
+    harness.database_for = database_for
+    try:
+        yield
+    finally:
+        harness.database_for = None
 
 
 @pytest.fixture(scope="session")

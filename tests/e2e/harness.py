@@ -10,11 +10,14 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlparse
 
 from playwright.sync_api import Page, expect
+
+from dashboard.store import Store
+from dashboard.store.postgres import PostgresStore
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -30,6 +33,38 @@ CHROMIUM_ARGS = [
 ]
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "")
 PASSWORD = "mot-de-passe-equipe-2020"
+
+# Set by tests/e2e/conftest.py under --store=postgres: the URL of a database holding
+# a copy of a data folder (the same database for the same folder, so a restarted
+# app finds what was committed). Every app is then started on a database.
+database_for: Callable[[Path], str] | None = None
+
+
+def serve_from_database(data: Path, env: dict[str, str]) -> None:
+    """Point a server's environment at the database copy of `data`; the folder
+    itself is replaced by an empty one (nothing is read from or written to it)."""
+    if database_for is None:
+        return
+    unused = data.parent / f"{data.name}-not-the-store"
+    unused.mkdir(exist_ok=True)
+    env["DASHBOARD_DATABASE_URL"] = database_for(data)
+    env["DASHBOARD_CACHE_DIR"] = str(data.parent / f"{data.name}-store-cache")
+    env["DASHBOARD_DATA_DIR"] = str(unused)
+
+
+def committed(data: Path, dataset: str) -> bytes:
+    """A dataset's current file in the store an app started on `data` uses (the
+    folder, or under --store=postgres its database)."""
+    if database_for is None:
+        found = Store(data).read_current(dataset)
+    else:
+        database = PostgresStore(database_for(data), cache_dir=data.parent / "reader-cache")
+        try:
+            found = database.read_current(dataset)
+        finally:
+            database.close()
+    assert found is not None, dataset
+    return found
 
 
 def free_port() -> int:
@@ -94,6 +129,8 @@ def start_app(
     ):
         if extra_env is None or key not in extra_env:
             env.pop(key, None)
+    if "DASHBOARD_DATABASE_URL" not in env:
+        serve_from_database(data, env)
     process = spawn(
         [
             sys.executable,

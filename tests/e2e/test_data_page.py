@@ -4,6 +4,7 @@ message; a viewer asking for /data gets nothing of the page."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,15 @@ from playwright.sync_api import Page, expect
 
 from tests.app.test_data_page import french_excel
 from tests.conftest import copy_demo
-from tests.e2e.harness import app_ready, no_exception, settle, sign_in, start_app, stop
+from tests.e2e.harness import (
+    app_ready,
+    committed,
+    no_exception,
+    settle,
+    sign_in,
+    start_app,
+    stop,
+)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +78,7 @@ def test_staff_upload_commit_and_the_overview_changes(
     expect(page.get_by_text("encodage Windows-1252 · séparateur point-virgule")).to_be_visible()
     settle(page)
     assert metric(page, "Lignes modifiées") == "1"
-    before = pd.read_csv(data / "tasks.csv", dtype=str, keep_default_na=False)
+    before = pd.read_csv(io.BytesIO(committed(data, "tasks")), dtype=str, keep_default_na=False)
     assert before.set_index("task_id").loc["T14", "progress"] == "45"  # not written yet
     name = page.get_by_role("textbox", name="Votre nom (inscrit dans le journal)")
     name.fill("Claire Dubois")
@@ -80,7 +89,7 @@ def test_staff_upload_commit_and_the_overview_changes(
         timeout=60_000
     )
     no_exception(page)
-    current = pd.read_csv(data / "tasks.csv", dtype=str, keep_default_na=False)
+    current = pd.read_csv(io.BytesIO(committed(data, "tasks")), dtype=str, keep_default_na=False)
     assert current.set_index("task_id").loc["T14", "status"] == "done"
 
     page.locator('[data-testid="stSidebarNavLink"]', has_text="Vue d'ensemble").first.click()

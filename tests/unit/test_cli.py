@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.__main__ import main
+from dashboard.demo import is_demo
 from dashboard.store import DataStore, Store
 from dashboard.store.postgres import PostgresStore
 
@@ -255,6 +256,7 @@ def test_a_data_folder_round_trips_through_postgresql_byte_for_byte(
     assert f"{versions} versions et 8 fichiers actuels copiés" in out
     database = PostgresStore(database_url, cache_dir=tmp_path / "cache")
     assert database.history() == Store(demo_dir).history()
+    assert is_demo(database)  # the invented demo is still said to be invented
 
     back = tmp_path / "back"
     code, out, err = run(
@@ -286,6 +288,22 @@ def test_copy_refuses_a_damaged_version_and_copies_nothing(
         ["to-database", str(demo_dir), "--database-url", database_url, "--lang", "en"], capsys
     )
     assert code == 1 and "tasks v1 does not match its checksum" in err
+    database = PostgresStore(database_url, cache_dir=tmp_path / "cache")
+    assert database.history() == [] and all(p is None for p in database.current_files().values())
+
+
+def test_copy_refuses_a_folder_with_a_hand_edit_and_copies_nothing(
+    demo_dir: Path, database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the folder's readers get tasks' logged version 4; a copy would make the
+    # unchecked edit current in the database
+    with (demo_dir / "tasks.csv").open("a", encoding="utf-8") as fh:
+        fh.write("T99,Parcours noir,Ajout à la main,2020-05-04,2020-05-15,false,0,,,,\n")
+    code, _, err = run(
+        ["to-database", str(demo_dir), "--database-url", database_url, "--lang", "en"], capsys
+    )
+    assert code == 1 and "Copy refused: the data folder does not agree with its log" in err
+    assert "tasks: the current file was edited by hand" in err
     database = PostgresStore(database_url, cache_dir=tmp_path / "cache")
     assert database.history() == [] and all(p is None for p in database.current_files().values())
 
