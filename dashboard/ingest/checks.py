@@ -175,7 +175,9 @@ def validate_found(current: Mapping[str, Path | None], staged: Mapping[str, Pars
     its headers, the value as typed); one in another dataset is a reference the
     upload would break, reported only if the current data did not already have it.
     """
-    con = db.open_database(current)
+    # A current file that does not load is left out: the upload meant to replace
+    # it must still be judged (the pages say the file cannot be read).
+    con = db.open_loadable(current)[0]
     # the rules over a large upload spill to disk rather than grow the process
     con.execute(f"set memory_limit = '{CHECK_MEMORY_MIB}MB'")
     try:
