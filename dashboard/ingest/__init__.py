@@ -187,6 +187,8 @@ def mostly_utf8(data: bytes) -> bool:
     """UTF-8 but for a few bytes (a paste from another program): its valid
     multi-byte characters outnumber the bytes that are not UTF-8. Such a file is
     not read whole as Windows-1252; the rows holding the stray bytes are named."""
+    if _UTF8_PAIR.search(data) is None:
+        return False  # not one valid multi-byte character
     text = data.decode("utf-8", "replace")
     bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
     wide = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
@@ -195,7 +197,9 @@ def mostly_utf8(data: bytes) -> bool:
 
 def detect_separator(text: str) -> str:
     """The separator that splits the header line into the most fields."""
-    first = next(iter(io.StringIO(text, newline="")), "")
+    # the first line as the csv module sees lines (ended by \n, \r or \r\n)
+    end = _LINE_END.search(text)
+    first = text if end is None else text[: end.start()]
     best, best_count = ",", 1
     for sep in SEPARATORS:
         try:
@@ -205,6 +209,11 @@ def detect_separator(text: str) -> str:
         if len(fields) > best_count:
             best, best_count = sep, len(fields)
     return best
+
+
+_LINE_END = re.compile(r"[\r\n]")
+# A UTF-8 lead byte then a continuation byte: how every valid multi-byte character starts.
+_UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
 
 # --- normalisation ------------------------------------------------------------
@@ -379,18 +388,27 @@ def read_bytes(dataset_name: str, data: bytes, file: str) -> Parsed:
         parsed.problems.append(Problem(file, "not_text", dataset=dataset.name))
         return parsed
     text, parsed.encoding = decoded
+    del decoded
     bad_bytes = parsed.encoding == "Windows-1252" and mostly_utf8(data)
     if bad_bytes:
         text, parsed.encoding = data.decode("utf-8", "replace"), "UTF-8"
-    if not text.strip():
+    if not text or text.isspace():
         parsed.problems.append(Problem(file, "empty_file", dataset=dataset.name))
         return parsed
     parsed.separator = detect_separator(text)
     newline = _plain_newline(text)
     if newline is not None:
+        # the text as UTF-8 bytes: the upload's own bytes when they are UTF-8
+        if parsed.encoding == "UTF-8" and not bad_bytes:
+            utf8 = pa.py_buffer(data)
+        elif parsed.encoding == "UTF-8 (BOM)":
+            utf8 = pa.py_buffer(data).slice(len(b"\xef\xbb\xbf"))
+        else:
+            utf8 = pa.py_buffer(text.encode("utf-8"))
+        del text  # the bytes hold the cells now
         try:
-            raw = _split_plain(text, parsed.separator, newline)
-            del text  # the columns hold the cells now
+            raw = _split_plain(utf8, parsed.separator, newline)
+            del utf8
         except Refusal as exc:
             parsed.problems.append(
                 Problem(file, exc.code, row=exc.row, params=exc.params, dataset=dataset.name)
@@ -435,9 +453,14 @@ def _plain_newline(text: str) -> str | None:
     return None
 
 
-def _split_plain(text: str, separator: str, newline: str) -> _Raw:
-    """Records of a text without quotes, as the csv module would split them."""
-    lines = pc.split_pattern(pa.array([text], pa.large_string()), newline).flatten()
+def _split_plain(utf8: pa.Buffer, separator: str, newline: str) -> _Raw:
+    """Records of a text without quotes (its UTF-8 bytes), as the csv module
+    would split them."""
+    whole = pa.LargeStringArray.from_buffers(
+        1, pa.py_buffer(np.array([0, utf8.size], dtype=np.int64)), utf8
+    )
+    lines = pc.split_pattern(whole, newline).flatten()
+    del whole
     if len(lines) and lines[len(lines) - 1].as_py() == "":
         lines = lines.slice(0, len(lines) - 1)  # the line break ending the last line
     header = lines[0].as_py().split(separator) if len(lines) else []
@@ -616,7 +639,8 @@ def _read_raw(dataset: Dataset, raw: _Raw, parsed: Parsed, *, bad_bytes: bool = 
             )
     if parsed.errors:
         return parsed
-    result = _convert(dataset, positions, raw, table=table, bad_bytes=bad_bytes)
+    del table  # handed over: the raw columns are freed as they are typed
+    result = _convert(dataset, positions, raw, bad_bytes=bad_bytes, release=True)
     names = {
         col.name: header[positions[col.name]] for col in dataset.columns if col.name in positions
     }
@@ -783,8 +807,10 @@ def _convert(
     table: pa.Table | None = None,
     kept: int | None = None,
     bad_bytes: bool = False,
+    release: bool = False,
 ) -> _Converted:
-    """Type every mapped column in DuckDB: values, and problems by cell."""
+    """Type every mapped column in DuckDB: values, and problems by cell.
+    `release`: `raw` gives its columns up, each chunk freed once typed."""
     kept = problems_kept() if kept is None else kept
     con = _connection()
     try:
@@ -821,14 +847,22 @@ def _convert(
         # one streaming pass (DuckDB keeps the rows' order without a sort); a
         # refused cell's typed value is left empty
         source = raw.table() if table is None else table
+        if release:
+            raw.built, raw.chunks = None, []
+        parts = [
+            pa.Table.from_batches([batch], source.schema)
+            for batch in source.to_batches(max_chunksize=_TYPING_CHUNK)
+        ] or [source]
+        del source
+        parts.reverse()
         outs: list[pa.Table] = []
         raws: list[pa.Table] = []
         found: list[tuple[int, int, str, str]] = []
         totals: dict[tuple[int, str], int] = {}
         suspects: list[tuple[int, int, str]] = []
         # a chunk at a time: memory bounded by the chunk, not the file
-        for offset in range(0, max(source.num_rows, 1), _TYPING_CHUNK):
-            con.register("raw", source.slice(offset, _TYPING_CHUNK))
+        while parts:
+            con.register("raw", parts.pop())
             result = con.sql(
                 f"with s as (select _row, _extra, {', '.join(stripped)} from raw), "
                 f"k as (select _row, {', '.join(effective)} from s where _extra or not ({blank})), "
@@ -881,7 +915,8 @@ def _convert(
                 con.execute(
                     " union all ".join(
                         f"select _row, {i} as i, t{i} as value from cells "
-                        f"where regexp_matches(t{i}, $pattern)"
+                        # (damage is never plain ASCII: bytes and characters counted apart)
+                        f"where strlen(t{i}) <> length(t{i}) and regexp_matches(t{i}, $pattern)"
                         for i in texts
                     )
                     + " order by _row limit $kept",
