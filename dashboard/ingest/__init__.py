@@ -407,7 +407,7 @@ def read_bytes(dataset_name: str, data: bytes, file: str) -> Parsed:
             utf8 = pa.py_buffer(text.encode("utf-8"))
         del text  # the bytes hold the cells now
         try:
-            raw = _split_plain(utf8, parsed.separator, newline)
+            raw = _split_plain(utf8, parsed.separator)
             del utf8
         except Refusal as exc:
             parsed.problems.append(
@@ -453,17 +453,13 @@ def _plain_newline(text: str) -> str | None:
     return None
 
 
-def _split_plain(utf8: pa.Buffer, separator: str, newline: str) -> _Raw:
+def _split_plain(utf8: pa.Buffer, separator: str) -> _Raw:
     """Records of a text without quotes (its UTF-8 bytes), as the csv module
     would split them."""
-    whole = pa.LargeStringArray.from_buffers(
-        1, pa.py_buffer(np.array([0, utf8.size], dtype=np.int64)), utf8
-    )
-    lines = pc.split_pattern(whole, newline).flatten()
-    del whole
-    if len(lines) and lines[len(lines) - 1].as_py() == "":
-        lines = lines.slice(0, len(lines) - 1)  # the line break ending the last line
-    header = lines[0].as_py().split(separator) if len(lines) else []
+    lines = _lines(utf8)
+    # a line's text without its line break (no other CR or LF is in such a text)
+    first = lines[0].as_py().rstrip("\r\n") if len(lines) else ""
+    header = first.split(separator) if len(lines) else []
     header = [h.strip() for h in header]
     if len(header) > MAX_COLUMNS:
         raise Refusal("too_many_columns", row=1, limit=str(MAX_COLUMNS))
@@ -483,7 +479,7 @@ def _split_plain(utf8: pa.Buffer, separator: str, newline: str) -> _Raw:
         # the separator is one of SEPARATORS (code, not data), written as chr(n)
         if separator not in SEPARATORS:
             raise ValueError(separator)
-        split = f"string_split(line, chr({ord(separator)}))"
+        split = f"string_split(rtrim(line, chr(13) || chr(10)), chr({ord(separator)}))"
         # one pass: the header's columns, each row's width and what lies past the header
         columns = "".join(f"l[{i + 1}] as c{i}, " for i in range(named))
         parts = []
@@ -538,6 +534,23 @@ def _split_plain(utf8: pa.Buffer, separator: str, newline: str) -> _Raw:
         built=table,
         built_width=width,
     )
+
+
+# Bytes scanned at once for line breaks.
+_SCAN_BYTES = 8 * 1024 * 1024
+
+
+def _lines(utf8: pa.Buffer) -> pa.LargeStringArray:
+    """The lines of a UTF-8 text, each with its line break, over the text's own
+    bytes (no copy); the break that ends the text ends its last line."""
+    data = np.frombuffer(utf8, dtype=np.uint8)
+    ends = [np.zeros(1, dtype=np.int64)]
+    for start in range(0, len(data), _SCAN_BYTES):
+        ends.append(np.flatnonzero(data[start : start + _SCAN_BYTES] == 10) + (start + 1))
+    if len(data) and data[-1] != 10:
+        ends.append(np.array([len(data)], dtype=np.int64))
+    offsets = np.concatenate(ends).astype(np.int64)
+    return pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), utf8)
 
 
 class _Counted:
