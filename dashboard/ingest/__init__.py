@@ -187,8 +187,6 @@ def mostly_utf8(data: bytes) -> bool:
     """UTF-8 but for a few bytes (a paste from another program): its valid
     multi-byte characters outnumber the bytes that are not UTF-8. Such a file is
     not read whole as Windows-1252; the rows holding the stray bytes are named."""
-    if _UTF8_PAIR.search(data) is None:
-        return False  # not one valid multi-byte character
     text = data.decode("utf-8", "replace")
     bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
     wide = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
@@ -212,8 +210,6 @@ def detect_separator(text: str) -> str:
 
 
 _LINE_END = re.compile(r"[\r\n]")
-# A UTF-8 lead byte then a continuation byte: how every valid multi-byte character starts.
-_UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
 
 # --- normalisation ------------------------------------------------------------
@@ -775,7 +771,10 @@ def _typing(col: Column, i: int) -> _Typing:
         )
         return _Typing("null", value, f"case {first} end", v)
     if col.type in ("number", "integer"):
-        helper = f"ingest_number_ready({x})"
+        # a plain number (most cells) is cast at once; any other through the macros
+        helper = (
+            f"case when regexp_full_match({x}, '{_PLAIN_NUMBER}') then replace({x}, ',', '.') end"
+        )
         code = f"case {first} when {v} is null then 'expected_number' "
         if col.type == "integer":
             code += (
@@ -788,7 +787,11 @@ def _typing(col: Column, i: int) -> _Typing:
             )
         else:
             final = v
-        return _Typing(helper, f"ingest_number_of({h})", code + "end", final)
+        value = (
+            f"case when {h} is not null then ingest_finite(try_cast({h} as double)) "
+            f"else ingest_number_of(ingest_number_text({x})) end"
+        )
+        return _Typing(helper, value, code + "end", final)
     if col.type == "date":
         code = (
             f"case {first} when {h} is null then 'expected_date' "
@@ -798,9 +801,30 @@ def _typing(col: Column, i: int) -> _Typing:
     if col.type == "boolean":
         code = f"case {first} when {v} is null then 'expected_boolean' end"
         return _Typing(f"ingest_fold({x})", f"ingest_boolean_of({h})", code, v)
-    value = f"$p{i}_values[list_position($p{i}_keys, {h})]"
+    # a label typed exactly as listed is looked up as it is; any other folded first
+    value = (
+        f"coalesce($p{i}_exact_values[list_position($p{i}_exact, {x})], "
+        f"$p{i}_values[list_position($p{i}_keys, {h})])"
+    )
     code = f"case {first} when {v} is null then 'expected_enum' end"
-    return _Typing(f"ingest_fold({x})", value, code, v)
+    helper = f"case when not list_contains($p{i}_exact, {x}) then ingest_fold({x}) end"
+    return _Typing(helper, value, code, v)
+
+
+# A number as most cells hold it (the same rule as `ingest_number_ready`).
+_PLAIN_NUMBER = "[+-]?[0-9]+([.,][0-9]+)?"
+
+
+def _exact_choices(col: Column) -> dict[str, str]:
+    """An enum's values and labels as listed -> the value their folded form finds
+    (what the folded lookup gives them, so the shortcut changes no answer)."""
+    keys = [k for value, label in col.choices for k in (fold(value), fold(label))]
+    values = [value for value, _ in col.choices for _ in (0, 1)]
+    out: dict[str, str] = {}
+    for value, label in col.choices:
+        for text in (value, label):
+            out.setdefault(text, values[keys.index(fold(text))])
+    return out
 
 
 # Text cells that may have been decoded twice ("CitÃ© des Ã‰lectriciens"): a
@@ -851,6 +875,9 @@ def _convert(
                     k for value, label in col.choices for k in (fold(value), fold(label))
                 ]
                 params[f"p{i}_values"] = [value for value, _ in col.choices for _ in (0, 1)]
+                exact = _exact_choices(col)
+                params[f"p{i}_exact"] = list(exact)
+                params[f"p{i}_exact_values"] = list(exact.values())
         typings = [_typing(col, i) for i, col in enumerate(dataset.columns)]
         xs = ", ".join(f"{_ident(c.name)} as x{i}" for i, c in enumerate(dataset.columns))
         hs = ", ".join(f"{t.helper} as h{i}" for i, t in enumerate(typings))
@@ -1091,7 +1118,10 @@ def canonical_of_table(dataset_name: str, table: pa.Table) -> bytes:
             text = f"case when {name} then 'true' when not {name} then 'false' end"
         else:
             text = name
-        cells.append(f"ingest_csv_cell({text})")
+        # a number, a date or a boolean never holds a comma, a quote or a line break
+        cells.append(
+            f"ingest_csv_cell({text})" if col.type in ("text", "enum") else f"coalesce({text}, '')"
+        )
     out = io.BytesIO()
     out.write((",".join(dataset.column_names) + "\n").encode("utf-8"))
     con = _connection()
