@@ -269,7 +269,7 @@ def parse_boolean(text: str) -> bool:
 
 _CHUNK = 50_000
 # Rows typed at once (DuckDB's and Arrow's working memory is bounded by it).
-_TYPING_CHUNK = 200_000
+_TYPING_CHUNK = 100_000
 _KEPT: ContextVar[int] = ContextVar("problems_kept", default=PROBLEMS_KEPT)
 
 
