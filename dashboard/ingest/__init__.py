@@ -936,20 +936,30 @@ def _convert(
                 }
             )
             con.register("cells", result)
+            # only the columns with a refused cell (none, most often) are searched
+            refused = [i for i in range(n) if result.column(f"e{i}").null_count < result.num_rows]
             union = " union all ".join(
                 f"select _row, {i} as i, e{i} as code, x{i} as value "
                 f"from cells where e{i} is not null"
-                for i in range(n)
+                for i in refused
             )
-            found_here = con.execute(
-                f"with p as ({union}) select _row, i, code, value from p "
-                "qualify row_number() over (partition by i, code order by _row) <= $kept "
-                "order by _row, i",
-                {"kept": kept},
-            ).fetchall()
-            counts = con.execute(
-                f"with p as ({union}) select i, code, count(*) from p group by all"
-            ).fetchall()
+            found_here = (
+                []
+                if not refused
+                else con.execute(
+                    f"with p as ({union}) select _row, i, code, value from p "
+                    "qualify row_number() over (partition by i, code order by _row) <= $kept "
+                    "order by _row, i",
+                    {"kept": kept},
+                ).fetchall()
+            )
+            counts = (
+                con.execute(
+                    f"with p as ({union}) select i, code, count(*) from p group by all"
+                ).fetchall()
+                if refused
+                else []
+            )
             texts = [i for i, c in enumerate(cols) if c.type == "text"]
             suspects_here = (
                 con.execute(
