@@ -186,11 +186,25 @@ def decode(data: bytes) -> tuple[str, str] | None:
 def mostly_utf8(data: bytes) -> bool:
     """UTF-8 but for a few bytes (a paste from another program): its valid
     multi-byte characters outnumber the bytes that are not UTF-8. Such a file is
-    not read whole as Windows-1252; the rows holding the stray bytes are named."""
+    not read whole as Windows-1252; the rows holding the stray bytes are named.
+    A header line that is not UTF-8 was written by a program exporting Windows-1252:
+    that file is Windows-1252 throughout, its few byte pairs that happen to be UTF-8
+    (an "Â" before a "Œ" or a "»") are chance. C1 controls (U+0080 to U+009F, what
+    an "Â" before one of "€" to "Ÿ" decodes to) never count as UTF-8 characters."""
+    end = _LINE_END_BYTES.search(data)
+    try:
+        (data if end is None else data[: end.start()]).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
     text = data.decode("utf-8", "replace")
     bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
     wide = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+    wide -= len(_C1.findall(text))
     return 0 < bad < wide
+
+
+_LINE_END_BYTES = re.compile(rb"[\r\n]")
+_C1 = re.compile("[\x80-\x9f]")
 
 
 def detect_separator(text: str) -> str:
