@@ -187,10 +187,11 @@ def mostly_utf8(data: bytes) -> bool:
     """UTF-8 but for a few bytes (a paste from another program): its valid
     multi-byte characters outnumber the bytes that are not UTF-8. Such a file is
     not read whole as Windows-1252; the rows holding the stray bytes are named.
-    A header line that is not UTF-8 was written by a program exporting Windows-1252:
-    that file is Windows-1252 throughout, its few byte pairs that happen to be UTF-8
-    (an "Â" before a "Œ" or a "»") are chance. C1 controls (U+0080 to U+009F, what
-    an "Â" before one of "€" to "Ÿ" decodes to) never count as UTF-8 characters."""
+    A file in Windows-1252 throughout may hold byte runs that happen to be UTF-8
+    (an "Â" before a "Œ", an "é" before a no-break space and a "»"): it is not taken
+    for UTF-8 when its header line is not UTF-8 (the exporting program wrote it) or
+    when, read as Windows-1252, it does not look decoded twice. C1 controls
+    (U+0080 to U+009F) never count as UTF-8 characters."""
     end = _LINE_END_BYTES.search(data)
     try:
         (data if end is None else data[: end.start()]).decode("utf-8")
@@ -200,7 +201,8 @@ def mostly_utf8(data: bytes) -> bool:
     bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
     wide = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
     wide -= len(_C1.findall(text))
-    return 0 < bad < wide
+    # read as Windows-1252, UTF-8 looks decoded twice ("CitÃ©"); chance runs do not
+    return 0 < bad < wide and ftfy.badness.is_bad(data.decode("cp1252", "replace"))
 
 
 _LINE_END_BYTES = re.compile(rb"[\r\n]")

@@ -651,6 +651,11 @@ def test_windows_1252_whose_cells_hold_byte_pairs_valid_as_utf8_is_read_as_such(
     parsed = read("sites", data)
     assert parsed.encoding == "Windows-1252" and parsed.problems == []
     assert parsed.frame["name"].tolist() == ["ÂŒ", "Liévin"]
+    # French typography: "é", a no-break space and "»" are a UTF-8 sequence (U+983B)
+    quoted = "identifiant;nom\ns1;Café\u00a0»\ns2;Thé\u00a0»\ns3;Liévin\n"
+    parsed = read("sites", quoted.encode("cp1252"))
+    assert parsed.encoding == "Windows-1252" and parsed.problems == []
+    assert parsed.frame["name"].tolist() == ["Café\u00a0»", "Thé\u00a0»", "Liévin"]
     scores = "projet;critère;juré;note\nP01;ÂŒ;ÂŒ;3\n".encode("cp1252")
     parsed = read("scores", scores)
     assert parsed.encoding == "Windows-1252" and parsed.problems == []
