@@ -78,7 +78,7 @@ def test_a_commit_on_one_server_is_seen_by_an_open_session_of_the_other(
         open_data_page(page)
         choose_file(page, export)
         expect(
-            page.get_by_text("Fichier valide : 40 lignes prêtes à être enregistrées.")
+            page.get_by_text("Fichier valide : 41 lignes prêtes à être enregistrées.")
         ).to_be_visible(timeout=60_000)
         settle(page)
         name = page.get_by_role("textbox", name="Votre nom (inscrit dans le journal)")
@@ -87,7 +87,7 @@ def test_a_commit_on_one_server_is_seen_by_an_open_session_of_the_other(
         settle(page)
         page.get_by_role("button", name="Enregistrer : Tâches (planning)").click()
         expect(
-            page.get_by_text("version 3 enregistrée (40 lignes, par Claire Dubois)")
+            page.get_by_text("version 5 enregistrée (41 lignes, par Claire Dubois)")
         ).to_be_visible(timeout=60_000)
         no_exception(page)
         assert [v.by for v in database.history("tasks")][-1] == "Claire Dubois"
