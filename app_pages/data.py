@@ -435,6 +435,7 @@ def upload_section() -> None:
 def history_section() -> None:
     dataset = dataset_choice("data_ds", "dataset")
     show_flash()
+    hand_edit_box(dataset)
     versions = app.versions(dataset)
     if not versions:
         st.info(tr("data_page.no_history"), icon="🗂️")
@@ -526,6 +527,48 @@ def history_section() -> None:
         if c2.button(tr("data_page.cancel"), key="data_rb_cancel"):
             st.session_state.pop("_data_rb", None)
             st.rerun()
+
+
+def hand_edit_box(dataset: str) -> None:
+    """A current file edited by hand is kept until staff decide: save it as a new
+    version here (checked as an import would be), or roll back below."""
+    edits = [
+        p
+        for p in app.store_problems()
+        if p.code == "hand_edit" and p.dataset == dataset and p.detail != "missing"
+    ]
+    if not edits:
+        return
+    st.warning(tr("data_page.hand_edit", version=edits[0].version), icon="✍️")
+    by = committer()
+    if not by:
+        st.caption(tr("data_page.by_needed"))
+    if not st.button(tr("data_page.adopt"), key="data_adopt", disabled=not by, icon="💾"):
+        return
+    with st.spinner(tr("data_page.writing")):
+        try:
+            upload, version = uploads.adopt(store, dataset, by=by)
+        except CommitRefused as exc:
+            st.error(tr("data_page.adopt_refused"), icon="⛔")
+            problem_lines([p for p in exc.problems if isinstance(p, Problem)])
+            return
+        except OSError as exc:
+            st.error(
+                tr("cli.os_error", detail=getattr(exc, "strerror", None) or str(exc)), icon="⛔"
+            )
+            return
+    if not upload.ok:
+        st.error(tr("data_page.adopt_refused"), icon="⛔")
+        problem_lines(upload.problems + upload.broken)
+        return
+    if version is None:
+        flash("info", tr("data_page.unchanged", dataset=name_of(dataset)))
+    else:
+        flash(
+            "success",
+            tr("data_page.adopted", dataset=name_of(dataset), version=version.version, by=by),
+        )
+    st.rerun()
 
 
 def rollback(dataset: str, target: int, by: str) -> None:

@@ -549,7 +549,9 @@ def _tasks(rng: random.Random, ids: Ids) -> Iterable[Row]:
             site_key = WORKSTREAM_SITE[workstream]
             if workstream == "Parcours noir" and "Louvre-Lens" in name:
                 site_key = "louvre-lens"
-            kept = [d for d in deps if rng.random() < 0.9]
+            # The mois noir keeps its fixed dates: a dependency that would end after
+            # it opens is dropped, so no task starts before what it depends on ends.
+            kept = [d for d in deps if rng.random() < 0.9 and spans[d][1] < s]
             baseline: tuple[date | None, date | None] = (None, None)
             if rng.random() < 0.55:
                 b_start = s - timedelta(days=rng.choice((0, 0, 0, 7, 14, 21)))

@@ -445,38 +445,22 @@ def _print_damaged(problems: Sequence[StoreProblem], lang: str) -> None:
 def _adopt(store: Store, dataset: str, by: str, lang: str) -> int:
     """Save the current file as it is now (a hand edit staff accept) as a new
     version, once it passes the checks an import would."""
-    data = store.read_current(dataset)
-    if data is None:
+    name = f"{dataset}.csv"
+    try:
+        upload, version = uploads.adopt(store, dataset, by=by)
+    except FileNotFoundError:
         print(t("cli.file_missing", lang, file=store.current_path(dataset)), file=sys.stderr)
         return 1
-    name = store.current_path(dataset).name
-    upload = uploads.check_upload(store, dataset, data, name)
-    if not upload.ok:
-        print(t("cli.refused", lang, file=name, count=len(upload.errors)), file=sys.stderr)
-        _print_problems(upload.problems + upload.broken, lang, sys.stderr)
-        return 1
-
-    def precheck() -> None:
-        again = uploads.judge(store, upload.parsed)
-        if not again.ok:
-            raise CommitRefused(list(again.errors))
-
-    try:
-        version = store.commit(
-            dataset,
-            upload.canonical(),
-            by=by,
-            source=name,
-            rows=upload.rows,
-            precheck=precheck,
-            action="adopt",
-        )
     except StoreDamaged as exc:
         _print_damaged(exc.store_problems, lang)
         return 1
     except CommitRefused as exc:
         print(t("cli.refused", lang, file=name, count=len(exc.problems)), file=sys.stderr)
         _print_problems([p for p in exc.problems if isinstance(p, Problem)], lang, sys.stderr)
+        return 1
+    if not upload.ok:
+        print(t("cli.refused", lang, file=name, count=len(upload.errors)), file=sys.stderr)
+        _print_problems(upload.problems + upload.broken, lang, sys.stderr)
         return 1
     if version is None:
         print(t("cli.unchanged", lang, dataset=dataset))

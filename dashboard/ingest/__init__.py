@@ -186,16 +186,34 @@ def decode(data: bytes) -> tuple[str, str] | None:
 def mostly_utf8(data: bytes) -> bool:
     """UTF-8 but for a few bytes (a paste from another program): its valid
     multi-byte characters outnumber the bytes that are not UTF-8. Such a file is
-    not read whole as Windows-1252; the rows holding the stray bytes are named."""
+    not read whole as Windows-1252; the rows holding the stray bytes are named.
+    A file in Windows-1252 throughout may hold byte runs that happen to be UTF-8
+    (an "Â" before a "Œ", an "é" before a no-break space and a "»"): it is not taken
+    for UTF-8 when its header line is not UTF-8 (the exporting program wrote it) or
+    when, read as Windows-1252, it does not look decoded twice. C1 controls
+    (U+0080 to U+009F) never count as UTF-8 characters."""
+    end = _LINE_END_BYTES.search(data)
+    try:
+        (data if end is None else data[: end.start()]).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
     text = data.decode("utf-8", "replace")
     bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
     wide = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
-    return 0 < bad < wide
+    wide -= len(_C1.findall(text))
+    # read as Windows-1252, UTF-8 looks decoded twice ("CitÃ©"); chance runs do not
+    return 0 < bad < wide and ftfy.badness.is_bad(data.decode("cp1252", "replace"))
+
+
+_LINE_END_BYTES = re.compile(rb"[\r\n]")
+_C1 = re.compile("[\x80-\x9f]")
 
 
 def detect_separator(text: str) -> str:
     """The separator that splits the header line into the most fields."""
-    first = next(iter(io.StringIO(text, newline="")), "")
+    # the first line as the csv module sees lines (ended by \n, \r or \r\n)
+    end = _LINE_END.search(text)
+    first = text if end is None else text[: end.start()]
     best, best_count = ",", 1
     for sep in SEPARATORS:
         try:
@@ -205,6 +223,9 @@ def detect_separator(text: str) -> str:
         if len(fields) > best_count:
             best, best_count = sep, len(fields)
     return best
+
+
+_LINE_END = re.compile(r"[\r\n]")
 
 
 # --- normalisation ------------------------------------------------------------
@@ -264,7 +285,7 @@ def parse_boolean(text: str) -> bool:
 
 _CHUNK = 50_000
 # Rows typed at once (DuckDB's and Arrow's working memory is bounded by it).
-_TYPING_CHUNK = 200_000
+_TYPING_CHUNK = 100_000
 _KEPT: ContextVar[int] = ContextVar("problems_kept", default=PROBLEMS_KEPT)
 
 
@@ -379,18 +400,27 @@ def read_bytes(dataset_name: str, data: bytes, file: str) -> Parsed:
         parsed.problems.append(Problem(file, "not_text", dataset=dataset.name))
         return parsed
     text, parsed.encoding = decoded
+    del decoded
     bad_bytes = parsed.encoding == "Windows-1252" and mostly_utf8(data)
     if bad_bytes:
         text, parsed.encoding = data.decode("utf-8", "replace"), "UTF-8"
-    if not text.strip():
+    if not text or text.isspace():
         parsed.problems.append(Problem(file, "empty_file", dataset=dataset.name))
         return parsed
     parsed.separator = detect_separator(text)
     newline = _plain_newline(text)
     if newline is not None:
+        # the text as UTF-8 bytes: the upload's own bytes when they are UTF-8
+        if parsed.encoding == "UTF-8" and not bad_bytes:
+            utf8 = pa.py_buffer(data)
+        elif parsed.encoding == "UTF-8 (BOM)":
+            utf8 = pa.py_buffer(data).slice(len(b"\xef\xbb\xbf"))
+        else:
+            utf8 = pa.py_buffer(text.encode("utf-8"))
+        del text  # the bytes hold the cells now
         try:
-            raw = _split_plain(text, parsed.separator, newline)
-            del text  # the columns hold the cells now
+            raw = _split_plain(utf8, parsed.separator)
+            del utf8
         except Refusal as exc:
             parsed.problems.append(
                 Problem(file, exc.code, row=exc.row, params=exc.params, dataset=dataset.name)
@@ -435,12 +465,13 @@ def _plain_newline(text: str) -> str | None:
     return None
 
 
-def _split_plain(text: str, separator: str, newline: str) -> _Raw:
-    """Records of a text without quotes, as the csv module would split them."""
-    lines = pc.split_pattern(pa.array([text], pa.large_string()), newline).flatten()
-    if len(lines) and lines[len(lines) - 1].as_py() == "":
-        lines = lines.slice(0, len(lines) - 1)  # the line break ending the last line
-    header = lines[0].as_py().split(separator) if len(lines) else []
+def _split_plain(utf8: pa.Buffer, separator: str) -> _Raw:
+    """Records of a text without quotes (its UTF-8 bytes), as the csv module
+    would split them."""
+    lines = _lines(utf8)
+    # a line's text without its line break (no other CR or LF is in such a text)
+    first = lines[0].as_py().rstrip("\r\n") if len(lines) else ""
+    header = first.split(separator) if len(lines) else []
     header = [h.strip() for h in header]
     if len(header) > MAX_COLUMNS:
         raise Refusal("too_many_columns", row=1, limit=str(MAX_COLUMNS))
@@ -460,7 +491,7 @@ def _split_plain(text: str, separator: str, newline: str) -> _Raw:
         # the separator is one of SEPARATORS (code, not data), written as chr(n)
         if separator not in SEPARATORS:
             raise ValueError(separator)
-        split = f"string_split(line, chr({ord(separator)}))"
+        split = f"string_split(rtrim(line, chr(13) || chr(10)), chr({ord(separator)}))"
         # one pass: the header's columns, each row's width and what lies past the header
         columns = "".join(f"l[{i + 1}] as c{i}, " for i in range(named))
         parts = []
@@ -515,6 +546,23 @@ def _split_plain(text: str, separator: str, newline: str) -> _Raw:
         built=table,
         built_width=width,
     )
+
+
+# Bytes scanned at once for line breaks.
+_SCAN_BYTES = 8 * 1024 * 1024
+
+
+def _lines(utf8: pa.Buffer) -> pa.LargeStringArray:
+    """The lines of a UTF-8 text, each with its line break, over the text's own
+    bytes (no copy); the break that ends the text ends its last line."""
+    data = np.frombuffer(utf8, dtype=np.uint8)
+    ends = [np.zeros(1, dtype=np.int64)]
+    for start in range(0, len(data), _SCAN_BYTES):
+        ends.append(np.flatnonzero(data[start : start + _SCAN_BYTES] == 10) + (start + 1))
+    if len(data) and data[-1] != 10:
+        ends.append(np.array([len(data)], dtype=np.int64))
+    offsets = np.concatenate(ends).astype(np.int64)
+    return pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), utf8)
 
 
 class _Counted:
@@ -616,7 +664,8 @@ def _read_raw(dataset: Dataset, raw: _Raw, parsed: Parsed, *, bad_bytes: bool = 
             )
     if parsed.errors:
         return parsed
-    result = _convert(dataset, positions, raw, table=table, bad_bytes=bad_bytes)
+    del table  # handed over: the raw columns are freed as they are typed
+    result = _convert(dataset, positions, raw, bad_bytes=bad_bytes, release=True)
     names = {
         col.name: header[positions[col.name]] for col in dataset.columns if col.name in positions
     }
@@ -738,7 +787,10 @@ def _typing(col: Column, i: int) -> _Typing:
         )
         return _Typing("null", value, f"case {first} end", v)
     if col.type in ("number", "integer"):
-        helper = f"ingest_number_ready({x})"
+        # a plain number (most cells) is cast at once; any other through the macros
+        helper = (
+            f"case when regexp_full_match({x}, '{_PLAIN_NUMBER}') then replace({x}, ',', '.') end"
+        )
         code = f"case {first} when {v} is null then 'expected_number' "
         if col.type == "integer":
             code += (
@@ -751,7 +803,11 @@ def _typing(col: Column, i: int) -> _Typing:
             )
         else:
             final = v
-        return _Typing(helper, f"ingest_number_of({h})", code + "end", final)
+        value = (
+            f"case when {h} is not null then ingest_finite(try_cast({h} as double)) "
+            f"else ingest_number_of(ingest_number_text({x})) end"
+        )
+        return _Typing(helper, value, code + "end", final)
     if col.type == "date":
         code = (
             f"case {first} when {h} is null then 'expected_date' "
@@ -761,9 +817,30 @@ def _typing(col: Column, i: int) -> _Typing:
     if col.type == "boolean":
         code = f"case {first} when {v} is null then 'expected_boolean' end"
         return _Typing(f"ingest_fold({x})", f"ingest_boolean_of({h})", code, v)
-    value = f"$p{i}_values[list_position($p{i}_keys, {h})]"
+    # a label typed exactly as listed is looked up as it is; any other folded first
+    value = (
+        f"coalesce($p{i}_exact_values[list_position($p{i}_exact, {x})], "
+        f"$p{i}_values[list_position($p{i}_keys, {h})])"
+    )
     code = f"case {first} when {v} is null then 'expected_enum' end"
-    return _Typing(f"ingest_fold({x})", value, code, v)
+    helper = f"case when not list_contains($p{i}_exact, {x}) then ingest_fold({x}) end"
+    return _Typing(helper, value, code, v)
+
+
+# A number as most cells hold it (the same rule as `ingest_number_ready`).
+_PLAIN_NUMBER = "[+-]?[0-9]+([.,][0-9]+)?"
+
+
+def _exact_choices(col: Column) -> dict[str, str]:
+    """An enum's values and labels as listed -> the value their folded form finds
+    (what the folded lookup gives them, so the shortcut changes no answer)."""
+    keys = [k for value, label in col.choices for k in (fold(value), fold(label))]
+    values = [value for value, _ in col.choices for _ in (0, 1)]
+    out: dict[str, str] = {}
+    for value, label in col.choices:
+        for text in (value, label):
+            out.setdefault(text, values[keys.index(fold(text))])
+    return out
 
 
 # Text cells that may have been decoded twice ("CitÃ© des Ã‰lectriciens"): a
@@ -783,8 +860,10 @@ def _convert(
     table: pa.Table | None = None,
     kept: int | None = None,
     bad_bytes: bool = False,
+    release: bool = False,
 ) -> _Converted:
-    """Type every mapped column in DuckDB: values, and problems by cell."""
+    """Type every mapped column in DuckDB: values, and problems by cell.
+    `release`: `raw` gives its columns up, each chunk freed once typed."""
     kept = problems_kept() if kept is None else kept
     con = _connection()
     try:
@@ -812,6 +891,9 @@ def _convert(
                     k for value, label in col.choices for k in (fold(value), fold(label))
                 ]
                 params[f"p{i}_values"] = [value for value, _ in col.choices for _ in (0, 1)]
+                exact = _exact_choices(col)
+                params[f"p{i}_exact"] = list(exact)
+                params[f"p{i}_exact_values"] = list(exact.values())
         typings = [_typing(col, i) for i, col in enumerate(dataset.columns)]
         xs = ", ".join(f"{_ident(c.name)} as x{i}" for i, c in enumerate(dataset.columns))
         hs = ", ".join(f"{t.helper} as h{i}" for i, t in enumerate(typings))
@@ -821,14 +903,22 @@ def _convert(
         # one streaming pass (DuckDB keeps the rows' order without a sort); a
         # refused cell's typed value is left empty
         source = raw.table() if table is None else table
+        if release:
+            raw.built, raw.chunks = None, []
+        parts = [
+            pa.Table.from_batches([batch], source.schema)
+            for batch in source.to_batches(max_chunksize=_TYPING_CHUNK)
+        ] or [source]
+        del source
+        parts.reverse()
         outs: list[pa.Table] = []
         raws: list[pa.Table] = []
         found: list[tuple[int, int, str, str]] = []
         totals: dict[tuple[int, str], int] = {}
         suspects: list[tuple[int, int, str]] = []
         # a chunk at a time: memory bounded by the chunk, not the file
-        for offset in range(0, max(source.num_rows, 1), _TYPING_CHUNK):
-            con.register("raw", source.slice(offset, _TYPING_CHUNK))
+        while parts:
+            con.register("raw", parts.pop())
             result = con.sql(
                 f"with s as (select _row, _extra, {', '.join(stripped)} from raw), "
                 f"k as (select _row, {', '.join(effective)} from s where _extra or not ({blank})), "
@@ -862,26 +952,37 @@ def _convert(
                 }
             )
             con.register("cells", result)
+            # only the columns with a refused cell (none, most often) are searched
+            refused = [i for i in range(n) if result.column(f"e{i}").null_count < result.num_rows]
             union = " union all ".join(
                 f"select _row, {i} as i, e{i} as code, x{i} as value "
                 f"from cells where e{i} is not null"
-                for i in range(n)
+                for i in refused
             )
-            found_here = con.execute(
-                f"with p as ({union}) select _row, i, code, value from p "
-                "qualify row_number() over (partition by i, code order by _row) <= $kept "
-                "order by _row, i",
-                {"kept": kept},
-            ).fetchall()
-            counts = con.execute(
-                f"with p as ({union}) select i, code, count(*) from p group by all"
-            ).fetchall()
+            found_here = (
+                []
+                if not refused
+                else con.execute(
+                    f"with p as ({union}) select _row, i, code, value from p "
+                    "qualify row_number() over (partition by i, code order by _row) <= $kept "
+                    "order by _row, i",
+                    {"kept": kept},
+                ).fetchall()
+            )
+            counts = (
+                con.execute(
+                    f"with p as ({union}) select i, code, count(*) from p group by all"
+                ).fetchall()
+                if refused
+                else []
+            )
             texts = [i for i, c in enumerate(cols) if c.type == "text"]
             suspects_here = (
                 con.execute(
                     " union all ".join(
                         f"select _row, {i} as i, t{i} as value from cells "
-                        f"where regexp_matches(t{i}, $pattern)"
+                        # (damage is never plain ASCII: bytes and characters counted apart)
+                        f"where strlen(t{i}) <> length(t{i}) and regexp_matches(t{i}, $pattern)"
                         for i in texts
                     )
                     + " order by _row limit $kept",
@@ -1043,7 +1144,10 @@ def canonical_of_table(dataset_name: str, table: pa.Table) -> bytes:
             text = f"case when {name} then 'true' when not {name} then 'false' end"
         else:
             text = name
-        cells.append(f"ingest_csv_cell({text})")
+        # a number, a date or a boolean never holds a comma, a quote or a line break
+        cells.append(
+            f"ingest_csv_cell({text})" if col.type in ("text", "enum") else f"coalesce({text}, '')"
+        )
     out = io.BytesIO()
     out.write((",".join(dataset.column_names) + "\n").encode("utf-8"))
     con = _connection()

@@ -23,7 +23,7 @@ from dashboard.ingest import Parsed, Problem, Severity, problems_kept
 from dashboard.queries import db
 
 # Memory DuckDB may hold while the rules run over an upload.
-CHECK_MEMORY_MIB = 192
+CHECK_MEMORY_MIB = 96
 _STANDARD = ("dataset", "_row", "column_name", "value", "detail")
 # Separates the columns and values of a whole key in a rule's output.
 KEY_SEPARATOR = chr(31)
@@ -63,7 +63,9 @@ def find(con: duckdb.DuckDBPyConnection) -> Found:
     found = Found()
     kept = problems_kept()
     for rule in rules():
-        cur = con.cursor()
+        # on the connection itself: the rules read the uploads' rows through its
+        # temporary views (`load`), and the connection is this check's alone
+        cur = con
         try:
             cur.execute(f"create or replace temp table found as {rule.sql}", _params(rule.sql))
             relation = cur.execute(
@@ -79,7 +81,7 @@ def find(con: duckdb.DuckDBPyConnection) -> Found:
                 {"k": kept},
             ).fetchall()
         finally:
-            cur.close()
+            cur.execute("drop table if exists found")
         for dataset, column, total in counts:
             found.omitted[(str(dataset), rule.name, str(column))] = int(total) - kept
         for values in rows:
@@ -125,17 +127,30 @@ def whole_key(params: Mapping[str, str], headers: Mapping[str, str]) -> str:
 
 
 def load(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> None:
-    """Replace a table's rows with an upload's typed rows (Arrow, no copy)."""
+    """Put an upload's typed rows in place of a table's rows: a temporary view of
+    the same name and columns over the Arrow rows (read where they are, no copy)."""
     if parsed.dataset not in DATASET_ORDER or parsed.table is None:
         raise KeyError(parsed.dataset)
-    cur = con.cursor()
-    try:
-        cur.register("staged_rows", parsed.table)
-        cur.execute(f"delete from {parsed.dataset}")
-        cur.execute(f"insert into {parsed.dataset} by name select * from staged_rows")
-        cur.unregister("staged_rows")
-    finally:
-        cur.close()
+    name = parsed.dataset  # a table name from the contract, never from a file
+    staged = f"staged_{name}"
+    columns = con.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where table_name = $name and schema_name = 'main' order by column_index",
+        {"name": name},
+    ).fetchall()
+    if not columns:
+        raise KeyError(name)
+    present = set(parsed.table.column_names)
+    select = ", ".join(
+        f"cast({_quoted(column) if column in present else 'null'} as {kind}) as {_quoted(column)}"
+        for column, kind in columns
+    )
+    con.register(staged, parsed.table)
+    con.execute(f"create or replace temp view {name} as select {select} from {staged}")
+
+
+def _quoted(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
 
 
 def as_typed(parsed: Parsed, row: int | None, column: str) -> str | None:
@@ -175,7 +190,9 @@ def validate_found(current: Mapping[str, Path | None], staged: Mapping[str, Pars
     its headers, the value as typed); one in another dataset is a reference the
     upload would break, reported only if the current data did not already have it.
     """
-    con = db.open_database(current)
+    # A current file that does not load is left out: the upload meant to replace
+    # it must still be judged (the pages say the file cannot be read).
+    con = db.open_loadable(current)[0]
     # the rules over a large upload spill to disk rather than grow the process
     con.execute(f"set memory_limit = '{CHECK_MEMORY_MIB}MB'")
     try:

@@ -99,6 +99,35 @@ def commit_upload(store: Store, upload: Upload, *, by: str) -> Version | None:
     )
 
 
+def adopt(store: Store, dataset: str, *, by: str) -> tuple[Upload, Version | None]:
+    """Save the current file as it is now (a hand edit staff accept) as a new
+    version, once it passes the checks an import would. Raises CommitRefused
+    (StoreDamaged among them) when it may not; FileNotFoundError when the file is gone."""
+    data = store.read_current(dataset)
+    if data is None:
+        raise FileNotFoundError(dataset)
+    name = f"{dataset}.csv"
+    upload = check_upload(store, dataset, data, name)
+    if not upload.ok:
+        return upload, None
+
+    def precheck() -> None:
+        again = judge(store, upload.parsed)
+        if not again.ok:
+            raise CommitRefused(list(again.errors))
+
+    version = store.commit(
+        dataset,
+        upload.canonical(),
+        by=by,
+        source=name,
+        rows=upload.rows,
+        precheck=precheck,
+        action="adopt",
+    )
+    return upload, version
+
+
 def rollback(store: Store, dataset: str, version: int, *, by: str) -> Version | None:
     """Make an earlier version current again, if it still fits the other files."""
     old = store.version_bytes(dataset, version)

@@ -198,16 +198,21 @@ def _setup() -> frozenset[int]:
     files = {FONT: "Vera.ttf", BOLD: "VeraBd.ttf", ITALIC: "VeraIt.ttf", BOLD_ITALIC: "VeraBI.ttf"}
     for name, path in files.items():
         pdfmetrics.registerFont(TTFont(name, os.path.join(folder, path)))
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
-    )
+    # svglib maps the charts' font to these files (given, so that it never looks for
+    # one of the font's words, such as "Vera", itself: registering a file again
+    # resets ReportLab's bold and italic of that name)
     for weight, style, name in (
         ("normal", "normal", FONT),
         ("bold", "normal", BOLD),
         ("normal", "italic", ITALIC),
         ("bold", "italic", BOLD_ITALIC),
     ):
-        register_font(SVG_FONT, weight=weight, style=style, rlgFontName=name)
+        path = os.path.join(folder, files[name])
+        register_font(SVG_FONT, path, weight=weight, style=style, rlgFontName=name)
+    # the paragraphs' <b> and <i>, set last
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
+    )
     # so that vl-convert measures the labels with the font they are printed in
     vl_convert.register_font_directory(folder)
     covered = TTFont("_probe", os.path.join(folder, files[FONT])).face.charToGlyph

@@ -8,6 +8,7 @@ own cursor, so one connection can serve all sessions' threads.
 
 from __future__ import annotations
 
+import logging
 import sysconfig
 from collections.abc import Mapping
 from functools import cache
@@ -87,6 +88,28 @@ def open_database(files: Mapping[str, Path | None]) -> duckdb.DuckDBPyConnection
         if path is not None and path.exists() and path.stat().st_size > 0:
             load_canonical(con, name, path)
     return con
+
+
+def open_loadable(
+    files: Mapping[str, Path | None],
+) -> tuple[duckdb.DuckDBPyConnection, tuple[str, ...]]:
+    """Like `open_database`, but a current file that does not load (one put in the
+    folder by hand, never committed through the checks) is left out instead of
+    failing the whole database; returns the datasets left out."""
+    try:
+        return open_database(files), ()
+    except duckdb.Error:
+        skipped: list[str] = []
+        for name, path in files.items():
+            if path is None:
+                continue
+            try:
+                open_database({name: path}).close()
+            except duckdb.Error:
+                logging.getLogger("dashboard.data").exception("%s cannot be loaded", path)
+                skipped.append(name)
+        usable = {name: (None if name in skipped else path) for name, path in files.items()}
+        return open_database(usable), tuple(skipped)
 
 
 def audience(name: str) -> str:

@@ -61,23 +61,9 @@ def _opened(root: str, version: str) -> tuple[duckdb.DuckDBPyConnection, tuple[s
     # `root` names the store (`store_key`): a data folder or a database.
     if "@" in version:
         return past.open_database_at(store_for(root), past.decode(version.split("@")[1])[1]), ()
-    files = store_for(root).current_files()
-    try:
-        return db.open_database(files), ()
-    except duckdb.Error:
-        # A current file that does not load (never committed through the checks)
-        # must not take every page down: the others load, it is left out.
-        skipped: list[str] = []
-        for name, path in files.items():
-            if path is None:
-                continue
-            try:
-                db.open_database({name: path}).close()
-            except duckdb.Error:
-                logging.getLogger("dashboard.data").exception("%s cannot be loaded", path)
-                skipped.append(name)
-        usable = {name: (None if name in skipped else path) for name, path in files.items()}
-        return db.open_database(usable), tuple(skipped)
+    # A current file that does not load (never committed through the checks)
+    # must not take every page down: the others load, it is left out.
+    return db.open_loadable(store_for(root).current_files())
 
 
 def _database(root: str, version: str) -> duckdb.DuckDBPyConnection:

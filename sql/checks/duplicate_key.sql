@@ -1,7 +1,7 @@
 -- duplicate_key: a row whose key is already used by an earlier row of the same file.
 -- detail is the spreadsheet row that holds the key first; a key of several columns
 -- is named whole: key_columns and key_values (separated by chr(31)).
-with keys as (
+with keys as not materialized (
     select 'sites' as dataset, _row, 'site_id' as column_name, site_id as value, site_id as k,
         null as key_columns
     from sites
@@ -29,12 +29,29 @@ with keys as (
     from kpis
 ),
 
--- keys used more than once, and the first row holding each (an aggregate: no
--- sort of every key)
-repeated as (
-    select dataset, k, min(_row) as first_row
+-- keys used more than once, and the first row holding each (aggregates: no sort
+-- of every key). Hashes of the keys are counted first, so only the rows whose
+-- key's hash repeats are grouped by the key itself (memory for a hash per row,
+-- not a key per row).
+repeated_hashes as (
+    select dataset, hash(k) as h
     from keys
     where k is not null
+    group by dataset, h
+    having count(*) > 1
+),
+
+suspects as (
+    select keys.*
+    from keys
+    semi join repeated_hashes
+        on keys.dataset = repeated_hashes.dataset and hash(keys.k) = repeated_hashes.h
+    where keys.k is not null
+),
+
+repeated as (
+    select dataset, k, min(_row) as first_row
+    from suspects
     group by dataset, k
     having count(*) > 1
 ),
@@ -45,7 +62,7 @@ final as (
         repeated.first_row::varchar as detail,
         keys.key_columns,
         case when keys.key_columns is not null then keys.k end as key_values
-    from keys
+    from suspects as keys
     inner join repeated on keys.dataset = repeated.dataset and keys.k = repeated.k
     where keys._row <> repeated.first_row
 )

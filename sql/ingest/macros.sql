@@ -32,6 +32,10 @@ create or replace macro ingest_number_of(t) as
         else try_cast(replace(t, ',', '.') as double)
     end;
 
+-- A double that is a number (not infinite, not NaN); NULL otherwise.
+create or replace macro ingest_finite(d) as
+    case when isfinite(d) then d end;
+
 -- [year, month, day] of `YYYY-MM-DD` or day-first `DD/MM/YYYY` (a time part
 -- allowed); NULL when the cell has neither form.
 create or replace macro ingest_date_parts(v) as
@@ -73,7 +77,8 @@ create or replace macro ingest_boolean_of(f) as
 create or replace macro ingest_csv_cell(v) as
     case
         when v is null then ''
-        when regexp_matches(v, '[,"\r\n]') then '"' || replace(v, '"', '""') || '"'
+        when contains(v, ',') or contains(v, '"') or contains(v, chr(10)) or contains(v, chr(13))
+            then '"' || replace(v, '"', '""') || '"'
         else v
     end;
 

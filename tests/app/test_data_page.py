@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.contract import DATASET_ORDER, get_dataset
 from dashboard.ingest import diff, staging, templates
-from dashboard.store import open_store
+from dashboard.store import Store, open_store
 from dashboard.store.base import log_line
 from dashboard.store.postgres import PostgresStore
 from tests.app.support import ROOT, logged, sent, sign_in, start, texts
@@ -628,3 +628,38 @@ def test_an_empty_folder_gets_its_first_dataset(empty_dir: Path) -> None:
     assert "Sites : version 1 enregistrée (4 lignes, par Claire)." in texts(at)
     assert current("sites") == (ROOT / "data" / "sites.csv").read_bytes()
     assert [(e["dataset"], e["version"], e["action"]) for e in logged()] == [("sites", 1, "import")]
+
+
+@pytest.mark.folder_only(reason="a file edited by hand is a data folder's matter")
+def test_a_hand_edit_is_saved_as_a_new_version_from_the_history(demo_dir: Path) -> None:
+    tasks = table(demo_dir, "tasks")
+    tasks.loc[tasks["task_id"] == "T14", "progress"] = "70"
+    (demo_dir / "tasks.csv").write_bytes(tasks.to_csv(index=False).encode())
+    logged = Store(demo_dir).latest("tasks")
+    assert logged is not None
+    at = history(staff())
+    assert "modifié à la main" in texts(at)
+    assert button(at, "data_adopt").disabled  # no name, no commit
+    at.text_input(key="data_by").input("Claire").run()
+    button(at, "data_adopt").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    saved = Store(demo_dir).latest("tasks")
+    assert saved is not None and saved.version > logged.version and saved.by == "Claire"
+    assert "enregistré comme version" in texts(at)
+    assert table(demo_dir, "tasks").set_index("task_id").loc["T14", "progress"] == "70"
+    assert not [p for p in Store(demo_dir).problems() if p.code == "hand_edit"]
+
+
+@pytest.mark.folder_only(reason="a file edited by hand is a data folder's matter")
+def test_an_invalid_hand_edit_is_not_saved_and_nothing_changes(demo_dir: Path) -> None:
+    tasks = table(demo_dir, "tasks")
+    tasks.loc[tasks["task_id"] == "T14", "progress"] = "cent dix"
+    (demo_dir / "tasks.csv").write_bytes(tasks.to_csv(index=False).encode())
+    at = history(staff())
+    at.text_input(key="data_by").input("Claire").run()
+    before = snapshot(demo_dir)
+    button(at, "data_adopt").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "ne passe pas les vérifications" in texts(at)
+    assert "cent dix" in texts(at).replace("\\", "")
+    assert snapshot(demo_dir) == before

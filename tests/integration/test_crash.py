@@ -48,15 +48,20 @@ SITUATION = date(2020, 4, 15)
 
 # Commits two versions of stakeholders in turn until killed; says when it is
 # inside a commit (its check running, the writer's lock held) and when it is out.
+# It is ready after a first commit (its start-up out of the way), which it times:
+# the kills then land over the next two commits however loaded the machine is.
 CHILD = """
 import sys
+import time
 from pathlib import Path
 from dashboard.store import open_store
 
 root, first, second = sys.argv[1:4]
 store = open_store(Path(root) if root != "-" else None)
 versions = [Path(first).read_bytes(), Path(second).read_bytes()]
-print("ready", flush=True)
+began = time.perf_counter()
+store.commit("stakeholders", versions[1], by="crash", source="v1.csv", rows=0)
+print("ready", time.perf_counter() - began, flush=True)
 i = 0
 while True:
     store.commit(
@@ -228,8 +233,9 @@ def test_kill_during_commits(
             stdout=subprocess.PIPE,
         )
         assert child.stdout is not None
-        assert child.stdout.readline() == b"ready\n"
-        time.sleep(rng.uniform(0.0, 0.2))
+        ready, took = child.stdout.readline().split()
+        assert ready == b"ready"
+        time.sleep(rng.uniform(0.0, 2 * float(took)))
         child.send_signal(signal.SIGKILL)
         assert child.wait(timeout=10) == -signal.SIGKILL
         child.stdout.close()
@@ -291,8 +297,9 @@ def kill_during_database_commits(
             stdout=subprocess.PIPE,
         )
         assert child.stdout is not None
-        assert child.stdout.readline() == b"ready\n"
-        time.sleep(rng.uniform(0.0, 0.2))
+        ready, took = child.stdout.readline().split()
+        assert ready == b"ready"
+        time.sleep(rng.uniform(0.0, 2 * float(took)))
         child.send_signal(signal.SIGKILL)
         assert child.wait(timeout=10) == -signal.SIGKILL
         said = child.stdout.read().split()

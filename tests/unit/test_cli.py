@@ -231,11 +231,13 @@ def test_unwritable_folder_is_a_plain_refusal(
 
 
 def all_files(folder: Path) -> dict[str, bytes]:
-    """Every file of a data folder (current files, versions, log), by relative path."""
+    """Every data file of a data folder (current files, versions, log), by relative
+    path. The demo marker is a note on a folder, not data: a database store holds
+    no marker (dashboard/demo.py)."""
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != "lock"
+        if p.is_file() and p.name not in ("lock", ".demo")
     }
 
 
@@ -492,3 +494,19 @@ def test_problems_are_grouped_with_a_count_and_all_prints_every_one(
     code, _, err = run(["validate", "sites", str(upload), "--all"], capsys)
     assert code == 1
     assert err.count("n'est pas un nombre") == 30
+
+
+def test_a_current_file_that_cannot_be_loaded_does_not_stop_imports(
+    demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # sites.csv put in the folder by hand, never committed: DuckDB cannot load it
+    (demo_dir / "sites.csv").write_bytes(b"site_id,name,lat\nolhain,Olhain,pas-un-nombre\n")
+    kpis = tmp_path / "kpis.csv"
+    kpis.write_bytes(Store(demo_dir).read_current("kpis") or b"")
+    code, _, err = run(["validate", "kpis", str(kpis)], capsys)
+    assert "Traceback" not in err
+    upload = tmp_path / "sites.csv"
+    upload.write_bytes(SITES_FR)
+    code, _, err = run(["import", "sites", str(upload), "--by", "Claire"], capsys)
+    assert code == 0, err
+    assert (demo_dir / "sites.csv").read_bytes().startswith(b"site_id,name,commune")

@@ -645,6 +645,23 @@ def test_utf8_with_a_few_windows_1252_bytes_names_the_rows_holding_them() -> Non
     accepted("sites", "site_id;name\ncite;Cité des Électriciens\n".encode("cp1252"))
 
 
+def test_windows_1252_whose_cells_hold_byte_pairs_valid_as_utf8_is_read_as_such() -> None:
+    # "ÂŒ" in Windows-1252 is the UTF-8 of U+008C; the header's "è" and "é" are not UTF-8
+    data = "identifiant;nom;commune\ns1;ÂŒ;ÂŒ\ns2;Liévin;ÂŒ\n".encode("cp1252")
+    parsed = read("sites", data)
+    assert parsed.encoding == "Windows-1252" and parsed.problems == []
+    assert parsed.frame["name"].tolist() == ["ÂŒ", "Liévin"]
+    # French typography: "é", a no-break space and "»" are a UTF-8 sequence (U+983B)
+    quoted = "identifiant;nom\ns1;Café\u00a0»\ns2;Thé\u00a0»\ns3;Liévin\n"
+    parsed = read("sites", quoted.encode("cp1252"))
+    assert parsed.encoding == "Windows-1252" and parsed.problems == []
+    assert parsed.frame["name"].tolist() == ["Café\u00a0»", "Thé\u00a0»", "Liévin"]
+    scores = "projet;critère;juré;note\nP01;ÂŒ;ÂŒ;3\n".encode("cp1252")
+    parsed = read("scores", scores)
+    assert parsed.encoding == "Windows-1252" and parsed.problems == []
+    assert parsed.frame["juror"].tolist() == ["ÂŒ"]
+
+
 def test_text_decoded_twice_is_a_warning_offering_the_repair() -> None:
     parsed = read("sites", "site_id;name\ncite;CitÃ© des Ã‰lectriciens\nlens;Lens\n")
     assert parsed.ok

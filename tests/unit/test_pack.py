@@ -351,3 +351,35 @@ def test_evaluations_beyond_the_first_few_get_one_line_each() -> None:
     assert full == list(range(pack.PACK_EVALUATIONS))  # the others are not drawn in full
     for i in range(pack.PACK_EVALUATIONS, n):
         assert f"appel-{i}" in texts
+
+
+def test_a_chart_keeps_its_font_and_the_paragraphs_their_bold() -> None:
+    """svglib is given the charts' font files: it never registers a file itself
+    (which would reset the paragraphs' <b> to the regular face), and a chart's bold
+    title is drawn in the pack's bold font, not one the machine's fontconfig picks."""
+    import altair as alt
+    from reportlab.lib.fonts import tt2ps
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    chart = (
+        alt.Chart(pd.DataFrame({"x": [1, 2], "y": [3, 4]}), title="Tâches")
+        .mark_bar()
+        .encode(x="x:Q", y="y:Q")
+    )
+    from reportlab.graphics.shapes import Group, String
+
+    def strings(node: object) -> Iterator[String]:
+        if isinstance(node, String):
+            yield node
+        for child in node.contents if isinstance(node, Group) else []:
+            yield from strings(child)
+
+    fonts = {s.fontName for s in strings(pack.chart_flowable(chart, 400, 200))}
+    assert tt2ps(pack.FONT, 1, 0) == pack.BOLD
+    line = Paragraph("<b>gras</b> maigre", ParagraphStyle("t", fontName=pack.FONT))
+    assert [(f.text, f.fontName) for f in line.frags] == [
+        ("gras", pack.BOLD),
+        (" maigre", pack.FONT),
+    ]
+    assert fonts == {pack.FONT, pack.BOLD}  # the title in bold

@@ -129,7 +129,7 @@ def test_one_file_is_committed_with_who_and_from_which_file(demo_store: Store) -
     assert outcome.ok and outcome.unchanged == []
     [version] = outcome.committed
     assert (version.dataset, version.version, version.by, version.rows, version.source) == (
-        "tasks", 3, "Claire", 41, "planning.csv",
+        "tasks", 5, "Claire", 42, "planning.csv",
     )  # fmt: skip
     assert steps == [("tasks", 0, 1)]
     assert table(demo_store, "tasks")["task_id"].iloc[-1] == "T41"
@@ -151,10 +151,13 @@ def test_a_workbook_is_committed_in_dependency_order(demo_store: Store) -> None:
         ("tasks", "b.xlsx › T"),
         ("actions", "b.xlsx › A"),
     ]
-    # actions had no history: the file it replaced is kept as version 1
+    # the demo's actions have four versions: the workbook's is the fifth
     assert [(v.version, v.action) for v in demo_store.history("actions")] == [
-        (1, "initial"),
+        (1, "import"),
         (2, "import"),
+        (3, "import"),
+        (4, "import"),
+        (5, "import"),
     ]
     assert "T06" not in set(table(demo_store, "actions")["task_id"])
 
@@ -191,7 +194,7 @@ def test_a_commit_is_checked_again_against_what_landed_since(
     actions = new_action(table(demo_store, "actions"), task_id="T41")
     checked = staging.judge_all(demo_store, [parse("actions", actions)])
     assert checked.ok
-    demo_store.rollback("tasks", 2, by="B", rows=40)
+    demo_store.rollback("tasks", 4, by="B", rows=41)
     before = snapshot(demo_dir)
     outcome = staging.commit_all(demo_store, checked, by="A")
     assert outcome.refused == "actions"
@@ -220,7 +223,7 @@ def test_a_refusal_midway_names_what_was_committed(demo_store: Store) -> None:
     assert outcome.refused == "tasks"
     assert outcome.not_tried == []
     assert {(p.code, p.value) for p in outcome.problems} == {("reference_missing", "louvre-lens")}
-    assert demo_store.history("tasks")[-1].version == 2
+    assert demo_store.history("tasks")[-1].version == 4
 
 
 # --- typed frames and downloads -----------------------------------------------------------
