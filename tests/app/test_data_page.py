@@ -34,8 +34,9 @@ def table(folder: Path, dataset: str) -> pd.DataFrame:
 
 def french_excel(dataset: str, frame: pd.DataFrame) -> bytes:
     """What French Excel's "CSV (séparateur : point-virgule)" writes: Windows-1252,
-    semicolons, CRLF, French headers, day-first dates, decimal commas, French labels."""
-    columns = get_dataset(dataset).columns
+    semicolons, CRLF, French headers, day-first dates, decimal commas, French labels.
+    The sheet has the columns the frame has (optional ones may be absent)."""
+    columns = [c for c in get_dataset(dataset).columns if c.name in frame.columns]
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([c.fr for c in columns])
@@ -78,7 +79,7 @@ def new_action(actions: pd.DataFrame, task_id: str) -> pd.DataFrame:
 
 
 def sheet_rows(dataset: str, frame: pd.DataFrame) -> list[list[object]]:
-    columns = get_dataset(dataset).columns
+    columns = [c for c in get_dataset(dataset).columns if c.name in frame.columns]
     rows: list[list[object]] = [[c.fr for c in columns]]
     for record in frame.to_dict("records"):
         rows.append([templates.example_value(c, record[c.name], "fr") for c in columns])
