@@ -279,28 +279,26 @@ def minutes_buttons() -> None:
     def made() -> minutes.Minutes:
         return minutes.build(store, read, committee, lang, live)
 
-    left, right, _ = st.columns([1, 1, 3])
     probe = minutes.Minutes(committee, lang, (), (), (), ())
-    left.download_button(
-        app.tr("meeting.minutes_pdf"),
-        data=lambda: minutes.to_pdf(made()),
-        file_name=minutes.file_name(probe, "pdf"),
-        mime="application/pdf",
-        icon="📝",
-        on_click="ignore",
-        key="minutes_pdf",
-        help=app.tr("meeting.minutes_help"),
+    formats = (
+        ("pdf", minutes.to_pdf, "application/pdf"),
+        (
+            "docx",
+            minutes.to_docx,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
     )
-    right.download_button(
-        app.tr("meeting.minutes_docx"),
-        data=lambda: minutes.to_docx(made()),
-        file_name=minutes.file_name(probe, "docx"),
-        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        icon="📝",
-        on_click="ignore",
-        key="minutes_docx",
-        help=app.tr("meeting.minutes_help"),
-    )
+    for column, (kind, render, mime) in zip(st.columns([1, 1, 3]), formats, strict=False):
+        column.download_button(
+            app.tr(f"meeting.minutes_{kind}"),
+            data=lambda render=render: render(made()),
+            file_name=minutes.file_name(probe, kind),
+            mime=mime,
+            icon="📝",
+            on_click="ignore",
+            key=f"minutes_{kind}",
+            help=app.tr("meeting.minutes_help"),
+        )
 
 
 minutes_buttons()
