@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -61,6 +62,26 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"{STORE_SETTING}={chosen!r}: folder or postgres")
     # the browser harness (and any subprocess) reads the choice from the environment
     os.environ[STORE_SETTING] = chosen
+    _temporary_folder_per_worker()
+
+
+def _temporary_folder_per_worker() -> None:
+    """Under pytest-xdist, each worker (and every process it starts: streamlit, the
+    CLI) gets a temporary folder of its own, so a test that checks what is left in
+    the temporary folder sees only its own worker's files."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    own = Path(tempfile.gettempdir()) / f"dashboard-tests-{os.getpid()}-{worker}"
+    own.mkdir(parents=True, exist_ok=True)
+    os.environ["TMPDIR"] = str(own)
+    tempfile.tempdir = str(own)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and tempfile.tempdir and Path(tempfile.tempdir).name.endswith(f"-{worker}"):
+        shutil.rmtree(tempfile.tempdir, ignore_errors=True)
 
 
 def on_postgres() -> bool:
