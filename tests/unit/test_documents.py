@@ -149,7 +149,7 @@ def test_writers_of_documents_wait_for_each_other(new_store: Opener) -> None:
     def save(number: int) -> None:
         try:
             scenarios.save(new_store(), scenario(f"S{number}", originality=11.0 + number))
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion
+        except BaseException as exc:  # reported by the assertion
             errors.append(exc)
 
     threads = [threading.Thread(target=save, args=(n,)) for n in range(8)]
@@ -242,9 +242,7 @@ def test_a_database_made_before_documents_gets_their_table(database_url: str) ->
         store.close()
 
 
-def test_documents_travel_with_to_database_and_to_folder(
-    tmp_path: Path, database_url: str
-) -> None:
+def test_documents_travel_with_to_database_and_to_folder(tmp_path: Path, database_url: str) -> None:
     folder = Store(tmp_path / "data")
     scenarios.save(folder, scenario("Un"))
     attendees.record(
@@ -281,7 +279,11 @@ def test_attendees_typed_one_a_line() -> None:
 @pytest.mark.parametrize(
     ("text", "fr", "en"),
     [
-        ("Claire\n" + "x" * 201, "Ligne 2 : plus de 200 caractères.", "Line 2: over 200 characters."),
+        (
+            "Claire\n" + "x" * 201,
+            "Ligne 2 : plus de 200 caractères.",
+            "Line 2: over 200 characters.",
+        ),
         (
             "Claire\n, Office de tourisme",
             "Ligne 2 : le nom manque avant la virgule.",
