@@ -11,7 +11,7 @@ present only (`lines`).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -51,8 +51,10 @@ class Refused(ValueError):
         self.reason = reason
         self.params = params
 
-    def message(self, lang: str) -> str:
-        return t(f"attendees.refused_{self.reason}", lang, **self.params)
+    def message(self, lang: str, escape: Callable[[str], str] = str) -> str:
+        """Why, in `lang`; `escape` applied to the texts it quotes (a name typed)."""
+        params = {k: escape(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        return t(f"attendees.refused_{self.reason}", lang, **params)
 
 
 def parse(text: str) -> tuple[Attendee, ...]:

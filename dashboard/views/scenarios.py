@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -68,8 +68,10 @@ class Refused(ValueError):
         self.reason = reason
         self.params = params
 
-    def message(self, lang: str) -> str:
-        return t(f"scenarios.refused_{self.reason}", lang, **self.params)
+    def message(self, lang: str, escape: Callable[[str], str] = str) -> str:
+        """Why, in `lang`; `escape` applied to the texts it quotes (a name typed)."""
+        params = {k: escape(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        return t(f"scenarios.refused_{self.reason}", lang, **params)
 
 
 def _key(name: str) -> str:
