@@ -328,3 +328,27 @@ def test_attendees_recorded_replaced_and_cleared(new_store: Opener) -> None:
     assert attendees.of(store, april) is not None
     with pytest.raises(attendees.Refused, match="by_empty"):
         attendees.record(store, april, people, " ")
+
+
+def test_a_user_without_create_opens_an_older_database_without_documents(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The tables made before documents existed, the app's user unable to make one:
+    the store opens and serves its data, no document is read (none was saved)."""
+    import uuid
+
+    owner = PostgresStore(database_url, cache_dir=tmp_path / "owner")
+    owner.close()
+    role = "app_" + uuid.uuid4().hex[:8]
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("drop table dashboard_documents")
+        conn.execute(f"create role {role} login")
+        conn.execute(f"revoke create on schema public from {role}")
+        conn.execute(f"grant select, insert, update on all tables in schema public to {role}")
+    url = database_url.replace("postgresql://dashboard@", f"postgresql://{role}@")
+    store = PostgresStore(url, cache_dir=tmp_path / "app")
+    try:
+        assert store.document("scenarios") == {} and scenarios.saved(store) == ()
+        assert store.commit("sites", b"site_id,name\nolhain,Olhain\n", by="a", source="s", rows=1)
+    finally:
+        store.close()
