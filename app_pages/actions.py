@@ -302,7 +302,8 @@ def attendees_box() -> None:
         found, damage = None, exc.reason
     told = st.session_state.pop("att_message", None)
     title = app.tr("attendees.title", date=format_day(committee, lang))
-    with st.expander(title, icon="👥", expanded=told is not None):
+    # one identity whatever happens inside: it stays open or closed as the reader left it
+    with st.expander(title, icon="👥", key="att_box"):
         if told is not None:
             if told[0] == "success":
                 st.success(told[1], icon="✅")

@@ -288,7 +288,8 @@ def scenario_box(area: Any) -> saved_scenarios.Scenario | None:
         k: live.get(k) for k in dict(opened.weights)
     }:
         opened = None  # the weights moved on since it was opened
-    with area.expander(tr("scenarios.title"), icon="💾", expanded="sc_message" in st.session_state):
+    # one identity whatever happens inside: it stays open or closed as the reader left it
+    with area.expander(tr("scenarios.title"), icon="💾", key="sc_box"):
         st.caption(tr("scenarios.help"))
         told = st.session_state.pop("sc_message", None)
         if told is not None:
