@@ -47,6 +47,8 @@ def save(at: AppTest, name: str, by: str = "Claire") -> AppTest:
 def test_staff_save_list_open_and_delete_a_scenario(demo_dir: Path) -> None:
     at = staff()
     at.slider(key=ORIGINALITY).set_value(40.0).run()
+    at.radio(key="scoring_agg").set_value("median").run()
+    at.number_input(key="scoring_short_top").set_value(4).run()
     at = save(at, "Originalité d'abord")
     assert "Scénario « Originalité d'abord » enregistré." in [s.value for s in at.success]
     table = listed(at)
@@ -56,8 +58,10 @@ def test_staff_save_list_open_and_delete_a_scenario(demo_dir: Path) -> None:
     assert "Originalité 40" in table["Pondérations"].iloc[0]
     assert at.text_input(key="sc_name").value == ""  # ready for the next one
 
-    # back to the official weights: no notice, the official result
+    # back to the official weights and the mean: no notice, the official result
     button(at, "scoring_reset").click().run()
+    at.radio(key="scoring_agg").set_value("mean").run()
+    at.number_input(key="scoring_short_top").set_value(3).run()
     assert at.slider(key=ORIGINALITY).value == 10.0
     assert NOTICE_FR not in texts(at)
 
@@ -66,8 +70,13 @@ def test_staff_save_list_open_and_delete_a_scenario(demo_dir: Path) -> None:
     button(at, "sc_open").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.slider(key=ORIGINALITY).value == 40.0
+    assert at.radio(key="scoring_agg").value == "median"  # as it was looked at
+    assert at.number_input(key="scoring_short_top").value == 4
     notice = next(w.value for w in at.warning if NOTICE_FR in w.value)
-    assert OFFICIAL_FR in notice
+    # the official result under the jurors' median, as the scenario is looked at
+    assert (
+        "Avec les pondérations officielles, Pain noir au charbon végétal arrive en tête" in notice
+    )
     assert any(
         "Scénario enregistré ouvert : « Originalité d'abord » (par Claire" in c.value
         for c in at.caption
