@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.support import sent, sign_in, start, texts
@@ -143,3 +144,16 @@ def test_a_viewer_gets_no_saved_scenario_but_a_link_still_says_scenario(demo_dir
     )
     notice = next(w.value for w in link.warning if NOTICE_FR in w.value)
     assert OFFICIAL_FR in notice
+
+
+@pytest.mark.folder_only(reason="a file edited by hand is a data folder's matter")
+def test_a_damaged_scenarios_file_is_named_and_never_written_over(demo_dir: Path) -> None:
+    damaged = demo_dir / ".documents" / "scenarios.json"
+    damaged.parent.mkdir()
+    damaged.write_text('{"scenarios": [{"name": "edited by hand"}]}', encoding="utf-8")
+    at = staff()
+    assert "Les scénarios enregistrés ne peuvent pas être lus" in texts(at)
+    at.slider(key=ORIGINALITY).set_value(40.0).run()
+    at = save(at, "Originalité d'abord")
+    assert any("ne peuvent pas être lus" in e.value for e in at.error)
+    assert damaged.read_text(encoding="utf-8") == '{"scenarios": [{"name": "edited by hand"}]}'
