@@ -52,6 +52,7 @@ from dashboard.store.base import DOCUMENTS as DOCUMENTS
 from dashboard.store.base import CommitRefused as CommitRefused
 from dashboard.store.base import DataStore as DataStore
 from dashboard.store.base import DocumentDamaged as DocumentDamaged
+from dashboard.store.base import DocumentsUnavailable as DocumentsUnavailable
 from dashboard.store.base import StoreDamaged as StoreDamaged
 from dashboard.store.base import StoreProblem as StoreProblem
 from dashboard.store.base import dump_document, parse_document
@@ -338,6 +339,9 @@ class Store:
         except FileNotFoundError:
             return {}
         return parse_document(name, data)
+
+    def document_location(self, name: str) -> str:
+        return str(self.document_path(name))
 
     def update_document(
         self, name: str, change: Callable[[dict[str, Any]], dict[str, Any]]

@@ -66,6 +66,11 @@ class StoreProblem:
     - "cache_damaged" (database): this server's local copy of `version` (the
       file DuckDB reads) differs from the database's bytes: readers are given a
       fresh copy, `recover()` (`check --repair`) removes the damaged one.
+    - "document_damaged" (both backends; not from `problems()` but from
+      `dashboard.views.documents.problems`, which knows each document's shape):
+      the store document `document` (see DOCUMENTS), kept at `detail` (its file,
+      or its table and row), does not read; `reason` says why. Its writes are
+      refused, the datasets' go on.
     A blocking problem makes every write raise `StoreDamaged` until the folder
     is repaired by hand (see the README); nothing is guessed.
     """
@@ -75,6 +80,8 @@ class StoreProblem:
     version: int | None = None
     line: int | None = None
     detail: str = ""
+    document: str = ""
+    reason: str = ""
 
     @property
     def blocking(self) -> bool:
@@ -90,6 +97,29 @@ class StoreDamaged(CommitRefused):
     def __init__(self, problems: list[StoreProblem]) -> None:
         super().__init__(list(problems))
         self.store_problems = problems
+
+
+class DocumentsUnavailable(RuntimeError):
+    """A document cannot be written because the store has no place for documents
+    (a database whose documents' table could not be made: its user may not create
+    tables). Nothing was written; `message(lang)` says what the administrator does."""
+
+    def __init__(self, name: str, user: str, sql: str) -> None:
+        super().__init__(f"{name}: no documents' table")
+        self.name = name
+        self.user = user
+        self.sql = sql
+
+    def message(self, lang: str, escape: Callable[[str], str] = str) -> str:
+        from dashboard.i18n import t
+
+        return t(
+            "store_problem.documents_unavailable",
+            lang,
+            document=t(f"store_problem.document_{self.name}", lang),
+            user=escape(self.user),
+            sql=escape(self.sql),
+        )
 
 
 class DocumentDamaged(ValueError):
@@ -166,6 +196,9 @@ def problem_text(problem: StoreProblem, lang: str) -> str:
         dataset=problem.dataset or "",
         version=problem.version or "",
         line=problem.line or "",
+        document=t(f"store_problem.document_{problem.document}", lang) if problem.document else "",
+        where=problem.detail,
+        reason=problem.reason,
     )
 
 
@@ -240,8 +273,12 @@ class DataStore(Protocol):
     # for one that does not read; `update_document` runs `change` on the document
     # as it is under the writer's lock (an exception from it: nothing written), and
     # stores what it returns durably (a crash leaves the old document or the new).
+    # `document_location`: where a document is kept, as people read it (its file;
+    # its table and row).
 
     def document(self, name: str) -> dict[str, Any]: ...
+
+    def document_location(self, name: str) -> str: ...
 
     def update_document(
         self, name: str, change: Callable[[dict[str, Any]], dict[str, Any]]

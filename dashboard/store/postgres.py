@@ -43,6 +43,7 @@ from typing import Any
 
 import psycopg
 from psycopg import conninfo
+from psycopg import sql as pgsql
 
 from dashboard import demo
 from dashboard.contract import DATASET_ORDER
@@ -50,6 +51,7 @@ from dashboard.store import Store, Version, checksum
 from dashboard.store.base import (
     ACTIONS,
     DOCUMENTS,
+    DocumentsUnavailable,
     StoreDamaged,
     StoreProblem,
     dump_document,
@@ -561,18 +563,32 @@ class PostgresStore:
             return {}
         return parse_document(name, str(rows[0][0]).encode("utf-8")) if rows else {}
 
+    def document_location(self, name: str) -> str:
+        if name not in DOCUMENTS:
+            raise KeyError(name)
+        return f"dashboard_documents, name = '{name}'"
+
     def update_document(
         self, name: str, change: Callable[[dict[str, Any]], dict[str, Any]]
     ) -> dict[str, Any]:
         """Replace a document by `change(document)` in one transaction, writers of
-        documents one at a time (the datasets' writers are not held up)."""
+        documents one at a time (the datasets' writers are not held up).
+        `DocumentsUnavailable` when the documents' table is missing (it could not
+        be made: the user may not create tables): nothing written."""
         if name not in DOCUMENTS:
             raise KeyError(name)
         with self._connect() as conn, conn.transaction():
             conn.execute("select pg_advisory_xact_lock(%s)", (_DOCUMENTS_LOCK,))
-            row = conn.execute(
-                "select data from dashboard_documents where name = %s", (name,)
-            ).fetchone()
+            try:
+                row = conn.execute(
+                    "select data from dashboard_documents where name = %s", (name,)
+                ).fetchone()
+            except psycopg.errors.UndefinedTable:
+                user = conn.info.user
+                who = pgsql.Identifier(user).as_string(conn)
+                grant = f"grant select, insert, update on dashboard_documents to {who};"
+                table = " ".join(DOCUMENTS_TABLE.split()).replace("if not exists ", "")
+                raise DocumentsUnavailable(name, user, f"{table} {grant}") from None
             value = change(parse_document(name, str(row[0]).encode("utf-8")) if row else {})
             text = dump_document(name, value).decode("utf-8")
             conn.execute(

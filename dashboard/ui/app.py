@@ -77,8 +77,11 @@ def unreadable_datasets() -> tuple[str, ...]:
 
 
 def store_problems() -> list[StoreProblem]:
-    """What in the store disagrees with its version history (see DataStore.problems)."""
-    return store().problems()
+    """What in the store disagrees with its version history (see DataStore.problems),
+    and its documents that do not read (`views.documents`)."""
+    from dashboard.views import documents
+
+    return store().problems() + documents.problems(store())
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

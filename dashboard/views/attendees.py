@@ -132,6 +132,11 @@ def _parse(document: Mapping[str, Any]) -> dict[date, Attendance]:
     return out
 
 
+def recorded(store: DataStore) -> dict[date, Attendance]:
+    """Every committee's recorded attendees; `DocumentDamaged` when they do not read."""
+    return _parse(store.document(DOCUMENT))
+
+
 def of(store: DataStore, committee: date) -> Attendance | None:
     """The attendees recorded for the committee held on `committee`, or None."""
     return _parse(store.document(DOCUMENT)).get(committee)
