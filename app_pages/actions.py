@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.i18n import format_day, format_number, t
 from dashboard.pack import minutes
-from dashboard.store import DocumentDamaged, Store
+from dashboard.store import DocumentDamaged, DocumentsUnavailable, Store
 from dashboard.ui import app, safe, shell, widgets
 from dashboard.views import actions, attendees, recording
 
@@ -94,6 +94,7 @@ def record_box() -> None:
         found = app.model(recording.options, recording.OptionsState(lang))
         tasks = dict(found.tasks)
         projects = dict(found.projects)
+        app.offer_name("rec_by")
         by = st.text_input(app.tr("meeting.by"), key="rec_by")
         new, change = st.tabs([app.tr("meeting.tab_new"), app.tr("meeting.tab_change")])
         with new, st.form("rec_new", clear_on_submit=True):
@@ -284,6 +285,9 @@ def save_attendees(day: date, key: str) -> None:
         told = app.tr("attendees.unreadable", reason=safe.md(exc.reason))
         st.session_state["att_message"] = ("error", told)
         return
+    except DocumentsUnavailable as exc:
+        st.session_state["att_message"] = ("error", exc.message(lang, safe.md))
+        return
     when = format_day(day, lang)
     st.session_state["att_message"] = (
         "success",
@@ -323,6 +327,7 @@ def attendees_box() -> None:
         if key not in st.session_state:
             st.session_state[key] = attendees.text_of(found.attendees) if found else ""
         st.text_area(app.tr("attendees.field"), key=key, help=app.tr("attendees.help"))
+        app.offer_name("att_by")
         st.text_input(app.tr("attendees.by"), key="att_by")
         st.button(
             app.tr("attendees.save"),

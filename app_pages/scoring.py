@@ -11,7 +11,7 @@ from dashboard import export
 from dashboard.charts import alt_text, scoring_charts
 from dashboard.domain import scoring
 from dashboard.i18n import format_day, format_number, format_pct
-from dashboard.store import DocumentDamaged
+from dashboard.store import DocumentDamaged, DocumentsUnavailable
 from dashboard.ui import app, safe, shell
 from dashboard.views import figures
 from dashboard.views import scenarios as saved_scenarios
@@ -253,6 +253,9 @@ def save_scenario(
             tr("scenarios.unreadable", reason=safe.md(exc.reason)),
         )
         return
+    except DocumentsUnavailable as exc:
+        st.session_state["sc_message"] = ("error", exc.message(lang, safe.md))
+        return
     st.session_state["sc_message"] = ("success", tr("scenarios.saved", name=safe.md(made.name)))
     st.session_state["sc_name"] = ""
     st.session_state["scoring_opened"] = made.name
@@ -270,6 +273,9 @@ def delete_scenario() -> None:
             "error",
             tr("scenarios.unreadable", reason=safe.md(exc.reason)),
         )
+        return
+    except DocumentsUnavailable as exc:
+        st.session_state["sc_message"] = ("error", exc.message(lang, safe.md))
         return
     st.session_state["sc_message"] = ("success", tr("scenarios.deleted", name=safe.md(name)))
 
@@ -300,6 +306,7 @@ def scenario_box(area: Any) -> saved_scenarios.Scenario | None:
             st.error(tr("scenarios.unreadable", reason=safe.md(damage)), icon="⛔")
         left, right = st.columns(2)
         left.text_input(tr("scenarios.name"), key="sc_name", max_chars=saved_scenarios.NAME_MAX)
+        app.offer_name("sc_by")
         right.text_input(tr("scenarios.by"), key="sc_by", max_chars=saved_scenarios.BY_MAX)
         st.button(
             tr("scenarios.save"),

@@ -109,7 +109,8 @@ def without_create(database_url: str, tmp_path: Path) -> str:
         conn.execute("drop table dashboard_documents")
         conn.execute(f"create role {role} login")
         conn.execute(f"revoke create on schema public from {role}")
-        conn.execute(f"grant select, insert, update on all tables in schema public to {role}")
+        grant = "grant select, insert, update, delete on all tables in schema public"
+        conn.execute(f"{grant} to {role}")
     return database_url.replace("postgresql://dashboard@", f"postgresql://{role}@")
 
 
