@@ -7,9 +7,9 @@ import streamlit as st
 
 from dashboard.i18n import format_day, format_number, t
 from dashboard.pack import minutes
-from dashboard.store import Store
+from dashboard.store import DocumentDamaged, DocumentsUnavailable, Store
 from dashboard.ui import app, safe, shell, widgets
-from dashboard.views import actions, recording
+from dashboard.views import actions, attendees, recording
 
 shell.header("actions.title")
 lang = app.lang()
@@ -94,6 +94,7 @@ def record_box() -> None:
         found = app.model(recording.options, recording.OptionsState(lang))
         tasks = dict(found.tasks)
         projects = dict(found.projects)
+        app.offer_name("rec_by")
         by = st.text_input(app.tr("meeting.by"), key="rec_by")
         new, change = st.tabs([app.tr("meeting.tab_new"), app.tr("meeting.tab_change")])
         with new, st.form("rec_new", clear_on_submit=True):
@@ -271,13 +272,80 @@ def pager(shown: actions.Table, key: str) -> None:
 when = format_day(committee, lang)
 
 
+def save_attendees(day: date, key: str) -> None:
+    """Record the attendees typed for the committee of `day` (a callback); a message
+    says what was saved, or why not (nothing written)."""
+    try:
+        people = attendees.parse(st.session_state.get(key, ""))
+        attendees.record(app.store(), day, people, st.session_state.get("att_by", ""))
+    except attendees.Refused as exc:
+        st.session_state["att_message"] = ("error", exc.message(lang, safe.md))
+        return
+    except DocumentDamaged as exc:
+        told = app.tr("attendees.unreadable", reason=safe.md(exc.reason))
+        st.session_state["att_message"] = ("error", told)
+        return
+    except DocumentsUnavailable as exc:
+        st.session_state["att_message"] = ("error", exc.message(lang, safe.md))
+        return
+    when = format_day(day, lang)
+    st.session_state["att_message"] = (
+        "success",
+        app.tr("attendees.saved", date=when, count=len(people))
+        if people
+        else app.tr("attendees.removed", date=when),
+    )
+
+
+def attendees_box() -> None:
+    """Staff record who attends the chosen committee (one a line: name,
+    organisation); its minutes list them."""
+    try:
+        found, damage = attendees.of(app.store(), committee), ""
+    except DocumentDamaged as exc:
+        found, damage = None, exc.reason
+    told = st.session_state.pop("att_message", None)
+    title = app.tr("attendees.title", date=format_day(committee, lang))
+    # one identity whatever happens inside: it stays open or closed as the reader left it
+    with st.expander(title, icon="👥", key="att_box"):
+        if told is not None:
+            if told[0] == "success":
+                st.success(told[1], icon="✅")
+            else:
+                st.error(told[1], icon="⛔")
+        if damage:
+            st.error(app.tr("attendees.unreadable", reason=safe.md(damage)), icon="⛔")
+        elif found is not None:
+            recorded = app.tr(
+                "attendees.recorded", count=len(found.attendees), by=safe.md(found.by)
+            )
+            st.caption(recorded)
+        else:
+            st.caption(app.tr("attendees.none"))
+        # keyed by what is recorded: a list saved from another session shows here fresh
+        key = f"att_text_{committee.isoformat()}_{found.at if found else ''}"
+        if key not in st.session_state:
+            st.session_state[key] = attendees.text_of(found.attendees) if found else ""
+        st.text_area(app.tr("attendees.field"), key=key, help=app.tr("attendees.help"))
+        app.offer_name("att_by")
+        st.text_input(app.tr("attendees.by"), key="att_by")
+        st.button(
+            app.tr("attendees.save"),
+            key="att_save",
+            icon="💾",
+            on_click=save_attendees,
+            args=(committee, key),
+        )
+
+
 def minutes_buttons() -> None:
     """The chosen committee's minutes, PDF and Word, drawn when clicked."""
     store, read = app.store(), app.reader()
     live = app.past_view() is None and committee == situation
+    names = app.role() == "staff"  # a viewer's minutes name the organisations present
 
     def made() -> minutes.Minutes:
-        return minutes.build(store, read, committee, lang, live)
+        return minutes.build(store, read, committee, lang, live, names)
 
     probe = minutes.Minutes(committee, lang, (), (), (), ())
     formats = (
@@ -301,6 +369,8 @@ def minutes_buttons() -> None:
         )
 
 
+if app.role() == "staff":
+    attendees_box()
 minutes_buttons()
 st.header(app.tr("actions.decisions", date=when))
 if model.decisions.total == 0:

@@ -42,23 +42,10 @@ def keep_name() -> None:
     st.session_state["_data_by"] = st.session_state.get("data_by", "")
 
 
-def signed_in_name() -> str:
-    """Who signed in, when the sign-in says it (an identity provider does)."""
-    name = st.session_state.get("staff_name")
-    if name:
-        return str(name)
-    try:
-        if st.user.is_logged_in:
-            return str(st.user.get("name") or st.user.get("email") or "")
-    except Exception:  # no identity outside a server run
-        return ""
-    return ""
-
-
 def committer() -> str:
     """The name written in the log; kept across sections and reruns."""
     if "_data_by" not in st.session_state:
-        st.session_state["_data_by"] = signed_in_name()
+        st.session_state["_data_by"] = app.signed_in_name()
     st.session_state["data_by"] = st.session_state["_data_by"]
     st.text_input(
         tr("data_page.by"), key="data_by", on_change=keep_name, help=tr("data_page.by_help")

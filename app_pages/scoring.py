@@ -4,14 +4,17 @@ spread, the sensitivity of the result to the weights, and exports. Renders
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import export
 from dashboard.charts import alt_text, scoring_charts
 from dashboard.domain import scoring
-from dashboard.i18n import format_number, format_pct
+from dashboard.i18n import format_day, format_number, format_pct
+from dashboard.store import DocumentDamaged, DocumentsUnavailable
 from dashboard.ui import app, safe, shell
 from dashboard.views import figures
+from dashboard.views import scenarios as saved_scenarios
 from dashboard.views import scoring as view
 
 shell.header("scoring.title")
@@ -170,6 +173,7 @@ with weights_box:
                 format="%g",
             )
     weights_area = st.container()
+    scenarios_area = st.container() if staff else None
 
 sensitivity_on = st.toggle(
     tr("scoring.sensitivity_toggle"), key="scoring_sensitivity", help=tr("scoring.sensitivity_help")
@@ -204,7 +208,164 @@ with weights_area:
     if model.data_weight_sum != 100:
         st.caption(tr("scoring.weights_data_sum", total=number(model.data_weight_sum, 0)))
 
+
+# --- saved scenarios (staff's working material; a viewer is never sent them) ----------
+def open_scenario(chosen: saved_scenarios.Scenario) -> None:
+    """Set the page as the scenario's link would (a callback: before the widgets)."""
+    link = chosen.link()
+    st.session_state["scoring_link_eval"] = link["eval"]
+    st.session_state["scoring_link_w"] = link["w"]
+    st.session_state["scoring_link_short"] = link["short"]
+    st.session_state["scoring_agg"] = chosen.aggregation
+    st.session_state["scoring_page"] = 1
+    st.session_state.pop("scoring_short_mode", None)  # read again from the link
+    for key in [
+        k for k in st.session_state if str(k).startswith(f"scoring_w:{chosen.evaluation}:")
+    ]:
+        del st.session_state[key]  # seeded again from the link's weights
+    st.session_state["scoring_opened"] = chosen.name
+
+
+def save_scenario(
+    live: dict[str, float],
+    official: dict[str, float],
+    shown: tuple[str, str, scoring.Shortlist],
+) -> None:
+    """Save the weights on screen (`shown`: evaluation, aggregation, shortlist) under
+    the name typed; a message says what was done, or why not (nothing written)."""
+    try:
+        made = saved_scenarios.make(
+            st.session_state.get("sc_name", ""),
+            shown[0],
+            live,
+            official,
+            shown[1],
+            shown[2],
+            st.session_state.get("sc_by", ""),
+        )
+        saved_scenarios.save(app.store(), made)
+    except saved_scenarios.Refused as exc:
+        st.session_state["sc_message"] = ("error", exc.message(lang, safe.md))
+        return
+    except DocumentDamaged as exc:
+        st.session_state["sc_message"] = (
+            "error",
+            tr("scenarios.unreadable", reason=safe.md(exc.reason)),
+        )
+        return
+    except DocumentsUnavailable as exc:
+        st.session_state["sc_message"] = ("error", exc.message(lang, safe.md))
+        return
+    st.session_state["sc_message"] = ("success", tr("scenarios.saved", name=safe.md(made.name)))
+    st.session_state["sc_name"] = ""
+    st.session_state["scoring_opened"] = made.name
+
+
+def delete_scenario() -> None:
+    name = str(st.session_state.get("sc_which") or "")
+    try:
+        saved_scenarios.delete(app.store(), name)
+    except saved_scenarios.Refused as exc:
+        st.session_state["sc_message"] = ("error", exc.message(lang, safe.md))
+        return
+    except DocumentDamaged as exc:
+        st.session_state["sc_message"] = (
+            "error",
+            tr("scenarios.unreadable", reason=safe.md(exc.reason)),
+        )
+        return
+    except DocumentsUnavailable as exc:
+        st.session_state["sc_message"] = ("error", exc.message(lang, safe.md))
+        return
+    st.session_state["sc_message"] = ("success", tr("scenarios.deleted", name=safe.md(name)))
+
+
+def scenario_box(area: Any) -> saved_scenarios.Scenario | None:
+    """Staff save the weights under a name, list, open and delete the saved
+    scenarios of this evaluation; returns the one open (its weights on screen)."""
+    try:
+        here = saved_scenarios.saved(app.store(), [evaluation])
+        damage = ""
+    except DocumentDamaged as exc:
+        here, damage = (), exc.reason
+    live = dict(chosen)
+    opened = next((s for s in here if s.name == st.session_state.get("scoring_opened")), None)
+    if opened is not None and dict(opened.weights) != {
+        k: live.get(k) for k in dict(opened.weights)
+    }:
+        opened = None  # the weights moved on since it was opened
+    # one identity whatever happens inside: it stays open or closed as the reader left it
+    with area.expander(tr("scenarios.title"), icon="💾", key="sc_box"):
+        st.caption(tr("scenarios.help"))
+        told = st.session_state.pop("sc_message", None)
+        if told is not None:
+            (st.success if told[0] == "success" else st.error)(
+                told[1], icon="💾" if told[0] == "success" else "⛔"
+            )
+        if damage:
+            st.error(tr("scenarios.unreadable", reason=safe.md(damage)), icon="⛔")
+        left, right = st.columns(2)
+        left.text_input(tr("scenarios.name"), key="sc_name", max_chars=saved_scenarios.NAME_MAX)
+        app.offer_name("sc_by")
+        right.text_input(tr("scenarios.by"), key="sc_by", max_chars=saved_scenarios.BY_MAX)
+        st.button(
+            tr("scenarios.save"),
+            key="sc_save",
+            icon="💾",
+            on_click=save_scenario,
+            args=(
+                live,
+                {c.criterion_id: float(c.weight) for c in criteria},
+                (evaluation, aggregation, shortlist),
+            ),
+        )
+        if not here:
+            st.caption(tr("scenarios.none"))
+            return opened
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    tr("scenarios.col_name"): [s.name for s in here],
+                    tr("scenarios.col_weights"): [
+                        " · ".join(f"{labels.get(k, k)} {number(w, 1)}" for k, w in s.weights)
+                        for s in here
+                    ],
+                    tr("scenarios.col_by"): [s.by for s in here],
+                    tr("scenarios.col_at"): [
+                        format_day(s.when.date(), lang) if s.when else "" for s in here
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        by_name = {s.name: s for s in here}
+        if st.session_state.get("sc_which") not in by_name:
+            st.session_state["sc_which"] = here[0].name
+        pick, open_button, delete_button = st.columns([3, 1, 1], vertical_alignment="bottom")
+        pick.selectbox(tr("scenarios.which"), list(by_name), key="sc_which")
+        which = by_name[str(st.session_state["sc_which"])]
+        open_button.button(
+            tr("scenarios.open"), key="sc_open", icon="📂", on_click=open_scenario, args=(which,)
+        )
+        delete_button.button(
+            tr("scenarios.delete"), key="sc_delete", icon="🗑️", on_click=delete_scenario
+        )
+    return opened
+
+
+opened_scenario = scenario_box(scenarios_area) if scenarios_area is not None else None
+
 # --- verdict -------------------------------------------------------------------------
+if opened_scenario is not None and model.scenario:
+    st.caption(
+        tr(
+            "scenarios.opened",
+            name=safe.md(opened_scenario.name),
+            by=safe.md(opened_scenario.by),
+            date=format_day(opened_scenario.when.date(), lang) if opened_scenario.when else "",
+        )
+    )
 if model.scenario:
     # other weights than the committee's: said plainly, the official result beside it
     st.warning(view.scenario_text(model), icon="🧪")

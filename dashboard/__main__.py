@@ -397,7 +397,9 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         store.recover()
         after = [p for p in store.problems(deep=True) if p.code in REPAIRABLE]
         print(t("cli_safety.repaired", lang, count=len(before) - len(after)))
-    kept = store.problems(deep=True)
+    from dashboard.views import documents
+
+    kept = store.problems(deep=True) + documents.problems(store)
     notes = [p for p in kept if p.code in STORE_NOTES]
     serious = [p for p in kept if p.code not in STORE_NOTES]
     problems = uploads.check_folder(store)

@@ -1,5 +1,6 @@
-"""The minutes (compte rendu) of a committee: the decisions taken and the actions
-opened, changed or closed at it, with the mission's figures at its date; as PDF
+"""The minutes (compte rendu) of a committee: its attendees where recorded
+(`views.attendees`), the decisions taken and the actions opened, changed or closed
+at it, with the mission's figures at its date; as PDF
 (ReportLab, the pack's fonts) and as an editable Word document (python-docx), in
 the screen's language (pure, no Streamlit).
 
@@ -17,7 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from dashboard.i18n import choice_label, format_day, t
-from dashboard.store import Store
+from dashboard.store import DataStore, DocumentDamaged
+from dashboard.views import attendees as attendees_view
 from dashboard.views import overview as overview_view
 from dashboard.views.reader import FRENCH_MARK, Reader, in_english
 
@@ -42,6 +44,9 @@ class Minutes:
     opened: tuple[Item, ...]
     changed: tuple[Item, ...]  # actions of earlier committees changed or closed at this one
     figures: tuple[tuple[str, str], ...]  # (label, value) at the committee's date
+    # the attendees' lines (names for staff, organisations for a viewer), under a heading
+    attendees: tuple[str, ...] = ()
+    attendees_heading: str = ""
 
 
 def _rows(data: bytes | None) -> dict[str, dict[str, str]]:
@@ -51,7 +56,7 @@ def _rows(data: bytes | None) -> dict[str, dict[str, str]]:
     return {r.get("action_id", ""): r for r in reader if r.get("action_id")}
 
 
-def _versions_around(store: Store, day: date, live: bool) -> tuple[bytes | None, bytes | None]:
+def _versions_around(store: DataStore, day: date, live: bool) -> tuple[bytes | None, bytes | None]:
     """The actions file before the committee's day and at its end (current when no
     commit came after, or for the meeting in progress: `live`)."""
     before: bytes | None = None
@@ -96,11 +101,19 @@ def _text(row: Mapping[str, str], lang: str) -> str:
     return (row.get("text_en") or "").strip() or f"{text}{FRENCH_MARK}"
 
 
-def build(store: Store, read: Reader, committee: date, lang: str, live: bool = False) -> Minutes:
+def build(
+    store: DataStore,
+    read: Reader,
+    committee: date,
+    lang: str,
+    live: bool = False,
+    names: bool = False,
+) -> Minutes:
     """The minutes of the committee held on `committee`; `read` reads the data as
     it was at that date (the figures). `live`: the meeting in progress (the
     situation date is its date and shows the current data), whose records are the
-    current file whenever they were saved."""
+    current file whenever they were saved. `names`: the attendees by name (staff);
+    otherwise the organisations present (people's names are not a viewer's)."""
     before, after = _versions_around(store, committee, live)
     old, new = _rows(before), _rows(after)
     decisions: list[Item] = []
@@ -133,7 +146,26 @@ def build(store: Store, read: Reader, committee: date, lang: str, live: bool = F
     model = overview_view.build(read, overview_view.State(committee, lang))
     figures = [(t("overview.event", lang), model.event_value)]
     figures += [(f.label, f.value) for f in model.figures]
-    return Minutes(committee, lang, tuple(decisions), tuple(opened), tuple(changed), tuple(figures))
+    try:
+        attendance = attendees_view.of(store, committee)
+    except DocumentDamaged:  # said in the minutes; the page names the damage to staff
+        attendance = None
+        unreadable = t("attendees.minutes_unreadable", lang)
+    else:
+        unreadable = ""
+    present = attendees_view.lines(attendance, names)
+    return Minutes(
+        committee,
+        lang,
+        tuple(decisions),
+        tuple(opened),
+        tuple(changed),
+        tuple(figures),
+        present,
+        attendees_view.heading(lang, names, len(attendance.attendees))
+        if attendance
+        else unreadable,
+    )
 
 
 def file_name(minutes: Minutes, extension: str) -> str:
@@ -191,8 +223,17 @@ def to_pdf(m: Minutes) -> bytes:
     story: list[object] = [
         pack._para(t("pack.destination", lang), styles.h3),
         pack._para(_title(m), styles.h1),
-        pack._para(t("meeting.minutes_figures", lang), styles.h2),
     ]
+    if m.attendees_heading:
+        story.append(pack._para(m.attendees_heading, styles.h2))
+        if m.attendees:
+            story.append(
+                ListFlowable(
+                    [ListItem(pack._para(line, styles.body)) for line in m.attendees],
+                    bulletType="bullet",
+                )
+            )
+    story.append(pack._para(t("meeting.minutes_figures", lang), styles.h2))
     story.append(
         ListFlowable(
             [
@@ -233,6 +274,10 @@ def to_docx(m: Minutes) -> bytes:
     document.core_properties.language = lang
     document.add_paragraph(t("pack.destination", lang))
     document.add_heading(_title(m), level=1)
+    if m.attendees_heading:
+        document.add_heading(m.attendees_heading, level=2)
+        for line in m.attendees:
+            document.add_paragraph(line, style="List Bullet")
     document.add_heading(t("meeting.minutes_figures", lang), level=2)
     table = document.add_table(rows=0, cols=2)
     table.style = "Table Grid"

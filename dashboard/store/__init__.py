@@ -6,6 +6,8 @@ Layout under the data folder (`data/` unless `DASHBOARD_DATA_DIR` names another)
     .history/<dataset>/NNNN.csv   every committed version, kept
     .history/log.jsonl            one line per commit (the commit point)
     .history/lock                 serialises writers (flock)
+    .documents/<name>.json        the app's documents (saved scenarios, attendees):
+                                  JSON text, replaced whole (written, synced, renamed)
 
 A commit writes the version file (durably), then the replacement of the current
 file next to it (durably, so the final rename needs no space), then appends its
@@ -41,14 +43,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from dashboard.contract import DATASET_ORDER
 from dashboard.store.base import ACTIONS as ACTIONS
 from dashboard.store.base import BLOCKING as BLOCKING
+from dashboard.store.base import DOCUMENTS as DOCUMENTS
 from dashboard.store.base import CommitRefused as CommitRefused
 from dashboard.store.base import DataStore as DataStore
+from dashboard.store.base import DocumentDamaged as DocumentDamaged
+from dashboard.store.base import DocumentsUnavailable as DocumentsUnavailable
 from dashboard.store.base import StoreDamaged as StoreDamaged
 from dashboard.store.base import StoreProblem as StoreProblem
+from dashboard.store.base import dump_document, parse_document
 from dashboard.store.base import open_store as open_store
 from dashboard.store.base import plain_text as plain_text
 from dashboard.store.base import problem_text as problem_text
@@ -313,6 +320,44 @@ class Store:
             return
         with self.lock(), contextlib.suppress(StoreDamaged):
             self._repair_locked()
+
+    # --- documents ----------------------------------------------------------------
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.root / ".documents"
+
+    def document_path(self, name: str) -> Path:
+        if name not in DOCUMENTS:
+            raise KeyError(name)
+        return self.documents_dir / f"{name}.json"
+
+    def document(self, name: str) -> dict[str, Any]:
+        """A document ({} when never written); `DocumentDamaged` when it does not read."""
+        try:
+            data = self.document_path(name).read_bytes()
+        except FileNotFoundError:
+            return {}
+        return parse_document(name, data)
+
+    def document_location(self, name: str) -> str:
+        return str(self.document_path(name))
+
+    def update_document(
+        self, name: str, change: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Replace a document by `change(document)`, under the documents' lock: the
+        new text written and synced beside it, then renamed over it."""
+        path = self.document_path(name)
+        self.documents_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.documents_dir / "lock", "a+b") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            try:
+                value = change(self.document(name))
+                _write_atomic(path, dump_document(name, value))
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        return value
 
     # --- internals --------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from dashboard.store import Version
@@ -23,6 +23,12 @@ if TYPE_CHECKING:
 URL_SETTING = "DASHBOARD_DATABASE_URL"
 
 ACTIONS = ("import", "rollback", "initial", "hand-edit", "adopt")
+
+# Store documents: the app's own working material beside the datasets (not part of
+# the data contract, not versioned): staff's saved scoring scenarios, the attendees
+# of each committee. Each is one JSON object, read strictly.
+DOCUMENTS = ("scenarios", "attendees")
+DOCUMENT_MAX_BYTES = 1 << 20
 
 
 class CommitRefused(Exception):
@@ -60,6 +66,11 @@ class StoreProblem:
     - "cache_damaged" (database): this server's local copy of `version` (the
       file DuckDB reads) differs from the database's bytes: readers are given a
       fresh copy, `recover()` (`check --repair`) removes the damaged one.
+    - "document_damaged" (both backends; not from `problems()` but from
+      `dashboard.views.documents.problems`, which knows each document's shape):
+      the store document `document` (see DOCUMENTS), kept at `detail` (its file,
+      or its table and row), does not read; `reason` says why. Its writes are
+      refused, the datasets' go on.
     A blocking problem makes every write raise `StoreDamaged` until the folder
     is repaired by hand (see the README); nothing is guessed.
     """
@@ -69,6 +80,8 @@ class StoreProblem:
     version: int | None = None
     line: int | None = None
     detail: str = ""
+    document: str = ""
+    reason: str = ""
 
     @property
     def blocking(self) -> bool:
@@ -86,6 +99,88 @@ class StoreDamaged(CommitRefused):
         self.store_problems = problems
 
 
+class DocumentsUnavailable(RuntimeError):
+    """A document cannot be written because the store has no place for documents
+    (a database whose documents' table could not be made: its user may not create
+    tables). Nothing was written; `message(lang)` says what the administrator does."""
+
+    def __init__(self, name: str, user: str, sql: str) -> None:
+        super().__init__(f"{name}: no documents' table")
+        self.name = name
+        self.user = user
+        self.sql = sql
+
+    def message(self, lang: str, escape: Callable[[str], str] = str) -> str:
+        from dashboard.i18n import t
+
+        return t(
+            "store_problem.documents_unavailable",
+            lang,
+            document=t(f"store_problem.document_{self.name}", lang),
+            user=escape(self.user),
+            sql=escape(self.sql),
+        )
+
+
+class DocumentDamaged(ValueError):
+    """A stored document that does not read as one JSON object of its kind (edited
+    outside the app): reported with its name and why; every write of it is refused,
+    nothing is guessed."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+def _check_document(name: str) -> None:
+    if name not in DOCUMENTS:
+        raise KeyError(name)
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"key {key!r} given twice")
+        out[key] = value
+    return out
+
+
+def _no_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not a number")
+
+
+def parse_document(name: str, data: bytes) -> dict[str, Any]:
+    """A stored document's bytes as its JSON object; `DocumentDamaged` when they are
+    too long, not UTF-8, not JSON (NaN and a key given twice included) or not an
+    object."""
+    _check_document(name)
+    if len(data) > DOCUMENT_MAX_BYTES:
+        raise DocumentDamaged(name, f"over {DOCUMENT_MAX_BYTES} bytes")
+    try:
+        value = json.loads(
+            data.decode("utf-8"),
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_no_constant,
+        )
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise DocumentDamaged(name, str(exc)) from None
+    if not isinstance(value, dict):
+        raise DocumentDamaged(name, "not a JSON object")
+    return value
+
+
+def dump_document(name: str, value: dict[str, Any]) -> bytes:
+    """A document as stored: JSON text (UTF-8, one key a line), checked to read back."""
+    _check_document(name)
+    data = (json.dumps(value, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode()
+    if len(data) > DOCUMENT_MAX_BYTES:
+        raise ValueError(f"{name}: over {DOCUMENT_MAX_BYTES} bytes")
+    parse_document(name, data)
+    return data
+
+
 def problem_text(problem: StoreProblem, lang: str) -> str:
     """A store problem in words, in the user's language."""
     from dashboard.i18n import t
@@ -101,6 +196,9 @@ def problem_text(problem: StoreProblem, lang: str) -> str:
         dataset=problem.dataset or "",
         version=problem.version or "",
         line=problem.line or "",
+        document=t(f"store_problem.document_{problem.document}", lang) if problem.document else "",
+        where=problem.detail,
+        reason=problem.reason,
     )
 
 
@@ -169,6 +267,22 @@ class DataStore(Protocol):
     def recover(self) -> None: ...
 
     def problems(self, *, deep: bool = False) -> list[StoreProblem]: ...
+
+    # Documents (see DOCUMENTS): not versioned, no data version change, one writer
+    # at a time. `document` is {} for one never written, raises `DocumentDamaged`
+    # for one that does not read; `update_document` runs `change` on the document
+    # as it is under the writer's lock (an exception from it: nothing written), and
+    # stores what it returns durably (a crash leaves the old document or the new).
+    # `document_location`: where a document is kept, as people read it (its file;
+    # its table and row).
+
+    def document(self, name: str) -> dict[str, Any]: ...
+
+    def document_location(self, name: str) -> str: ...
+
+    def update_document(
+        self, name: str, change: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> dict[str, Any]: ...
 
 
 def database_url(explicit: str | None = None) -> str | None:

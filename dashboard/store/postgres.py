@@ -10,6 +10,9 @@ Tables (created on first use, in the connection's schema):
     dashboard_blobs      each distinct file once, by its SHA-256
     dashboard_versions   every committed version, in commit order (seq)
     dashboard_current    each dataset's current file
+    dashboard_documents  the app's documents (saved scenarios, attendees) by
+                         name, as JSON text; made on first use in a database
+                         whose other tables were made before it existed
 
 A commit is one transaction: it takes the writer lock, runs the caller's check
 against the data as it is then, writes the version, the current file and the
@@ -40,15 +43,20 @@ from typing import Any
 
 import psycopg
 from psycopg import conninfo
+from psycopg import sql as pgsql
 
 from dashboard import demo
 from dashboard.contract import DATASET_ORDER
 from dashboard.store import Store, Version, checksum
 from dashboard.store.base import (
     ACTIONS,
+    DOCUMENTS,
+    DocumentsUnavailable,
     StoreDamaged,
     StoreProblem,
+    dump_document,
     log_line,
+    parse_document,
     plain_text,
 )
 from dashboard.throttle import ATTEMPTS_TABLE
@@ -87,8 +95,18 @@ create table if not exists dashboard_current (
 );
 """
 
+DOCUMENTS_TABLE = """
+create table if not exists dashboard_documents (
+    name text primary key,
+    data text not null,
+    at text not null
+);
+"""
+
 # made with the store's tables, so that an app user without CREATE can count them
-SCHEMA += ATTEMPTS_TABLE
+SCHEMA += ATTEMPTS_TABLE + DOCUMENTS_TABLE
+# a writer of documents takes this lock (the datasets' writers take the meta row)
+_DOCUMENTS_LOCK = 7216349013
 
 _LOG = logging.getLogger("dashboard.store")
 _VERSION_COLUMNS = "dataset, version, at, by, rows, source, checksum, action, from_version"
@@ -169,6 +187,8 @@ class PostgresStore:
             made = conn.execute("select to_regclass('dashboard_current') is not null").fetchone()
             if not (made and made[0]):
                 conn.execute(SCHEMA)
+            else:
+                self._documents_table(conn)
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.identity!r})"
@@ -517,6 +537,67 @@ class PostgresStore:
             for d in damaged
         ]
 
+    # --- documents --------------------------------------------------------------------
+
+    @staticmethod
+    def _documents_table(conn: psycopg.Connection[tuple[Any, ...]]) -> None:
+        """Make the documents' table in a database made before it existed (a user
+        without CREATE then reads no document and cannot write one: logged)."""
+        made = conn.execute("select to_regclass('dashboard_documents') is not null").fetchone()
+        if made and made[0]:
+            return
+        try:
+            with conn.transaction():
+                conn.execute("select pg_advisory_xact_lock(7216349012)")
+                conn.execute(DOCUMENTS_TABLE)
+        except psycopg.errors.InsufficientPrivilege:
+            _LOG.warning("dashboard_documents cannot be made (no CREATE): no documents")
+
+    def document(self, name: str) -> dict[str, Any]:
+        """A document ({} when never written); `DocumentDamaged` when it does not read."""
+        if name not in DOCUMENTS:
+            raise KeyError(name)
+        try:
+            rows = self._read("select data from dashboard_documents where name = %s", (name,))
+        except psycopg.errors.UndefinedTable:
+            return {}
+        return parse_document(name, str(rows[0][0]).encode("utf-8")) if rows else {}
+
+    def document_location(self, name: str) -> str:
+        if name not in DOCUMENTS:
+            raise KeyError(name)
+        return f"dashboard_documents, name = '{name}'"
+
+    def update_document(
+        self, name: str, change: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Replace a document by `change(document)` in one transaction, writers of
+        documents one at a time (the datasets' writers are not held up).
+        `DocumentsUnavailable` when the documents' table is missing (it could not
+        be made: the user may not create tables): nothing written."""
+        if name not in DOCUMENTS:
+            raise KeyError(name)
+        with self._connect() as conn, conn.transaction():
+            conn.execute("select pg_advisory_xact_lock(%s)", (_DOCUMENTS_LOCK,))
+            try:
+                row = conn.execute(
+                    "select data from dashboard_documents where name = %s", (name,)
+                ).fetchone()
+            except psycopg.errors.UndefinedTable:
+                user = conn.info.user
+                who = pgsql.Identifier(user).as_string(conn)
+                grant = f"grant select, insert, update on dashboard_documents to {who};"
+                table = " ".join(DOCUMENTS_TABLE.split()).replace("if not exists ", "")
+                raise DocumentsUnavailable(name, user, f"{table} {grant}") from None
+            value = change(parse_document(name, str(row[0]).encode("utf-8")) if row else {})
+            text = dump_document(name, value).decode("utf-8")
+            conn.execute(
+                "insert into dashboard_documents (name, data, at) values (%s, %s, %s)"
+                " on conflict (name) do update set data = excluded.data, at = excluded.at",
+                (name, text, _now()),
+            )
+        return value
+
     # --- moving between backends ---------------------------------------------------
 
     def copy_from(self, folder: Store) -> int:
@@ -548,6 +629,13 @@ class PostgresStore:
                 if current is not None:
                     self._put_blob(conn, checksum(current), current)
                     self._set_current(conn, dataset, checksum(current))
+            for name in DOCUMENTS:  # read strictly: a damaged one is not copied
+                document = folder.document(name)
+                if document:
+                    conn.execute(
+                        "insert into dashboard_documents (name, data, at) values (%s, %s, %s)",
+                        (name, dump_document(name, document).decode("utf-8"), _now()),
+                    )
             marker = folder.root / demo.MARKER
             if marker.is_file():  # the invented demo stays said to be invented
                 made = conn.execute(
@@ -581,6 +669,10 @@ class PostgresStore:
         marker = self.demo_marker()
         if marker is not None:
             _write_file(folder.root / demo.MARKER, marker)
+        for name in DOCUMENTS:
+            document = self.document(name)
+            if document:
+                _write_file(folder.document_path(name), dump_document(name, document))
         _verify(self, folder)
         return len(history)
 

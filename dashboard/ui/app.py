@@ -77,8 +77,11 @@ def unreadable_datasets() -> tuple[str, ...]:
 
 
 def store_problems() -> list[StoreProblem]:
-    """What in the store disagrees with its version history (see DataStore.problems)."""
-    return store().problems()
+    """What in the store disagrees with its version history (see DataStore.problems),
+    and its documents that do not read (`views.documents`)."""
+    from dashboard.views import documents
+
+    return store().problems() + documents.problems(store())
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -587,3 +590,27 @@ def pin_situation() -> past.Past | None:
 def past_view() -> past.Past | None:
     """The versions this run shows when the situation date is in the past."""
     return _past.get() if "@" in data_version() else None
+
+
+# --- who is signed in ---------------------------------------------------------------
+
+
+def signed_in_name() -> str:
+    """Who signed in, when the sign-in says it (an identity provider does): the
+    name every "your name" field offers, written with what staff save."""
+    name = st.session_state.get("staff_name")
+    if name:
+        return str(name)
+    try:
+        if st.user.is_logged_in:
+            return str(st.user.get("name") or st.user.get("email") or "")
+    except Exception:  # no identity outside a server run
+        return ""
+    return ""
+
+
+def offer_name(key: str) -> None:
+    """Fill the "your name" field `key` with the signed-in name when the session
+    has none in it yet (what the person types then stays theirs)."""
+    if key not in st.session_state:
+        st.session_state[key] = signed_in_name()

@@ -239,3 +239,27 @@ def test_an_unverified_or_forged_address_on_the_staff_domain_stays_a_viewer(
     expect(page.get_by_text("n'est pas (ou plus) valable")).to_be_visible(timeout=30_000)
     assert "Connecté·e (équipe)" not in page.inner_text("body")
     assert page.locator('[data-testid="stMetric"]').count() == 0
+
+
+def test_a_name_field_offers_the_identity_signed_in(page: Page, servers: dict[str, str]) -> None:
+    """Staff signed in through the provider find their identity in the "your name"
+    fields of the scenarios and the attendees (the provider gives no name: the e-mail)."""
+    page.goto(servers["app"] + "/")
+    app_ready(page)
+    page.get_by_text("Connexion équipe").first.click()
+    go_to_provider(page, servers)
+    page.get_by_role("button", name=STAFF).click()
+    page.wait_for_url(servers["app"] + "/**", timeout=60_000, wait_until="commit")
+    app_ready(page)
+    expect(page.get_by_text("Connecté·e (équipe)")).to_be_visible(timeout=30_000)
+    page.goto(servers["app"] + "/scoring")
+    app_ready(page)
+    page.get_by_text("Scénarios enregistrés (équipe)").click()
+    field = page.get_by_label("Votre nom (enregistré avec le scénario)")
+    expect(field).to_have_value(STAFF, timeout=30_000)
+    page.goto(servers["app"] + "/actions")
+    app_ready(page)
+    page.get_by_text("Participants au comité du").first.click()
+    expect(page.get_by_label("Votre nom (enregistré avec la liste)")).to_have_value(
+        STAFF, timeout=30_000
+    )

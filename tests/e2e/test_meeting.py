@@ -1,7 +1,8 @@
 """The committee's own meeting in a real browser: staff record a decision and an
 action, a viewer's open session sees them on its next rerun, the minutes download
 as PDF and .docx with them; a past situation date shows the plan committed then;
-a scenario link never passes for the official result.
+a scenario link never passes for the official result, nor does a saved scenario
+staff open again.
 
 This file runs its own server over its own copy of the demo: what it records must
 not change what the other browser tests read."""
@@ -120,6 +121,35 @@ def test_a_scenario_link_never_passes_for_the_official_result(
     expect(banner).to_contain_text("ne sont pas les pondérations officielles")
     expect(banner).to_contain_text("Route de la frite arrive en tête")
     expect(page.get_by_text("Résultat net")).to_have_count(0)
+
+
+def test_staff_save_a_scenario_and_opening_it_says_it_is_not_official(
+    browser: Browser, meeting: str
+) -> None:
+    page = new_page(browser)
+    page.goto(meeting + "/scoring?eval=projets-culinaires&w=originalite:40")
+    app_ready(page)
+    sign_in(page)
+    page.get_by_text("Scénarios enregistrés (équipe)").click()
+    page.get_by_label("Nom du scénario").fill("Originalité d'abord")
+    page.get_by_label("Votre nom (enregistré avec le scénario)").fill("Claire")
+    page.get_by_label("Votre nom (enregistré avec le scénario)").press("Enter")
+    settle(page)
+    page.get_by_role("button", name="Enregistrer ces pondérations").click()
+    settle(page)
+    expect(page.get_by_text("Scénario « Originalité d'abord » enregistré.")).to_be_visible()
+    page.get_by_role("button", name="Poids d'origine").click()  # the official weights again
+    settle(page)
+    banner = page.locator('[data-testid="stAlert"]', has_text="Scénario :")
+    expect(banner).to_have_count(0)
+    opener = page.get_by_role("button", name="Ouvrir", exact=True)
+    expect(opener).to_have_count(1)  # the run before it gone from the page
+    opener.click()
+    settle(page)
+    no_exception(page)
+    expect(banner).to_contain_text("ne sont pas les pondérations officielles")
+    expect(banner).to_contain_text("Route de la frite arrive en tête")
+    expect(page.get_by_text("Scénario enregistré ouvert : « Originalité d'abord »")).to_be_visible()
 
 
 def test_on_a_projector_the_gantt_is_on_the_first_screen(browser: Browser, meeting: str) -> None:

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from dashboard.pack import minutes
 from dashboard.queries import db
 from dashboard.store import Store
-from dashboard.views import recording
+from dashboard.views import attendees, recording
 from dashboard.views.reader import database_reader
 from tests.conftest import DEMO, copy_demo
 
@@ -107,3 +107,43 @@ def test_what_is_recorded_in_the_meeting_is_in_its_minutes(tmp_path: Path) -> No
     assert "A34" in [i.action_id for i in found.opened]
     text = docx_text(minutes.to_docx(found))
     assert "A33 – Six projets présélectionnés" in text and "A34 – Relancer Douai" in text
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_attendees_recorded_are_in_the_minutes(tmp_path: Path, lang: str) -> None:
+    store = Store(copy_demo(tmp_path / "data"))
+    people = attendees.parse(
+        "Claire Martin, Pas-de-Calais Tourisme\nAiko Tanaka, Office de tourisme de Kyoto\n"
+        "**Jean** <b>Dupont</b>, Mission Louvre-Lens Tourisme"
+    )
+    attendees.record(store, MARCH, people, "Bertrand")
+    con = db.open_database(store.current_files())
+    try:
+        read = database_reader(con, "staff")
+        staff = minutes.build(store, read, MARCH, lang, names=True)
+        viewer = minutes.build(store, read, MARCH, lang)  # names off by default
+        other = minutes.build(store, read, date(2020, 2, 25), lang, names=True)
+    finally:
+        con.close()
+    heading = "Participants (3)" if lang == "fr" else "Attendees (3)"
+    organisations = (
+        "Organisations représentées (3 participants)"
+        if lang == "fr"
+        else "Organisations represented (3 attendees)"
+    )
+    for text in (pdf_text(minutes.to_pdf(staff)), docx_text(minutes.to_docx(staff))):
+        assert heading in text
+        assert "Claire Martin (Pas-de-Calais Tourisme)" in text
+        assert "Aiko Tanaka (Office de tourisme de Kyoto)" in text
+        # typed markup is printed as typed
+        assert "**Jean** <b>Dupont</b> (Mission Louvre-Lens Tourisme)" in text
+        # before the figures, as a compte rendu opens
+        assert text.index(heading) < text.index(
+            "La mission à la date du comité" if lang == "fr" else "The mission at the committee"
+        )
+    for text in (pdf_text(minutes.to_pdf(viewer)), docx_text(minutes.to_docx(viewer))):
+        assert organisations in text and "Office de tourisme de Kyoto" in text
+        assert "Claire Martin" not in text and "Aiko" not in text
+    # another committee's minutes: no attendees recorded, no such section
+    for text in (pdf_text(minutes.to_pdf(other)), docx_text(minutes.to_docx(other))):
+        assert heading not in text and "Claire Martin" not in text
