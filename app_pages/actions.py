@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from dashboard import export
 from dashboard.i18n import format_day, format_number, t
 from dashboard.pack import minutes
 from dashboard.store import DocumentDamaged, DocumentsUnavailable, Store
@@ -348,20 +349,13 @@ def minutes_buttons() -> None:
         return minutes.build(store, read, committee, lang, live, names)
 
     probe = minutes.Minutes(committee, lang, (), (), (), ())
-    formats = (
-        ("pdf", minutes.to_pdf, "application/pdf"),
-        (
-            "docx",
-            minutes.to_docx,
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ),
-    )
-    for column, (kind, render, mime) in zip(st.columns([1, 1, 3]), formats, strict=False):
+    formats = (("pdf", minutes.to_pdf), ("docx", minutes.to_docx))
+    for column, (kind, render) in zip(st.columns([1, 1, 3]), formats, strict=False):
         column.download_button(
             app.tr(f"meeting.minutes_{kind}"),
             data=lambda render=render: render(made()),
             file_name=minutes.file_name(probe, kind),
-            mime=mime,
+            mime=export.MIME[kind],
             icon="📝",
             on_click="ignore",
             key=f"minutes_{kind}",

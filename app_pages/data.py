@@ -18,7 +18,6 @@ shell.header("data_page.title", page="data")
 lang = app.lang()
 tr = app.tr
 store = app.store()
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SECTIONS = ("upload", "history", "templates")
 FIRST_PROBLEMS = 5
 TABLE_LIMIT = 1000
@@ -446,7 +445,7 @@ def history_section() -> None:
         tr("data_page.download_csv"),
         staging.download_csv(staging.version_frame(store, dataset, chosen), dataset),
         file_name=f"{dataset}-v{chosen:04d}.csv",
-        mime="text/csv",
+        mime=export.MIME["csv"],
         key="data_dl_btn",
         icon="📄",
         on_click="ignore",
@@ -613,7 +612,7 @@ def templates_section() -> None:
         tr("data_page.template_csv"),
         templates.template_csv(dataset, head_lang),
         file_name=f"{stem}.csv",
-        mime="text/csv",
+        mime=export.MIME["csv"],
         key="data_tpl_csv",
         icon="📄",
         on_click="ignore",
@@ -622,7 +621,7 @@ def templates_section() -> None:
         tr("data_page.template_xlsx"),
         templates.template_xlsx(dataset, head_lang),
         file_name=f"{stem}.xlsx",
-        mime=XLSX,
+        mime=export.MIME["xlsx"],
         key="data_tpl_xlsx",
         icon="📊",
         on_click="ignore",
@@ -631,7 +630,7 @@ def templates_section() -> None:
         tr("data_page.template_formats"),
         templates.describe_csv(dataset, head_lang),
         file_name=f"{stem}-formats.csv",
-        mime="text/csv",
+        mime=export.MIME["csv"],
         key="data_tpl_formats",
         icon="📋",
         on_click="ignore",
@@ -645,7 +644,7 @@ def templates_section() -> None:
         tr("data_page.download_csv"),
         staging.download_csv(frame, dataset),
         file_name=f"{dataset}.csv",
-        mime="text/csv",
+        mime=export.MIME["csv"],
         key="data_cur_csv",
         icon="📄",
         on_click="ignore",
@@ -656,7 +655,7 @@ def templates_section() -> None:
             {templates.sheet_name(dataset, lang): staging.download_frame(frame, dataset)}
         ),
         file_name=f"{dataset}.xlsx",
-        mime=XLSX,
+        mime=export.MIME["xlsx"],
         key="data_cur_xlsx",
         icon="📊",
         on_click="ignore",
@@ -677,7 +676,7 @@ def templates_section() -> None:
         tr("data_page.download_all"),
         everything,
         file_name=tr("data_page.all_file"),
-        mime=XLSX,
+        mime=export.MIME["xlsx"],
         key="data_cur_all",
         icon="🗃️",
         on_click="ignore",

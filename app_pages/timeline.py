@@ -159,7 +159,7 @@ else:
         app.tr("timeline.export_png"),
         data=lambda: export.chart_png({**model.spec, "width": 1100}),
         file_name=f"planning-{situation.isoformat()}.png",
-        mime="image/png",
+        mime=export.MIME["png"],
         icon="🖼️",
         on_click="ignore",
     )
@@ -167,7 +167,7 @@ else:
         app.tr("timeline.export_svg"),
         data=lambda: export.chart_svg({**model.spec, "width": 1100}),
         file_name=f"planning-{situation.isoformat()}.svg",
-        mime="image/svg+xml",
+        mime=export.MIME["svg"],
         icon="✒️",
         on_click="ignore",
     )
@@ -208,7 +208,7 @@ if not model.empty:
         app.tr("timeline.export_csv"),
         data=lambda: export.csv_bytes(watch_table(view.watch_rows(read, state, found, every=True))),
         file_name=f"planning-{situation.isoformat()}.csv",
-        mime="text/csv",
+        mime=export.MIME["csv"],
         icon="📄",
         on_click="ignore",
     )

@@ -15,6 +15,16 @@ import vl_convert as vlc
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+# The media type a browser is told for each kind of file the dashboard hands out.
+MIME: dict[str, str] = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "svg": "image/svg+xml",
+}
+
 
 def neutralise(value: object) -> object:
     """A text cell a spreadsheet would evaluate, prefixed so it stays text."""
