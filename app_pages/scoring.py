@@ -2,6 +2,7 @@
 spread, the sensitivity of the result to the weights, and exports. Renders
 `views.scoring` models; computes nothing."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -226,6 +227,25 @@ def open_scenario(chosen: saved_scenarios.Scenario) -> None:
     st.session_state["scoring_opened"] = chosen.name
 
 
+def changed(change: Callable[[], None]) -> bool:
+    """Run a change of the saved scenarios; False, with the message saying why, when
+    it was refused or the document cannot be read or written (nothing written)."""
+    try:
+        change()
+    except saved_scenarios.Refused as exc:
+        st.session_state["sc_message"] = ("error", exc.message(lang, safe.md))
+    except DocumentDamaged as exc:
+        st.session_state["sc_message"] = (
+            "error",
+            tr("scenarios.unreadable", reason=safe.md(exc.reason)),
+        )
+    except DocumentsUnavailable as exc:
+        st.session_state["sc_message"] = ("error", exc.message(lang, safe.md))
+    else:
+        return True
+    return False
+
+
 def save_scenario(
     live: dict[str, float],
     official: dict[str, float],
@@ -243,18 +263,10 @@ def save_scenario(
             shown[2],
             st.session_state.get("sc_by", ""),
         )
-        saved_scenarios.save(app.store(), made)
     except saved_scenarios.Refused as exc:
         st.session_state["sc_message"] = ("error", exc.message(lang, safe.md))
         return
-    except DocumentDamaged as exc:
-        st.session_state["sc_message"] = (
-            "error",
-            tr("scenarios.unreadable", reason=safe.md(exc.reason)),
-        )
-        return
-    except DocumentsUnavailable as exc:
-        st.session_state["sc_message"] = ("error", exc.message(lang, safe.md))
+    if not changed(lambda: saved_scenarios.save(app.store(), made)):
         return
     st.session_state["sc_message"] = ("success", tr("scenarios.saved", name=safe.md(made.name)))
     st.session_state["sc_name"] = ""
@@ -263,19 +275,7 @@ def save_scenario(
 
 def delete_scenario() -> None:
     name = str(st.session_state.get("sc_which") or "")
-    try:
-        saved_scenarios.delete(app.store(), name)
-    except saved_scenarios.Refused as exc:
-        st.session_state["sc_message"] = ("error", exc.message(lang, safe.md))
-        return
-    except DocumentDamaged as exc:
-        st.session_state["sc_message"] = (
-            "error",
-            tr("scenarios.unreadable", reason=safe.md(exc.reason)),
-        )
-        return
-    except DocumentsUnavailable as exc:
-        st.session_state["sc_message"] = ("error", exc.message(lang, safe.md))
+    if not changed(lambda: saved_scenarios.delete(app.store(), name)):
         return
     st.session_state["sc_message"] = ("success", tr("scenarios.deleted", name=safe.md(name)))
 

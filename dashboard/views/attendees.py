@@ -11,13 +11,14 @@ present only (`lines`).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from dashboard.i18n import t
 from dashboard.store.base import DataStore, DocumentDamaged, plain_text
+from dashboard.views import refusal
 
 DOCUMENT = "attendees"
 LINE_MAX = 200  # characters of one attendee's line
@@ -43,18 +44,10 @@ class Attendance:
     at: str = ""
 
 
-class Refused(ValueError):
+class Refused(refusal.Refused):
     """What was typed cannot be saved (nothing written); `message(lang)` says why."""
 
-    def __init__(self, reason: str, **params: object) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.params = params
-
-    def message(self, lang: str, escape: Callable[[str], str] = str) -> str:
-        """Why, in `lang`; `escape` applied to the texts it quotes (a name typed)."""
-        params = {k: escape(v) if isinstance(v, str) else v for k, v in self.params.items()}
-        return t(f"attendees.refused_{self.reason}", lang, **params)
+    KEYS = "attendees.refused_"
 
 
 def parse(text: str) -> tuple[Attendee, ...]:

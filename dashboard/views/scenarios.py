@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from dashboard.domain import scoring
-from dashboard.i18n import t
 from dashboard.store.base import DataStore, DocumentDamaged, plain_text
+from dashboard.views import refusal
 
 DOCUMENT = "scenarios"
 NAME_MAX = 80  # characters of a scenario's name
@@ -60,18 +60,10 @@ class Scenario:
         }
 
 
-class Refused(ValueError):
+class Refused(refusal.Refused):
     """A save or delete refused (nothing written); `message(lang)` says why."""
 
-    def __init__(self, reason: str, **params: object) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.params = params
-
-    def message(self, lang: str, escape: Callable[[str], str] = str) -> str:
-        """Why, in `lang`; `escape` applied to the texts it quotes (a name typed)."""
-        params = {k: escape(v) if isinstance(v, str) else v for k, v in self.params.items()}
-        return t(f"scenarios.refused_{self.reason}", lang, **params)
+    KEYS = "scenarios.refused_"
 
 
 def _key(name: str) -> str:
