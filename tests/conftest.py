@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.store import DataStore, Store
+from dashboard.store import DataStore, Store, open_store
 from dashboard.store.postgres import PostgresStore
 from tests.pgserver import Server
 
@@ -228,6 +228,28 @@ def new_store(
         return lambda: Store(tmp_path / "data")
     url = request.getfixturevalue("database_url")
     return lambda: PostgresStore(url, cache_dir=tmp_path / "cache")
+
+
+@pytest.fixture
+def demo_in_backend(
+    backend: str,
+    demo_dir: Path,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> DataStore:
+    """The demo's data in the backend under test: on PostgreSQL a fresh database
+    holding a copy of it, set as the one the app and the command line open (the
+    process's shared store, closed with its database)."""
+    if backend == "folder":
+        return Store(demo_dir)
+    url = request.getfixturevalue("database_url")
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", url)
+    monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(tmp_path / "app-cache"))
+    database = open_store(url=url)
+    assert isinstance(database, PostgresStore)
+    database.copy_from(Store(demo_dir))
+    return database
 
 
 @pytest.fixture

@@ -24,23 +24,8 @@ ORIGINALITY = "scoring_w:projets-culinaires:originalite"
 
 
 @pytest.fixture
-def store(
-    backend: str,
-    demo_dir: Path,
-    tmp_path: Path,
-    request: pytest.FixtureRequest,
-    monkeypatch: pytest.MonkeyPatch,
-) -> DataStore:
-    """The demo in the backend under test, the one the app uses."""
-    if backend == "folder":
-        return Store(demo_dir)
-    url = request.getfixturevalue("database_url")
-    database = open_store(url=url)
-    assert isinstance(database, PostgresStore)
-    database.copy_from(Store(demo_dir))
-    monkeypatch.setenv("DASHBOARD_DATABASE_URL", url)
-    monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(tmp_path / "app-cache"))
-    return database
+def store(demo_in_backend: DataStore) -> DataStore:
+    return demo_in_backend
 
 
 def button(at: AppTest, key: str) -> Any:

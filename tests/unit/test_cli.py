@@ -40,21 +40,8 @@ SITES_BAD = (
 
 
 @pytest.fixture
-def demo(
-    backend: str,
-    demo_dir: Path,
-    tmp_path: Path,
-    request: pytest.FixtureRequest,
-    monkeypatch: pytest.MonkeyPatch,
-) -> DataStore:
-    """The demo's data in the backend under test, as the command line finds it."""
-    if backend == "folder":
-        return Store(demo_dir)
-    url = request.getfixturevalue("database_url")
-    store = PostgresStore(url, cache_dir=tmp_path / "cache")
-    store.copy_from(Store(demo_dir))
-    monkeypatch.setenv("DASHBOARD_DATABASE_URL", url)
-    return store
+def demo(demo_in_backend: DataStore) -> DataStore:
+    return demo_in_backend
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

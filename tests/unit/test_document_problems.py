@@ -6,7 +6,6 @@ administrator does instead of a raw database error."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -21,24 +20,8 @@ from tests.unit.test_documents import scenario
 
 
 @pytest.fixture
-def demo(
-    backend: str,
-    demo_dir: Path,
-    tmp_path: Path,
-    request: pytest.FixtureRequest,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[DataStore]:
-    """The demo's data in the backend under test, as the command line finds it."""
-    if backend == "folder":
-        yield Store(demo_dir)
-        return
-    url = request.getfixturevalue("database_url")
-    store = PostgresStore(url, cache_dir=tmp_path / "cache")
-    store.copy_from(Store(demo_dir))
-    monkeypatch.setenv("DASHBOARD_DATABASE_URL", url)
-    monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(tmp_path / "server-cache"))
-    yield store
-    store.close()
+def demo(demo_in_backend: DataStore) -> DataStore:
+    return demo_in_backend
 
 
 def spoil(store: DataStore, name: str, text: str) -> None:
