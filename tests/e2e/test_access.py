@@ -198,14 +198,19 @@ def test_staff_by_password(page: Page, servers: dict[str, str]) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_staff_by_openid_connect(page: Page, servers: dict[str, str]) -> None:
+def sign_in_with_provider(page: Page, servers: dict[str, str], who: str) -> None:
+    """From the home page, through the provider's sign-in as `who`, back to the app."""
     page.goto(servers["app"] + "/")
     app_ready(page)
     page.get_by_text("Connexion équipe").first.click()
     go_to_provider(page, servers)
-    page.get_by_role("button", name=STAFF).click()
+    page.get_by_role("button", name=who).click()
     page.wait_for_url(servers["app"] + "/**", timeout=60_000, wait_until="commit")
     app_ready(page)
+
+
+def test_staff_by_openid_connect(page: Page, servers: dict[str, str]) -> None:
+    sign_in_with_provider(page, servers, STAFF)
     expect(page.get_by_text("Connecté·e (équipe)")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("La mission en un coup d'œil")).to_be_visible()
     assert "lecture seule" not in page.inner_text("body")
@@ -214,13 +219,7 @@ def test_staff_by_openid_connect(page: Page, servers: dict[str, str]) -> None:
 def test_an_identity_not_on_the_staff_list_stays_a_viewer(
     page: Page, servers: dict[str, str]
 ) -> None:
-    page.goto(servers["app"] + "/")
-    app_ready(page)
-    page.get_by_text("Connexion équipe").first.click()
-    go_to_provider(page, servers)
-    page.get_by_role("button", name=OUTSIDER).click()
-    page.wait_for_url(servers["app"] + "/**", timeout=60_000, wait_until="commit")
-    app_ready(page)
+    sign_in_with_provider(page, servers, OUTSIDER)
     expect(page.get_by_text("n'est pas (ou plus) valable")).to_be_visible(timeout=30_000)
     assert page.locator('[data-testid="stMetric"]').count() == 0
 
@@ -229,13 +228,7 @@ def test_an_identity_not_on_the_staff_list_stays_a_viewer(
 def test_an_unverified_or_forged_address_on_the_staff_domain_stays_a_viewer(
     page: Page, servers: dict[str, str], who: str
 ) -> None:
-    page.goto(servers["app"] + "/")
-    app_ready(page)
-    page.get_by_text("Connexion équipe").first.click()
-    go_to_provider(page, servers)
-    page.get_by_role("button", name=who).click()
-    page.wait_for_url(servers["app"] + "/**", timeout=60_000, wait_until="commit")
-    app_ready(page)
+    sign_in_with_provider(page, servers, who)
     expect(page.get_by_text("n'est pas (ou plus) valable")).to_be_visible(timeout=30_000)
     assert "Connecté·e (équipe)" not in page.inner_text("body")
     assert page.locator('[data-testid="stMetric"]').count() == 0
@@ -244,13 +237,7 @@ def test_an_unverified_or_forged_address_on_the_staff_domain_stays_a_viewer(
 def test_a_name_field_offers_the_identity_signed_in(page: Page, servers: dict[str, str]) -> None:
     """Staff signed in through the provider find their identity in the "your name"
     fields of the scenarios and the attendees (the provider gives no name: the e-mail)."""
-    page.goto(servers["app"] + "/")
-    app_ready(page)
-    page.get_by_text("Connexion équipe").first.click()
-    go_to_provider(page, servers)
-    page.get_by_role("button", name=STAFF).click()
-    page.wait_for_url(servers["app"] + "/**", timeout=60_000, wait_until="commit")
-    app_ready(page)
+    sign_in_with_provider(page, servers, STAFF)
     expect(page.get_by_text("Connecté·e (équipe)")).to_be_visible(timeout=30_000)
     page.goto(servers["app"] + "/scoring")
     app_ready(page)
