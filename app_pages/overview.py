@@ -3,7 +3,6 @@
 import streamlit as st
 
 from dashboard import charts
-from dashboard.charts import alt_text
 from dashboard.ui import app, pack_ui, safe, shell, widgets
 from dashboard.views import overview
 
@@ -73,9 +72,7 @@ progress_chart = app.chart_spec(
 st.vega_lite_chart(
     progress_chart,
     width="stretch",
-    alt=alt_text.describe(
-        progress_chart, lang, app.tr("alt.progress"), "workstream", "share", alt_text.percent(lang)
-    ),
+    alt=charts.progress_alt(progress_chart, "workstream", lang),
 )
 pack_ui.png_button(progress_chart, "avancement-par-axe")
 st.caption(found.states_rule)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import export
-from dashboard.charts import alt_text, scoring_charts
+from dashboard.charts import scoring_charts
 from dashboard.domain import scoring
 from dashboard.i18n import format_day, format_number, format_pct
 from dashboard.store import DocumentDamaged, DocumentsUnavailable
@@ -23,11 +23,6 @@ lang = app.lang()
 staff = app.role() == "staff"
 hidden = () if staff else app.confidential_evaluations()
 tr = app.tr
-
-
-def chart_alt(spec: dict[str, Any], what: str, label: str) -> str:
-    """The chart's text alternative: what it shows and the names it draws."""
-    return alt_text.describe(spec, lang, tr(f"alt.{what}"), label)
 
 
 def number(value: float | None, digits: int = 2) -> str:
@@ -425,14 +420,7 @@ with tabs["ranking"]:
     st.vega_lite_chart(
         bars,
         width="stretch",
-        alt=alt_text.describe(
-            bars,
-            lang,
-            tr("alt.contribution"),
-            "project",
-            "total",
-            alt_text.number(lang, 2),
-        ),
+        alt=scoring_charts.contribution_alt(bars, lang),
     )
     if model.rest is not None:
         st.caption(
@@ -492,7 +480,9 @@ with tabs["sensitivity"]:
             state,
             lambda: scoring_charts.stability_intervals(found.intervals, criterion_labels, lang),
         )
-        st.vega_lite_chart(spec, width="stretch", alt=chart_alt(spec, "intervals", "criterion"))
+        st.vega_lite_chart(
+            spec, width="stretch", alt=scoring_charts.stability_intervals_alt(spec, lang)
+        )
         st.caption(tr("scoring.intervals_rule"))
         if found.top_skipped:
             st.caption(tr("scoring.top_skipped", k=found.keep))
@@ -505,7 +495,7 @@ with tabs["sensitivity"]:
                 found.probabilities, list(found.probability_projects), lang
             ),
         )
-        st.vega_lite_chart(spec, width="stretch", alt=chart_alt(spec, "probabilities", "project"))
+        st.vega_lite_chart(spec, width="stretch", alt=scoring_charts.rank_heatmap_alt(spec, lang))
         summary = tr(
             "scoring.win_probability",
             name=safe.md(model.first_name or ""),
@@ -563,7 +553,9 @@ if staff and model.jurors is not None:
                     lang,
                 ),
             )
-            st.vega_lite_chart(spec, width="stretch", alt=chart_alt(spec, "jurors", "project"))
+            st.vega_lite_chart(
+                spec, width="stretch", alt=scoring_charts.juror_spread_alt(spec, lang)
+            )
             st.caption(tr("scoring.spread_rule"))
             st.header(tr("scoring.juror_rankings"))
             st.dataframe(jurors.rankings, hide_index=True, width="stretch")

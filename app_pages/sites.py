@@ -6,7 +6,7 @@ from typing import Any
 import altair as alt
 import streamlit as st
 
-from dashboard.charts import alt_text, site_charts
+from dashboard.charts import site_charts
 from dashboard.ui import app, pack_ui, safe, shell, widgets
 from dashboard.views import figures
 from dashboard.views import sites as view
@@ -24,14 +24,6 @@ def chart(
     spec = app.chart_spec(name, state, make)
     st.vega_lite_chart(spec, width="stretch", alt=describe(spec))
     pack_ui.png_button(spec, name)
-
-
-def budget_alt(spec: dict[str, Any]) -> str:
-    """Each bar's planned amount, then what is spent, in words."""
-    planned = alt_text.describe(
-        spec, lang, app.tr("alt.budget"), "line", "planned", alt_text.euros(lang)
-    )
-    return planned
 
 
 # --- selection, kept in the URL so a shared link reopens the same view ----------------
@@ -87,7 +79,7 @@ if found.side is not None:
         chart(
             lambda: site_charts.budget_bars(side.by_site.lines, "name", lang),
             "budget-par-site",
-            budget_alt,
+            lambda spec: site_charts.budget_alt(spec, lang),
         )
         if side.by_site.caption:
             st.caption(side.by_site.caption)
@@ -135,15 +127,7 @@ elif found.detail is not None:
                 chart(
                     lambda kpi=kpi: site_charts.kpi_sparkline(kpi.history, kpi.value.target, lang),
                     f"indicateur-{selected}-{i + 1}",
-                    lambda spec, kpi=kpi: alt_text.describe(
-                        spec,
-                        lang,
-                        f"{kpi.value.kpi} · {app.tr('alt.sparkline')}",
-                        "date",
-                        "value",
-                        alt_text.number(lang, 1),
-                        name_fmt=alt_text.day(lang),
-                    ),
+                    lambda spec, kpi=kpi: site_charts.kpi_sparkline_alt(spec, kpi.value.kpi, lang),
                 )
             if kpi.value.target is None:
                 st.caption(app.tr("sites.kpi_no_target"))
@@ -165,7 +149,7 @@ elif found.detail is not None:
             chart(
                 lambda: site_charts.budget_bars(detail.by_site.lines, "name", lang),
                 "budget-par-site",
-                budget_alt,
+                lambda spec: site_charts.budget_alt(spec, lang),
             )
             if detail.by_site.caption:
                 st.caption(detail.by_site.caption)
@@ -174,7 +158,7 @@ elif found.detail is not None:
         chart(
             lambda: site_charts.budget_bars(money.lines, "name", lang),
             f"budget-par-tache-{selected}",
-            budget_alt,
+            lambda spec: site_charts.budget_alt(spec, lang),
         )
         if money.caption:
             st.caption(money.caption)

@@ -264,3 +264,12 @@ def progress_by_group(frame: pd.DataFrame, group: str, lang: str) -> alt.Chart:
         .properties(height=alt.Step(34))
     )
     return chart  # type: ignore[no-any-return]
+
+
+def progress_alt(spec: dict[str, Any], group: str, lang: str) -> str:
+    """`progress_by_group` in words: each group and its share done."""
+    from dashboard.charts import alt_text
+
+    return alt_text.describe(
+        spec, lang, t("alt.progress", lang), group, "share", alt_text.percent(lang)
+    )

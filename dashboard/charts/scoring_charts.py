@@ -11,7 +11,7 @@ from typing import Any, Literal
 import altair as alt
 import pandas as pd
 
-from dashboard.charts import label_font, label_limit
+from dashboard.charts import alt_text, label_font, label_limit
 from dashboard.i18n import t
 
 # Colour-blind-safe palette (Okabe-Ito), one colour per criterion in file order.
@@ -244,3 +244,25 @@ def rank_heatmap(frame: pd.DataFrame, projects: Sequence[str], lang: str) -> alt
         layer=[cells, text], height=alt.Step(26), width="container"
     )
     return chart
+
+
+def contribution_alt(spec: dict[str, Any], lang: str) -> str:
+    """`contribution_bars` in words: each project and its total."""
+    return alt_text.describe(
+        spec, lang, t("alt.contribution", lang), "project", "total", alt_text.number(lang, 2)
+    )
+
+
+def juror_spread_alt(spec: dict[str, Any], lang: str) -> str:
+    """`juror_spread` in words: the projects it shows."""
+    return alt_text.describe(spec, lang, t("alt.jurors", lang), "project")
+
+
+def stability_intervals_alt(spec: dict[str, Any], lang: str) -> str:
+    """`stability_intervals` in words: the criteria it shows."""
+    return alt_text.describe(spec, lang, t("alt.intervals", lang), "criterion")
+
+
+def rank_heatmap_alt(spec: dict[str, Any], lang: str) -> str:
+    """`rank_heatmap` in words: the projects it shows."""
+    return alt_text.describe(spec, lang, t("alt.probabilities", lang), "project")

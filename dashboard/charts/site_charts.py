@@ -6,9 +6,12 @@ Every builder takes the UI language; finish top-level charts with
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
+from dashboard.charts import alt_text
 from dashboard.i18n import format_day, t
 
 TARGET_COLOUR = "#c62828"
@@ -111,3 +114,23 @@ def budget_bars(lines: pd.DataFrame, label: str, lang: str) -> alt.Chart:
         .properties(height=alt.Step(11))
     )
     return chart  # type: ignore[no-any-return]
+
+
+def kpi_sparkline_alt(spec: dict[str, Any], kpi: str, lang: str) -> str:
+    """`kpi_sparkline` in words: each reading's date and value."""
+    return alt_text.describe(
+        spec,
+        lang,
+        f"{kpi} · {t('alt.sparkline', lang)}",
+        "date",
+        "value",
+        alt_text.number(lang, 1),
+        name_fmt=alt_text.day(lang),
+    )
+
+
+def budget_alt(spec: dict[str, Any], lang: str) -> str:
+    """`budget_bars` in words: each line's planned amount."""
+    return alt_text.describe(
+        spec, lang, t("alt.budget", lang), "line", "planned", alt_text.euros(lang)
+    )

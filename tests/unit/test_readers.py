@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from dashboard import charts, demo
@@ -468,3 +469,26 @@ def test_workstreams_read_english_where_the_data_gives_it_and_filter_in_french()
         database_reader(tt.database(tasks), "viewer"), tl.State(situation=tt.SIT, lang="fr")
     )
     assert "Steering" not in json.dumps(french.spec, ensure_ascii=False)
+
+
+def test_the_budget_and_indicator_charts_say_their_figures_in_words() -> None:
+    from dashboard.charts import site_charts
+
+    lines = pd.DataFrame(
+        {
+            "label": ["Cuisine", "Jardins"],
+            "budget_eur": [12000.0, 3500.0],
+            "spent_eur": [9000.0, 4000.0],
+        }
+    )
+    spec = site_charts.budget_bars(lines, "label", "fr").to_dict()
+    text = site_charts.budget_alt(spec, "fr")
+    assert text.startswith("Budget") and "Cuisine" in text and "Jardins" in text
+    spaced = text.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "Cuisine 12 000 €" in spaced and "Jardins 3 500 €" in spaced
+    history = pd.DataFrame(
+        {"date": pd.to_datetime(["2020-03-01", "2020-04-01"]), "value": [3.0, 7.5]}
+    )
+    spark = site_charts.kpi_sparkline(history, 10.0, "en").to_dict()
+    said = site_charts.kpi_sparkline_alt(spark, "Visitors", "en")
+    assert said.startswith("Visitors") and "1 March 2020 3" in said and "7.5" in said
