@@ -8,6 +8,15 @@ asks nothing of any outside host. Online mode adds Carto's light basemap.
 Layer data carries only what the map shows (position, colours, size and the
 tooltip's text), never a contact's name, e-mail or phone: a viewer's browser
 receives the deck's JSON whole.
+
+The local map is the stakeholders page's main chart, drawn by deck.gl in WebGL:
+each kind of layer costs the browser a shader program to compile (slow in a
+software renderer, as on a laptop without a graphics card or in headless
+Chromium) on every first draw. So the local map uses three kinds only:
+scatterplots (stakeholders, cells, sites, the selection ring), paths (country
+and territory outlines as lines) and text (one font setting for every label,
+the site names haloed in white rather than boxed, each label layer's atlas
+holding only the characters it writes).
 """
 
 from __future__ import annotations
@@ -54,14 +63,46 @@ PIXELS = "'pixels'"
 # deck.gl draws its glyph atlas on a canvas: a plain generic family renders
 # everywhere (a list of web fonts shrank the labels to dots in Chromium).
 FONT = "'sans-serif'"
-_ASCII = frozenset(map(chr, range(32, 127)))
+# One atlas setting for every label. A signed-distance atlas lets the site names
+# carry a white halo (readable over points, lines and the territories' names)
+# without a background box, which would be one more shader program to compile.
+# 32 px glyphs: sharp at the 11 to 13 px drawn; the buffer leaves room for the halo.
+FONT_WEIGHT = 700
+FONT_SETTINGS: dict[str, Any] = {"sdf": True, "fontSize": 32, "buffer": 8, "radius": 10}
 
 
 def character_set(texts: Iterable[str]) -> str:
-    """The glyphs a TextLayer needs (ASCII and every letter of `texts`, such as
-    "É" or "œ"), quoted in backticks so that pydeck passes it as a literal."""
-    chars = _ASCII.union(*map(set, texts)) - {"`"}
+    """The glyphs a TextLayer needs (exactly the characters of `texts`, such as
+    "É" or "œ": the atlas deck.gl draws holds these and no other), quoted in
+    backticks so that pydeck passes it as a literal."""
+    chars = set().union(*map(set, texts)) - {"`"}
     return "`" + "".join(sorted(chars)) + "`"
+
+
+def text_layer(
+    data: list[dict[str, Any]],
+    layer_id: str,
+    text: str,
+    size: float,
+    weight: int = FONT_WEIGHT,
+    **props: Any,
+) -> pdk.Layer:
+    """Labels in the map's font setting, not pickable (tooltips come from the
+    marks beneath)."""
+    return pdk.Layer(
+        "TextLayer",
+        data=data,
+        id=layer_id,
+        get_position="position",
+        get_text=text,
+        get_size=size,
+        font_family=FONT,
+        font_weight=weight,
+        font_settings=FONT_SETTINGS,
+        character_set=character_set(str(r[text]) for r in data),
+        pickable=False,
+        **props,
+    )
 
 
 LAND: list[int] = [236, 236, 230, 255]
@@ -148,23 +189,18 @@ def letter_layer(
 ) -> pdk.Layer:
     """Each point's category letter, on the point (the map's points are bounded:
     beyond a few hundred the map draws cells instead)."""
-    return pdk.Layer(
-        "TextLayer",
-        data=[{"position": r[position], "letter": r["letter"], "ink": r["ink"]} for r in records],
-        id=layer_id,
-        get_position="position",
-        get_text="letter",
-        get_size=LETTER_PX,
+    return text_layer(
+        [{"position": r[position], "letter": r["letter"], "ink": r["ink"]} for r in records],
+        layer_id,
+        "letter",
+        LETTER_PX,
         get_color="ink",
-        font_family=FONT,
-        font_weight=700,
-        character_set=character_set(str(r["letter"]) for r in records),
-        pickable=False,
     )
 
 
 def cell_records(cells: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
-    """Aggregated cells: polygon, a fill that darkens with the count, and a tip."""
+    """Aggregated cells: centre, a fill that darkens with the count, and a tip
+    (drawn as discs inscribed in the hexagons: the points' own shader program)."""
     if cells.empty:
         return []
     top = max(int(cells["count"].max()), 1)
@@ -173,7 +209,7 @@ def cell_records(cells: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
         count = int(cell["count"])
         records.append(
             {
-                "polygon": cell["polygon"],
+                "position": [round(float(cell["lon"]), 5), round(float(cell["lat"]), 5)],
                 "fill": [13, 71, 161, int(70 + 170 * count / top)],
                 "tip": t(
                     "stakeholders.cell_tip",
@@ -191,11 +227,13 @@ def cell_records(cells: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
 # --- layers -------------------------------------------------------------------------
 
 
-def outline_layers(offline: bool, local: bool, lang: str) -> list[pdk.Layer]:
+def outline_layers(offline: bool, local: bool, lang: str, land: bool = False) -> list[pdk.Layer]:
     """Country outlines (offline only: tiles draw them online) and, on the local
-    map, the seven territories with their names."""
+    map, the seven territories with their names. Outlines are lines; `land` fills
+    the countries too (the map abroad, where land and sea tell the places apart;
+    on the local map all is land and a fill would only cost the browser a shader)."""
     layers: list[pdk.Layer] = []
-    if offline:
+    if offline and land:
         layers.append(
             pdk.Layer(
                 "GeoJsonLayer",
@@ -210,41 +248,64 @@ def outline_layers(offline: bool, local: bool, lang: str) -> list[pdk.Layer]:
                 pickable=False,
             )
         )
+    elif offline:
+        layers.append(path_layer(outline_paths("countries"), LAYER_COUNTRIES, COAST, 1))
     if local:
-        territories = sk.outlines("territories")
         layers.append(
-            pdk.Layer(
-                "GeoJsonLayer",
-                data=territories,
-                id=LAYER_TERRITORIES,
-                stroked=True,
-                filled=True,
-                get_fill_color=[120, 144, 156, 22],
-                get_line_color=[96, 125, 139, 200],
-                line_width_units=PIXELS,
-                get_line_width=1.5,
-                pickable=False,
-            )
+            path_layer(outline_paths("territories"), LAYER_TERRITORIES, TERRITORY_LINE, 1.5)
         )
-        names = [
-            {"name": f["properties"]["territory"], "position": _ring_centre(f)}
-            for f in territories["features"]
-        ]
         layers.append(
-            pdk.Layer(
-                "TextLayer",
-                data=names,
-                id=LAYER_TERRITORY_NAMES,
-                get_position="position",
-                get_text="name",
-                get_size=12,
-                get_color=[84, 110, 122, 200],
-                font_family=FONT,
-                character_set=character_set(n["name"] for n in names),
-                pickable=False,
+            text_layer(
+                territory_names(),
+                LAYER_TERRITORY_NAMES,
+                "name",
+                12,
+                weight=400,
+                get_color=TERRITORY_NAME,
             )
         )
     return layers
+
+
+TERRITORY_LINE: list[int] = [84, 110, 122, 230]
+TERRITORY_NAME: list[int] = [84, 110, 122, 255]
+
+
+def territory_names() -> list[dict[str, Any]]:
+    """Each territory's name at the centre of its outline."""
+    return [
+        {"name": f["properties"]["territory"], "position": _ring_centre(f)}
+        for f in sk.outlines("territories")["features"]
+    ]
+
+
+def outline_paths(name: str) -> list[dict[str, Any]]:
+    """Every ring of a packaged GeoJSON's (multi)polygons, as a path."""
+    paths: list[dict[str, Any]] = []
+    for feature in sk.outlines(name)["features"]:
+        geometry = feature["geometry"]
+        polygons = (
+            geometry["coordinates"]
+            if geometry["type"] == "MultiPolygon"
+            else [geometry["coordinates"]]
+        )
+        paths.extend({"path": ring} for polygon in polygons for ring in polygon)
+    return paths
+
+
+def path_layer(
+    paths: list[dict[str, Any]], layer_id: str, colour: list[int], width_px: float
+) -> pdk.Layer:
+    return pdk.Layer(
+        "PathLayer",
+        data=paths,
+        id=layer_id,
+        get_path="path",
+        get_color=colour,
+        get_width=width_px,
+        width_units=PIXELS,
+        pickable=False,
+    )
 
 
 def _ring_centre(feature: dict[str, Any]) -> list[float]:
@@ -275,14 +336,20 @@ def stakeholder_layer(
     )
 
 
-def density_layer(records: list[dict[str, Any]]) -> pdk.Layer:
+def density_layer(records: list[dict[str, Any]], size: float) -> pdk.Layer:
+    """Cells as discs inscribed in their hexagons of radius `size` Web Mercator
+    metres, in deck.gl's common units (512 to the world's width) so that they
+    grow with the zoom as the cells do."""
+    radius = size * math.sqrt(3) / 2 * sk._TILE_PX / (2 * math.pi * sk._EARTH_RADIUS)
     return pdk.Layer(
-        "PolygonLayer",
+        "ScatterplotLayer",
         data=records,
         id=LAYER_DENSITY,
-        get_polygon="polygon",
+        get_position="position",
         get_fill_color="fill",
         get_line_color=[255, 255, 255, 220],
+        get_radius=round(radius, 8),
+        radius_units="'common'",
         line_width_units=PIXELS,
         get_line_width=1,
         stroked=True,
@@ -294,12 +361,15 @@ def density_layer(records: list[dict[str, Any]]) -> pdk.Layer:
 
 # The category letters' size on the points, in pixels.
 LETTER_PX = 11
+# The site names' white halo, in atlas pixels (32 px glyphs: about 2.5 px drawn).
+HALO = 6
 
 # A label's box on screen, estimated: 13 px bold sans-serif is about 7.5 px a letter.
 LABEL_CHAR_PX = 7.5
 LABEL_HEIGHT_PX = 16.0
 LABEL_GAP_PX = 18.0
 MARKER_PX = 10.0
+FRAME_PX = (700.0, 520.0)  # the map `sk.fit_view` frames by default
 
 
 def _pixel(lon: float, lat: float, view: sk.View) -> tuple[float, float]:
@@ -309,32 +379,66 @@ def _pixel(lon: float, lat: float, view: sk.View) -> tuple[float, float]:
     return x, y
 
 
+Box = tuple[float, float, float, float]
+
+
+def _free(box: Box, taken: Iterable[Box]) -> bool:
+    return all(box[2] <= o[0] or o[2] <= box[0] or box[3] <= o[1] or o[3] <= box[1] for o in taken)
+
+
+def _inside(box: Box, frame: Box) -> bool:
+    return frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
+
+
 def label_offsets(
-    labels: Sequence[tuple[float, float, str]], view: sk.View
+    labels: Sequence[tuple[float, float, str]],
+    view: sk.View,
+    beneath: Sequence[tuple[float, float, str]] = (),
 ) -> list[list[float] | None]:
     """Pixel offsets that keep labels (lon, lat, text) apart, and off the
     markers, at the initial view: above, below, then a row further, then right
     or left; None (no label: the tooltip still names it) when every place is
-    taken. Short labels choose first; zooming in only spreads them."""
+    taken. Short labels choose first; zooming in only spreads them. Among free
+    places, one inside the map's frame (the `fit_view` size around the centre)
+    comes first, then one clear of the labels drawn `beneath` (the territories'
+    names, centred on their place, covered by the halo otherwise)."""
     points = [_pixel(lon, lat, view) for lon, lat, _ in labels]
-    taken = [(x - MARKER_PX, y - MARKER_PX, x + MARKER_PX, y + MARKER_PX) for x, y in points]
+    taken: list[Box] = [
+        (x - MARKER_PX, y - MARKER_PX, x + MARKER_PX, y + MARKER_PX) for x, y in points
+    ]
+    under: list[Box] = []
+    for lon, lat, text in beneath:
+        x, y = _pixel(lon, lat, view)
+        w = LABEL_CHAR_PX * len(text) / 2
+        under.append((x - w, y - LABEL_HEIGHT_PX / 2, x + w, y + LABEL_HEIGHT_PX / 2))
+    cx, cy = _pixel(view.lon, view.lat, view)
+    frame = (cx - FRAME_PX[0] / 2, cy - FRAME_PX[1] / 2, cx + FRAME_PX[0] / 2, cy + FRAME_PX[1] / 2)
     out: list[list[float] | None] = [None] * len(labels)
     for i in sorted(range(len(labels)), key=lambda k: (len(labels[k][2]), k)):
         x, y = points[i]
         w, h, g = LABEL_CHAR_PX * len(labels[i][2]) + 8, LABEL_HEIGHT_PX, LABEL_GAP_PX
-        for dx, dy in ((0, -g), (0, g), (0, -2 * g), (0, 2 * g), (w / 2 + 14, 0), (-w / 2 - 14, 0)):
-            box = (x + dx - w / 2, y + dy - h / 2, x + dx + w / 2, y + dy + h / 2)
-            if all(
-                box[2] <= o[0] or o[2] <= box[0] or box[3] <= o[1] or o[3] <= box[1] for o in taken
-            ):
-                taken.append(box)
-                out[i] = [float(dx), float(dy)]
-                break
+        places = [(0, -g), (0, g), (0, -2 * g), (0, 2 * g), (w / 2 + 14, 0), (-w / 2 - 14, 0)]
+        boxes = [
+            (x + dx - w / 2, y + dy - h / 2, x + dx + w / 2, y + dy + h / 2) for dx, dy in places
+        ]
+        free = [k for k, box in enumerate(boxes) if _free(box, taken)]
+        if free:
+            k = min(
+                free, key=lambda k: (not _inside(boxes[k], frame), not _free(boxes[k], under), k)
+            )
+            taken.append(boxes[k])
+            out[i] = [float(places[k][0]), float(places[k][1])]
     return out
 
 
-def site_layers(sites: pd.DataFrame, lang: str, view: sk.View | None = None) -> list[pdk.Layer]:
-    """The mission's sites: white discs ringed in black, named beside."""
+def site_layers(
+    sites: pd.DataFrame,
+    lang: str,
+    view: sk.View | None = None,
+    beneath: Sequence[tuple[float, float, str]] = (),
+) -> list[pdk.Layer]:
+    """The mission's sites: white discs ringed in black, named beside (away from
+    the labels `beneath` where there is room)."""
     located = sites.dropna(subset=["lat", "lon"])
     records = [
         {
@@ -357,7 +461,7 @@ def site_layers(sites: pd.DataFrame, lang: str, view: sk.View | None = None) -> 
         (float(lon), float(lat), _text(name))
         for lon, lat, name in zip(located["lon"], located["lat"], located["name"], strict=True)
     ]
-    offsets = label_offsets(labels, view)
+    offsets = label_offsets(labels, view, beneath)
     labelled = [{**r, "offset": o} for r, o in zip(records, offsets, strict=True) if o is not None]
     return [
         pdk.Layer(
@@ -375,21 +479,15 @@ def site_layers(sites: pd.DataFrame, lang: str, view: sk.View | None = None) -> 
             filled=True,
             pickable=True,
         ),
-        pdk.Layer(
-            "TextLayer",
-            data=labelled,
-            id=LAYER_SITE_NAMES,
-            get_position="position",
-            get_text="name",
-            get_size=13,
+        text_layer(
+            labelled,
+            LAYER_SITE_NAMES,
+            "name",
+            13,
             get_color=[20, 20, 20, 255],
             get_pixel_offset="offset",
-            background=True,
-            get_background_color=[255, 255, 255, 215],
-            font_family=FONT,
-            font_weight=600,
-            character_set=character_set(str(r["name"]) for r in records),
-            pickable=False,
+            outline_width=HALO,
+            outline_color=[255, 255, 255, 235],
         ),
     ]
 
@@ -456,12 +554,13 @@ def local_map(local: LocalMap, offline: bool, lang: str) -> pdk.Deck:
     """The destination's map: each stakeholder, or cells when they are many."""
     layers = outline_layers(offline, local=True, lang=lang)
     if local.mode == "cells":
-        layers.append(density_layer(cell_records(local.cells, lang)))
+        layers.append(density_layer(cell_records(local.cells, lang), sk.cell_size(local.view.zoom)))
     else:
         points = point_records(local.points, lang)
         layers.append(stakeholder_layer(points))
         layers.append(letter_layer(points))
-    layers.extend(site_layers(local.sites, lang, local.view))
+    beneath = [(n["position"][0], n["position"][1], n["name"]) for n in territory_names()]
+    layers.extend(site_layers(local.sites, lang, local.view, beneath))
     ring = selected_layer(local.selected)
     if ring is not None:
         layers.append(ring)
@@ -535,7 +634,7 @@ def abroad_map(abroad: Abroad, offline: bool, lang: str) -> pdk.Deck:
     lats = [sk.LENS[0], *(r["target"][1] for r in records)]
     lons = [sk.LENS[1], *(r["target"][0] for r in records)]
     view = sk.fit_view(lats, lons, max_zoom=6)
-    layers = outline_layers(offline, local=False, lang=lang)
+    layers = outline_layers(offline, local=False, lang=lang, land=True)
     layers.append(
         pdk.Layer(
             "ArcLayer",
