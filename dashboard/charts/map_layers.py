@@ -13,14 +13,15 @@ The local map is the stakeholders page's main chart, drawn by deck.gl in WebGL:
 each kind of layer costs the browser a shader program to compile (slow in a
 software renderer, as on a laptop without a graphics card or in headless
 Chromium) on every first draw. So the local map uses three kinds only:
-scatterplots (stakeholders, cells, sites, the selection ring), paths (country
-and territory outlines as lines) and text (one font setting for every label,
+scatterplots (stakeholders, cells, sites, the selection ring), lines (country
+and territory outlines, edge by edge) and text (one font setting for every label,
 the site names haloed in white rather than boxed, each label layer's atlas
 holding only the characters it writes).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import weakref
@@ -249,10 +250,10 @@ def outline_layers(offline: bool, local: bool, lang: str, land: bool = False) ->
             )
         )
     elif offline:
-        layers.append(path_layer(outline_paths("countries"), LAYER_COUNTRIES, COAST, 1))
+        layers.append(line_layer(outline_segments("countries"), LAYER_COUNTRIES, COAST, 1))
     if local:
         layers.append(
-            path_layer(outline_paths("territories"), LAYER_TERRITORIES, TERRITORY_LINE, 1.5)
+            line_layer(outline_segments("territories"), LAYER_TERRITORIES, TERRITORY_LINE, 1.5)
         )
         layers.append(
             text_layer(
@@ -279,9 +280,11 @@ def territory_names() -> list[dict[str, Any]]:
     ]
 
 
-def outline_paths(name: str) -> list[dict[str, Any]]:
-    """Every ring of a packaged GeoJSON's (multi)polygons, as a path."""
-    paths: list[dict[str, Any]] = []
+def outline_segments(name: str) -> list[dict[str, Any]]:
+    """Every edge of a packaged GeoJSON's (multi)polygons, as a segment from
+    `s` to `t` (deck.gl's LineLayer: a far simpler shader than its PathLayer's,
+    and joins are invisible at the 1 to 1.5 px drawn)."""
+    segments: list[dict[str, Any]] = []
     for feature in sk.outlines(name)["features"]:
         geometry = feature["geometry"]
         polygons = (
@@ -289,18 +292,20 @@ def outline_paths(name: str) -> list[dict[str, Any]]:
             if geometry["type"] == "MultiPolygon"
             else [geometry["coordinates"]]
         )
-        paths.extend({"path": ring} for polygon in polygons for ring in polygon)
-    return paths
+        for ring in (ring for polygon in polygons for ring in polygon):
+            segments.extend({"s": a, "t": b} for a, b in itertools.pairwise(ring))
+    return segments
 
 
-def path_layer(
-    paths: list[dict[str, Any]], layer_id: str, colour: list[int], width_px: float
+def line_layer(
+    segments: list[dict[str, Any]], layer_id: str, colour: list[int], width_px: float
 ) -> pdk.Layer:
     return pdk.Layer(
-        "PathLayer",
-        data=paths,
+        "LineLayer",
+        data=segments,
         id=layer_id,
-        get_path="path",
+        get_source_position="s",
+        get_target_position="t",
         get_color=colour,
         get_width=width_px,
         width_units=PIXELS,
@@ -369,7 +374,6 @@ LABEL_CHAR_PX = 7.5
 LABEL_HEIGHT_PX = 16.0
 LABEL_GAP_PX = 18.0
 MARKER_PX = 10.0
-FRAME_PX = (700.0, 520.0)  # the map `sk.fit_view` frames by default
 
 
 def _pixel(lon: float, lat: float, view: sk.View) -> tuple[float, float]:
@@ -379,66 +383,32 @@ def _pixel(lon: float, lat: float, view: sk.View) -> tuple[float, float]:
     return x, y
 
 
-Box = tuple[float, float, float, float]
-
-
-def _free(box: Box, taken: Iterable[Box]) -> bool:
-    return all(box[2] <= o[0] or o[2] <= box[0] or box[3] <= o[1] or o[3] <= box[1] for o in taken)
-
-
-def _inside(box: Box, frame: Box) -> bool:
-    return frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
-
-
 def label_offsets(
-    labels: Sequence[tuple[float, float, str]],
-    view: sk.View,
-    beneath: Sequence[tuple[float, float, str]] = (),
+    labels: Sequence[tuple[float, float, str]], view: sk.View
 ) -> list[list[float] | None]:
     """Pixel offsets that keep labels (lon, lat, text) apart, and off the
     markers, at the initial view: above, below, then a row further, then right
     or left; None (no label: the tooltip still names it) when every place is
-    taken. Short labels choose first; zooming in only spreads them. Among free
-    places, one inside the map's frame (the `fit_view` size around the centre)
-    comes first, then one clear of the labels drawn `beneath` (the territories'
-    names, centred on their place, covered by the halo otherwise)."""
+    taken. Short labels choose first; zooming in only spreads them."""
     points = [_pixel(lon, lat, view) for lon, lat, _ in labels]
-    taken: list[Box] = [
-        (x - MARKER_PX, y - MARKER_PX, x + MARKER_PX, y + MARKER_PX) for x, y in points
-    ]
-    under: list[Box] = []
-    for lon, lat, text in beneath:
-        x, y = _pixel(lon, lat, view)
-        w = LABEL_CHAR_PX * len(text) / 2
-        under.append((x - w, y - LABEL_HEIGHT_PX / 2, x + w, y + LABEL_HEIGHT_PX / 2))
-    cx, cy = _pixel(view.lon, view.lat, view)
-    frame = (cx - FRAME_PX[0] / 2, cy - FRAME_PX[1] / 2, cx + FRAME_PX[0] / 2, cy + FRAME_PX[1] / 2)
+    taken = [(x - MARKER_PX, y - MARKER_PX, x + MARKER_PX, y + MARKER_PX) for x, y in points]
     out: list[list[float] | None] = [None] * len(labels)
     for i in sorted(range(len(labels)), key=lambda k: (len(labels[k][2]), k)):
         x, y = points[i]
         w, h, g = LABEL_CHAR_PX * len(labels[i][2]) + 8, LABEL_HEIGHT_PX, LABEL_GAP_PX
-        places = [(0, -g), (0, g), (0, -2 * g), (0, 2 * g), (w / 2 + 14, 0), (-w / 2 - 14, 0)]
-        boxes = [
-            (x + dx - w / 2, y + dy - h / 2, x + dx + w / 2, y + dy + h / 2) for dx, dy in places
-        ]
-        free = [k for k, box in enumerate(boxes) if _free(box, taken)]
-        if free:
-            k = min(
-                free, key=lambda k: (not _inside(boxes[k], frame), not _free(boxes[k], under), k)
-            )
-            taken.append(boxes[k])
-            out[i] = [float(places[k][0]), float(places[k][1])]
+        for dx, dy in ((0, -g), (0, g), (0, -2 * g), (0, 2 * g), (w / 2 + 14, 0), (-w / 2 - 14, 0)):
+            box = (x + dx - w / 2, y + dy - h / 2, x + dx + w / 2, y + dy + h / 2)
+            if all(
+                box[2] <= o[0] or o[2] <= box[0] or box[3] <= o[1] or o[3] <= box[1] for o in taken
+            ):
+                taken.append(box)
+                out[i] = [float(dx), float(dy)]
+                break
     return out
 
 
-def site_layers(
-    sites: pd.DataFrame,
-    lang: str,
-    view: sk.View | None = None,
-    beneath: Sequence[tuple[float, float, str]] = (),
-) -> list[pdk.Layer]:
-    """The mission's sites: white discs ringed in black, named beside (away from
-    the labels `beneath` where there is room)."""
+def site_layers(sites: pd.DataFrame, lang: str, view: sk.View | None = None) -> list[pdk.Layer]:
+    """The mission's sites: white discs ringed in black, named beside."""
     located = sites.dropna(subset=["lat", "lon"])
     records = [
         {
@@ -461,7 +431,7 @@ def site_layers(
         (float(lon), float(lat), _text(name))
         for lon, lat, name in zip(located["lon"], located["lat"], located["name"], strict=True)
     ]
-    offsets = label_offsets(labels, view, beneath)
+    offsets = label_offsets(labels, view)
     labelled = [{**r, "offset": o} for r, o in zip(records, offsets, strict=True) if o is not None]
     return [
         pdk.Layer(
@@ -559,8 +529,7 @@ def local_map(local: LocalMap, offline: bool, lang: str) -> pdk.Deck:
         points = point_records(local.points, lang)
         layers.append(stakeholder_layer(points))
         layers.append(letter_layer(points))
-    beneath = [(n["position"][0], n["position"][1], n["name"]) for n in territory_names()]
-    layers.extend(site_layers(local.sites, lang, local.view, beneath))
+    layers.extend(site_layers(local.sites, lang, local.view))
     ring = selected_layer(local.selected)
     if ring is not None:
         layers.append(ring)
