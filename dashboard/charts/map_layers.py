@@ -12,7 +12,8 @@ receives the deck's JSON whole.
 The local map is the stakeholders page's main chart, drawn by deck.gl in WebGL:
 each kind of layer costs the browser a shader program to compile (slow in a
 software renderer, as on a laptop without a graphics card or in headless
-Chromium) on every first draw. So the local map uses three kinds only:
+Chromium) on every first draw. So the local map uses three kinds only, and
+draws its text (the third) only when asked:
 scatterplots (stakeholders, cells, sites, the selection ring), lines (country
 and territory outlines, edge by edge) and text (one font setting for every label,
 the site names haloed in white rather than boxed, each label layer's atlas
@@ -228,7 +229,9 @@ def cell_records(cells: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
 # --- layers -------------------------------------------------------------------------
 
 
-def outline_layers(offline: bool, local: bool, lang: str, land: bool = False) -> list[pdk.Layer]:
+def outline_layers(
+    offline: bool, local: bool, lang: str, land: bool = False, names: bool = True
+) -> list[pdk.Layer]:
     """Country outlines (offline only: tiles draw them online) and, on the local
     map, the seven territories with their names. Outlines are lines; `land` fills
     the countries too (the map abroad, where land and sea tell the places apart;
@@ -255,6 +258,7 @@ def outline_layers(offline: bool, local: bool, lang: str, land: bool = False) ->
         layers.append(
             line_layer(outline_segments("territories"), LAYER_TERRITORIES, TERRITORY_LINE, 1.5)
         )
+    if local and names:
         layers.append(
             text_layer(
                 territory_names(),
@@ -407,8 +411,10 @@ def label_offsets(
     return out
 
 
-def site_layers(sites: pd.DataFrame, lang: str, view: sk.View | None = None) -> list[pdk.Layer]:
-    """The mission's sites: white discs ringed in black, named beside."""
+def site_layers(
+    sites: pd.DataFrame, lang: str, view: sk.View | None = None, names: bool = True
+) -> list[pdk.Layer]:
+    """The mission's sites: white discs ringed in black, named beside (`names`)."""
     located = sites.dropna(subset=["lat", "lon"])
     records = [
         {
@@ -433,7 +439,7 @@ def site_layers(sites: pd.DataFrame, lang: str, view: sk.View | None = None) -> 
     ]
     offsets = label_offsets(labels, view)
     labelled = [{**r, "offset": o} for r, o in zip(records, offsets, strict=True) if o is not None]
-    return [
+    discs = [
         pdk.Layer(
             "ScatterplotLayer",
             data=records,
@@ -460,6 +466,7 @@ def site_layers(sites: pd.DataFrame, lang: str, view: sk.View | None = None) -> 
             outline_color=[255, 255, 255, 235],
         ),
     ]
+    return discs if names else discs[:1]
 
 
 def selected_layer(ring: tuple[float, float, float] | None) -> pdk.Layer | None:
@@ -520,16 +527,20 @@ def deck(layers: Sequence[pdk.Layer], view: sk.View, offline: bool, pitch: float
 # --- the two maps ----------------------------------------------------------------------
 
 
-def local_map(local: LocalMap, offline: bool, lang: str) -> pdk.Deck:
-    """The destination's map: each stakeholder, or cells when they are many."""
-    layers = outline_layers(offline, local=True, lang=lang)
+def local_map(local: LocalMap, offline: bool, lang: str, labels: bool = True) -> pdk.Deck:
+    """The destination's map: each stakeholder, or cells when they are many;
+    `labels` writes the territories' and sites' names and the categories' letters
+    (text is one more shader program for the browser to compile: the page draws
+    them on request, the tooltips and the legend name everything without)."""
+    layers = outline_layers(offline, local=True, lang=lang, names=labels)
     if local.mode == "cells":
         layers.append(density_layer(cell_records(local.cells, lang), sk.cell_size(local.view.zoom)))
     else:
         points = point_records(local.points, lang)
         layers.append(stakeholder_layer(points))
-        layers.append(letter_layer(points))
-    layers.extend(site_layers(local.sites, lang, local.view))
+        if labels:
+            layers.append(letter_layer(points))
+    layers.extend(site_layers(local.sites, lang, local.view, names=labels))
     ring = selected_layer(local.selected)
     if ring is not None:
         layers.append(ring)

@@ -757,7 +757,8 @@ def test_every_accessor_names_a_field_of_its_records(viewer: Reader) -> None:
 def test_the_local_map_draws_with_three_kinds_of_layer(viewer: Reader) -> None:
     """Each kind of deck.gl layer is a shader program the browser compiles before
     the map shows (slow in a software renderer): points, cells, sites and ring are
-    scatterplots, outlines are lines, labels share one font setting and no box."""
+    scatterplots, outlines are lines, labels (on request) share one font setting
+    and no box."""
     many = tiny(
         *(
             {"lat": 50.30 + (i % 50) * 0.005, "lon": 2.60 + (i // 50) * 0.02}
@@ -768,6 +769,9 @@ def test_the_local_map_draws_with_three_kinds_of_layer(viewer: Reader) -> None:
     cells = build(many).local
     assert (points.mode, cells.mode) == ("points", "cells")
     for local in (points, cells):
+        bare = json.loads(map_layers.spec(map_layers.local_map(local, True, "fr", False)))
+        kinds = {entry["@@type"] for entry in bare["layers"]}
+        assert kinds == {"ScatterplotLayer", "LineLayer"}, kinds  # without names
         layers = json.loads(map_layers.spec(map_layers.local_map(local, True, "fr")))["layers"]
         kinds = {entry["@@type"] for entry in layers}
         assert kinds == {"ScatterplotLayer", "LineLayer", "TextLayer"}, kinds
