@@ -29,6 +29,7 @@ FILTERS = {
     "site": "stk_site",
 }
 SELECTED, SEARCH, OFFLINE, PAGE = "stk_selected", "stk_search", "stk_offline", "stk_page"
+LABELS = "stk_labels"
 
 offered = app.model(view.options, view.OptionsState(hidden=hidden))
 if offered.total == 0:
@@ -51,6 +52,7 @@ for param, key in FILTERS.items():
 app.remember(
     OFFLINE, "offline", map_layers.offline_setting(os.environ.get(map_layers.OFFLINE_ENV)), bool
 )
+app.remember(LABELS, "labels", False, bool)
 app.remember(SEARCH, "q", "")
 app.remember(SELECTED, "stakeholder", None)
 app.remember(PAGE, "page", 1, int, low=1)
@@ -104,11 +106,13 @@ if state.selected and model.card is None:  # the filters leave it out
     st.session_state[SELECTED] = None
 st.session_state[PAGE] = model.page
 offline = bool(st.session_state[OFFLINE])
+labels = bool(st.session_state[LABELS])
 selected = st.session_state[SELECTED]
 
 app.to_url(
     **{param: list(st.session_state[key]) for param, key in FILTERS.items()},
     offline=offline,
+    labels=labels or None,
     q=st.session_state[SEARCH],
     stakeholder=selected,
     page=None if model.page == 1 else model.page,
@@ -259,8 +263,8 @@ if tab_map.open:  # only the open tab runs and is sent
             st.pydeck_chart(
                 app.drawing(
                     "local_map",
-                    (state, offline),
-                    lambda: map_layers.local_map(local, offline, lang),
+                    (state, offline, labels),
+                    lambda: map_layers.local_map(local, offline, lang, labels),
                 ),
                 on_select=lambda: _on_map(map_key),
                 selection_mode="single-object",
@@ -276,6 +280,11 @@ if tab_map.open:  # only the open tab runs and is sent
                 )
             if local.unlocated:
                 st.caption(app.tr("stakeholders.map_unlocated", count=local.unlocated))
+            st.toggle(
+                app.tr("stakeholders.labels"),
+                key=LABELS,
+                help=app.tr("stakeholders.labels_help"),
+            )
             st.toggle(
                 app.tr("stakeholders.offline"),
                 key=OFFLINE,

@@ -8,10 +8,21 @@ asks nothing of any outside host. Online mode adds Carto's light basemap.
 Layer data carries only what the map shows (position, colours, size and the
 tooltip's text), never a contact's name, e-mail or phone: a viewer's browser
 receives the deck's JSON whole.
+
+The local map is the stakeholders page's main chart, drawn by deck.gl in WebGL:
+each kind of layer costs the browser a shader program to compile (slow in a
+software renderer, as on a laptop without a graphics card or in headless
+Chromium) on every first draw. So the local map uses three kinds only, and
+draws its text (the third) only when asked:
+scatterplots (stakeholders, cells, sites, the selection ring), lines (country
+and territory outlines, edge by edge) and text (one font setting for every label,
+the site names haloed in white rather than boxed, each label layer's atlas
+holding only the characters it writes).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import weakref
@@ -54,14 +65,46 @@ PIXELS = "'pixels'"
 # deck.gl draws its glyph atlas on a canvas: a plain generic family renders
 # everywhere (a list of web fonts shrank the labels to dots in Chromium).
 FONT = "'sans-serif'"
-_ASCII = frozenset(map(chr, range(32, 127)))
+# One atlas setting for every label. A signed-distance atlas lets the site names
+# carry a white halo (readable over points, lines and the territories' names)
+# without a background box, which would be one more shader program to compile.
+# 32 px glyphs: sharp at the 11 to 13 px drawn; the buffer leaves room for the halo.
+FONT_WEIGHT = 700
+FONT_SETTINGS: dict[str, Any] = {"sdf": True, "fontSize": 32, "buffer": 8, "radius": 10}
 
 
 def character_set(texts: Iterable[str]) -> str:
-    """The glyphs a TextLayer needs (ASCII and every letter of `texts`, such as
-    "É" or "œ"), quoted in backticks so that pydeck passes it as a literal."""
-    chars = _ASCII.union(*map(set, texts)) - {"`"}
+    """The glyphs a TextLayer needs (exactly the characters of `texts`, such as
+    "É" or "œ": the atlas deck.gl draws holds these and no other), quoted in
+    backticks so that pydeck passes it as a literal."""
+    chars = set().union(*map(set, texts)) - {"`"}
     return "`" + "".join(sorted(chars)) + "`"
+
+
+def text_layer(
+    data: list[dict[str, Any]],
+    layer_id: str,
+    text: str,
+    size: float,
+    weight: int = FONT_WEIGHT,
+    **props: Any,
+) -> pdk.Layer:
+    """Labels in the map's font setting, not pickable (tooltips come from the
+    marks beneath)."""
+    return pdk.Layer(
+        "TextLayer",
+        data=data,
+        id=layer_id,
+        get_position="position",
+        get_text=text,
+        get_size=size,
+        font_family=FONT,
+        font_weight=weight,
+        font_settings=FONT_SETTINGS,
+        character_set=character_set(str(r[text]) for r in data),
+        pickable=False,
+        **props,
+    )
 
 
 LAND: list[int] = [236, 236, 230, 255]
@@ -148,23 +191,18 @@ def letter_layer(
 ) -> pdk.Layer:
     """Each point's category letter, on the point (the map's points are bounded:
     beyond a few hundred the map draws cells instead)."""
-    return pdk.Layer(
-        "TextLayer",
-        data=[{"position": r[position], "letter": r["letter"], "ink": r["ink"]} for r in records],
-        id=layer_id,
-        get_position="position",
-        get_text="letter",
-        get_size=LETTER_PX,
+    return text_layer(
+        [{"position": r[position], "letter": r["letter"], "ink": r["ink"]} for r in records],
+        layer_id,
+        "letter",
+        LETTER_PX,
         get_color="ink",
-        font_family=FONT,
-        font_weight=700,
-        character_set=character_set(str(r["letter"]) for r in records),
-        pickable=False,
     )
 
 
 def cell_records(cells: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
-    """Aggregated cells: polygon, a fill that darkens with the count, and a tip."""
+    """Aggregated cells: centre, a fill that darkens with the count, and a tip
+    (drawn as discs inscribed in the hexagons: the points' own shader program)."""
     if cells.empty:
         return []
     top = max(int(cells["count"].max()), 1)
@@ -173,7 +211,7 @@ def cell_records(cells: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
         count = int(cell["count"])
         records.append(
             {
-                "polygon": cell["polygon"],
+                "position": [round(float(cell["lon"]), 5), round(float(cell["lat"]), 5)],
                 "fill": [13, 71, 161, int(70 + 170 * count / top)],
                 "tip": t(
                     "stakeholders.cell_tip",
@@ -191,11 +229,15 @@ def cell_records(cells: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
 # --- layers -------------------------------------------------------------------------
 
 
-def outline_layers(offline: bool, local: bool, lang: str) -> list[pdk.Layer]:
+def outline_layers(
+    offline: bool, local: bool, lang: str, land: bool = False, names: bool = True
+) -> list[pdk.Layer]:
     """Country outlines (offline only: tiles draw them online) and, on the local
-    map, the seven territories with their names."""
+    map, the seven territories with their names. Outlines are lines; `land` fills
+    the countries too (the map abroad, where land and sea tell the places apart;
+    on the local map all is land and a fill would only cost the browser a shader)."""
     layers: list[pdk.Layer] = []
-    if offline:
+    if offline and land:
         layers.append(
             pdk.Layer(
                 "GeoJsonLayer",
@@ -210,41 +252,69 @@ def outline_layers(offline: bool, local: bool, lang: str) -> list[pdk.Layer]:
                 pickable=False,
             )
         )
+    elif offline:
+        layers.append(line_layer(outline_segments("countries"), LAYER_COUNTRIES, COAST, 1))
     if local:
-        territories = sk.outlines("territories")
         layers.append(
-            pdk.Layer(
-                "GeoJsonLayer",
-                data=territories,
-                id=LAYER_TERRITORIES,
-                stroked=True,
-                filled=True,
-                get_fill_color=[120, 144, 156, 22],
-                get_line_color=[96, 125, 139, 200],
-                line_width_units=PIXELS,
-                get_line_width=1.5,
-                pickable=False,
-            )
+            line_layer(outline_segments("territories"), LAYER_TERRITORIES, TERRITORY_LINE, 1.5)
         )
-        names = [
-            {"name": f["properties"]["territory"], "position": _ring_centre(f)}
-            for f in territories["features"]
-        ]
+    if local and names:
         layers.append(
-            pdk.Layer(
-                "TextLayer",
-                data=names,
-                id=LAYER_TERRITORY_NAMES,
-                get_position="position",
-                get_text="name",
-                get_size=12,
-                get_color=[84, 110, 122, 200],
-                font_family=FONT,
-                character_set=character_set(n["name"] for n in names),
-                pickable=False,
+            text_layer(
+                territory_names(),
+                LAYER_TERRITORY_NAMES,
+                "name",
+                12,
+                weight=400,
+                get_color=TERRITORY_NAME,
             )
         )
     return layers
+
+
+TERRITORY_LINE: list[int] = [84, 110, 122, 230]
+TERRITORY_NAME: list[int] = [84, 110, 122, 255]
+
+
+def territory_names() -> list[dict[str, Any]]:
+    """Each territory's name at the centre of its outline."""
+    return [
+        {"name": f["properties"]["territory"], "position": _ring_centre(f)}
+        for f in sk.outlines("territories")["features"]
+    ]
+
+
+def outline_segments(name: str) -> list[dict[str, Any]]:
+    """Every edge of a packaged GeoJSON's (multi)polygons, as a segment from
+    `s` to `t` (deck.gl's LineLayer: a far simpler shader than its PathLayer's,
+    and joins are invisible at the 1 to 1.5 px drawn)."""
+    segments: list[dict[str, Any]] = []
+    for feature in sk.outlines(name)["features"]:
+        geometry = feature["geometry"]
+        polygons = (
+            geometry["coordinates"]
+            if geometry["type"] == "MultiPolygon"
+            else [geometry["coordinates"]]
+        )
+        for ring in (ring for polygon in polygons for ring in polygon):
+            segments.extend({"s": a, "t": b} for a, b in itertools.pairwise(ring))
+    return segments
+
+
+def line_layer(
+    segments: list[dict[str, Any]], layer_id: str, colour: list[int], width_px: float
+) -> pdk.Layer:
+    return pdk.Layer(
+        "LineLayer",
+        data=segments,
+        id=layer_id,
+        get_source_position="s",
+        get_target_position="t",
+        get_color=colour,
+        get_width=width_px,
+        width_units=PIXELS,
+        pickable=False,
+    )
 
 
 def _ring_centre(feature: dict[str, Any]) -> list[float]:
@@ -275,14 +345,20 @@ def stakeholder_layer(
     )
 
 
-def density_layer(records: list[dict[str, Any]]) -> pdk.Layer:
+def density_layer(records: list[dict[str, Any]], size: float) -> pdk.Layer:
+    """Cells as discs inscribed in their hexagons of radius `size` Web Mercator
+    metres, in deck.gl's common units (512 to the world's width) so that they
+    grow with the zoom as the cells do."""
+    radius = size * math.sqrt(3) / 2 * sk._TILE_PX / (2 * math.pi * sk._EARTH_RADIUS)
     return pdk.Layer(
-        "PolygonLayer",
+        "ScatterplotLayer",
         data=records,
         id=LAYER_DENSITY,
-        get_polygon="polygon",
+        get_position="position",
         get_fill_color="fill",
         get_line_color=[255, 255, 255, 220],
+        get_radius=round(radius, 8),
+        radius_units="'common'",
         line_width_units=PIXELS,
         get_line_width=1,
         stroked=True,
@@ -294,6 +370,8 @@ def density_layer(records: list[dict[str, Any]]) -> pdk.Layer:
 
 # The category letters' size on the points, in pixels.
 LETTER_PX = 11
+# The site names' white halo, in atlas pixels (32 px glyphs: about 2.5 px drawn).
+HALO = 6
 
 # A label's box on screen, estimated: 13 px bold sans-serif is about 7.5 px a letter.
 LABEL_CHAR_PX = 7.5
@@ -333,8 +411,10 @@ def label_offsets(
     return out
 
 
-def site_layers(sites: pd.DataFrame, lang: str, view: sk.View | None = None) -> list[pdk.Layer]:
-    """The mission's sites: white discs ringed in black, named beside."""
+def site_layers(
+    sites: pd.DataFrame, lang: str, view: sk.View | None = None, names: bool = True
+) -> list[pdk.Layer]:
+    """The mission's sites: white discs ringed in black, named beside (`names`)."""
     located = sites.dropna(subset=["lat", "lon"])
     records = [
         {
@@ -359,7 +439,7 @@ def site_layers(sites: pd.DataFrame, lang: str, view: sk.View | None = None) -> 
     ]
     offsets = label_offsets(labels, view)
     labelled = [{**r, "offset": o} for r, o in zip(records, offsets, strict=True) if o is not None]
-    return [
+    discs = [
         pdk.Layer(
             "ScatterplotLayer",
             data=records,
@@ -375,23 +455,18 @@ def site_layers(sites: pd.DataFrame, lang: str, view: sk.View | None = None) -> 
             filled=True,
             pickable=True,
         ),
-        pdk.Layer(
-            "TextLayer",
-            data=labelled,
-            id=LAYER_SITE_NAMES,
-            get_position="position",
-            get_text="name",
-            get_size=13,
+        text_layer(
+            labelled,
+            LAYER_SITE_NAMES,
+            "name",
+            13,
             get_color=[20, 20, 20, 255],
             get_pixel_offset="offset",
-            background=True,
-            get_background_color=[255, 255, 255, 215],
-            font_family=FONT,
-            font_weight=600,
-            character_set=character_set(str(r["name"]) for r in records),
-            pickable=False,
+            outline_width=HALO,
+            outline_color=[255, 255, 255, 235],
         ),
     ]
+    return discs if names else discs[:1]
 
 
 def selected_layer(ring: tuple[float, float, float] | None) -> pdk.Layer | None:
@@ -452,16 +527,20 @@ def deck(layers: Sequence[pdk.Layer], view: sk.View, offline: bool, pitch: float
 # --- the two maps ----------------------------------------------------------------------
 
 
-def local_map(local: LocalMap, offline: bool, lang: str) -> pdk.Deck:
-    """The destination's map: each stakeholder, or cells when they are many."""
-    layers = outline_layers(offline, local=True, lang=lang)
+def local_map(local: LocalMap, offline: bool, lang: str, labels: bool = True) -> pdk.Deck:
+    """The destination's map: each stakeholder, or cells when they are many;
+    `labels` writes the territories' and sites' names and the categories' letters
+    (text is one more shader program for the browser to compile: the page draws
+    them on request, the tooltips and the legend name everything without)."""
+    layers = outline_layers(offline, local=True, lang=lang, names=labels)
     if local.mode == "cells":
-        layers.append(density_layer(cell_records(local.cells, lang)))
+        layers.append(density_layer(cell_records(local.cells, lang), sk.cell_size(local.view.zoom)))
     else:
         points = point_records(local.points, lang)
         layers.append(stakeholder_layer(points))
-        layers.append(letter_layer(points))
-    layers.extend(site_layers(local.sites, lang, local.view))
+        if labels:
+            layers.append(letter_layer(points))
+    layers.extend(site_layers(local.sites, lang, local.view, names=labels))
     ring = selected_layer(local.selected)
     if ring is not None:
         layers.append(ring)
@@ -535,7 +614,7 @@ def abroad_map(abroad: Abroad, offline: bool, lang: str) -> pdk.Deck:
     lats = [sk.LENS[0], *(r["target"][1] for r in records)]
     lons = [sk.LENS[1], *(r["target"][0] for r in records)]
     view = sk.fit_view(lats, lons, max_zoom=6)
-    layers = outline_layers(offline, local=False, lang=lang)
+    layers = outline_layers(offline, local=False, lang=lang, land=True)
     layers.append(
         pdk.Layer(
             "ArcLayer",
