@@ -52,7 +52,8 @@ for param, key in FILTERS.items():
 app.remember(
     OFFLINE, "offline", map_layers.offline_setting(os.environ.get(map_layers.OFFLINE_ENV)), bool
 )
-app.remember(LABELS, "labels", False, bool)
+# names on by default: on a projector nobody hovers to learn which territory is which
+app.remember(LABELS, "labels", True, bool)
 app.remember(SEARCH, "q", "")
 app.remember(SELECTED, "stakeholder", None)
 app.remember(PAGE, "page", 1, int, low=1)
@@ -112,7 +113,7 @@ selected = st.session_state[SELECTED]
 app.to_url(
     **{param: list(st.session_state[key]) for param, key in FILTERS.items()},
     offline=offline,
-    labels=labels or None,
+    labels=None if labels else False,  # the default (names written) stays out of the URL
     q=st.session_state[SEARCH],
     stakeholder=selected,
     page=None if model.page == 1 else model.page,

@@ -293,24 +293,26 @@ def test_online_basemap_is_a_choice(demo_dir: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_names_on_the_map_are_a_choice(demo_dir: Path) -> None:
-    """The map opens without text (one shader program fewer for the browser to
-    compile before it shows); the toggle writes the names and letters, and a
-    shared link keeps the choice."""
+    """The map opens with the names and letters written (on a projector nobody
+    hovers); the toggle takes them off (one shader program fewer for a slow
+    browser to compile), and a shared link keeps the choice."""
     texts_of = ("territory-names", "stakeholder-letters", "site-names")
     at = page()
-    local = decks(at)[0]
-    ids = {entry["id"] for entry in local["layers"]}
-    assert {"stakeholders", "sites", "territories"} <= ids and not ids & set(texts_of)
-    assert {entry["@@type"] for entry in local["layers"]} == {"ScatterplotLayer", "LineLayer"}
-    assert url(at, "labels") == []
-    at.toggle(key="stk_labels").set_value(True).run()
+    assert url(at, "labels") == []  # the default stays out of a shared link
     named = decks(at)[0]
     assert [e["id"] for e in named["layers"] if e["@@type"] == "TextLayer"] == list(texts_of)
     assert {"Louvre-Lens", "Lens-Liévin"} <= {
         r.get("name") for e in named["layers"] for r in e["data"] if isinstance(r, dict)
     }
-    assert url(at, "labels") == ["1"]
-    assert len(layer(decks(page(labels="1"))[0], "stakeholder-letters")) == 66
+    assert len(layer(named, "stakeholder-letters")) == 66
+    at.toggle(key="stk_labels").set_value(False).run()
+    local = decks(at)[0]
+    ids = {entry["id"] for entry in local["layers"]}
+    assert {"stakeholders", "sites", "territories"} <= ids and not ids & set(texts_of)
+    assert {entry["@@type"] for entry in local["layers"]} == {"ScatterplotLayer", "LineLayer"}
+    assert url(at, "labels") == ["0"]
+    plain = decks(page(labels="0"))[0]
+    assert not {entry["id"] for entry in plain["layers"]} & set(texts_of)
 
 
 def test_empty_folder(empty_dir: Path) -> None:
