@@ -89,3 +89,152 @@ create or replace macro ingest_number_out(x) as
         when x = trunc(x) and abs(x) < 1e15 then (x::bigint)::varchar
         else x::varchar
     end;
+
+-- --- the cells of a whole file, a kind at a time ---------------------------------------
+-- `sql/ingest/typed.sql` applies these to every column of one kind at once, in three
+-- steps, each taking and giving one struct per cell: `ingest_<kind>_value(x)` the
+-- cell as typed (`x`: stripped, NULL when empty) and its value (`v`; `h` a helper),
+-- `ingest_<kind>_code(s, max_cell, bad_bytes)` adds its problem (`e`: NULL when the
+-- cell converts), `ingest_<kind>_checked(s)` leaves a refused cell's value empty.
+
+-- A number cell -> double: a plain number (most cells) is cast at once; any other
+-- through `ingest_number_text` and `ingest_number_of`. NULL when it is not a number.
+create or replace macro ingest_number(v) as
+    case
+        when regexp_full_match(v, '[+-]?[0-9]+([.,][0-9]+)?')
+            then ingest_finite(try_cast(replace(v, ',', '.') as double))
+        else ingest_number_of(ingest_number_text(v))
+    end;
+
+-- The problem every kind shares: a cell too long, or holding bytes that were not text.
+create or replace macro ingest_cell_code(x, max_cell, bad_bytes) as
+    case
+        when x is null then null
+        when strlen(x) > max_cell and length(x) > max_cell then 'cell_too_long'
+        when bad_bytes and contains(x, chr(65533)) then 'bad_bytes'
+    end;
+
+-- A cell with its problem: its value kept only when it has none.
+create or replace macro ingest_checked(s) as
+    {'x': s.x, 'v': case when s.e is null then s.v end, 'e': s.e};
+
+-- Text that may have been decoded twice ("CitÃ© des Ã‰lectriciens"): a UTF-8 lead
+-- byte read as Windows-1252 or Latin-1, then a continuation byte so read (damage is
+-- never plain ASCII: bytes and characters are counted apart first).
+create or replace macro ingest_looks_twice_decoded(t) as
+    strlen(t) <> length(t) and regexp_matches(
+        t,
+        '[\x{c2}-\x{f4}][\x{80}-\x{bf}\x{152}\x{153}\x{160}\x{161}\x{178}\x{17d}\x{17e}\x{192}\x{2c6}\x{2dc}\x{2013}\x{2014}\x{2018}-\x{201e}\x{2020}-\x{2022}\x{2026}\x{2030}\x{2039}\x{203a}\x{20ac}\x{2122}]'
+    );
+
+-- Text: a lone CR (old Mac line break) becomes a line feed; CRLF stays. The text as
+-- typed (`x`) is kept only when refused (the value is the text); `m`: it looks
+-- decoded twice.
+create or replace macro ingest_text_value(x) as
+    {
+        'x': x,
+        'v': case
+            when contains(x, chr(13)) then array_to_string(
+                list_transform(
+                    string_split(x, chr(13) || chr(10)), lambda s: replace(s, chr(13), chr(10))
+                ),
+                chr(13) || chr(10)
+            )
+            else x
+        end
+    };
+create or replace macro ingest_text_code(s, max_cell, bad_bytes) as
+    {'x': s.x, 'v': s.v, 'e': ingest_cell_code(s.x, max_cell, bad_bytes)};
+create or replace macro ingest_text_checked(s) as
+    {
+        'x': case when s.e is not null then s.x end,
+        'v': case when s.e is null then s.v end,
+        'e': s.e,
+        'm': s.e is null and ingest_looks_twice_decoded(s.v)
+    };
+
+-- Numbers.
+create or replace macro ingest_number_value(x) as
+    {'x': x, 'v': ingest_number(x)};
+create or replace macro ingest_number_code(s, max_cell, bad_bytes) as
+    {
+        'x': s.x,
+        'v': s.v,
+        'e': coalesce(
+            ingest_cell_code(s.x, max_cell, bad_bytes),
+            case when s.x is not null and s.v is null then 'expected_number' end
+        )
+    };
+create or replace macro ingest_number_checked(s) as ingest_checked(s);
+
+-- Integers: a number that is whole and fits 32 bits.
+create or replace macro ingest_integer_code(s, max_cell, bad_bytes) as
+    {
+        'x': s.x,
+        'v': s.v,
+        'e': coalesce(
+            ingest_cell_code(s.x, max_cell, bad_bytes),
+            case
+                when s.x is null then null
+                when s.v is null then 'expected_number'
+                when s.v <> trunc(s.v) then 'expected_integer'
+                when s.v < -2147483648 or s.v > 2147483647 then 'out_of_range'
+            end
+        )
+    };
+create or replace macro ingest_integer_checked(s) as
+    {'x': s.x, 'v': case when s.e is null then s.v::integer end, 'e': s.e};
+
+-- Dates: `h` the [year, month, day] the cell names, `v` that day if it exists.
+create or replace macro ingest_date_value(x) as
+    {'x': x, 'h': ingest_date_parts(x)};
+create or replace macro ingest_date_code(s, max_cell, bad_bytes) as
+    {
+        'x': s.x,
+        'v': ingest_date(s.h),
+        'e': coalesce(
+            ingest_cell_code(s.x, max_cell, bad_bytes),
+            case
+                when s.x is null then null
+                when s.h is null then 'expected_date'
+                when ingest_date(s.h) is null then 'impossible_date'
+            end
+        )
+    };
+create or replace macro ingest_date_checked(s) as ingest_checked(s);
+
+-- Booleans.
+create or replace macro ingest_boolean_value(x) as
+    {'x': x, 'v': ingest_boolean_of(ingest_fold(x))};
+create or replace macro ingest_boolean_code(s, max_cell, bad_bytes) as
+    {
+        'x': s.x,
+        'v': s.v,
+        'e': coalesce(
+            ingest_cell_code(s.x, max_cell, bad_bytes),
+            case when s.x is not null and s.v is null then 'expected_boolean' end
+        )
+    };
+create or replace macro ingest_boolean_checked(s) as ingest_checked(s);
+
+-- Coded values: `v` the label folded, as the contract's choices are looked up by
+-- the caller (a label not among them is `expected_enum`).
+create or replace macro ingest_enum_value(x) as
+    {'x': x, 'v': ingest_fold(x)};
+create or replace macro ingest_enum_code(s, max_cell, bad_bytes) as
+    {'x': s.x, 'v': s.v, 'e': ingest_cell_code(s.x, max_cell, bad_bytes)};
+create or replace macro ingest_enum_checked(s) as ingest_checked(s);
+
+-- One cell of the canonical CSV, written by its SQL type (a column of typed rows):
+-- numbers as `ingest_number_out`, booleans as true/false, dates ISO, text quoted as
+-- `ingest_csv_cell`; an empty cell is empty.
+create or replace macro ingest_canonical_cell(x) as
+    case typeof(x)
+        when 'DOUBLE' then coalesce(ingest_number_out(try_cast(x as double)), '')
+        when 'BOOLEAN' then coalesce(
+            case when try_cast(x as boolean) then 'true' when not try_cast(x as boolean) then 'false' end,
+            ''
+        )
+        when 'VARCHAR' then ingest_csv_cell(x::varchar)
+        else coalesce(x::varchar, '')
+    end;
