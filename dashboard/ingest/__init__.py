@@ -456,16 +456,17 @@ def read_bytes(dataset_name: str, data: bytes, file: str) -> Parsed:
         return parsed
     parsed.separator = detect_separator(_first_line(utf8, start))
     try:
-        if _plain(utf8, start):
-            source = _plain_source(utf8, start, parsed.separator)
-        else:
-            source = _csv_source(utf8, start, parsed)
-            if source is None:
-                return parsed
+        source = (
+            _plain_source(utf8, start, parsed.separator)
+            if _plain(utf8, start)
+            else _csv_source(utf8, start, parsed)
+        )
     except Refusal as exc:
         parsed.problems.append(
             Problem(file, exc.code, row=exc.row, params=exc.params, dataset=dataset.name)
         )
+        return parsed
+    if source is None:
         return parsed
     return _read_source(dataset, source, parsed, bad_bytes=bad_bytes)
 
@@ -653,8 +654,8 @@ def _read_source(
                 dataset=dataset.name,
             )
         )
-    for (code, column), count in result.omitted.items():
-        key = (code, None if column is None else names.get(column, column))
+    for (code, canonical), count in result.omitted.items():
+        key = (code, None if canonical is None else names.get(canonical, canonical))
         parsed.omitted[key] = parsed.omitted.get(key, 0) + count
     for row, column, value, fixed in result.mojibake:
         parsed.problems.append(
@@ -817,17 +818,18 @@ def _type_rows(
                 raws.append(raw)
     finally:
         con.close()
-    problems = []
+    problems: list[tuple[int, int, str, str, dict[str, str], str]] = []
     omitted: dict[tuple[str, str | None], int] = {}
     for (i, code), entry in found.items():
-        col = dataset.columns[i] if i >= 0 else None
+        owner = dataset.columns[i] if i >= 0 else None
         for row_number, value, at in entry.first:
-            if col is None:
+            if owner is None:
                 problems.append((row_number, -1, code, value, {}, _column_letter(at)))
             else:
-                problems.append((row_number, i, code, value, _params(code, col), col.name))
+                problems.append((row_number, i, code, value, _params(code, owner), owner.name))
         if entry.total > len(entry.first):
-            omitted[(code, None if col is None else col.name)] = entry.total - len(entry.first)
+            key = None if owner is None else owner.name
+            omitted[(code, key)] = entry.total - len(entry.first)
     problems.sort(key=lambda p: (p[0], p[1]))
     mojibake = []
     for row_number, i, value in suspects:
