@@ -25,13 +25,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import duckdb
 import ftfy
 import ftfy.badness
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -45,6 +44,9 @@ from dashboard.contract import (
     get_dataset,
 )
 from dashboard.i18n import t
+
+if TYPE_CHECKING:  # pandas is loaded when a frame is made, not on the command line's path
+    import pandas as pd
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 
@@ -110,6 +112,8 @@ class Parsed:
     @property
     def frame(self) -> pd.DataFrame:
         """The typed rows as a frame (empty, without columns, when none were typed)."""
+        import pandas as pd
+
         if self._frame is None:
             self._frame = (
                 pd.DataFrame()
@@ -287,7 +291,7 @@ def parse_boolean(text: str) -> bool:
 
 _CHUNK = 50_000
 # Rows typed at once (DuckDB's and Arrow's working memory is bounded by it).
-_TYPING_CHUNK = 100_000
+_TYPING_CHUNK = 50_000
 # A file with problems in its cells keeps its typed rows (to be checked against
 # the other files as well, so one look shows every problem) up to this many rows;
 # a longer one is answered with its cells' problems alone, in bounded memory.
@@ -348,7 +352,8 @@ class _Source:
                 first += len(chunk)
             return
         for offset in range(0, self.rows, _TYPING_CHUNK):
-            part = pc.utf8_rtrim(self.lines.slice(offset, _TYPING_CHUNK), characters="\r\n")
+            # a line's break ends its last cell, which is stripped of it like any space
+            part = self.lines.slice(offset, _TYPING_CHUNK)
             yield offset + 2, pc.split_pattern(part, self.separator)
 
 
@@ -525,10 +530,13 @@ def _lines(utf8: pa.Buffer) -> pa.LargeStringArray:
     data = np.frombuffer(utf8, dtype=np.uint8)
     ends = [np.zeros(1, dtype=np.int64)]
     for start in range(0, len(data), _SCAN_BYTES):
-        ends.append(np.flatnonzero(data[start : start + _SCAN_BYTES] == 10) + (start + 1))
+        found = np.flatnonzero(data[start : start + _SCAN_BYTES] == 10)
+        found += start + 1
+        ends.append(found)
     if len(data) and data[-1] != 10:
         ends.append(np.array([len(data)], dtype=np.int64))
-    offsets = np.concatenate(ends).astype(np.int64)
+    offsets = np.concatenate(ends)
+    del ends
     return pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), utf8)
 
 
@@ -693,7 +701,7 @@ def _element(cells: pa.ListArray, widths: np.ndarray, i: int) -> pa.Array:
         short = widths <= i
         padded = pc.if_else(pa.array(short), pa.scalar([""] * (i + 1), cells.type), cells)
         column = pc.list_element(padded, i)
-    return pc.utf8_trim(column, characters=_SPACES)
+    return pc.utf8_trim(column, characters=_SPACES).cast(pa.large_string())
 
 
 def _filled(source: _Source, columns: Sequence[int]) -> set[int]:
@@ -742,6 +750,80 @@ class _Found:
     first: list[tuple[int, str, int]] = field(default_factory=list)
 
 
+class _Cells:
+    """The chunks of a source as DuckDB reads them (`sql/ingest/typed.sql`'s
+    `cells`): blank rows left out, each mapped column's cells stripped (an empty
+    cell holds the column's default, if it has one) and named `<kind>_<n>`. Values past the header
+    are counted in `found` on the way; a row past the column bound ends the chunks
+    with a `Refusal` in `refused`."""
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        positions: dict[str, int],
+        source: _Source,
+        found: dict[tuple[int, str], _Found],
+        kept: int,
+        refused: list[Refusal],
+    ) -> None:
+        self.dataset = dataset
+        self.positions = positions
+        self.source = source
+        self.found = found
+        self.kept = kept
+        self.refused = refused
+        fields = [pa.field("_row", pa.int32())]
+        for i, col in enumerate(dataset.columns):
+            if col.name in positions or col.default is not None:
+                fields.append(pa.field(f"{col.type}_{i}", pa.large_string()))
+        fields += [pa.field(f"{kind}_none", pa.large_string()) for kind in _KINDS]
+        self.schema = pa.schema(fields)
+
+    def __iter__(self) -> Iterator[pa.Table]:
+        for first, cells in self.source.batches():
+            batch = self.chunk(first, cells)
+            if self.refused:
+                return
+            if batch is not None:
+                yield batch
+
+    def chunk(self, first: int, cells: pa.ListArray) -> pa.Table | None:
+        widths = pc.list_value_length(cells).fill_null(0).to_numpy(zero_copy_only=False)
+        k = len(widths)
+        if k and int(widths.max()) > MAX_COLUMNS:
+            at = int(np.flatnonzero(widths > MAX_COLUMNS)[0])
+            self.refused.append(Refusal("too_many_columns", row=first + at, limit=str(MAX_COLUMNS)))
+            return None
+        extra = _extras(cells, widths, self.source.named, first, self.found, self.kept)
+        filled = pa.array(np.zeros(k, dtype=bool)) if extra is None else extra
+        texts: dict[str, pa.Array] = {}
+        for i, col in enumerate(self.dataset.columns):
+            if col.name in self.positions:
+                text = _element(cells, widths, self.positions[col.name])
+                filled = pc.or_(filled, pc.not_equal(text, ""))
+                texts[f"{col.type}_{i}"] = text
+        # blank rows are left out
+        row = pa.array(np.arange(first, first + k, dtype=np.int32))
+        if pc.sum(filled).as_py() != k:
+            row = row.filter(filled)
+            texts = {name: text.filter(filled) for name, text in texts.items()}
+            k = len(row)
+        if k == 0:
+            return None
+        # an empty cell of a column with a default holds the default
+        columns = [row]
+        for i, col in enumerate(self.dataset.columns):
+            name = f"{col.type}_{i}"
+            if name not in self.schema.names:
+                continue
+            text = texts.get(name, pa.nulls(k, pa.large_string()))
+            if col.default is not None:
+                text = pc.if_else(pc.equal(text, "").fill_null(True), col.default, text)
+            columns.append(text)
+        columns += [pa.nulls(k, pa.large_string()) for _ in _KINDS]
+        return pa.Table.from_arrays(columns, schema=self.schema)
+
+
 def _type_rows(
     dataset: Dataset,
     positions: dict[str, int],
@@ -754,70 +836,38 @@ def _type_rows(
     values, and problems by cell (the first `kept` of each kind in each column, the
     rest counted). Raises `Refusal` for a row past the column bound."""
     kept = problems_kept() if kept is None else kept
-    named = source.named
-    query = _sql("typed")
-    params = {"max_cell": MAX_CELL_CHARS, "bad_bytes": bad_bytes}
     found: dict[tuple[int, str], _Found] = {}
     suspects: list[tuple[int, int, str]] = []
     tables: list[pa.Table] = []
     raws: list[pa.Table] = []
     keep = True
     rows = 0
+    refused: list[Refusal] = []
+    cells = _Cells(dataset, positions, source, found, kept, refused)
+    params = {"max_cell": MAX_CELL_CHARS, "bad_bytes": bad_bytes}
     con = _connection()
     try:
-        for first, cells in source.batches():
-            widths_array = pc.list_value_length(cells).fill_null(0)
-            widths = widths_array.to_numpy(zero_copy_only=False)
-            k = len(widths)
-            row = pa.array(np.arange(first, first + k, dtype=np.int32))
-            if k and int(widths.max()) > MAX_COLUMNS:
-                at = int(np.flatnonzero(widths > MAX_COLUMNS)[0])
-                raise Refusal("too_many_columns", row=first + at, limit=str(MAX_COLUMNS))
-            extra = _extras(cells, widths, named, first, found, kept)
-            columns: dict[str, pa.Array] = {"_row": row}
-            filled = pa.array(np.zeros(k, dtype=bool)) if extra is None else extra
-            for i, col in enumerate(dataset.columns):
-                if col.name not in positions:
-                    continue
-                text = _element(cells, widths, positions[col.name])
-                filled = pc.or_(filled, pc.not_equal(text, ""))
-                columns[f"{col.type}_{i}"] = text
-            del cells
-            # blank rows are left out; an empty cell is NULL, or its column's default
-            batch = pa.table(columns)
-            if pc.sum(filled).as_py() != k:
-                batch = batch.filter(filled)
-            k = batch.num_rows
-            if k == 0:
-                continue
-            cells_table = {"_row": batch.column("_row")}
-            for i, col in enumerate(dataset.columns):
-                name = f"{col.type}_{i}"
-                if name in batch.column_names:
-                    text = batch.column(name)
-                    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-                elif col.default is None:
-                    continue
-                else:
-                    text = pa.nulls(k, pa.string())
-                if col.default is not None:
-                    text = pc.fill_null(text, col.default)
-                cells_table[name] = text
-            for kind in _KINDS:
-                cells_table[f"{kind}_none"] = pa.nulls(k, pa.string())
-            con.register("cells", pa.table(cells_table))
-            result = con.sql(query, params=params).to_arrow_table()
+        # a chunk at a time, made and typed on this thread: memory bounded by the chunk
+        for chunk in cells:
+            con.register("cells", chunk)
+            result = con.sql(_sql("typed"), params=params).to_arrow_table()
             con.unregister("cells")
-            del batch, cells_table
-            rows += k
-            values, raw, bad = _values(dataset, result, found, kept, suspects)
+            del chunk
+            rows += result.num_rows
+            values, raw, bad = _values(dataset, result, found, kept, suspects, keep=keep)
+            del result
             if bad and keep and source.rows > KEEP_REFUSED_ROWS:
                 keep, tables, raws = False, [], []
-            if keep:
+            if keep and values is not None and raw is not None:
                 tables.append(values)
                 raws.append(raw)
+            del values, raw
+            # the chunk's working memory goes back to the system, not kept for the next
+            pa.default_memory_pool().release_unused()
     finally:
         con.close()
+    if refused:
+        raise refused[0]
     problems: list[tuple[int, int, str, str, dict[str, str], str]] = []
     omitted: dict[tuple[str, str | None], int] = {}
     for (i, code), entry in found.items():
@@ -903,13 +953,16 @@ def _values(
     found: dict[tuple[int, str], _Found],
     kept: int,
     suspects: list[tuple[int, int, str]],
-) -> tuple[pa.Table, pa.Table, bool]:
-    """The typed rows and the cells as typed of one typed chunk; its problems and
-    text that looks decoded twice are added to `found` and `suspects`."""
+    *,
+    keep: bool = True,
+) -> tuple[pa.Table | None, pa.Table | None, bool]:
+    """The typed rows and the cells as typed of one typed chunk (None, None when
+    they are not kept) and whether it has a problem; its problems and text that
+    looks decoded twice are added to `found` and `suspects`."""
     k = result.num_rows
-    row = result.column("_row")
-    values: dict[str, pa.ChunkedArray | pa.Array] = {}
-    raw: dict[str, pa.ChunkedArray | pa.Array] = {"_row": row}
+    row = result.column("_row").combine_chunks()
+    values: dict[str, pa.Array] = {}
+    raw: dict[str, pa.Array] = {"_row": row}
     bad = False
     for i, col in enumerate(dataset.columns):
         name = f"{col.type}_{i}"
@@ -923,21 +976,24 @@ def _values(
         value, code, typed = cell.field("v"), cell.field("e"), cell.field("x")
         if col.type == "enum":
             value, code = _choice(col, typed, value, code)
-        values[col.name] = value.cast(kind)
-        if col.type != "text":
-            raw[col.name] = typed
+        if keep:
+            values[col.name] = value.cast(kind)
+            if col.type != "text":
+                raw[col.name] = typed.cast(pa.string())
         if code.null_count < len(code):
             bad = True
             _found(found, i, row, code, typed, kept)
-        if col.type == "text":
+        if col.type == "text" and len(suspects) < kept:
             looks = cell.field("m").fill_null(False)
-            if len(suspects) < kept and pc.any(looks).as_py():
-                at = np.flatnonzero(looks.to_numpy(zero_copy_only=False))
-                rows_at = row.take(pa.array(at)).to_pylist()
-                texts = value.take(pa.array(at)).to_pylist()
+            if pc.any(looks).as_py():
+                at = pa.array(np.flatnonzero(looks.to_numpy(zero_copy_only=False)))
+                rows_at = row.take(at).to_pylist()
+                texts = value.take(at).to_pylist()
                 suspects.extend((int(r), i, str(t)) for r, t in zip(rows_at, texts, strict=True))
     suspects.sort()
     del suspects[kept:]
+    if not keep:
+        return None, None, bad
     values["_row"] = row
     return pa.table(values), pa.table(raw), bad
 
@@ -1049,16 +1105,18 @@ _DTYPES = {
     "number": "Float64",
     "integer": "Int64",
 }
-_PANDAS_TYPES = {
-    pa.bool_(): pd.BooleanDtype(),
-    pa.int32(): pd.Int64Dtype(),
-    pa.float64(): pd.Float64Dtype(),
-}
 
 
 def frame_of_table(dataset: Dataset, table: pa.Table) -> pd.DataFrame:
     """A typed Arrow table as the typed frame pages and tests read."""
-    frame: pd.DataFrame = table.to_pandas(types_mapper=_PANDAS_TYPES.get, date_as_object=True)
+    import pandas as pd
+
+    types = {
+        pa.bool_(): pd.BooleanDtype(),
+        pa.int32(): pd.Int64Dtype(),
+        pa.float64(): pd.Float64Dtype(),
+    }
+    frame: pd.DataFrame = table.to_pandas(types_mapper=types.get, date_as_object=True)
     for col in dataset.columns:
         if col.type in ("text", "enum", "date"):
             frame[col.name] = frame[col.name].astype("object").where(frame[col.name].notna(), None)
@@ -1069,6 +1127,8 @@ def frame_of_table(dataset: Dataset, table: pa.Table) -> pd.DataFrame:
 
 
 def _frame(dataset: Dataset, columns: dict[str, list[Cell]], rows: list[int]) -> pd.DataFrame:
+    import pandas as pd
+
     data = {c.name: pd.Series(columns[c.name], dtype=_DTYPES[c.type]) for c in dataset.columns}
     data["_row"] = pd.Series(rows, dtype="int64")
     return pd.DataFrame(data)
@@ -1083,6 +1143,8 @@ def empty_frame(dataset_name: str) -> pd.DataFrame:
 
 
 def format_cell(value: object, column: Column) -> str:
+    import pandas as pd
+
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     if column.type == "boolean":
