@@ -845,14 +845,16 @@ def _type_rows(
     refused: list[Refusal] = []
     cells = _Cells(dataset, positions, source, found, kept, refused)
     params = {"max_cell": MAX_CELL_CHARS, "bad_bytes": bad_bytes}
-    con = _connection()
+    # one thread: the chunks are made as DuckDB reads them, on this thread, one at a
+    # time (memory bounded by a chunk), and the query is planned once
+    con = _connection(threads=1)
     try:
-        # a chunk at a time, made and typed on this thread: memory bounded by the chunk
-        for chunk in cells:
-            con.register("cells", chunk)
-            result = con.sql(_sql("typed"), params=params).to_arrow_table()
-            con.unregister("cells")
-            del chunk
+        batches = (batch for chunk in cells for batch in chunk.to_batches())
+        con.register("cells", pa.RecordBatchReader.from_batches(cells.schema, batches))
+        reader = con.sql(_sql("typed"), params=params).to_arrow_reader(_TYPING_CHUNK)
+        for batch in reader:
+            result = pa.Table.from_batches([batch])
+            del batch
             rows += result.num_rows
             values, raw, bad = _values(dataset, result, found, kept, suspects, keep=keep)
             del result
@@ -1046,8 +1048,8 @@ def _found(
         )
 
 
-def _connection() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "128MB"})
+def _connection(threads: int = 2) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:", config={"threads": threads, "memory_limit": "128MB"})
     con.execute(_macros())
     return con
 

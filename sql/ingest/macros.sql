@@ -91,20 +91,13 @@ create or replace macro ingest_number_out(x) as
     end;
 
 -- --- the cells of a whole file, a kind at a time ---------------------------------------
--- `sql/ingest/typed.sql` applies these to every column of one kind at once, in three
--- steps, each taking and giving one struct per cell: `ingest_<kind>_value(x)` the
--- cell as typed (`x`: stripped, NULL when empty) and its value (`v`; `h` a helper),
--- `ingest_<kind>_code(s, max_cell, bad_bytes)` adds its problem (`e`: NULL when the
--- cell converts), `ingest_<kind>_checked(s)` leaves a refused cell's value empty.
-
--- A number cell -> double: a plain number (most cells) is cast at once; any other
--- through `ingest_number_text` and `ingest_number_of`. NULL when it is not a number.
-create or replace macro ingest_number(v) as
-    case
-        when regexp_full_match(v, '[+-]?[0-9]+([.,][0-9]+)?')
-            then ingest_finite(try_cast(replace(v, ',', '.') as double))
-        else ingest_number_of(ingest_number_text(v))
-    end;
+-- `sql/ingest/typed.sql` applies these to every column of one kind at once, in four
+-- steps, each taking and giving one struct per cell (so that no rule is worked out
+-- twice for a cell): `ingest_<kind>_help(x)` keeps the cell as typed (`x`: stripped,
+-- NULL when empty) with a helper (`h`: the number's text, the date's parts, the
+-- folded label); `ingest_<kind>_value(s)` adds its value (`v`);
+-- `ingest_<kind>_code(s, max_cell, bad_bytes)` its problem (`e`: NULL when the cell
+-- converts); `ingest_<kind>_checked(s)` leaves a refused cell's value empty.
 
 -- The problem every kind shares: a cell too long, or holding bytes that were not text.
 create or replace macro ingest_cell_code(x, max_cell, bad_bytes) as
@@ -130,17 +123,20 @@ create or replace macro ingest_looks_twice_decoded(t) as
 -- Text: a lone CR (old Mac line break) becomes a line feed; CRLF stays. The text as
 -- typed (`x`) is kept only when refused (the value is the text); `m`: it looks
 -- decoded twice.
-create or replace macro ingest_text_value(x) as
+create or replace macro ingest_text_help(x) as
+    {'x': x};
+create or replace macro ingest_text_value(s) as
     {
-        'x': x,
+        'x': s.x,
         'v': case
-            when contains(x, chr(13)) then array_to_string(
+            when contains(s.x, chr(13)) then array_to_string(
                 list_transform(
-                    string_split(x, chr(13) || chr(10)), lambda s: replace(s, chr(13), chr(10))
+                    string_split(s.x, chr(13) || chr(10)),
+                    lambda part: replace(part, chr(13), chr(10))
                 ),
                 chr(13) || chr(10)
             )
-            else x
+            else s.x
         end
     };
 create or replace macro ingest_text_code(s, max_cell, bad_bytes) as
@@ -153,9 +149,22 @@ create or replace macro ingest_text_checked(s) as
         'm': s.e is null and ingest_looks_twice_decoded(s.v)
     };
 
--- Numbers.
-create or replace macro ingest_number_value(x) as
-    {'x': x, 'v': ingest_number(x)};
+-- Numbers: a plain number (most cells, `p`) is cast at once; any other through
+-- `ingest_number_text` and `ingest_number_of`.
+create or replace macro ingest_number_help(x) as
+    {
+        'x': x,
+        'p': regexp_full_match(x, '[+-]?[0-9]+([.,][0-9]+)?'),
+        'h': ingest_number_ready(x)
+    };
+create or replace macro ingest_number_value(s) as
+    {
+        'x': s.x,
+        'v': case
+            when s.p then ingest_finite(try_cast(replace(s.x, ',', '.') as double))
+            else ingest_number_of(s.h)
+        end
+    };
 create or replace macro ingest_number_code(s, max_cell, bad_bytes) as
     {
         'x': s.x,
@@ -186,26 +195,30 @@ create or replace macro ingest_integer_checked(s) as
     {'x': s.x, 'v': case when s.e is null then s.v::integer end, 'e': s.e};
 
 -- Dates: `h` the [year, month, day] the cell names, `v` that day if it exists.
-create or replace macro ingest_date_value(x) as
+create or replace macro ingest_date_help(x) as
     {'x': x, 'h': ingest_date_parts(x)};
+create or replace macro ingest_date_value(s) as
+    {'x': s.x, 'h': s.h, 'v': ingest_date(s.h)};
 create or replace macro ingest_date_code(s, max_cell, bad_bytes) as
     {
         'x': s.x,
-        'v': ingest_date(s.h),
+        'v': s.v,
         'e': coalesce(
             ingest_cell_code(s.x, max_cell, bad_bytes),
             case
                 when s.x is null then null
                 when s.h is null then 'expected_date'
-                when ingest_date(s.h) is null then 'impossible_date'
+                when s.v is null then 'impossible_date'
             end
         )
     };
 create or replace macro ingest_date_checked(s) as ingest_checked(s);
 
 -- Booleans.
-create or replace macro ingest_boolean_value(x) as
-    {'x': x, 'v': ingest_boolean_of(ingest_fold(x))};
+create or replace macro ingest_boolean_help(x) as
+    {'x': x, 'h': ingest_fold(x)};
+create or replace macro ingest_boolean_value(s) as
+    {'x': s.x, 'v': ingest_boolean_of(s.h)};
 create or replace macro ingest_boolean_code(s, max_cell, bad_bytes) as
     {
         'x': s.x,
@@ -219,8 +232,10 @@ create or replace macro ingest_boolean_checked(s) as ingest_checked(s);
 
 -- Coded values: `v` the label folded, as the contract's choices are looked up by
 -- the caller (a label not among them is `expected_enum`).
-create or replace macro ingest_enum_value(x) as
-    {'x': x, 'v': ingest_fold(x)};
+create or replace macro ingest_enum_help(x) as
+    {'x': x};
+create or replace macro ingest_enum_value(s) as
+    {'x': s.x, 'v': ingest_fold(s.x)};
 create or replace macro ingest_enum_code(s, max_cell, bad_bytes) as
     {'x': s.x, 'v': s.v, 'e': ingest_cell_code(s.x, max_cell, bad_bytes)};
 create or replace macro ingest_enum_checked(s) as ingest_checked(s);

@@ -1,24 +1,36 @@
--- Every cell of a batch of an upload's rows, typed by its column's kind.
+-- Every cell of a chunk of an upload's rows, typed by its column's kind.
 -- Reads the registered relation `cells`: `_row` (the spreadsheet row) and one text
--- column per mapped contract column, its cells stripped, named
--- `<kind>_<n>` (`text`, `number`, `integer`, `date`, `boolean`, `enum`), plus one
--- empty `<kind>_none` column of each kind (so that every kind has a column).
+-- column per mapped contract column, its cells stripped, named `<kind>_<n>` (`text`,
+-- `number`, `integer`, `date`, `boolean`, `enum`), plus one empty `<kind>_none`
+-- column of each kind (so that every kind has a column).
 -- Parameters: $max_cell (characters in a cell), $bad_bytes (the file held bytes that
 -- are not text: a U+FFFD in a cell is a problem).
 -- Returns `_row` and, per column, a struct: `x` the cell as typed (stripped, NULL
 -- when empty), `v` its value (NULL when empty or refused), `e` its problem or NULL
--- (text columns add `m`: the text looks decoded twice); the empty `_none` columns
--- are left out.
-with valued as (
+-- (text columns add `m`: the text looks decoded twice); the `_none` columns are
+-- left out. The macros are in `sql/ingest/macros.sql`.
+with helped as (
     select
         _row,
-        ingest_text_value(nullif(columns('^text_'), '')),
-        ingest_number_value(nullif(columns('^number_'), '')),
-        ingest_number_value(nullif(columns('^integer_'), '')),
-        ingest_date_value(nullif(columns('^date_'), '')),
-        ingest_boolean_value(nullif(columns('^boolean_'), '')),
-        ingest_enum_value(nullif(columns('^enum_'), ''))
+        ingest_text_help(nullif(columns('^text_'), '')),
+        ingest_number_help(nullif(columns('^number_'), '')),
+        ingest_number_help(nullif(columns('^integer_'), '')),
+        ingest_date_help(nullif(columns('^date_'), '')),
+        ingest_boolean_help(nullif(columns('^boolean_'), '')),
+        ingest_enum_help(nullif(columns('^enum_'), ''))
     from cells
+),
+
+valued as (
+    select
+        _row,
+        ingest_text_value(columns('^text_')),
+        ingest_number_value(columns('^number_')),
+        ingest_number_value(columns('^integer_')),
+        ingest_date_value(columns('^date_')),
+        ingest_boolean_value(columns('^boolean_')),
+        ingest_enum_value(columns('^enum_'))
+    from helped
 ),
 
 coded as (
@@ -33,7 +45,7 @@ coded as (
     from valued
 ),
 
-final as (
+checked as (
     select
         _row,
         ingest_text_checked(columns('^text_')),
@@ -46,4 +58,4 @@ final as (
 )
 
 select _row, columns(lambda c: c <> '_row' and not suffix(c, '_none'))
-from final
+from checked
