@@ -845,12 +845,21 @@ def _type_rows(
     refused: list[Refusal] = []
     cells = _Cells(dataset, positions, source, found, kept, refused)
     params = {"max_cell": MAX_CELL_CHARS, "bad_bytes": bad_bytes}
-    # one thread: the chunks are made as DuckDB reads them, on this thread, one at a
-    # time (memory bounded by a chunk), and the query is planned once
-    con = _connection(threads=1)
+    small = source.rows <= KEEP_REFUSED_ROWS
+    # A short file's chunks are made first and typed by two threads; a long one's
+    # are made as DuckDB reads them, on this thread, one at a time (memory bounded
+    # by a chunk). Either way the query is planned once.
+    con = _connection(threads=2 if small else 1)
     try:
-        batches = (batch for chunk in cells for batch in chunk.to_batches())
-        con.register("cells", pa.RecordBatchReader.from_batches(cells.schema, batches))
+        if small:
+            made = list(cells)
+            if refused:
+                raise refused[0]
+            con.register("cells", pa.concat_tables(made) if made else cells.schema.empty_table())
+            del made
+        else:
+            batches = (batch for chunk in cells for batch in chunk.to_batches())
+            con.register("cells", pa.RecordBatchReader.from_batches(cells.schema, batches))
         reader = con.sql(_sql("typed"), params=params).to_arrow_reader(_TYPING_CHUNK)
         for batch in reader:
             result = pa.Table.from_batches([batch])
