@@ -2,12 +2,17 @@
 
 Spreadsheets exported on French or English settings arrive in many shapes
 (encodings, separators, decimal commas, day-first dates, French labels). This
-module decodes them in Python, so DuckDB only ever sees UTF-8, splits the
-records with Python's csv module into Arrow text columns, and lets DuckDB turn
-every cell into its canonical value (the macros in `sql/ingest/macros.sql`) or
-into a `Problem` naming the spreadsheet row, the column as the file names it,
-the value as typed and what was expected. Bounds (`contract.MAX_*`) are enforced
-while reading, so a file past them is refused before any typing work.
+module decodes them in Python, so DuckDB only ever sees UTF-8 (a UTF-8 upload is
+read from its own bytes, other encodings are transcoded a slice at a time),
+splits the rows into cells (Arrow for a text without quotes, Python's csv module
+otherwise), strips them in Arrow, and lets DuckDB turn every cell into its value
+or its problem with one static query (`sql/ingest/typed.sql`, the rules being
+the macros of `sql/ingest/macros.sql`): the columns of a chunk of rows are named
+by their kind, so the same SQL types every file, with no SQL composed. A
+problem names the spreadsheet row, the column as the file names it, the value
+as typed and what was expected. Bounds (`contract.MAX_*`) are enforced while
+reading, so a file past them is refused before any typing work; rows are typed
+a chunk at a time, so memory follows the chunk, not the file.
 """
 
 from __future__ import annotations
@@ -290,8 +295,10 @@ def parse_boolean(text: str) -> bool:
 # --- reading a whole file -------------------------------------------------------
 
 _CHUNK = 50_000
-# Rows typed at once (DuckDB's and Arrow's working memory is bounded by it).
+# Rows typed at once (DuckDB's and Arrow's working memory is bounded by it), and
+# bytes of a text without quotes split at once.
 _TYPING_CHUNK = 50_000
+_CHUNK_BYTES = 2 * 1024 * 1024
 # A file with problems in its cells keeps its typed rows (to be checked against
 # the other files as well, so one look shows every problem) up to this many rows;
 # a longer one is answered with its cells' problems alone, in bounded memory.
@@ -330,13 +337,14 @@ class Refusal(Exception):
 @dataclass
 class _Source:
     """A file's header and its rows as lists of text cells, a chunk at a time:
-    either split records (`chunks`) or the lines of a text without quotes
-    (`lines`, split at `separator` when read)."""
+    either split records (`chunks`) or the body of a text without quotes (`text`
+    from byte `body`, its lines split at `separator` when read)."""
 
     header: list[str]
     rows: int
     chunks: list[pa.ListArray] = field(default_factory=list)
-    lines: pa.LargeStringArray | None = None
+    text: bytes | None = None
+    body: int = 0
     separator: str = ","
 
     @property
@@ -345,16 +353,26 @@ class _Source:
 
     def batches(self) -> Iterator[tuple[int, pa.ListArray]]:
         """(spreadsheet row of the first, cells of each row), a chunk at a time."""
-        if self.lines is None:
-            first = 2
+        first = 2
+        if self.text is None:
             for chunk in self.chunks:
                 yield first, chunk
                 first += len(chunk)
             return
-        for offset in range(0, self.rows, _TYPING_CHUNK):
+        text, start = self.text, self.body
+        buffer = pa.py_buffer(text)
+        while start < len(text):
+            # whole lines of about _CHUNK_BYTES (a longer line whole)
+            end = text.rfind(b"\n", start, start + _CHUNK_BYTES) + 1
+            if end <= start:
+                end = text.find(b"\n", start + _CHUNK_BYTES) + 1 or len(text)
+            if start + _CHUNK_BYTES >= len(text):
+                end = len(text)
             # a line's break ends its last cell, which is stripped of it like any space
-            part = self.lines.slice(offset, _TYPING_CHUNK)
-            yield offset + 2, pc.split_pattern(part, self.separator)
+            lines = _lines(buffer.slice(start, end - start))
+            yield first, pc.split_pattern(lines, self.separator)
+            first += len(lines)
+            start = end
 
 
 def _collect(records: Iterable[Sequence[object]]) -> _Source:
@@ -487,16 +505,18 @@ def _plain(utf8: bytes, start: int) -> bool:
 
 
 def _plain_source(utf8: bytes, start: int, separator: str) -> _Source:
-    """The rows of a text without quotes: its lines, over the text's own bytes."""
-    lines = _lines(pa.py_buffer(utf8).slice(start))
-    first = lines[0].as_py().rstrip("\r\n") if len(lines) else ""
-    header = [h.strip() for h in first.split(separator)] if len(lines) else []
+    """The rows of a text without quotes, read from the text's own bytes."""
+    end = utf8.find(b"\n", start)
+    body = len(utf8) if end < 0 else end + 1
+    first = utf8[start:body].decode("utf-8").rstrip("\r\n")
+    header = [h.strip() for h in first.split(separator)]
     if len(header) > MAX_COLUMNS:
         raise Refusal("too_many_columns", row=1, limit=str(MAX_COLUMNS))
-    rows = max(len(lines) - 1, 0)
+    # one row per line break, and a last line without one
+    rows = utf8.count(b"\n", body) + (0 if utf8.endswith(b"\n") or body == len(utf8) else 1)
     if rows > MAX_ROWS:
         raise Refusal("too_many_rows", limit=f"{MAX_ROWS:,}".replace(",", " "))
-    return _Source(header=header, rows=rows, lines=lines.slice(1), separator=separator)
+    return _Source(header=header, rows=rows, text=utf8, body=body, separator=separator)
 
 
 def _csv_source(utf8: bytes, start: int, parsed: Parsed) -> _Source | None:
