@@ -391,7 +391,8 @@ def _collect(records: Iterable[Sequence[object]]) -> _Source:
         for n, record in enumerate(chunk):
             if len(record) > MAX_COLUMNS:
                 raise Refusal("too_many_columns", row=source.rows + n + 2, limit=str(MAX_COLUMNS))
-        source.chunks.append(pa.array([[str(v) for v in record] for record in chunk], type=_LIST))
+        cells = [["" if v is None else str(v) for v in record] for record in chunk]
+        source.chunks.append(pa.array(cells, type=_LIST))
         source.rows += len(chunk)
     return source
 

@@ -1,12 +1,9 @@
--- Typing rules of an upload, as macros over the text of one cell.
--- `{WS}` below is every character Python's str.isspace() accepts, so stripping and
--- thousands separators match what staff type (no-break and narrow no-break spaces).
+-- Typing rules of an upload, as macros over the text of one cell (already stripped,
+-- in Arrow, of every character Python's str.isspace() accepts). The character class
+-- of white space below is that set too, so thousands separators match what staff
+-- type (no-break and narrow no-break spaces).
 -- A macro returns NULL for a cell that does not convert; ingest then names the
 -- problem with the cell as typed.
-
--- The cell without surrounding white space (as str.strip()).
-create or replace macro ingest_strip(v) as
-    regexp_replace(coalesce(v, ''), '^[\t\n\x{0b}\x{0c}\r\x{1c}-\x{1f} \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]+|[\t\n\x{0b}\x{0c}\r\x{1c}-\x{1f} \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]+$', '', 'g');
 
 -- A number as typed -> its text with a dot decimal, no separators, no % or €.
 create or replace macro ingest_number_text(v) as
