@@ -238,9 +238,10 @@ def xlsx_entities() -> bytes:
 
 
 def child(kind: str, file: Path, folder: Path) -> dict[str, Any]:
-    """In a fresh process: the answer to one file, as the CLI or the data page gives it."""
+    """In a fresh process: the answer to one file, as the CLI (a CSV file) or the data
+    page (a workbook) gives it; only the modules that path loads are imported."""
     os.environ["DASHBOARD_DATA_DIR"] = str(folder)
-    from dashboard.ingest import staging, uploads, workbook
+    from dashboard.ingest import uploads
     from dashboard.store import Store
 
     store = Store(folder)
@@ -264,6 +265,8 @@ def child(kind: str, file: Path, folder: Path) -> dict[str, Any]:
             out["commit_s"] = round(time.perf_counter() - checked, 3)
         out["rows"] = upload.rows
     else:
+        from dashboard.ingest import staging, workbook
+
         book = workbook.read_workbook(data, file.name)
         out["codes"] = sorted({p.code for p in book.problems})
         parsed = [workbook.parse_sheet(file.name, s, s.dataset) for s in book.sheets if s.dataset]

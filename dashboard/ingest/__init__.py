@@ -2,16 +2,22 @@
 
 Spreadsheets exported on French or English settings arrive in many shapes
 (encodings, separators, decimal commas, day-first dates, French labels). This
-module decodes them in Python, so DuckDB only ever sees UTF-8, splits the
-records with Python's csv module into Arrow text columns, and lets DuckDB turn
-every cell into its canonical value (the macros in `sql/ingest/macros.sql`) or
-into a `Problem` naming the spreadsheet row, the column as the file names it,
-the value as typed and what was expected. Bounds (`contract.MAX_*`) are enforced
-while reading, so a file past them is refused before any typing work.
+module decodes them in Python, so DuckDB only ever sees UTF-8 (a UTF-8 upload is
+read from its own bytes, other encodings are transcoded a slice at a time),
+splits the rows into cells (Arrow for a text without quotes, Python's csv module
+otherwise), strips them in Arrow, and lets DuckDB turn every cell into its value
+or its problem with one static query (`sql/ingest/typed.sql`, the rules being
+the macros of `sql/ingest/macros.sql`): the columns of a chunk of rows are named
+by their kind, so the same SQL types every file, with no SQL composed. A
+problem names the spreadsheet row, the column as the file names it, the value
+as typed and what was expected. Bounds (`contract.MAX_*`) are enforced while
+reading, so a file past them is refused before any typing work; rows are typed
+a chunk at a time, so memory follows the chunk, not the file.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -24,13 +30,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import duckdb
 import ftfy
 import ftfy.badness
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -44,6 +49,9 @@ from dashboard.contract import (
     get_dataset,
 )
 from dashboard.i18n import t
+
+if TYPE_CHECKING:  # pandas is loaded when a frame is made, not on the command line's path
+    import pandas as pd
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 
@@ -102,11 +110,15 @@ class Parsed:
     raw: pa.Table | None = None
     # problems beyond those kept, counted by (code, column as the file names it)
     omitted: dict[tuple[str, str | None], int] = field(default_factory=dict)
+    # rows typed (kept when the typed rows are not: a long file with refused cells)
+    row_count: int = 0
     _frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @property
     def frame(self) -> pd.DataFrame:
         """The typed rows as a frame (empty, without columns, when none were typed)."""
+        import pandas as pd
+
         if self._frame is None:
             self._frame = (
                 pd.DataFrame()
@@ -117,7 +129,7 @@ class Parsed:
 
     @property
     def rows(self) -> int:
-        return 0 if self.table is None else self.table.num_rows
+        return self.row_count if self.table is None else self.table.num_rows
 
     @property
     def errors(self) -> list[Problem]:
@@ -265,13 +277,12 @@ def parse_cell(text: str, column: Column) -> Cell:
     """Canonical value of one cell (None for an empty cell without default),
     typed by the same SQL as a whole file; raises `CellError`."""
     dataset = Dataset("cell", (column,))
-    raw = _Raw(header=[column.name], named=1)
-    raw.add([[text]])
-    result = _convert(dataset, {column.name: 0}, raw, kept=1)
+    source = _Source(header=[column.name], rows=1, chunks=[pa.array([[text]], _LIST)])
+    result = _type_rows(dataset, {column.name: 0}, source, kept=1)
     if result.problems:
         code, params = result.problems[0][2], result.problems[0][4]
         raise CellError(code, **params)
-    if result.rows == 0:
+    if result.table is None or result.table.num_rows == 0:
         return None if column.default is None else parse_cell(column.default, column)
     value = result.table.column(column.name)[0].as_py()
     return value  # type: ignore[no-any-return]
@@ -284,9 +295,18 @@ def parse_boolean(text: str) -> bool:
 # --- reading a whole file -------------------------------------------------------
 
 _CHUNK = 50_000
-# Rows typed at once (DuckDB's and Arrow's working memory is bounded by it).
-_TYPING_CHUNK = 100_000
+# Rows typed at once (DuckDB's and Arrow's working memory is bounded by it), and
+# bytes of a text without quotes split at once.
+_TYPING_CHUNK = 50_000
+_CHUNK_BYTES = 2 * 1024 * 1024
+# A file with problems in its cells keeps its typed rows (to be checked against
+# the other files as well, so one look shows every problem) up to this many rows;
+# a longer one is answered with its cells' problems alone, in bounded memory.
+KEEP_REFUSED_ROWS = 100_000
 _KEPT: ContextVar[int] = ContextVar("problems_kept", default=PROBLEMS_KEPT)
+_LIST = pa.list_(pa.string())
+# Every character Python's str.isspace() accepts: what a cell is stripped of.
+_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 
 
 def problems_kept() -> int:
@@ -315,76 +335,130 @@ class Refusal(Exception):
 
 
 @dataclass
-class _Raw:
-    """Records as text columns (c0, c1, ...) in Arrow, filled chunk by chunk."""
+class _Source:
+    """A file's header and its rows as lists of text cells, a chunk at a time:
+    either split records (`chunks`) or the body of a text without quotes (`text`
+    from byte `body`, its lines split at `separator` when read)."""
 
     header: list[str]
-    named: int
-    rows: int = 0
-    chunks: list[tuple[int, list[pa.Array]]] = field(default_factory=list)
-    # (spreadsheet row, column index, value): the first value past the header's width
-    extras: list[tuple[int, int, str]] = field(default_factory=list)
-    # columns already built (a text without quotes, split by DuckDB)
-    built: pa.Table | None = None
-    built_width: int = 0
-
-    def add(self, records: Sequence[Sequence[object]]) -> None:
-        for n, record in enumerate(records):
-            if len(record) > self.named:
-                if len(record) > MAX_COLUMNS:
-                    raise Refusal("too_many_columns", row=self.rows + n + 2, limit=str(MAX_COLUMNS))
-                for i in range(self.named, len(record)):
-                    value = str(record[i]).strip()
-                    if value:
-                        self.extras.append((self.rows + n + 2, i, value))
-                        break
-        columns = [
-            pa.array(col, type=pa.string())
-            for col in itertools.zip_longest(*records, fillvalue=None)
-        ]
-        self.chunks.append((len(records), columns))
-        self.rows += len(records)
+    rows: int
+    chunks: list[pa.ListArray] = field(default_factory=list)
+    text: bytes | None = None
+    body: int = 0
+    separator: str = ","
 
     @property
-    def width(self) -> int:
-        return max([len(self.header), self.built_width, *(len(c) for _, c in self.chunks)])
+    def named(self) -> int:
+        return len(self.header)
 
-    def table(self) -> pa.Table:
-        if self.built is not None:
-            return self.built
-        width = self.width
-        columns: dict[str, pa.ChunkedArray] = {}
-        for i in range(width):
-            parts = [c[i] if i < len(c) else pa.nulls(n, pa.string()) for n, c in self.chunks]
-            columns[f"c{i}"] = pa.chunked_array(parts, type=pa.string())
-        columns["_row"] = pa.chunked_array(
-            [pa.array(range(2, self.rows + 2), type=pa.int32())], type=pa.int32()
-        )
-        extra = {row for row, _, _ in self.extras}
-        columns["_extra"] = pa.chunked_array(
-            [pa.array([r in extra for r in range(2, self.rows + 2)], type=pa.bool_())]
-            if extra
-            else [pa.array([False] * self.rows, type=pa.bool_())],
-            type=pa.bool_(),
-        )
-        return pa.table(columns)
+    def batches(self) -> Iterator[tuple[int, pa.ListArray]]:
+        """(spreadsheet row of the first, cells of each row), a chunk at a time."""
+        first = 2
+        if self.text is None:
+            for chunk in self.chunks:
+                yield first, chunk
+                first += len(chunk)
+            return
+        text, start = self.text, self.body
+        buffer = pa.py_buffer(text)
+        while start < len(text):
+            # whole lines of about _CHUNK_BYTES (a longer line whole)
+            end = text.rfind(b"\n", start, start + _CHUNK_BYTES) + 1
+            if end <= start:
+                end = text.find(b"\n", start + _CHUNK_BYTES) + 1 or len(text)
+            if start + _CHUNK_BYTES >= len(text):
+                end = len(text)
+            # a line's break ends its last cell, which is stripped of it like any space
+            lines = _lines(buffer.slice(start, end - start))
+            yield first, pc.split_pattern(lines, self.separator)
+            first += len(lines)
+            start = end
 
 
-def _collect(records: Iterable[Sequence[object]]) -> _Raw:
-    """Records (header first) into Arrow text columns, refused past the bounds."""
+def _collect(records: Iterable[Sequence[object]]) -> _Source:
+    """Records (header first) as chunks of text lists, refused past the bounds."""
     it = iter(records)
     header = [str(h).strip() for h in next(it, [])]
     if len(header) > MAX_COLUMNS:
         raise Refusal("too_many_columns", row=1, limit=str(MAX_COLUMNS))
-    raw = _Raw(header=header, named=len(header))
+    source = _Source(header=header, rows=0)
     while True:
         chunk = list(itertools.islice(it, _CHUNK))
         if not chunk:
             break
-        if raw.rows + len(chunk) > MAX_ROWS:
+        if source.rows + len(chunk) > MAX_ROWS:
             raise Refusal("too_many_rows", limit=f"{MAX_ROWS:,}".replace(",", " "))
-        raw.add(chunk)
-    return raw
+        for n, record in enumerate(chunk):
+            if len(record) > MAX_COLUMNS:
+                raise Refusal("too_many_columns", row=source.rows + n + 2, limit=str(MAX_COLUMNS))
+        cells = [["" if v is None else str(v) for v in record] for record in chunk]
+        source.chunks.append(pa.array(cells, type=_LIST))
+        source.rows += len(chunk)
+    return source
+
+
+def _utf8(data: bytes) -> tuple[bytes, int, str, bool] | None:
+    """The upload as UTF-8: (bytes, offset of the text in them, encoding name,
+    whether stray bytes were replaced); None when it is not text. A UTF-8 upload
+    is its own bytes (no copy); others are converted a slice at a time."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").encode("utf-8"), 0, "UTF-16", False
+        except UnicodeDecodeError:
+            return None
+    if b"\x00" in data:
+        return None
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if _valid_utf8(data, start):
+        return data, start, "UTF-8 (BOM)" if start else "UTF-8", False
+    if start:
+        return None
+    try:
+        converted = _recoded(data, "cp1252")
+    except UnicodeDecodeError:
+        return None
+    if mostly_utf8(data):
+        return _recoded(data, "utf-8", "replace"), 0, "UTF-8", True
+    return converted, 0, "Windows-1252", False
+
+
+def _valid_utf8(data: bytes, start: int) -> bool:
+    """Whether the bytes from `start` are UTF-8 (checked by Arrow, without a copy)."""
+    buffer = pa.py_buffer(data)
+    offsets = pa.py_buffer(np.array([start, len(data)], dtype=np.int64))
+    text = pa.LargeStringArray.from_buffers(1, offsets, buffer)
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+_SLICE = 4 * 1024 * 1024
+
+
+def _recoded(data: bytes, encoding: str, errors: str = "strict") -> bytes:
+    """The bytes decoded from `encoding` and encoded as UTF-8, a slice at a time."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors)
+    out = io.BytesIO()
+    for start in range(0, len(data), _SLICE):
+        out.write(decoder.decode(data[start : start + _SLICE]).encode("utf-8"))
+    out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    return out.getvalue()
+
+
+def _blank(utf8: bytes, start: int) -> bool:
+    """Whether a text holds nothing but white space (read whole only when its
+    beginning is white space)."""
+    head = utf8[start : start + 4096].decode("utf-8", "ignore")
+    if head and not head.isspace():
+        return False
+    return utf8[start:].decode("utf-8", "replace").isspace()
+
+
+def _first_line(utf8: bytes, start: int) -> str:
+    end = _LINE_END_BYTES.search(utf8, start)
+    return utf8[start : len(utf8) if end is None else end.start()].decode("utf-8", "replace")
 
 
 def read_bytes(dataset_name: str, data: bytes, file: str) -> Parsed:
@@ -395,44 +469,66 @@ def read_bytes(dataset_name: str, data: bytes, file: str) -> Parsed:
     if kind is not None:
         parsed.problems.append(Problem(file, f"binary_{kind}", dataset=dataset.name))
         return parsed
-    decoded = decode(data)
+    decoded = _utf8(data)
     if decoded is None:
         parsed.problems.append(Problem(file, "not_text", dataset=dataset.name))
         return parsed
-    text, parsed.encoding = decoded
+    utf8, start, parsed.encoding, bad_bytes = decoded
     del decoded
-    bad_bytes = parsed.encoding == "Windows-1252" and mostly_utf8(data)
-    if bad_bytes:
-        text, parsed.encoding = data.decode("utf-8", "replace"), "UTF-8"
-    if not text or text.isspace():
+    if len(utf8) == start or _blank(utf8, start):
         parsed.problems.append(Problem(file, "empty_file", dataset=dataset.name))
         return parsed
-    parsed.separator = detect_separator(text)
-    newline = _plain_newline(text)
-    if newline is not None:
-        # the text as UTF-8 bytes: the upload's own bytes when they are UTF-8
-        if parsed.encoding == "UTF-8" and not bad_bytes:
-            utf8 = pa.py_buffer(data)
-        elif parsed.encoding == "UTF-8 (BOM)":
-            utf8 = pa.py_buffer(data).slice(len(b"\xef\xbb\xbf"))
-        else:
-            utf8 = pa.py_buffer(text.encode("utf-8"))
-        del text  # the bytes hold the cells now
-        try:
-            raw = _split_plain(utf8, parsed.separator)
-            del utf8
-        except Refusal as exc:
-            parsed.problems.append(
-                Problem(file, exc.code, row=exc.row, params=exc.params, dataset=dataset.name)
-            )
-            return parsed
-        return _read_raw(dataset, raw, parsed, bad_bytes=bad_bytes)
+    parsed.separator = detect_separator(_first_line(utf8, start))
+    try:
+        source = (
+            _plain_source(utf8, start, parsed.separator)
+            if _plain(utf8, start)
+            else _csv_source(utf8, start, parsed)
+        )
+    except Refusal as exc:
+        parsed.problems.append(
+            Problem(file, exc.code, row=exc.row, params=exc.params, dataset=dataset.name)
+        )
+        return parsed
+    if source is None:
+        return parsed
+    return _read_source(dataset, source, parsed, bad_bytes=bad_bytes)
+
+
+def _plain(utf8: bytes, start: int) -> bool:
+    """Whether the csv module would split a text at every line break and
+    separator: no quote anywhere, and one kind of line break ("\n" or "\r\n").
+    Such a text is split by Arrow; any other by the csv module."""
+    if utf8.find(b'"', start) >= 0:
+        return False
+    returns = utf8.count(b"\r", start)
+    return returns == 0 or returns == utf8.count(b"\r\n", start) == utf8.count(b"\n", start)
+
+
+def _plain_source(utf8: bytes, start: int, separator: str) -> _Source:
+    """The rows of a text without quotes, read from the text's own bytes."""
+    end = utf8.find(b"\n", start)
+    body = len(utf8) if end < 0 else end + 1
+    first = utf8[start:body].decode("utf-8").rstrip("\r\n")
+    header = [h.strip() for h in first.split(separator)]
+    if len(header) > MAX_COLUMNS:
+        raise Refusal("too_many_columns", row=1, limit=str(MAX_COLUMNS))
+    # one row per line break, and a last line without one
+    rows = utf8.count(b"\n", body) + (0 if utf8.endswith(b"\n") or body == len(utf8) else 1)
+    if rows > MAX_ROWS:
+        raise Refusal("too_many_rows", limit=f"{MAX_ROWS:,}".replace(",", " "))
+    return _Source(header=header, rows=rows, text=utf8, body=body, separator=separator)
+
+
+def _csv_source(utf8: bytes, start: int, parsed: Parsed) -> _Source | None:
+    """The records of a text with quotes, split by the csv module; None (the
+    problem added) when its quoting is broken."""
+    text = io.TextIOWrapper(io.BytesIO(utf8[start:]), encoding="utf-8", newline="")
     # strict: an unclosed quote is refused instead of swallowing the rest of the file
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=parsed.separator, strict=True)
-    del text
+    reader = csv.reader(text, delimiter=parsed.separator or ",", strict=True)
     counted = _Counted(reader)
     try:
-        raw = _collect(counted)
+        return _collect(counted)
     except csv.Error as exc:
         # The csv module's own text is English and technical: the row is what helps.
         code = "cell_too_long" if "field limit" in str(exc) else "bad_quoting"
@@ -440,112 +536,9 @@ def read_bytes(dataset_name: str, data: bytes, file: str) -> Parsed:
             {"limit": f"{MAX_CELL_CHARS:,}".replace(",", " ")} if code == "cell_too_long" else {}
         )
         parsed.problems.append(
-            Problem(file, code, row=counted.count + 1, params=params, dataset=dataset.name)
+            Problem(parsed.file, code, row=counted.count + 1, params=params, dataset=parsed.dataset)
         )
-        return parsed
-    except Refusal as exc:
-        parsed.problems.append(
-            Problem(file, exc.code, row=exc.row, params=exc.params, dataset=dataset.name)
-        )
-        return parsed
-    return _read_raw(dataset, raw, parsed, bad_bytes=bad_bytes)
-
-
-def _plain_newline(text: str) -> str | None:
-    """The line break of a text the csv module would split at every line break
-    and separator: no quote anywhere, and one kind of line break ("\n" or
-    "\r\n"). Such a text is split by Arrow and DuckDB; any other by the csv module."""
-    if '"' in text:
         return None
-    returns = text.count("\r")
-    if returns == 0:
-        return "\n"
-    if returns == text.count("\r\n") == text.count("\n"):
-        return "\r\n"
-    return None
-
-
-def _split_plain(utf8: pa.Buffer, separator: str) -> _Raw:
-    """Records of a text without quotes (its UTF-8 bytes), as the csv module
-    would split them."""
-    lines = _lines(utf8)
-    # a line's text without its line break (no other CR or LF is in such a text)
-    first = lines[0].as_py().rstrip("\r\n") if len(lines) else ""
-    header = first.split(separator) if len(lines) else []
-    header = [h.strip() for h in header]
-    if len(header) > MAX_COLUMNS:
-        raise Refusal("too_many_columns", row=1, limit=str(MAX_COLUMNS))
-    rows = max(len(lines) - 1, 0)
-    if rows > MAX_ROWS:
-        raise Refusal("too_many_rows", limit=f"{MAX_ROWS:,}".replace(",", " "))
-    named = len(header)
-    con = _connection()
-    try:
-        body = pa.table(
-            {
-                "line": lines.slice(1),
-                "_row": pa.array(np.arange(2, rows + 2, dtype=np.int32)),
-            }
-        )
-        del lines
-        # the separator is one of SEPARATORS (code, not data), written as chr(n)
-        if separator not in SEPARATORS:
-            raise ValueError(separator)
-        split = f"string_split(rtrim(line, chr(13) || chr(10)), chr({ord(separator)}))"
-        # one pass: the header's columns, each row's width and what lies past the header
-        columns = "".join(f"l[{i + 1}] as c{i}, " for i in range(named))
-        parts = []
-        for offset in range(0, max(body.num_rows, 1), _TYPING_CHUNK):
-            con.register("body", body.slice(offset, _TYPING_CHUNK))
-            parts.append(
-                con.sql(
-                    f"select {columns}_row, len(l) as _width, "
-                    f"case when len(l) > {named} then l[{named + 1}:] end as _rest "
-                    f"from (select _row, {split} as l from body)"
-                ).to_arrow_table()
-            )
-        con.unregister("body")
-        del body
-        table = pa.concat_tables(parts)
-        del parts
-        widths = table.column("_width")
-        widest = pc.max(widths).as_py() if len(widths) else None
-        width = max(named, widest or 0)
-        extras: list[tuple[int, int, str]] = []
-        if width > named:
-            over = table.filter(pc.greater(widths, MAX_COLUMNS))
-            if over.num_rows:
-                row = over.column("_row")[0].as_py()
-                raise Refusal("too_many_columns", row=int(row), limit=str(MAX_COLUMNS))
-            wide = table.filter(pc.greater(widths, named))
-            rests = wide.column("_rest").to_pylist()
-            for row, rest in zip(wide.column("_row").to_pylist(), rests, strict=True):
-                for i, value in enumerate(rest or []):
-                    if value.strip():
-                        extras.append((int(row), named + i, value.strip()))
-                        break
-            con.register("rests", table.select(["_row", "_rest"]))
-            more = con.sql(
-                "select "
-                + ", ".join(f"_rest[{j + 1}] as c{named + j}" for j in range(width - named))
-                + " from rests"
-            ).to_arrow_table()
-            for name in more.column_names:
-                table = table.append_column(name, more.column(name))
-        extra_rows = pa.array(sorted({row for row, _, _ in extras}), type=pa.int32())
-        table = table.drop_columns(["_width", "_rest"]).append_column(
-            "_extra", pc.is_in(table.column("_row"), value_set=extra_rows)
-        )
-    finally:
-        con.close()
-    return _Raw(
-        header=header,
-        named=named,
-        rows=rows,
-        extras=extras,
-        built=table,
-        built_width=width,
-    )
 
 
 # Bytes scanned at once for line breaks.
@@ -558,10 +551,13 @@ def _lines(utf8: pa.Buffer) -> pa.LargeStringArray:
     data = np.frombuffer(utf8, dtype=np.uint8)
     ends = [np.zeros(1, dtype=np.int64)]
     for start in range(0, len(data), _SCAN_BYTES):
-        ends.append(np.flatnonzero(data[start : start + _SCAN_BYTES] == 10) + (start + 1))
+        found = np.flatnonzero(data[start : start + _SCAN_BYTES] == 10)
+        found += start + 1
+        ends.append(found)
     if len(data) and data[-1] != 10:
         ends.append(np.array([len(data)], dtype=np.int64))
-    offsets = np.concatenate(ends).astype(np.int64)
+    offsets = np.concatenate(ends)
+    del ends
     return pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), utf8)
 
 
@@ -584,28 +580,26 @@ class _Counted:
 def read_records(dataset: Dataset, records: Iterable[Sequence[object]], parsed: Parsed) -> Parsed:
     """Map headers and type every cell of already split records (header first)."""
     try:
-        raw = _collect(records)
+        source = _collect(records)
     except Refusal as exc:
         parsed.problems.append(
             Problem(parsed.file, exc.code, row=exc.row, params=exc.params, dataset=dataset.name)
         )
         return parsed
-    return _read_raw(dataset, raw, parsed)
+    return _read_source(dataset, source, parsed)
 
 
-def _read_raw(dataset: Dataset, raw: _Raw, parsed: Parsed, *, bad_bytes: bool = False) -> Parsed:
+def _read_source(
+    dataset: Dataset, source: _Source, parsed: Parsed, *, bad_bytes: bool = False
+) -> Parsed:
     file = parsed.file
-    named = raw.named
-    width = raw.width
-    header = raw.header + [""] * (width - len(raw.header))
-    table = raw.table()
+    named = source.named
+    header = source.header
     # columns whose header is empty or "Unnamed: n" count only when they hold values
     doubtful = [
-        i
-        for i, name in enumerate(header)
-        if (not name and i < named) or (name and name.lower().startswith("unnamed"))
+        i for i, name in enumerate(header) if not name or name.lower().startswith("unnamed")
     ]
-    filled = _filled(table, doubtful)
+    filled = _filled(source, doubtful)
 
     index = header_index(dataset)
     positions: dict[str, int] = {}
@@ -662,40 +656,35 @@ def _read_raw(dataset: Dataset, raw: _Raw, parsed: Parsed, *, bad_bytes: bool = 
                     dataset=dataset.name,
                 )
             )
-    if parsed.errors:
+    try:
+        if parsed.errors:
+            # a row past the column bound refuses the file whatever its header says
+            _check_widths(source)
+            return parsed
+        result = _type_rows(dataset, positions, source, bad_bytes=bad_bytes)
+    except Refusal as exc:
+        parsed.problems = [
+            Problem(file, exc.code, row=exc.row, params=exc.params, dataset=dataset.name)
+        ]
+        parsed.mapping = {}
         return parsed
-    del table  # handed over: the raw columns are freed as they are typed
-    result = _convert(dataset, positions, raw, bad_bytes=bad_bytes, release=True)
     names = {
         col.name: header[positions[col.name]] for col in dataset.columns if col.name in positions
     }
-    extras: list[tuple[int, int, str, str, dict[str, str], str]] = [
-        (row, -1, "extra_values", value, {}, _column_letter(i)) for row, i, value in raw.extras
-    ]
-    kept = problems_kept()
-    kept_extras = extras[:kept]
-    if len(extras) > kept:
-        parsed.omitted[("extra_values", None)] = len(extras) - kept
-    cells = [
-        (row, order, code, value, params, names.get(column, column))
-        for row, order, code, value, params, column in result.problems
-    ]
-    for row, _order, code, value, params, column in sorted(
-        [*kept_extras, *cells], key=lambda p: (p[0], p[1])
-    ):
+    for row, _order, code, value, params, column in result.problems:
         parsed.problems.append(
             Problem(
                 file,
                 code,
                 row=row,
-                column=column,
+                column=names.get(column, column),
                 value=value,
                 params=params,
                 dataset=dataset.name,
             )
         )
-    for (code, column), count in result.omitted.items():
-        key = (code, names.get(column, column))
+    for (code, canonical), count in result.omitted.items():
+        key = (code, None if canonical is None else names.get(canonical, canonical))
         parsed.omitted[key] = parsed.omitted.get(key, 0) + count
     for row, column, value, fixed in result.mojibake:
         parsed.problems.append(
@@ -712,37 +701,385 @@ def _read_raw(dataset: Dataset, raw: _Raw, parsed: Parsed, *, bad_bytes: bool = 
         )
     parsed.table = result.table
     parsed.raw = result.raw
+    parsed.row_count = result.rows
     return parsed
 
 
-def _filled(table: pa.Table, columns: Sequence[int]) -> set[int]:
+def _check_widths(source: _Source) -> None:
+    """Refuse a source with a row wider than the column bound (its first such row)."""
+    for first, cells in source.batches():
+        widths = pc.list_value_length(cells)
+        if len(widths) and pc.max(widths).as_py() > MAX_COLUMNS:
+            at = pc.index(pc.greater(widths, MAX_COLUMNS), True).as_py()
+            raise Refusal("too_many_columns", row=first + at, limit=str(MAX_COLUMNS))
+
+
+def _element(cells: pa.ListArray, widths: np.ndarray, i: int) -> pa.Array:
+    """The i-th cell (0-based) of each row, stripped ("" where a row is shorter)."""
+    if len(widths) and int(widths.min()) > i:
+        column = pc.list_element(cells, i)
+    else:
+        short = widths <= i
+        padded = pc.if_else(pa.array(short), pa.scalar([""] * (i + 1), cells.type), cells)
+        column = pc.list_element(padded, i)
+    return pc.utf8_trim(column, characters=_SPACES).cast(pa.large_string())
+
+
+def _filled(source: _Source, columns: Sequence[int]) -> set[int]:
     """Which of these column positions hold a value on some row."""
-    if not columns or table.num_rows == 0:
-        return set()
-    con = _connection()
-    try:
-        con.register("raw", table)
-        exprs = ", ".join(f"bool_or(ingest_strip(c{i}) <> '')" for i in columns)
-        found = con.execute(f"select {exprs} from raw").fetchone() or ()
-    finally:
-        con.close()
-    return {i for i, hit in zip(columns, found, strict=True) if hit}
+    found: set[int] = set()
+    if not columns:
+        return found
+    for _, cells in source.batches():
+        widths = pc.list_value_length(cells).to_numpy(zero_copy_only=False)
+        for i in columns:
+            if i not in found and pc.any(pc.not_equal(_element(cells, widths, i), "")).as_py():
+                found.add(i)
+    return found
 
 
 @dataclass
-class _Converted:
-    table: pa.Table
-    raw: pa.Table
+class _Typed:
+    table: pa.Table | None
+    raw: pa.Table | None
     rows: int
-    # (row, column order, code, value as typed, params, canonical column)
+    # (row, column order, code, value as typed, params, canonical column or letter)
     problems: list[tuple[int, int, str, str, dict[str, str], str]]
-    omitted: dict[tuple[str, str], int]
+    # (code, canonical column; None for values past the header) -> rows past those kept
+    omitted: dict[tuple[str, str | None], int]
     # (row, canonical column, value as typed, repaired text)
     mojibake: list[tuple[int, str, str, str]]
 
 
-def _connection() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "192MB"})
+_KINDS = ("text", "number", "integer", "date", "boolean", "enum")
+_ARROW_TYPES = {
+    "text": pa.string(),
+    "enum": pa.string(),
+    "number": pa.float64(),
+    "integer": pa.int32(),
+    "date": pa.date32(),
+    "boolean": pa.bool_(),
+}
+
+
+@dataclass
+class _Found:
+    """Problems of one kind in one column: how many, and the first ones kept."""
+
+    total: int = 0
+    # (row, value as typed, column index past the header for values there)
+    first: list[tuple[int, str, int]] = field(default_factory=list)
+
+
+class _Cells:
+    """The chunks of a source as DuckDB reads them (`sql/ingest/typed.sql`'s
+    `cells`): blank rows left out, each mapped column's cells stripped (an empty
+    cell holds the column's default, if it has one) and named `<kind>_<n>`. Values past the header
+    are counted in `found` on the way; a row past the column bound ends the chunks
+    with a `Refusal` in `refused`."""
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        positions: dict[str, int],
+        source: _Source,
+        found: dict[tuple[int, str], _Found],
+        kept: int,
+        refused: list[Refusal],
+    ) -> None:
+        self.dataset = dataset
+        self.positions = positions
+        self.source = source
+        self.found = found
+        self.kept = kept
+        self.refused = refused
+        fields = [pa.field("_row", pa.int32())]
+        for i, col in enumerate(dataset.columns):
+            if col.name in positions or col.default is not None:
+                fields.append(pa.field(f"{col.type}_{i}", pa.large_string()))
+        fields += [pa.field(f"{kind}_none", pa.large_string()) for kind in _KINDS]
+        self.schema = pa.schema(fields)
+
+    def __iter__(self) -> Iterator[pa.Table]:
+        for first, cells in self.source.batches():
+            batch = self.chunk(first, cells)
+            if self.refused:
+                return
+            if batch is not None:
+                yield batch
+
+    def chunk(self, first: int, cells: pa.ListArray) -> pa.Table | None:
+        widths = pc.list_value_length(cells).fill_null(0).to_numpy(zero_copy_only=False)
+        k = len(widths)
+        if k and int(widths.max()) > MAX_COLUMNS:
+            at = int(np.flatnonzero(widths > MAX_COLUMNS)[0])
+            self.refused.append(Refusal("too_many_columns", row=first + at, limit=str(MAX_COLUMNS)))
+            return None
+        extra = _extras(cells, widths, self.source.named, first, self.found, self.kept)
+        filled = pa.array(np.zeros(k, dtype=bool)) if extra is None else extra
+        texts: dict[str, pa.Array] = {}
+        for i, col in enumerate(self.dataset.columns):
+            if col.name in self.positions:
+                text = _element(cells, widths, self.positions[col.name])
+                filled = pc.or_(filled, pc.not_equal(text, ""))
+                texts[f"{col.type}_{i}"] = text
+        # blank rows are left out
+        row = pa.array(np.arange(first, first + k, dtype=np.int32))
+        if pc.sum(filled).as_py() != k:
+            row = row.filter(filled)
+            texts = {name: text.filter(filled) for name, text in texts.items()}
+            k = len(row)
+        if k == 0:
+            return None
+        # an empty cell of a column with a default holds the default
+        columns = [row]
+        for i, col in enumerate(self.dataset.columns):
+            name = f"{col.type}_{i}"
+            if name not in self.schema.names:
+                continue
+            text = texts.get(name, pa.nulls(k, pa.large_string()))
+            if col.default is not None:
+                text = pc.if_else(pc.equal(text, "").fill_null(True), col.default, text)
+            columns.append(text)
+        columns += [pa.nulls(k, pa.large_string()) for _ in _KINDS]
+        return pa.Table.from_arrays(columns, schema=self.schema)
+
+
+def _type_rows(
+    dataset: Dataset,
+    positions: dict[str, int],
+    source: _Source,
+    *,
+    kept: int | None = None,
+    bad_bytes: bool = False,
+) -> _Typed:
+    """Type every row of a source, a chunk at a time, in DuckDB (`sql/ingest/typed.sql`):
+    values, and problems by cell (the first `kept` of each kind in each column, the
+    rest counted). Raises `Refusal` for a row past the column bound."""
+    kept = problems_kept() if kept is None else kept
+    found: dict[tuple[int, str], _Found] = {}
+    suspects: list[tuple[int, int, str]] = []
+    tables: list[pa.Table] = []
+    raws: list[pa.Table] = []
+    keep = True
+    rows = 0
+    refused: list[Refusal] = []
+    cells = _Cells(dataset, positions, source, found, kept, refused)
+    params = {"max_cell": MAX_CELL_CHARS, "bad_bytes": bad_bytes}
+    small = source.rows <= KEEP_REFUSED_ROWS
+    # A short file's chunks are made first and typed by two threads; a long one's
+    # are made as DuckDB reads them, on this thread, one at a time (memory bounded
+    # by a chunk). Either way the query is planned once.
+    con = _connection(threads=2 if small else 1)
+    try:
+        if small:
+            made = list(cells)
+            if refused:
+                raise refused[0]
+            con.register("cells", pa.concat_tables(made) if made else cells.schema.empty_table())
+            del made
+        else:
+            batches = (batch for chunk in cells for batch in chunk.to_batches())
+            con.register("cells", pa.RecordBatchReader.from_batches(cells.schema, batches))
+        reader = con.sql(_sql("typed"), params=params).to_arrow_reader(_TYPING_CHUNK)
+        for batch in reader:
+            result = pa.Table.from_batches([batch])
+            del batch
+            rows += result.num_rows
+            values, raw, bad = _values(dataset, result, found, kept, suspects, keep=keep)
+            del result
+            if bad and keep and source.rows > KEEP_REFUSED_ROWS:
+                keep, tables, raws = False, [], []
+            if keep and values is not None and raw is not None:
+                tables.append(values)
+                raws.append(raw)
+            del values, raw
+            # the chunk's working memory goes back to the system, not kept for the next
+            pa.default_memory_pool().release_unused()
+    finally:
+        con.close()
+    if refused:
+        raise refused[0]
+    problems: list[tuple[int, int, str, str, dict[str, str], str]] = []
+    omitted: dict[tuple[str, str | None], int] = {}
+    for (i, code), entry in found.items():
+        owner = dataset.columns[i] if i >= 0 else None
+        for row_number, value, at in entry.first:
+            if owner is None:
+                problems.append((row_number, -1, code, value, {}, _column_letter(at)))
+            else:
+                problems.append((row_number, i, code, value, _params(code, owner), owner.name))
+        if entry.total > len(entry.first):
+            key = None if owner is None else owner.name
+            omitted[(code, key)] = entry.total - len(entry.first)
+    problems.sort(key=lambda p: (p[0], p[1]))
+    mojibake = []
+    for row_number, i, value in suspects:
+        fixed = _repaired(value)
+        if fixed is not None:
+            mojibake.append((row_number, dataset.columns[i].name, value, fixed))
+    table = raw_table = None
+    if keep:
+        table = _concat(tables, _typed_schema(dataset))
+        raw_table = _concat(raws, _raw_schema(dataset))
+    return _Typed(table, raw_table, rows, problems, omitted, mojibake)
+
+
+def _concat(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
+    return pa.concat_tables(tables) if tables else schema.empty_table()
+
+
+def _typed_schema(dataset: Dataset) -> pa.Schema:
+    return pa.schema(
+        [*((c.name, _ARROW_TYPES[c.type]) for c in dataset.columns), ("_row", pa.int32())]
+    )
+
+
+def _raw_schema(dataset: Dataset) -> pa.Schema:
+    return pa.schema(
+        [
+            ("_row", pa.int32()),
+            *((c.name, pa.string()) for c in dataset.columns if c.type != "text"),
+        ]
+    )
+
+
+def _extras(
+    cells: pa.ListArray,
+    widths: np.ndarray,
+    named: int,
+    first: int,
+    found: dict[tuple[int, str], _Found],
+    kept: int,
+) -> pa.Array | None:
+    """Rows holding a value past the header's columns: each row's first such value
+    is a problem; returns which rows hold one (None: none do)."""
+    if not len(widths) or int(widths.max()) <= named:
+        return None
+    past = pc.list_slice(cells, named)
+    values = pc.utf8_trim(pc.list_flatten(past), characters=_SPACES)
+    parents = pc.list_parent_indices(past).to_numpy()
+    held = np.flatnonzero(pc.not_equal(values, "").to_numpy(zero_copy_only=False))
+    if not len(held):
+        return None
+    owners, firsts = np.unique(parents[held], return_index=True)
+    at = held[firsts]
+    # the position of each first value in its row: its index past the row's first
+    starts = np.searchsorted(parents, owners, side="left")
+    entry = found.setdefault((-1, "extra_values"), _Found())
+    entry.total += len(owners)
+    room = kept - len(entry.first)
+    if room > 0:
+        taken = values.take(pa.array(at[:room])).to_pylist()
+        offsets = at[:room] - starts[:room]
+        for owner, value, offset in zip(owners[:room], taken, offsets, strict=True):
+            entry.first.append((first + int(owner), str(value), named + int(offset)))
+    mask = np.zeros(len(widths), dtype=bool)
+    mask[owners] = True
+    return pa.array(mask)
+
+
+def _values(
+    dataset: Dataset,
+    result: pa.Table,
+    found: dict[tuple[int, str], _Found],
+    kept: int,
+    suspects: list[tuple[int, int, str]],
+    *,
+    keep: bool = True,
+) -> tuple[pa.Table | None, pa.Table | None, bool]:
+    """The typed rows and the cells as typed of one typed chunk (None, None when
+    they are not kept) and whether it has a problem; its problems and text that
+    looks decoded twice are added to `found` and `suspects`."""
+    k = result.num_rows
+    row = result.column("_row").combine_chunks()
+    values: dict[str, pa.Array] = {}
+    raw: dict[str, pa.Array] = {"_row": row}
+    bad = False
+    for i, col in enumerate(dataset.columns):
+        name = f"{col.type}_{i}"
+        kind = _ARROW_TYPES[col.type]
+        if name not in result.column_names:
+            values[col.name] = pa.nulls(k, kind)
+            if col.type != "text":
+                raw[col.name] = pa.nulls(k, pa.string())
+            continue
+        cell = result.column(name).combine_chunks()
+        value, code, typed = cell.field("v"), cell.field("e"), cell.field("x")
+        if col.type == "enum":
+            value, code = _choice(col, typed, value, code)
+        if keep:
+            values[col.name] = value.cast(kind)
+            if col.type != "text":
+                raw[col.name] = typed.cast(pa.string())
+        if code.null_count < len(code):
+            bad = True
+            _found(found, i, row, code, typed, kept)
+        if col.type == "text" and len(suspects) < kept:
+            looks = cell.field("m").fill_null(False)
+            if pc.any(looks).as_py():
+                at = pa.array(np.flatnonzero(looks.to_numpy(zero_copy_only=False)))
+                rows_at = row.take(at).to_pylist()
+                texts = value.take(at).to_pylist()
+                suspects.extend((int(r), i, str(t)) for r, t in zip(rows_at, texts, strict=True))
+    suspects.sort()
+    del suspects[kept:]
+    if not keep:
+        return None, None, bad
+    values["_row"] = row
+    return pa.table(values), pa.table(raw), bad
+
+
+def _choice(
+    col: Column, typed: pa.Array, folded: pa.Array, code: pa.Array
+) -> tuple[pa.Array, pa.Array]:
+    """A coded column's values: its folded labels looked up among the contract's
+    choices; a label not among them is `expected_enum`."""
+    keys, values = _choices(col)
+    found = pc.take(values, pc.index_in(folded, value_set=keys))
+    missing = pc.and_(pc.is_valid(typed), pc.is_null(found))
+    code = pc.if_else(pc.and_(missing, pc.is_null(code)), "expected_enum", code)
+    return pc.if_else(pc.is_null(code), found, pa.scalar(None, pa.string())), code
+
+
+@cache
+def _choices(col: Column) -> tuple[pa.Array, pa.Array]:
+    """A coded column's folded values and labels, and the value each stands for."""
+    out: dict[str, str] = {}
+    for value, label in col.choices:
+        out.setdefault(fold(value), value)
+        out.setdefault(fold(label), value)
+    return pa.array(list(out), pa.string()), pa.array(list(out.values()), pa.string())
+
+
+def _found(
+    found: dict[tuple[int, str], _Found],
+    i: int,
+    row: pa.ChunkedArray,
+    code: pa.Array,
+    typed: pa.Array,
+    kept: int,
+) -> None:
+    """Count one chunk's problems in column i, keeping the first of each kind."""
+    counts = pc.value_counts(code.drop_null())
+    for item in counts.to_pylist():
+        name, total = str(item["values"]), int(item["counts"])
+        entry = found.setdefault((i, name), _Found())
+        entry.total += total
+        room = kept - len(entry.first)
+        if room <= 0:
+            continue
+        at = np.flatnonzero(pc.equal(code, name).fill_null(False).to_numpy(zero_copy_only=False))
+        at = pa.array(at[:room])
+        rows_at = row.take(at).to_pylist()
+        texts = typed.take(at).to_pylist()
+        entry.first.extend(
+            (int(r), "" if t is None else str(t), -1) for r, t in zip(rows_at, texts, strict=True)
+        )
+
+
+def _connection(threads: int = 2) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:", config={"threads": threads, "memory_limit": "128MB"})
     con.execute(_macros())
     return con
 
@@ -752,278 +1089,9 @@ def _macros() -> str:
     return (SQL_DIR / "ingest" / "macros.sql").read_text(encoding="utf-8")
 
 
-def _ident(name: str) -> str:
-    # column names come from the contract, never from a file
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-        raise ValueError(name)
-    return f'"{name}"'
-
-
-@dataclass(frozen=True)
-class _Typing:
-    """How one column is typed in SQL, in three steps over its text `x{i}`: a
-    helper (`h{i}`: the number's text, the date's parts, the folded label), the
-    value (`v{i}`) and the problem code (`e{i}`, NULL when the cell converts)."""
-
-    helper: str
-    value: str
-    code: str
-    final: str
-
-
-def _typing(col: Column, i: int) -> _Typing:
-    x, h, v = f"x{i}", f"h{i}", f"v{i}"
-    first = (
-        f"when {x} is null then null "
-        f"when length({x}) > $max_cell then 'cell_too_long' "
-        f"when $bad_bytes and contains({x}, chr(65533)) then 'bad_bytes'"
-    )
-    if col.type == "text":
-        # a lone CR (old Mac line break) becomes a line feed; CRLF stays
-        value = (
-            f"case when contains({x}, chr(13)) then array_to_string(list_transform("
-            f"string_split({x}, chr(13) || chr(10)), lambda s: replace(s, chr(13), chr(10))), "
-            f"chr(13) || chr(10)) else {x} end"
-        )
-        return _Typing("null", value, f"case {first} end", v)
-    if col.type in ("number", "integer"):
-        # a plain number (most cells) is cast at once; any other through the macros
-        helper = (
-            f"case when regexp_full_match({x}, '{_PLAIN_NUMBER}') then replace({x}, ',', '.') end"
-        )
-        code = f"case {first} when {v} is null then 'expected_number' "
-        if col.type == "integer":
-            code += (
-                f"when {v} <> trunc({v}) then 'expected_integer' "
-                f"when {v} < {INT_MIN} or {v} > {INT_MAX} then 'out_of_range' "
-            )
-            final = (
-                f"case when {v} = trunc({v}) and {v} between {INT_MIN} and {INT_MAX} "
-                f"then {v}::integer end"
-            )
-        else:
-            final = v
-        value = (
-            f"case when {h} is not null then ingest_finite(try_cast({h} as double)) "
-            f"else ingest_number_of(ingest_number_text({x})) end"
-        )
-        return _Typing(helper, value, code + "end", final)
-    if col.type == "date":
-        code = (
-            f"case {first} when {h} is null then 'expected_date' "
-            f"when {v} is null then 'impossible_date' end"
-        )
-        return _Typing(f"ingest_date_parts({x})", f"ingest_date({h})", code, v)
-    if col.type == "boolean":
-        code = f"case {first} when {v} is null then 'expected_boolean' end"
-        return _Typing(f"ingest_fold({x})", f"ingest_boolean_of({h})", code, v)
-    # a label typed exactly as listed is looked up as it is; any other folded first
-    value = (
-        f"coalesce($p{i}_exact_values[list_position($p{i}_exact, {x})], "
-        f"$p{i}_values[list_position($p{i}_keys, {h})])"
-    )
-    code = f"case {first} when {v} is null then 'expected_enum' end"
-    helper = f"case when not list_contains($p{i}_exact, {x}) then ingest_fold({x}) end"
-    return _Typing(helper, value, code, v)
-
-
-# A number as most cells hold it (the same rule as `ingest_number_ready`).
-_PLAIN_NUMBER = "[+-]?[0-9]+([.,][0-9]+)?"
-
-
-def _exact_choices(col: Column) -> dict[str, str]:
-    """An enum's values and labels as listed -> the value their folded form finds
-    (what the folded lookup gives them, so the shortcut changes no answer)."""
-    keys = [k for value, label in col.choices for k in (fold(value), fold(label))]
-    values = [value for value, _ in col.choices for _ in (0, 1)]
-    out: dict[str, str] = {}
-    for value, label in col.choices:
-        for text in (value, label):
-            out.setdefault(text, values[keys.index(fold(text))])
-    return out
-
-
-# Text cells that may have been decoded twice ("CitÃ© des Ã‰lectriciens"): a
-# UTF-8 lead byte read as Windows-1252 or Latin-1, then a continuation byte so read.
-_MOJIBAKE = (
-    "[\\x{c2}-\\x{f4}][\\x{80}-\\x{bf}\\x{152}\\x{153}\\x{160}\\x{161}\\x{178}\\x{17d}"
-    "\\x{17e}\\x{192}\\x{2c6}\\x{2dc}\\x{2013}\\x{2014}\\x{2018}-\\x{201e}\\x{2020}-\\x{2022}"
-    "\\x{2026}\\x{2030}\\x{2039}\\x{203a}\\x{20ac}\\x{2122}]"
-)
-
-
-def _convert(
-    dataset: Dataset,
-    positions: dict[str, int],
-    raw: _Raw,
-    *,
-    table: pa.Table | None = None,
-    kept: int | None = None,
-    bad_bytes: bool = False,
-    release: bool = False,
-) -> _Converted:
-    """Type every mapped column in DuckDB: values, and problems by cell.
-    `release`: `raw` gives its columns up, each chunk freed once typed."""
-    kept = problems_kept() if kept is None else kept
-    con = _connection()
-    try:
-        params: dict[str, object] = {"max_cell": MAX_CELL_CHARS, "bad_bytes": bad_bytes}
-        stripped = []
-        for col in dataset.columns:
-            pos = positions.get(col.name)
-            stripped.append(
-                f"ingest_strip(c{pos}) as {_ident(col.name)}"
-                if pos is not None
-                else f"'' as {_ident(col.name)}"
-            )
-        present = [_ident(c.name) for c in dataset.columns if c.name in positions]
-        blank = " and ".join(f"{c} = ''" for c in present) or "true"
-        effective = []
-        for i, col in enumerate(dataset.columns):
-            name = _ident(col.name)
-            if col.default is not None:
-                params[f"d{i}"] = col.default
-                effective.append(f"coalesce(nullif({name}, ''), $d{i}) as {name}")
-            else:
-                effective.append(f"nullif({name}, '') as {name}")
-            if col.type == "enum":
-                params[f"p{i}_keys"] = [
-                    k for value, label in col.choices for k in (fold(value), fold(label))
-                ]
-                params[f"p{i}_values"] = [value for value, _ in col.choices for _ in (0, 1)]
-                exact = _exact_choices(col)
-                params[f"p{i}_exact"] = list(exact)
-                params[f"p{i}_exact_values"] = list(exact.values())
-        typings = [_typing(col, i) for i, col in enumerate(dataset.columns)]
-        xs = ", ".join(f"{_ident(c.name)} as x{i}" for i, c in enumerate(dataset.columns))
-        hs = ", ".join(f"{t.helper} as h{i}" for i, t in enumerate(typings))
-        vs = ", ".join(f"{t.value} as v{i}" for i, t in enumerate(typings))
-        cols = dataset.columns
-        es = ", ".join(f"{t.code} as e{i}, {t.final} as f{i}, x{i}" for i, t in enumerate(typings))
-        # one streaming pass (DuckDB keeps the rows' order without a sort); a
-        # refused cell's typed value is left empty
-        source = raw.table() if table is None else table
-        if release:
-            raw.built, raw.chunks = None, []
-        parts = [
-            pa.Table.from_batches([batch], source.schema)
-            for batch in source.to_batches(max_chunksize=_TYPING_CHUNK)
-        ] or [source]
-        del source
-        parts.reverse()
-        outs: list[pa.Table] = []
-        raws: list[pa.Table] = []
-        found: list[tuple[int, int, str, str]] = []
-        totals: dict[tuple[int, str], int] = {}
-        suspects: list[tuple[int, int, str]] = []
-        # a chunk at a time: memory bounded by the chunk, not the file
-        while parts:
-            con.register("raw", parts.pop())
-            result = con.sql(
-                f"with s as (select _row, _extra, {', '.join(stripped)} from raw), "
-                f"k as (select _row, {', '.join(effective)} from s where _extra or not ({blank})), "
-                f"x as (select _row, {xs} from k), "
-                f"h as (select *, {hs} from x), "
-                f"v as (select *, {vs} from h), "
-                f"e as (select _row, {es} from v) "
-                "select _row, "
-                + ", ".join(
-                    f"e{i}, case when e{i} is null then f{i} end as t{i}, "
-                    # a text cell's text is its value: kept apart only when refused
-                    + (f"x{i}" if c.type != "text" else f"case when e{i} is not null then x{i} end")
-                    + f" as x{i}"
-                    for i, c in enumerate(cols)
-                )
-                + " from e",
-                params=params,
-            ).to_arrow_table()
-            n = len(cols)
-            out = pa.table(
-                {
-                    **{c.name: result.column(f"t{i}") for i, c in enumerate(cols)},
-                    "_row": result.column("_row"),
-                }
-            )
-            untyped = [i for i, c in enumerate(cols) if c.type != "text"]
-            raw_out = pa.table(
-                {
-                    "_row": result.column("_row"),
-                    **{cols[i].name: result.column(f"x{i}") for i in untyped},
-                }
-            )
-            con.register("cells", result)
-            # only the columns with a refused cell (none, most often) are searched
-            refused = [i for i in range(n) if result.column(f"e{i}").null_count < result.num_rows]
-            union = " union all ".join(
-                f"select _row, {i} as i, e{i} as code, x{i} as value "
-                f"from cells where e{i} is not null"
-                for i in refused
-            )
-            found_here = (
-                []
-                if not refused
-                else con.execute(
-                    f"with p as ({union}) select _row, i, code, value from p "
-                    "qualify row_number() over (partition by i, code order by _row) <= $kept "
-                    "order by _row, i",
-                    {"kept": kept},
-                ).fetchall()
-            )
-            counts = (
-                con.execute(
-                    f"with p as ({union}) select i, code, count(*) from p group by all"
-                ).fetchall()
-                if refused
-                else []
-            )
-            texts = [i for i, c in enumerate(cols) if c.type == "text"]
-            suspects_here = (
-                con.execute(
-                    " union all ".join(
-                        f"select _row, {i} as i, t{i} as value from cells "
-                        # (damage is never plain ASCII: bytes and characters counted apart)
-                        f"where strlen(t{i}) <> length(t{i}) and regexp_matches(t{i}, $pattern)"
-                        for i in texts
-                    )
-                    + " order by _row limit $kept",
-                    {"pattern": _MOJIBAKE, "kept": kept},
-                ).fetchall()
-                if texts
-                else []
-            )
-            outs.append(out)
-            raws.append(raw_out)
-            found.extend(found_here)
-            for i, code, total in counts:
-                totals[(i, code)] = totals.get((i, code), 0) + int(total)
-            suspects.extend(suspects_here[: kept - len(suspects)])
-            con.unregister("cells")
-        out = pa.concat_tables(outs)
-        raw_out = pa.concat_tables(raws)
-        kept_per: dict[tuple[int, str], int] = {}
-        capped = []
-        for row, i, code, value in found:
-            seen = kept_per.get((i, code), 0)
-            if seen < kept:
-                capped.append((row, i, code, value))
-                kept_per[(i, code)] = seen + 1
-        found = sorted(capped, key=lambda f: (f[0], f[1]))
-        counts = [(i, code, total) for (i, code), total in totals.items()]
-    finally:
-        con.close()
-    problems = []
-    for row, i, code, value in found:
-        col = dataset.columns[i]
-        problems.append((row, i, code, value, _params(code, col), col.name))
-    omitted = {
-        (code, dataset.columns[i].name): total - kept for i, code, total in counts if total > kept
-    }
-    mojibake = []
-    for row, i, value in suspects:
-        fixed = _repaired(value)
-        if fixed is not None:
-            mojibake.append((row, dataset.columns[i].name, value, fixed))
-    return _Converted(out, raw_out, out.num_rows, problems, omitted, mojibake)
+@cache
+def _sql(name: str) -> str:
+    return (SQL_DIR / "ingest" / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def _repaired(value: str) -> str | None:
@@ -1069,16 +1137,18 @@ _DTYPES = {
     "number": "Float64",
     "integer": "Int64",
 }
-_PANDAS_TYPES = {
-    pa.bool_(): pd.BooleanDtype(),
-    pa.int32(): pd.Int64Dtype(),
-    pa.float64(): pd.Float64Dtype(),
-}
 
 
 def frame_of_table(dataset: Dataset, table: pa.Table) -> pd.DataFrame:
     """A typed Arrow table as the typed frame pages and tests read."""
-    frame: pd.DataFrame = table.to_pandas(types_mapper=_PANDAS_TYPES.get, date_as_object=True)
+    import pandas as pd
+
+    types = {
+        pa.bool_(): pd.BooleanDtype(),
+        pa.int32(): pd.Int64Dtype(),
+        pa.float64(): pd.Float64Dtype(),
+    }
+    frame: pd.DataFrame = table.to_pandas(types_mapper=types.get, date_as_object=True)
     for col in dataset.columns:
         if col.type in ("text", "enum", "date"):
             frame[col.name] = frame[col.name].astype("object").where(frame[col.name].notna(), None)
@@ -1089,6 +1159,8 @@ def frame_of_table(dataset: Dataset, table: pa.Table) -> pd.DataFrame:
 
 
 def _frame(dataset: Dataset, columns: dict[str, list[Cell]], rows: list[int]) -> pd.DataFrame:
+    import pandas as pd
+
     data = {c.name: pd.Series(columns[c.name], dtype=_DTYPES[c.type]) for c in dataset.columns}
     data["_row"] = pd.Series(rows, dtype="int64")
     return pd.DataFrame(data)
@@ -1103,6 +1175,8 @@ def empty_frame(dataset_name: str) -> pd.DataFrame:
 
 
 def format_cell(value: object, column: Column) -> str:
+    import pandas as pd
+
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     if column.type == "boolean":
@@ -1133,30 +1207,13 @@ def canonical_of_table(dataset_name: str, table: pa.Table) -> bytes:
     """The canonical CSV of typed Arrow rows, as `to_canonical` writes a frame
     (written by DuckDB: numbers as Python's repr, quoting as Python's csv)."""
     dataset = get_dataset(dataset_name)
-    cells = []
-    for col in dataset.columns:
-        name = _ident(col.name)
-        if col.type == "number":
-            text = f"ingest_number_out({name})"
-        elif col.type == "integer" or col.type == "date":
-            text = f"{name}::varchar"
-        elif col.type == "boolean":
-            text = f"case when {name} then 'true' when not {name} then 'false' end"
-        else:
-            text = name
-        # a number, a date or a boolean never holds a comma, a quote or a line break
-        cells.append(
-            f"ingest_csv_cell({text})" if col.type in ("text", "enum") else f"coalesce({text}, '')"
-        )
     out = io.BytesIO()
     out.write((",".join(dataset.column_names) + "\n").encode("utf-8"))
     con = _connection()
     try:
-        con.register("typed", table)
+        con.register("typed", table.select(dataset.column_names))
         # line by line in batches: the file is held once, as the bytes returned
-        reader = con.sql(
-            f"select concat_ws(',', {', '.join(cells)}) || chr(10) as line from typed"
-        ).to_arrow_reader(_CHUNK)
+        reader = con.sql(_sql("canonical")).to_arrow_reader(_CHUNK)
         for batch in reader:
             out.write(_joined(batch.column(0)))
     finally:

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from dashboard.contract import DATASET_ORDER, DATE_MAX, DATE_MIN, get_dataset
 from dashboard.ingest import Parsed, Problem, Severity, problems_kept
@@ -67,7 +68,7 @@ def find(con: duckdb.DuckDBPyConnection) -> Found:
         # temporary views (`load`), and the connection is this check's alone
         cur = con
         try:
-            cur.execute(f"create or replace temp table found as {rule.sql}", _params(rule.sql))
+            cur.sql(rule.sql, params=_params(rule.sql)).create("found")
             relation = cur.execute(
                 "select * from found qualify row_number() over "
                 "(partition by dataset, column_name order by _row) <= $kept",
@@ -127,30 +128,21 @@ def whole_key(params: Mapping[str, str], headers: Mapping[str, str]) -> str:
 
 
 def load(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> None:
-    """Put an upload's typed rows in place of a table's rows: a temporary view of
-    the same name and columns over the Arrow rows (read where they are, no copy)."""
+    """Put an upload's typed rows in place of a table's rows: the Arrow rows,
+    registered under the table's name with its columns and types (read where
+    they are; a column the upload lacks is empty)."""
     if parsed.dataset not in DATASET_ORDER or parsed.table is None:
         raise KeyError(parsed.dataset)
     name = parsed.dataset  # a table name from the contract, never from a file
-    staged = f"staged_{name}"
-    columns = con.execute(
-        "select column_name, data_type from duckdb_columns() "
-        "where table_name = $name and schema_name = 'main' order by column_index",
-        {"name": name},
-    ).fetchall()
-    if not columns:
-        raise KeyError(name)
-    present = set(parsed.table.column_names)
-    select = ", ".join(
-        f"cast({_quoted(column) if column in present else 'null'} as {kind}) as {_quoted(column)}"
-        for column, kind in columns
-    )
-    con.register(staged, parsed.table)
-    con.execute(f"create or replace temp view {name} as select {select} from {staged}")
-
-
-def _quoted(column: str) -> str:
-    return '"' + column.replace('"', '""') + '"'
+    schema = con.table(name).limit(0).to_arrow_table().schema
+    rows = parsed.table
+    columns = [
+        rows.column(f.name).cast(f.type)
+        if f.name in rows.column_names
+        else pa.nulls(len(rows), f.type)
+        for f in schema
+    ]
+    con.register(name, pa.Table.from_arrays(columns, schema=schema))
 
 
 def as_typed(parsed: Parsed, row: int | None, column: str) -> str | None:
@@ -194,7 +186,7 @@ def validate_found(current: Mapping[str, Path | None], staged: Mapping[str, Pars
     # it must still be judged (the pages say the file cannot be read).
     con = db.open_loadable(current)[0]
     # the rules over a large upload spill to disk rather than grow the process
-    con.execute(f"set memory_limit = '{CHECK_MEMORY_MIB}MB'")
+    con.execute("set memory_limit = $limit", {"limit": f"{CHECK_MEMORY_MIB}MB"}).fetchall()
     try:
         baseline = {_key(p) for p in run_checks(con)} if staged else set()
         for parsed in staged.values():

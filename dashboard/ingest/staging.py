@@ -15,19 +15,22 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import pandas as pd
-from pandas.io.formats.style import Styler
-
-from dashboard import export, ingest
+from dashboard import ingest
 from dashboard.contract import DATASET_ORDER, Column, get_dataset
 from dashboard.i18n import choice_label, column_label, format_day, format_number, t
 from dashboard.ingest import Parsed, Problem, checks, uploads
-from dashboard.ingest.diff import Diff
 from dashboard.ingest.uploads import Upload
 from dashboard.store import CommitRefused, Version
 from dashboard.store import DataStore as Store
+
+if TYPE_CHECKING:  # pandas is loaded when a table is made, not on the command line's path
+    import pandas as pd
+    from pandas.io.formats.style import Styler
+
+    from dashboard.ingest.diff import Diff
 
 # --- judging and committing several datasets together -----------------------------------
 
@@ -243,6 +246,8 @@ def _cell(value: object, column: Column) -> object:
 def download_frame(frame: pd.DataFrame, dataset: str) -> pd.DataFrame:
     """A typed frame for a workbook download: canonical headers, real number, date
     and boolean cells, so it reads back as it is."""
+    import pandas as pd
+
     columns = [c for c in get_dataset(dataset).columns if c.name in frame.columns]
     return pd.DataFrame(
         {c.name: pd.Series([_cell(v, c) for v in frame[c.name]], dtype="object") for c in columns}
@@ -255,6 +260,8 @@ def download_csv(frame: pd.DataFrame, dataset: str) -> bytes:
     Text cells that a spreadsheet would run as a formula are neutralised;
     numbers are left alone (a negative longitude is a number, not a formula).
     """
+    from dashboard import export
+
     spec = get_dataset(dataset)
     columns = [c for c in spec.columns if c.name in frame.columns]
     out = io.StringIO()
@@ -274,6 +281,8 @@ def download_csv(frame: pd.DataFrame, dataset: str) -> bytes:
 
 
 def _missing(value: object) -> bool:
+    import pandas as pd
+
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     return isinstance(value, float) and value != value
@@ -301,6 +310,8 @@ def show(value: object, dataset: str, column: str, lang: str) -> str:
 
 def shown(frame: pd.DataFrame, dataset: str, lang: str) -> pd.DataFrame:
     """A typed frame with every cell shown as text and its columns labelled."""
+    import pandas as pd
+
     columns = [c for c in get_dataset(dataset).column_names if c in frame.columns]
     out = pd.DataFrame(
         {
@@ -324,6 +335,8 @@ def expected(problem: Problem, lang: str) -> str:
 
 def problem_table(problems: Sequence[Problem], lang: str) -> pd.DataFrame:
     """One line per problem: file (or sheet), spreadsheet row, column, value, expected."""
+    import pandas as pd
+
     return pd.DataFrame(
         {
             t("data_page.col_file", lang): [p.file for p in problems],
@@ -382,6 +395,8 @@ def groups(problems: Sequence[Problem], omitted: Omitted | None = None) -> list[
 def group_table(
     problems: Sequence[Problem], lang: str, omitted: Omitted | None = None
 ) -> pd.DataFrame:
+    import pandas as pd
+
     gs = groups(problems, omitted)
     return pd.DataFrame(
         {
@@ -427,6 +442,8 @@ def preview(
     """The rows of the first problems (or the first rows when there are none),
     as the spreadsheet shows them, each problem cell marked; the problem
     columns are moved just after the first one."""
+    import pandas as pd
+
     if not records:
         return Preview(pd.DataFrame(), {})
     header = [str(h) for h in records[0]]
@@ -476,6 +493,7 @@ _COLOURS = {"error": "background-color: #f8d0cc", "warning": "background-color: 
 
 def styled(view: Preview) -> Styler:
     """The preview with each problem cell coloured (errors red, warnings amber)."""
+    import pandas as pd
 
     def paint(frame: pd.DataFrame) -> pd.DataFrame:
         css = pd.DataFrame("", index=frame.index, columns=frame.columns)
@@ -491,6 +509,8 @@ def styled(view: Preview) -> Styler:
 
 def mapping_table(parsed: Parsed, lang: str) -> pd.DataFrame:
     """Each header of the file and the column it fills; columns the file lacks."""
+    import pandas as pd
+
     dataset = get_dataset(parsed.dataset)
     header_col = t("data_page.col_header", lang)
     target_col = t("data_page.col_target", lang)
@@ -528,6 +548,8 @@ def separator_name(separator: str | None, lang: str) -> str:
 def change_table(change: Diff, dataset: str, lang: str) -> pd.DataFrame:
     """One line per changed cell: the row's key, the column, before and after
     (an empty cell said so, not left blank)."""
+    import pandas as pd
+
     empty = t("data_page.empty", lang)
 
     def cell(value: object, column: str) -> str:
@@ -572,6 +594,8 @@ def action_text(version: Version, lang: str) -> str:
 
 def history_table(versions: Sequence[Version], lang: str) -> pd.DataFrame:
     """Versions newest first: number, date, who, rows, source file, what happened."""
+    import pandas as pd
+
     ordered = list(reversed(versions))
     return pd.DataFrame(
         {

@@ -13,12 +13,14 @@ import sysconfig
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from dashboard.contract import DATASET_ORDER
+
+if TYPE_CHECKING:  # pandas is loaded when a frame is made, not on the command line's path
+    import pandas as pd
 
 
 def _sql_dir() -> Path:

@@ -696,3 +696,64 @@ def test_parse_cell_types_through_the_same_rules() -> None:
     with pytest.raises(ingest.CellError) as exc:
         ingest.parse_cell("31/02/2020", tasks.column("start"))
     assert exc.value.code == "impossible_date"
+
+
+# --- typing a chunk at a time ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("quoted", [False, True], ids=["split-by-arrow", "split-by-csv"])
+def test_rows_typed_across_chunks_keep_their_rows_values_and_problems(
+    monkeypatch: pytest.MonkeyPatch, quoted: bool
+) -> None:
+    monkeypatch.setattr(ingest, "_TYPING_CHUNK", 3)
+    monkeypatch.setattr(ingest, "_CHUNK", 3)
+    monkeypatch.setattr(ingest, "_CHUNK_BYTES", 40)
+    q = '"' if quoted else ""
+    lines = ["identifiant;nom;latitude;longitude"]
+    for i in range(10):
+        lat = "nord" if i in (1, 7) else f"50,{i}"
+        lines.append(f"s{i};{q}Site {i}{q};{lat};2,5" if i != 4 else ";;;")
+    lines.append("s10;Site 10;51;2;en trop")
+    parsed = read("sites", "\r\n".join(lines) + "\r\n")
+    # a blank row (spreadsheet row 6) is left out, rows keep their spreadsheet numbers
+    assert parsed.frame["_row"].tolist() == [2, 3, 4, 5, 7, 8, 9, 10, 11, 12]
+    assert parsed.table is not None
+    assert parsed.table.column("lat").to_pylist()[:3] == [50.0, None, 50.2]
+    assert parsed.frame["name"].tolist()[-1] == "Site 10"
+    assert [(p.code, p.row, p.column, p.value) for p in parsed.problems] == [
+        ("expected_number", 3, "latitude", "nord"),
+        ("expected_number", 9, "latitude", "nord"),
+        ("extra_values", 12, "E", "en trop"),
+    ]
+
+
+def test_a_long_file_with_refused_cells_is_answered_with_its_problems_not_its_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ingest, "_TYPING_CHUNK", 4)
+    monkeypatch.setattr(ingest, "_CHUNK_BYTES", 40)
+    monkeypatch.setattr(ingest, "KEEP_REFUSED_ROWS", 10)
+    bad = "site_id;name;latitude\n" + "".join(f"s{i};S;nord\n" for i in range(25))
+    parsed = read("sites", bad)
+    assert parsed.table is None and parsed.rows == 25 and parsed.omitted == {}
+    assert [(p.code, p.row) for p in parsed.problems] == [
+        ("expected_number", row) for row in range(2, 27)
+    ]
+    # a short one keeps its typed rows (they are checked against the other files too)
+    short = read("sites", "site_id;name;latitude\n" + "".join(f"s{i};S;nord\n" for i in range(10)))
+    assert short.table is not None and short.rows == 10 and len(short.problems) == 10
+    # and a long file without problems keeps every row
+    good = accepted("sites", "site_id;name\n" + "".join(f"s{i};S\n" for i in range(25)))
+    assert good.rows == 25 and good.frame["site_id"].tolist()[-1] == "s24"
+
+
+def test_the_command_line_loads_without_pandas_or_openpyxl() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, dashboard.__main__; "
+        "print(sorted(m for m in ('pandas', 'openpyxl', 'PIL') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
