@@ -104,6 +104,18 @@ create or replace macro ingest_cell_code(x, max_cell, bad_bytes) as
         when bad_bytes and contains(x, chr(65533)) then 'bad_bytes'
     end;
 
+-- A cell's problem when its only rule is to convert: the cell's own problem, else
+-- `code` for a text that did not convert.
+create or replace macro ingest_unconverted(s, max_cell, bad_bytes, code) as
+    {
+        'x': s.x,
+        'v': s.v,
+        'e': coalesce(
+            ingest_cell_code(s.x, max_cell, bad_bytes),
+            case when s.x is not null and s.v is null then code end
+        )
+    };
+
 -- A cell with its problem: its value kept only when it has none.
 create or replace macro ingest_checked(s) as
     {'x': s.x, 'v': case when s.e is null then s.v end, 'e': s.e};
@@ -163,14 +175,7 @@ create or replace macro ingest_number_value(s) as
         end
     };
 create or replace macro ingest_number_code(s, max_cell, bad_bytes) as
-    {
-        'x': s.x,
-        'v': s.v,
-        'e': coalesce(
-            ingest_cell_code(s.x, max_cell, bad_bytes),
-            case when s.x is not null and s.v is null then 'expected_number' end
-        )
-    };
+    ingest_unconverted(s, max_cell, bad_bytes, 'expected_number');
 create or replace macro ingest_number_checked(s) as ingest_checked(s);
 
 -- Integers: a number that is whole and fits 32 bits.
@@ -217,14 +222,7 @@ create or replace macro ingest_boolean_help(x) as
 create or replace macro ingest_boolean_value(s) as
     {'x': s.x, 'v': ingest_boolean_of(s.h)};
 create or replace macro ingest_boolean_code(s, max_cell, bad_bytes) as
-    {
-        'x': s.x,
-        'v': s.v,
-        'e': coalesce(
-            ingest_cell_code(s.x, max_cell, bad_bytes),
-            case when s.x is not null and s.v is null then 'expected_boolean' end
-        )
-    };
+    ingest_unconverted(s, max_cell, bad_bytes, 'expected_boolean');
 create or replace macro ingest_boolean_checked(s) as ingest_checked(s);
 
 -- Coded values: `v` the label folded, as the contract's choices are looked up by
