@@ -881,8 +881,15 @@ def _type_rows(
         else:
             batches = (batch for chunk in cells for batch in chunk.to_batches())
             con.register("cells", pa.RecordBatchReader.from_batches(cells.schema, batches))
-        reader = con.sql(_sql("typed"), params=params).to_arrow_reader(_TYPING_CHUNK)
-        for batch in reader:
+        query = con.sql(_sql("typed"), params=params)
+        results: Iterable[pa.RecordBatch]
+        if small:
+            # two threads finish their parts in any order: the rows go back to the
+            # file's, so the problems kept are the first ones and the table reads in order
+            results = query.to_arrow_table().sort_by("_row").to_batches(_TYPING_CHUNK)
+        else:
+            results = query.to_arrow_reader(_TYPING_CHUNK)
+        for batch in results:
             result = pa.Table.from_batches([batch])
             del batch
             rows += result.num_rows

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard.i18n import catalogue
 from tests.e2e.harness import sign_in
@@ -60,7 +61,13 @@ def audit(page: Page, where: str, lang: str, width: int) -> None:
     assert not problems, f"{where}: accessibility audit:\n" + "\n".join(problems)
     wide = page.evaluate("document.documentElement.scrollWidth")
     assert wide <= width + 1, f"{where}: the page is {wide} px wide on a {width} px screen"
-    assert page.evaluate("document.documentElement.lang") == lang, where
+    # the page's language is set by a script the app sends after its first frame
+    try:
+        page.wait_for_function("l => document.documentElement.lang === l", arg=lang, timeout=15_000)
+    except PlaywrightTimeout:
+        raise AssertionError(
+            f"{where}: <html lang> is {page.evaluate('document.documentElement.lang')!r}"
+        ) from None
     spilled = page.evaluate(
         """([selector, width]) => [...document.querySelectorAll(selector)]
             .filter(e => e.offsetParent !== null)
