@@ -109,7 +109,21 @@ SCHEMA += ATTEMPTS_TABLE + DOCUMENTS_TABLE
 _DOCUMENTS_LOCK = 7216349013
 
 _LOG = logging.getLogger("dashboard.store")
-_VERSION_COLUMNS = "dataset, version, at, by, rows, source, checksum, action, from_version"
+# A version's columns, in `_version`'s order; composed by psycopg, never by formatting.
+_VERSION_COLUMNS = pgsql.SQL(", ").join(
+    pgsql.Identifier(name)
+    for name in (
+        "dataset",
+        "version",
+        "at",
+        "by",
+        "rows",
+        "source",
+        "checksum",
+        "action",
+        "from_version",
+    )
+)
 
 
 class StoreNotEmpty(Exception):
@@ -198,7 +212,9 @@ class PostgresStore:
     def _connect(self, autocommit: bool = False) -> psycopg.Connection[tuple[Any, ...]]:
         return psycopg.connect(self.url, autocommit=autocommit)
 
-    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    def _read(
+        self, sql: str | pgsql.Composed, params: tuple[Any, ...] = ()
+    ) -> list[tuple[Any, ...]]:
         """Rows of one read on the shared connection (reconnecting once if it broke)."""
         with self._lock:
             for attempt in (1, 2):
@@ -322,19 +338,23 @@ class PostgresStore:
 
     def history(self, dataset: str | None = None) -> list[Version]:
         if dataset is None:
-            rows = self._read(f"select {_VERSION_COLUMNS} from dashboard_versions order by seq")
+            rows = self._read(
+                pgsql.SQL("select {} from dashboard_versions order by seq").format(_VERSION_COLUMNS)
+            )
         else:
             rows = self._read(
-                f"select {_VERSION_COLUMNS} from dashboard_versions"
-                " where dataset = %s order by seq",
+                pgsql.SQL(
+                    "select {} from dashboard_versions where dataset = %s order by seq"
+                ).format(_VERSION_COLUMNS),
                 (dataset,),
             )
         return [_version(r) for r in rows]
 
     def latest(self, dataset: str) -> Version | None:
         rows = self._read(
-            f"select {_VERSION_COLUMNS} from dashboard_versions"
-            " where dataset = %s order by seq desc limit 1",
+            pgsql.SQL(
+                "select {} from dashboard_versions where dataset = %s order by seq desc limit 1"
+            ).format(_VERSION_COLUMNS),
             (dataset,),
         )
         return _version(rows[0]) if rows else None
@@ -585,8 +605,11 @@ class PostgresStore:
                 ).fetchone()
             except psycopg.errors.UndefinedTable:
                 user = conn.info.user
-                who = pgsql.Identifier(user).as_string(conn)
-                grant = f"grant select, insert, update on dashboard_documents to {who};"
+                grant = (
+                    pgsql.SQL("grant select, insert, update on dashboard_documents to {};")
+                    .format(pgsql.Identifier(user))
+                    .as_string(conn)
+                )
                 table = " ".join(DOCUMENTS_TABLE.split()).replace("if not exists ", "")
                 raise DocumentsUnavailable(name, user, f"{table} {grant}") from None
             value = change(parse_document(name, str(row[0]).encode("utf-8")) if row else {})
@@ -721,8 +744,9 @@ class PostgresStore:
     @staticmethod
     def _insert_version(conn: psycopg.Connection[tuple[Any, ...]], entry: Version) -> None:
         conn.execute(
-            f"insert into dashboard_versions ({_VERSION_COLUMNS})"
-            " values (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            pgsql.SQL(
+                "insert into dashboard_versions ({}) values (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            ).format(_VERSION_COLUMNS),
             (
                 entry.dataset,
                 entry.version,
