@@ -10,7 +10,7 @@ from dashboard import export, ingest
 from dashboard.contract import DATASET_ORDER
 from dashboard.i18n import dataset_label, format_number
 from dashboard.ingest import Parsed, Problem, diff, recognise, staging, templates, uploads, workbook
-from dashboard.store import CommitRefused, plain_text
+from dashboard.store import CommitRefused, Version, plain_text
 from dashboard.ui import app, safe, shell
 
 shell.header("data_page.title", page="data")
@@ -547,14 +547,7 @@ def hand_edit_box(dataset: str) -> None:
         st.error(tr("data_page.adopt_refused"), icon="⛔")
         problem_lines(upload.problems + upload.broken)
         return
-    if version is None:
-        flash("info", tr("data_page.unchanged", dataset=name_of(dataset)))
-    else:
-        flash(
-            "success",
-            tr("data_page.adopted", dataset=name_of(dataset), version=version.version, by=by),
-        )
-    st.rerun()
+    written(dataset, version, "data_page.adopted", by=by)
 
 
 def rollback(dataset: str, target: int, by: str) -> None:
@@ -568,19 +561,16 @@ def rollback(dataset: str, target: int, by: str) -> None:
         except OSError as exc:
             st.error(tr("cli.os_error", detail=exc.strerror or str(exc)), icon="⛔")
             return
+    written(dataset, version, "data_page.rolled_back", target=target, by=by)
+
+
+def written(dataset: str, version: Version | None, said: str, **params: object) -> None:
+    """Say what a write did (`said`, or nothing changed when no version was made),
+    then draw the page again with it."""
     if version is None:
         flash("info", tr("data_page.unchanged", dataset=name_of(dataset)))
     else:
-        flash(
-            "success",
-            tr(
-                "data_page.rolled_back",
-                dataset=name_of(dataset),
-                version=version.version,
-                target=target,
-                by=by,
-            ),
-        )
+        flash("success", tr(said, dataset=name_of(dataset), version=version.version, **params))
     st.rerun()
 
 
