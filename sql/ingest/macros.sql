@@ -104,17 +104,14 @@ create or replace macro ingest_cell_code(x, max_cell, bad_bytes) as
         when bad_bytes and contains(x, chr(65533)) then 'bad_bytes'
     end;
 
--- A cell's problem when its only rule is to convert: the cell's own problem, else
--- `code` for a text that did not convert.
+-- A cell with its problem: the one every kind shares first, else its kind's `rule`
+-- (a problem code, NULL when the cell passes).
+create or replace macro ingest_coded(s, max_cell, bad_bytes, rule) as
+    {'x': s.x, 'v': s.v, 'e': coalesce(ingest_cell_code(s.x, max_cell, bad_bytes), rule)};
+
+-- A kind whose only rule is to convert: `code` for a text that did not.
 create or replace macro ingest_unconverted(s, max_cell, bad_bytes, code) as
-    {
-        'x': s.x,
-        'v': s.v,
-        'e': coalesce(
-            ingest_cell_code(s.x, max_cell, bad_bytes),
-            case when s.x is not null and s.v is null then code end
-        )
-    };
+    ingest_coded(s, max_cell, bad_bytes, case when s.x is not null and s.v is null then code end);
 
 -- A cell with its problem: its value kept only when it has none.
 create or replace macro ingest_checked(s) as
@@ -180,19 +177,17 @@ create or replace macro ingest_number_checked(s) as ingest_checked(s);
 
 -- Integers: a number that is whole and fits 32 bits.
 create or replace macro ingest_integer_code(s, max_cell, bad_bytes) as
-    {
-        'x': s.x,
-        'v': s.v,
-        'e': coalesce(
-            ingest_cell_code(s.x, max_cell, bad_bytes),
-            case
-                when s.x is null then null
-                when s.v is null then 'expected_number'
-                when s.v <> trunc(s.v) then 'expected_integer'
-                when s.v < -2147483648 or s.v > 2147483647 then 'out_of_range'
-            end
-        )
-    };
+    ingest_coded(
+        s,
+        max_cell,
+        bad_bytes,
+        case
+            when s.x is null then null
+            when s.v is null then 'expected_number'
+            when s.v <> trunc(s.v) then 'expected_integer'
+            when s.v < -2147483648 or s.v > 2147483647 then 'out_of_range'
+        end
+    );
 create or replace macro ingest_integer_checked(s) as
     {'x': s.x, 'v': case when s.e is null then s.v::integer end, 'e': s.e};
 
@@ -202,18 +197,16 @@ create or replace macro ingest_date_help(x) as
 create or replace macro ingest_date_value(s) as
     {'x': s.x, 'h': s.h, 'v': ingest_date(s.h)};
 create or replace macro ingest_date_code(s, max_cell, bad_bytes) as
-    {
-        'x': s.x,
-        'v': s.v,
-        'e': coalesce(
-            ingest_cell_code(s.x, max_cell, bad_bytes),
-            case
-                when s.x is null then null
-                when s.h is null then 'expected_date'
-                when s.v is null then 'impossible_date'
-            end
-        )
-    };
+    ingest_coded(
+        s,
+        max_cell,
+        bad_bytes,
+        case
+            when s.x is null then null
+            when s.h is null then 'expected_date'
+            when s.v is null then 'impossible_date'
+        end
+    );
 create or replace macro ingest_date_checked(s) as ingest_checked(s);
 
 -- Booleans.
