@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -70,7 +71,7 @@ class Abroad:
 
 @dataclass(frozen=True)
 class Charts:
-    """Vega-Lite specs (built once per model: Altair's validation is the slow part of
+    """Vega-Lite specs (made once per model: Altair's validation is the slow part of
     drawing them), without the locale and text-size config the page adds."""
 
     grid: dict[str, Any]
@@ -116,7 +117,13 @@ class Model:
     page: int
     pages: int
     card: dict[str, Any] | None  # the selected stakeholder, when the filters keep it
-    charts: Charts
+    state: State
+
+    @cached_property
+    def charts(self) -> Charts:
+        """The charts' specs, made on first use and kept with the model (a cached
+        model is drawn by every session): drawing, not data work."""
+        return _charts(self.funnel, self.coverage, self.grid, self.grid_grouped, self.state)
 
 
 def _filters(state: State) -> dict[str, list[str]]:
@@ -285,7 +292,7 @@ def build(read: Reader, state: State) -> Model:
         page=page,
         pages=paging.pages(matches, PAGE_SIZE),
         card=card,
-        charts=_charts(funnel, coverage, grid, grouped, state),
+        state=state,
     )
 
 

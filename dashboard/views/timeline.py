@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -127,7 +128,6 @@ class Model:
     rows: pd.DataFrame  # the Gantt's rows in draw order (headers included)
     links: pd.DataFrame
     options: GanttOptions
-    spec: dict[str, Any]
     row_pages: int  # pages of expanded tasks
     critical: tuple[str, ...]  # the critical path, first to last
     critical_caption: str | None
@@ -137,6 +137,16 @@ class Model:
     changes: Changes | None
     # tasks that start before a task they depend on ends, worded (the Gantt marks them)
     conflicts: tuple[str, ...] = ()
+
+    @cached_property
+    def spec(self) -> dict[str, Any]:
+        """The Gantt's Vega-Lite spec, made on first use and kept with the model (a
+        cached model is drawn by every session): drawing, not data work."""
+        token = charts.text_scale.set(self.state.scale)
+        try:
+            return gantt_spec(self.rows, self.links, self.options)
+        finally:
+            charts.text_scale.reset(token)
 
     @property
     def empty(self) -> bool:
@@ -551,12 +561,6 @@ def build(read: Reader, state: State) -> Model:
         rows,
         chain,
     )
-    token = charts.text_scale.set(state.scale)
-    try:
-        spec = gantt_spec(rows, links, options)
-    finally:
-        charts.text_scale.reset(token)
-
     watch = watch_rows(read, state, found)
     watched = int(watch["watched"].iloc[0]) if not watch.empty else 0
     return Model(
@@ -568,7 +572,6 @@ def build(read: Reader, state: State) -> Model:
         rows=rows,
         links=links,
         options=options,
-        spec=spec,
         row_pages=paging.pages(detailed, ROWS_PER_PAGE),
         critical=tuple(chain),
         critical_caption=caption,
