@@ -3,7 +3,7 @@ real `streamlit run streamlit_app.py` on a free loopback port (the way the
 browser tests start it, `tests/e2e/harness.py`).
 
 For each page a role can open, the time from navigation to the page's main chart
-visible (`MAIN` says which element that is), on a fresh session (a new browser
+visible and painted (`MAIN` says which element that is; `shown`), on a fresh session (a new browser
 context, first visit) and on a page switch (a click on the page's link in the
 sidebar navigation from another page), median of N, against a trivial app (one
 chart) started the same way in the same run; and the websocket bytes the browser
@@ -147,8 +147,17 @@ def until_idle(page: Page, timeout_s: float = TIMEOUT_MS / 1000) -> None:
     raise TimeoutError("the app stayed busy")
 
 
+# Resolves once the browser has drawn two frames: a chart counts as shown when it is
+# painted, not merely laid out. WebGL compiles a map's shaders on the page's main
+# thread before its first frame; until they are compiled no frame is drawn (and no
+# visibility check runs either, so a check that happened to run before the
+# compiling started would report a map the screen does not show yet).
+PAINTED = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
 def shown(page: Page, selector: str) -> None:
     page.locator(selector).first.wait_for(state="visible", timeout=TIMEOUT_MS)
+    page.evaluate(PAINTED)
 
 
 @dataclass(frozen=True)
