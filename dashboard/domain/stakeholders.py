@@ -23,7 +23,6 @@ from importlib import resources
 from typing import Any, Literal, cast
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
 from dashboard.contract import ENGAGEMENT
@@ -341,45 +340,10 @@ def should_aggregate(count: int, zoom: float) -> bool:
     return zoom < ZOOMED_OUT_BELOW and count > AGGREGATE_ZOOMED_OUT_ABOVE
 
 
-def _unproject(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    lon = np.degrees(x / _EARTH_RADIUS)
-    lat = np.degrees(2 * np.arctan(np.exp(y / _EARTH_RADIUS)) - np.pi / 2)
-    return lat, lon
-
-
 def cell_size(zoom: float, radius_px: float = CELL_RADIUS_PX) -> float:
     """A hexagon's radius in Web Mercator metres that looks `radius_px` wide at `zoom`."""
     metres_per_px = 2 * math.pi * _EARTH_RADIUS / (_TILE_PX * 2**zoom)
     return radius_px * metres_per_px
-
-
-def hex_polygons(cells: pd.DataFrame, size: float) -> pd.DataFrame:
-    """Cells binned in SQL (`q`, `r` axial coordinates of pointy-top hexagons of
-    radius `size` Web Mercator metres) with their ring (`polygon`, closed, [lon, lat])
-    and centre (`lat`, `lon`) added, vectorised."""
-    columns = ["polygon", "lat", "lon", "count", "committed", "engaged", "top_category"]
-    if cells.empty:
-        return pd.DataFrame(columns=columns)
-    q, r = cells["q"].to_numpy(float), cells["r"].to_numpy(float)
-    cx = size * math.sqrt(3) * (q + r / 2)
-    cy = size * 1.5 * r
-    angles = np.radians(np.arange(7) * 60 - 30)  # the 7th vertex closes the ring
-    vlat, vlon = _unproject(
-        cx[:, None] + size * np.cos(angles)[None, :], cy[:, None] + size * np.sin(angles)[None, :]
-    )
-    rings = np.stack([np.round(vlon, 5), np.round(vlat, 5)], axis=-1).tolist()
-    clat, clon = _unproject(cx, cy)
-    return pd.DataFrame(
-        {
-            "polygon": rings,
-            "lat": clat,
-            "lon": clon,
-            "count": cells["count"].astype(int).to_numpy(),
-            "committed": cells["committed"].astype(int).to_numpy(),
-            "engaged": cells["engaged"].astype(int).to_numpy(),
-            "top_category": cells["top_category"].to_numpy(object),
-        }
-    )[columns]
 
 
 def funnel_long(table: pd.DataFrame) -> pd.DataFrame:

@@ -56,7 +56,7 @@ class LocalMap:
     located: int  # local stakeholders with coordinates (drawn or counted in cells)
     unlocated: int  # local stakeholders without coordinates: not on the map
     points: pd.DataFrame  # mode points: stakeholder_id, name, category, ..., lat, lon
-    cells: pd.DataFrame  # mode cells: polygon, lat, lon, count, engaged, committed, top_category
+    cells: pd.DataFrame  # mode cells: lat, lon (centre), count, committed, engaged, top_category
     sites: pd.DataFrame  # site_id, name, kind, commune, lat, lon
     selected: tuple[float, float, float] | None  # lon, lat, radius of the ring
 
@@ -185,7 +185,7 @@ def _local_map(
     empty = pd.DataFrame()
     if sk.should_aggregate(located, view.zoom):
         size = sk.cell_size(view.zoom)
-        cells = sk.hex_polygons(read("stakeholders_map_cells", **params, size=size), size)
+        cells = read("stakeholders_map_cells", **params, size=size)
         mode, points = "cells", empty
     else:
         points = read("stakeholders_map_points", **params, limit=sk.AGGREGATE_ABOVE)

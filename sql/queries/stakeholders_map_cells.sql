@@ -1,7 +1,7 @@
 -- stakeholders_map_cells: the local stakeholders with coordinates binned into
 -- pointy-top hexagons of radius $size Web Mercator metres (axial q, r with cube
--- rounding): per cell the count, committed, engaged (engaged or committed) and the most
--- frequent category.
+-- rounding): per cell its centre (lat, lon), the count, committed, engaged (engaged or
+-- committed) and the most frequent category.
 -- Filters: $categories, $territories, $engagements, $communes, $sites (lists; an empty
 -- list keeps everyone), $hidden (evaluations whose projects are not named).
 with projected as (
@@ -61,7 +61,7 @@ per_category as (
     group by q, r, category
 ),
 
-final as (
+cells as (
     select
         q,
         r,
@@ -71,7 +71,19 @@ final as (
         first(category order by n desc, category) as top_category
     from per_category
     group by q, r
+),
+
+final as (
+    -- the hexagon's centre, back from Web Mercator metres to degrees
+    select
+        degrees(2 * atan(exp($size * 1.5 * r / 6378137.0)) - pi() / 2) as lat,
+        degrees($size * sqrt(3) * (q + r / 2) / 6378137.0) as lon,
+        "count",
+        committed,
+        engaged,
+        top_category
+    from cells
+    order by q, r
 )
 
 select * from final
-order by q, r

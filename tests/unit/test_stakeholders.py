@@ -9,8 +9,10 @@ import json
 import math
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -278,44 +280,41 @@ def test_the_demo_map_draws_each_local_stakeholder(model: view.Model) -> None:
     assert 50 < local.view.lat < 51 and 2.3 < local.view.lon < 3.7
 
 
+def _mercator(lat: Any, lon: Any) -> tuple[Any, Any]:
+    x = 6378137.0 * np.radians(lon)
+    y = 6378137.0 * np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
+    return x, y
+
+
 def test_many_points_are_binned_into_cells_in_sql() -> None:
     count = sk.AGGREGATE_ABOVE + 100
-    read = tiny(
-        *(
-            {
-                "lat": 50.30 + (i % 50) * 0.005,
-                "lon": 2.60 + (i // 50) * 0.02,
-                "engagement": "committed" if i % 4 == 0 else "contacted",
-                "category": "boulanger" if i % 3 else "restaurateur",
-            }
-            for i in range(count)
-        ),
-        {"stakeholder_id": "Y"},  # no coordinates: not in any cell
-    )
+    points = [
+        {
+            "lat": 50.30 + (i % 50) * 0.005,
+            "lon": 2.60 + (i // 50) * 0.02,
+            "engagement": "committed" if i % 4 == 0 else "contacted",
+            "category": "boulanger" if i % 3 else "restaurateur",
+        }
+        for i in range(count)
+    ]
+    read = tiny(*points, {"stakeholder_id": "Y"})  # Y has no coordinates: in no cell
     local = build(read).local
     assert local.mode == "cells" and local.points.empty
     cells = local.cells
+    assert list(cells.columns) == ["lat", "lon", "count", "committed", "engaged", "top_category"]
     assert int(cells["count"].sum()) == local.located == count
     assert int(cells["committed"].sum()) == (count + 3) // 4
     assert 1 < len(cells) < count
-    ring = cells["polygon"].iloc[0]
-    assert len(ring) == 7 and ring[0] == ring[-1]
     assert set(cells["top_category"]) <= {"boulanger", "restaurateur"}
-    # each point lies in the cell whose centre is nearest (the binning is right)
-    assert (cells["lat"].between(50.2, 50.6) & cells["lon"].between(2.5, 3.0)).all()
-
-
-def test_hex_polygons_are_closed_rings_around_their_centre() -> None:
-    cells = pd.DataFrame(
-        {"q": [0, 10], "r": [0, -3], "count": [1, 2], "committed": [0, 1], "engaged": [1, 1]}
-    ).assign(top_category=["x", "y"])
-    out = sk.hex_polygons(cells, size=1000.0)
-    assert out["lat"].iloc[0] == pytest.approx(0.0) and out["lon"].iloc[0] == pytest.approx(0.0)
-    for ring, lat, lon in zip(out["polygon"], out["lat"], out["lon"], strict=True):
-        assert len(ring) == 7 and ring[0] == ring[-1]
-        assert abs(sum(p[0] for p in ring[:-1]) / 6 - lon) < 1e-4
-        assert abs(sum(p[1] for p in ring[:-1]) / 6 - lat) < 1e-4
-    assert sk.hex_polygons(cells.iloc[0:0], 1000.0).empty
+    # each cell's centre is its hexagon's: every point lies within one radius of the
+    # centre nearest to it, and each cell counts the points nearest to its centre
+    size = sk.cell_size(local.view.zoom)
+    px, py = _mercator(np.array([p["lat"] for p in points]), np.array([p["lon"] for p in points]))
+    cx, cy = _mercator(cells["lat"].to_numpy(float), cells["lon"].to_numpy(float))
+    distance = np.hypot(px[:, None] - cx[None, :], py[:, None] - cy[None, :])
+    assert (distance.min(axis=1) <= size * (1 + 1e-6)).all()
+    nearest = np.bincount(distance.argmin(axis=1), minlength=len(cells))
+    assert nearest.tolist() == cells["count"].tolist()
 
 
 # --- engagement and coverage --------------------------------------------------------------
