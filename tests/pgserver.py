@@ -98,3 +98,16 @@ class Server:
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def login_without_create(database_url: str, grants: tuple[str, ...]) -> str:
+    """A new login on the database of `database_url` that may not create a table, as a
+    deployed app's user: each of `grants` given to it ("select on all tables in schema
+    public", ...). Its URL."""
+    role = "app_" + uuid.uuid4().hex[:8]
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f"create role {role} login")
+        conn.execute(f"revoke create on schema public from {role}")
+        for grant in grants:
+            conn.execute(f"grant {grant} to {role}")
+    return database_url.replace("postgresql://dashboard@", f"postgresql://{role}@")

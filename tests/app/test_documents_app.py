@@ -18,7 +18,8 @@ from dashboard.store.postgres import PostgresStore
 from dashboard.ui import safe
 from tests.app.support import sent, sign_in, start, texts
 from tests.conftest import forget_database
-from tests.unit.test_document_problems import spoil, without_create
+from tests.unit.test_document_problems import spoil
+from tests.unit.test_documents import without_create
 
 ORIGINALITY = "scoring_w:projets-culinaires:originalite"
 

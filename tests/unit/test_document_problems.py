@@ -5,7 +5,6 @@ administrator does instead of a raw database error."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from dashboard.__main__ import main
 from dashboard.store import DataStore, DocumentsUnavailable, Store
 from dashboard.store.postgres import PostgresStore
 from dashboard.views import attendees, documents, scenarios
-from tests.unit.test_documents import scenario
+from tests.unit.test_documents import scenario, without_create
 
 
 @pytest.fixture
@@ -80,21 +79,6 @@ def test_check_names_a_damaged_document_where_it_lies_and_why(
 
 
 # --- a user without CREATE ------------------------------------------------------------------
-
-
-def without_create(database_url: str, tmp_path: Path) -> str:
-    """The store's tables made before documents existed, and a login that may read
-    and write them but not create a table: its URL."""
-    owner = PostgresStore(database_url, cache_dir=tmp_path / "owner")
-    owner.close()
-    role = "app_" + uuid.uuid4().hex[:8]
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("drop table dashboard_documents")
-        conn.execute(f"create role {role} login")
-        conn.execute(f"revoke create on schema public from {role}")
-        grant = "grant select, insert, update, delete on all tables in schema public"
-        conn.execute(f"{grant} to {role}")
-    return database_url.replace("postgresql://dashboard@", f"postgresql://{role}@")
 
 
 def test_a_save_without_the_documents_table_says_what_the_administrator_does(

@@ -18,6 +18,7 @@ from dashboard.domain.scoring import Shortlist
 from dashboard.store import DataStore, DocumentDamaged, Store
 from dashboard.store.postgres import PostgresStore
 from dashboard.views import attendees, scenarios
+from tests.pgserver import login_without_create
 
 Opener = Callable[[], DataStore]
 OFFICIAL = {"noir": 30.0, "valeurs": 25.0, "local": 20.0, "faisabilite": 15.0, "originalite": 10.0}
@@ -330,22 +331,24 @@ def test_attendees_recorded_replaced_and_cleared(new_store: Opener) -> None:
         attendees.record(store, april, people, " ")
 
 
+def without_create(
+    database_url: str, tmp_path: Path, rights: str = "select, insert, update, delete"
+) -> str:
+    """The store's tables made before documents existed, and a login that has `rights`
+    on them but may not create a table: its URL."""
+    owner = PostgresStore(database_url, cache_dir=tmp_path / "owner")
+    owner.close()
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("drop table dashboard_documents")
+    return login_without_create(database_url, (f"{rights} on all tables in schema public",))
+
+
 def test_a_user_without_create_opens_an_older_database_without_documents(
     database_url: str, tmp_path: Path
 ) -> None:
     """The tables made before documents existed, the app's user unable to make one:
     the store opens and serves its data, no document is read (none was saved)."""
-    import uuid
-
-    owner = PostgresStore(database_url, cache_dir=tmp_path / "owner")
-    owner.close()
-    role = "app_" + uuid.uuid4().hex[:8]
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("drop table dashboard_documents")
-        conn.execute(f"create role {role} login")
-        conn.execute(f"revoke create on schema public from {role}")
-        conn.execute(f"grant select, insert, update on all tables in schema public to {role}")
-    url = database_url.replace("postgresql://dashboard@", f"postgresql://{role}@")
+    url = without_create(database_url, tmp_path, "select, insert, update")
     store = PostgresStore(url, cache_dir=tmp_path / "app")
     try:
         assert store.document("scenarios") == {} and scenarios.saved(store) == ()

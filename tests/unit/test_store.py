@@ -15,6 +15,7 @@ import pytest
 
 from dashboard.store import CommitRefused, DataStore, Store, StoreDamaged, checksum, problem_text
 from dashboard.store.postgres import PostgresStore
+from tests.pgserver import login_without_create
 
 V1 = b"site_id,name,commune,kind,lat,lon,description\nolhain,Olhain,,,,,\n"
 Opener = Callable[[], DataStore]
@@ -244,18 +245,13 @@ def test_a_database_user_without_create_uses_the_tables_made_before(
     database_url: str, tmp_path: Path
 ) -> None:
     """Deployed, the app's user may only read and write the tables its owner made."""
-    import uuid
-
     import psycopg
 
     PostgresStore(database_url, cache_dir=tmp_path / "owner")  # makes the tables
-    role = "app_" + uuid.uuid4().hex[:8]
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f"create role {role} login")
-        conn.execute(f"revoke create on schema public from {role}")
-        conn.execute(f"grant select, insert, update on all tables in schema public to {role}")
-        conn.execute(f"grant delete on dashboard_attempts to {role}")
-    url = database_url.replace("postgresql://dashboard@", f"postgresql://{role}@")
+    url = login_without_create(
+        database_url,
+        ("select, insert, update on all tables in schema public", "delete on dashboard_attempts"),
+    )
     store = PostgresStore(url, cache_dir=tmp_path / "app")
     v = store.commit("sites", V1, by="a", source="s.csv", rows=1)
     assert v is not None and store.read_current("sites") == V1
