@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from pypdf import PdfReader
 
 from tests.conftest import copy_demo
@@ -110,25 +110,36 @@ def test_15_march_2020_shows_the_plan_committed_then(browser: Browser, meeting: 
     expect(page.get_by_text("Adaptation des expériences au confinement")).to_have_count(0)
 
 
+# Originality at 40 %: a scenario whose winner is not the official one.
+SCENARIO_LINK = "/scoring?eval=projets-culinaires&w=originalite:40"
+
+
+def open_scenario_link(browser: Browser, meeting: str) -> Page:
+    page = new_page(browser)
+    page.goto(meeting + SCENARIO_LINK)
+    app_ready(page)
+    return page
+
+
+def expect_not_official(banner: Locator) -> None:
+    """The scenario's banner: not the official weights, and the scenario's winner."""
+    expect(banner).to_contain_text("ne sont pas les pondérations officielles")
+    expect(banner).to_contain_text("Route de la frite arrive en tête")
+
+
 def test_a_scenario_link_never_passes_for_the_official_result(
     browser: Browser, meeting: str
 ) -> None:
-    page = new_page(browser)
-    page.goto(meeting + "/scoring?eval=projets-culinaires&w=originalite:40")
-    app_ready(page)
+    page = open_scenario_link(browser, meeting)
     no_exception(page)
-    banner = page.locator('[data-testid="stAlert"]', has_text="Scénario")
-    expect(banner).to_contain_text("ne sont pas les pondérations officielles")
-    expect(banner).to_contain_text("Route de la frite arrive en tête")
+    expect_not_official(page.locator('[data-testid="stAlert"]', has_text="Scénario"))
     expect(page.get_by_text("Résultat net")).to_have_count(0)
 
 
 def test_staff_save_a_scenario_and_opening_it_says_it_is_not_official(
     browser: Browser, meeting: str
 ) -> None:
-    page = new_page(browser)
-    page.goto(meeting + "/scoring?eval=projets-culinaires&w=originalite:40")
-    app_ready(page)
+    page = open_scenario_link(browser, meeting)
     sign_in(page)
     page.get_by_text("Scénarios enregistrés (équipe)").click()
     page.get_by_label("Nom du scénario").fill("Originalité d'abord")
@@ -147,8 +158,7 @@ def test_staff_save_a_scenario_and_opening_it_says_it_is_not_official(
     opener.click()
     settle(page)
     no_exception(page)
-    expect(banner).to_contain_text("ne sont pas les pondérations officielles")
-    expect(banner).to_contain_text("Route de la frite arrive en tête")
+    expect_not_official(banner)
     expect(page.get_by_text("Scénario enregistré ouvert : « Originalité d'abord »")).to_be_visible()
 
 
