@@ -152,6 +152,19 @@ def _write_atomic(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive flock on the file `path` (made with its folder when missing),
+    across processes and threads, held for the `with` block."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 class Store:
     """The only code that touches the data folder's files."""
 
@@ -231,16 +244,9 @@ class Store:
 
     # --- writing ----------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
+    def lock(self) -> contextlib.AbstractContextManager[None]:
         """Exclusive writer lock across processes and threads."""
-        self.history_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.history_dir / "lock", "a+b") as fh:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        return _locked(self.history_dir / "lock")
 
     def commit(
         self,
@@ -349,14 +355,9 @@ class Store:
         """Replace a document by `change(document)`, under the documents' lock: the
         new text written and synced beside it, then renamed over it."""
         path = self.document_path(name)
-        self.documents_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.documents_dir / "lock", "a+b") as fh:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-            try:
-                value = change(self.document(name))
-                _write_atomic(path, dump_document(name, value))
-            finally:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        with _locked(self.documents_dir / "lock"):
+            value = change(self.document(name))
+            _write_atomic(path, dump_document(name, value))
         return value
 
     # --- internals --------------------------------------------------------------
