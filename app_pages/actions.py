@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import export
 from dashboard.i18n import format_day, format_number, t
 from dashboard.pack import minutes
-from dashboard.store import DocumentDamaged, DocumentsUnavailable, Store
+from dashboard.store import DocumentDamaged, Store
 from dashboard.ui import app, safe, shell, widgets
 from dashboard.views import actions, attendees, recording
 
@@ -276,22 +276,18 @@ when = format_day(committee, lang)
 def save_attendees(day: date, key: str) -> None:
     """Record the attendees typed for the committee of `day` (a callback); a message
     says what was saved, or why not (nothing written)."""
-    try:
+
+    def record() -> tuple[attendees.Attendee, ...]:
         people = attendees.parse(st.session_state.get(key, ""))
         attendees.record(app.store(), day, people, st.session_state.get("att_by", ""))
-    except attendees.Refused as exc:
-        st.session_state["att_message"] = ("error", exc.message(lang, safe.md))
-        return
-    except DocumentDamaged as exc:
-        told = app.tr("attendees.unreadable", reason=safe.md(exc.reason))
-        st.session_state["att_message"] = ("error", told)
-        return
-    except DocumentsUnavailable as exc:
-        st.session_state["att_message"] = ("error", exc.message(lang, safe.md))
+        return people
+
+    people = widgets.document_change(record, "att", "attendees.unreadable", lang)
+    if people is None:
         return
     when = format_day(day, lang)
-    st.session_state["att_message"] = (
-        "success",
+    widgets.leave_message(
+        "att",
         app.tr("attendees.saved", date=when, count=len(people))
         if people
         else app.tr("attendees.removed", date=when),
@@ -305,15 +301,10 @@ def attendees_box() -> None:
         found, damage = attendees.of(app.store(), committee), ""
     except DocumentDamaged as exc:
         found, damage = None, exc.reason
-    told = st.session_state.pop("att_message", None)
     title = app.tr("attendees.title", date=format_day(committee, lang))
     # one identity whatever happens inside: it stays open or closed as the reader left it
     with st.expander(title, icon="👥", key="att_box"):
-        if told is not None:
-            if told[0] == "success":
-                st.success(told[1], icon="✅")
-            else:
-                st.error(told[1], icon="⛔")
+        widgets.show_message("att", "✅")
         if damage:
             st.error(app.tr("attendees.unreadable", reason=safe.md(damage)), icon="⛔")
         elif found is not None:

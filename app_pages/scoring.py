@@ -2,7 +2,6 @@
 spread, the sensitivity of the result to the weights, and exports. Renders
 `views.scoring` models; computes nothing."""
 
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -12,8 +11,8 @@ from dashboard import export
 from dashboard.charts import scoring_charts
 from dashboard.domain import scoring
 from dashboard.i18n import format_day, format_number, format_pct
-from dashboard.store import DocumentDamaged, DocumentsUnavailable
-from dashboard.ui import app, safe, shell
+from dashboard.store import DocumentDamaged
+from dashboard.ui import app, safe, shell, widgets
 from dashboard.views import figures
 from dashboard.views import scenarios as saved_scenarios
 from dashboard.views import scoring as view
@@ -222,25 +221,6 @@ def open_scenario(chosen: saved_scenarios.Scenario) -> None:
     st.session_state["scoring_opened"] = chosen.name
 
 
-def changed(change: Callable[[], None]) -> bool:
-    """Run a change of the saved scenarios; False, with the message saying why, when
-    it was refused or the document cannot be read or written (nothing written)."""
-    try:
-        change()
-    except saved_scenarios.Refused as exc:
-        st.session_state["sc_message"] = ("error", exc.message(lang, safe.md))
-    except DocumentDamaged as exc:
-        st.session_state["sc_message"] = (
-            "error",
-            tr("scenarios.unreadable", reason=safe.md(exc.reason)),
-        )
-    except DocumentsUnavailable as exc:
-        st.session_state["sc_message"] = ("error", exc.message(lang, safe.md))
-    else:
-        return True
-    return False
-
-
 def save_scenario(
     live: dict[str, float],
     official: dict[str, float],
@@ -248,7 +228,8 @@ def save_scenario(
 ) -> None:
     """Save the weights on screen (`shown`: evaluation, aggregation, shortlist) under
     the name typed; a message says what was done, or why not (nothing written)."""
-    try:
+
+    def store_it() -> saved_scenarios.Scenario:
         made = saved_scenarios.make(
             st.session_state.get("sc_name", ""),
             shown[0],
@@ -258,21 +239,26 @@ def save_scenario(
             shown[2],
             st.session_state.get("sc_by", ""),
         )
-    except saved_scenarios.Refused as exc:
-        st.session_state["sc_message"] = ("error", exc.message(lang, safe.md))
+        saved_scenarios.save(app.store(), made)
+        return made
+
+    made = widgets.document_change(store_it, "sc", "scenarios.unreadable", lang)
+    if made is None:
         return
-    if not changed(lambda: saved_scenarios.save(app.store(), made)):
-        return
-    st.session_state["sc_message"] = ("success", tr("scenarios.saved", name=safe.md(made.name)))
+    widgets.leave_message("sc", tr("scenarios.saved", name=safe.md(made.name)))
     st.session_state["sc_name"] = ""
     st.session_state["scoring_opened"] = made.name
 
 
 def delete_scenario() -> None:
     name = str(st.session_state.get("sc_which") or "")
-    if not changed(lambda: saved_scenarios.delete(app.store(), name)):
-        return
-    st.session_state["sc_message"] = ("success", tr("scenarios.deleted", name=safe.md(name)))
+
+    def remove() -> str:
+        saved_scenarios.delete(app.store(), name)
+        return name
+
+    if widgets.document_change(remove, "sc", "scenarios.unreadable", lang) is not None:
+        widgets.leave_message("sc", tr("scenarios.deleted", name=safe.md(name)))
 
 
 def scenario_box(area: Any) -> saved_scenarios.Scenario | None:
@@ -292,11 +278,7 @@ def scenario_box(area: Any) -> saved_scenarios.Scenario | None:
     # one identity whatever happens inside: it stays open or closed as the reader left it
     with area.expander(tr("scenarios.title"), icon="💾", key="sc_box"):
         st.caption(tr("scenarios.help"))
-        told = st.session_state.pop("sc_message", None)
-        if told is not None:
-            (st.success if told[0] == "success" else st.error)(
-                told[1], icon="💾" if told[0] == "success" else "⛔"
-            )
+        widgets.show_message("sc", "💾")
         if damage:
             st.error(tr("scenarios.unreadable", reason=safe.md(damage)), icon="⛔")
         left, right = st.columns(2)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.domain.sites import CardText
+from dashboard.i18n import t
+from dashboard.store import DocumentDamaged, DocumentsUnavailable
 from dashboard.ui import safe
 from dashboard.views import figures
+from dashboard.views.refusal import Refused
+
+T = TypeVar("T")
 
 
 def figure_metric(where: Any, found: figures.Headline, key: str, lang: str) -> None:
@@ -68,3 +73,38 @@ def glossary(lang: str) -> None:
     with st.expander(t("glossary.title", lang), icon="📖"):
         for term in GLOSSARY:
             st.markdown(t(f"glossary.{term}", lang))
+
+
+# --- saving to the store's documents (saved scenarios, attendees) --------------------
+
+
+def document_change(change: Callable[[], T], box: str, unreadable: str, lang: str) -> T | None:
+    """Run `change`, a save to one of the store's documents (in a button's callback),
+    and return what it returns. When the save is refused, or the document cannot be
+    read (`unreadable`: the message key) or written, nothing was written: why is left
+    as `box`'s message (shown by `show_message`) and None is returned."""
+    try:
+        return change()
+    except (Refused, DocumentsUnavailable) as exc:
+        why = exc.message(lang, safe.md)
+    except DocumentDamaged as exc:
+        why = t(unreadable, lang, reason=safe.md(exc.reason))
+    st.session_state[f"{box}_message"] = ("error", why)
+    return None
+
+
+def leave_message(box: str, text: str) -> None:
+    """What a save did, for `box` to show on the next run."""
+    st.session_state[f"{box}_message"] = ("success", text)
+
+
+def show_message(box: str, done_icon: str) -> None:
+    """The message a save left for `box` (`document_change`, `leave_message`), once."""
+    told = st.session_state.pop(f"{box}_message", None)
+    if told is None:
+        return
+    kind, text = told
+    if kind == "success":
+        st.success(text, icon=done_icon)
+    else:
+        st.error(text, icon="⛔")
