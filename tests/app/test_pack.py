@@ -9,7 +9,9 @@ from __future__ import annotations
 import gc
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -27,16 +29,28 @@ def buttons(at: AppTest, label: str, sidebar: bool = False) -> list:  # type: ig
     return [b for b in where.get("download_button") if b.proto.label == label]
 
 
-def download(button: object) -> tuple[str, bytes]:
-    """Run a deferred download's callable, as the server does on a click."""
+def deferred(button: object) -> Callable[[], tuple[str, bytes]]:
+    """A deferred download as the run registered it: calling it runs its callable, as
+    the server does on a click. Take every button's before making any file: the
+    registry drops the callables of runs it takes as finished, a thread's cleanup
+    may come while a large file is being made."""
     file_id = button.proto.deferred_file_id  # type: ignore[attr-defined]
     for manager in gc.get_objects():
         if isinstance(manager, MediaFileManager) and file_id in manager._deferred_callables:
             entry = manager._deferred_callables[file_id]
-            data = entry["callable"]()
-            assert isinstance(data, bytes)
-            return str(entry["filename"]), data
+
+            def make(entry: Any = entry) -> tuple[str, bytes]:
+                data = entry["callable"]()
+                assert isinstance(data, bytes)
+                return str(entry["filename"]), data
+
+            return make
     raise AssertionError("the download's callable is not registered")
+
+
+def download(button: object) -> tuple[str, bytes]:
+    """Run a deferred download's callable, as the server does on a click."""
+    return deferred(button)()
 
 
 def pdf_text(data: bytes) -> list[str]:
