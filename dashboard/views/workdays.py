@@ -28,12 +28,17 @@ def count(start: date, end: date) -> int:
 def remaining(tasks: pd.DataFrame) -> pd.Series:
     """Each task's remaining work in working days: its working days times the share
     not done (`start`, `end`, `progress` in percent; a task without dates: 1)."""
-    out = []
-    for start, end, progress in zip(tasks["start"], tasks["end"], tasks["progress"], strict=True):
-        if pd.isna(start) or pd.isna(end):
-            out.append(1)
-            continue
-        days = count(pd.Timestamp(start).date(), pd.Timestamp(end).date())
-        done = 0.0 if pd.isna(progress) else min(max(float(progress), 0.0), 100.0)
-        out.append(round(days * (1 - done / 100)))
-    return pd.Series(out, index=tasks.index, dtype="int64")
+    start = pd.to_datetime(tasks["start"]).to_numpy(dtype="datetime64[D]")
+    end = pd.to_datetime(tasks["end"]).to_numpy(dtype="datetime64[D]")
+    dated = ~(np.isnat(start) | np.isnat(end))
+    days = np.zeros(len(tasks), dtype="int64")
+    if dated.any():
+        first, last = start[dated], end[dated]
+        years = np.concatenate([first, last]).astype("datetime64[Y]").astype(int) + 1970
+        closed = _closed(int(years.min()), int(years.max()))
+        # a task that ends before it starts has no working day (as `count`)
+        ahead = np.maximum(last + np.timedelta64(1, "D"), first)
+        days[dated] = np.busday_count(first, ahead, holidays=closed)
+    done = pd.to_numeric(tasks["progress"], errors="coerce").fillna(0.0).clip(0.0, 100.0)
+    left = np.round(days * (1 - done.to_numpy(dtype=float) / 100)).astype("int64")
+    return pd.Series(np.where(dated, left, 1), index=tasks.index, dtype="int64")

@@ -450,3 +450,19 @@ def test_working_days_leave_out_weekends_and_french_public_holidays() -> None:
     assert workdays.count(date(2020, 5, 1), date(2020, 5, 8)) == 4  # 1 and 8 May off
     assert workdays.count(date(2020, 7, 13), date(2020, 7, 15)) == 2  # 14 July off
     assert workdays.count(date(2020, 3, 2), date(2020, 2, 28)) == 0
+
+
+def test_remaining_work_counts_each_task_like_one_count() -> None:
+    from dashboard.views import workdays
+
+    tasks = pd.DataFrame(
+        {
+            "start": ["2019-12-30", "2020-03-02", None, "2020-04-01", "2020-05-01", "2020-07-13"],
+            "end": ["2020-01-03", "2020-02-28", "2020-04-10", "2020-04-10", "2021-01-05", None],
+            "progress": [None, 10, 0, 50, 120, 0],
+        }
+    )
+    # across New Year's Day; ends before it starts; no start; half done; over 100 %
+    # (nothing left); no end (one day)
+    assert workdays.remaining(tasks).tolist() == [4, 0, 1, 4, 0, 1]
+    assert workdays.count(date(2019, 12, 30), date(2020, 1, 3)) == 4
