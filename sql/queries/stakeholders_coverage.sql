@@ -8,10 +8,25 @@
 with kept as (
     select
         territory,
-        lower(trim(regexp_replace(category, '\s+', ' ', 'g'))) as category_key,
-        engagement
+        category,
+        count(*) filter (where engagement = 'committed') as committed,
+        count(*) filter (where engagement = 'engaged') as engaged,
+        count(*) filter (where engagement in ('identified', 'contacted')) as prospects
     from stakeholders_in($categories, $territories, $engagements, $communes, $sites, $hidden)
     where not abroad
+    group by territory, category
+),
+
+-- categories folded once per distinct spelling, not once per stakeholder
+folded as (
+    select
+        territory,
+        lower(trim(regexp_replace(category, '\s+', ' ', 'g'))) as category_key,
+        sum(committed) as committed,
+        sum(engaged) as engaged,
+        sum(prospects) as prospects
+    from kept
+    group by all
 ),
 
 known as (
@@ -46,13 +61,12 @@ counted as (
         t.ord,
         c.category,
         c.cat_ord,
-        count(k.engagement) filter (where k.engagement = 'committed') as committed,
-        count(k.engagement) filter (where k.engagement = 'engaged') as engaged,
-        count(k.engagement) filter (where k.engagement in ('identified', 'contacted'))
-            as prospects
+        coalesce(sum(k.committed), 0)::bigint as committed,
+        coalesce(sum(k.engaged), 0)::bigint as engaged,
+        coalesce(sum(k.prospects), 0)::bigint as prospects
     from territory_list as t
     cross join category_list as c
-    left join kept as k
+    left join folded as k
         on k.territory = t.territory
         and k.category_key = lower(trim(regexp_replace(c.category, '\s+', ' ', 'g')))
     group by t.territory, t.ord, c.category, c.cat_ord

@@ -8,13 +8,14 @@
 with kept as (
     select
         *,
-        strip_accents(lower(concat_ws(
+        -- folded only when searched: strip_accents over every row is most of the cost
+        case when len($words::varchar[]) = 0 then '' else strip_accents(lower(concat_ws(
             ' ', "name", category, commune, territory, country, site_name, projects
-        ))) as haystack
+        ))) end as haystack
     from stakeholders_in($categories, $territories, $engagements, $communes, $sites, $hidden)
 ),
 
-matched as (
+matched as materialized (
     select *
     from kept
     where len(list_filter($words::varchar[], lambda w: contains(haystack, w)))
@@ -22,11 +23,7 @@ matched as (
         or stakeholder_id in (select unnest($contact_ids::varchar[]))
 ),
 
-numbered as (
-    select *, row_number() over (order by _row) as rn, count(*) over () as matches
-    from matched
-),
-
+-- the page by file order with a top-n (no window over every match), and the count
 final as (
     select
         stakeholder_id,
@@ -43,10 +40,10 @@ final as (
         contact_name,
         email,
         phone,
-        matches
-    from numbered
-    where rn > $offset and rn <= $offset + $limit
-    order by rn
+        (select count(*) from matched) as matches
+    from matched
+    order by _row
+    limit $limit offset $offset
 )
 
 select * from final
