@@ -2,6 +2,13 @@
 
 Every builder takes the UI language so that axes, numbers and month names
 follow it (French: "avril", "42 %").
+
+Encodings are written as Altair's channel classes (`alt.X("start:Q")`,
+`alt.OpacityValue(1, condition=...)`), not as shorthand strings, `alt.value` or
+`alt.condition`: Altair turns each of those into a channel through its schema, a
+few milliseconds every time. Parts of a layer that share a frame get it from the
+layer (`alt.layer(a, b, data=frame)`): given to each part, Altair hashes the
+frame through its text form to move it up.
 """
 
 from __future__ import annotations

@@ -89,17 +89,20 @@ def contribution_bars(
     totals = (
         alt.Chart(frame.drop_duplicates("project"))
         .mark_text(align="left", dx=4, fontSize=12)
-        .encode(y=y, x="total:Q", text=alt.Text("total:Q", format=".2f"))
+        .encode(y=y, x=alt.X("total:Q"), text=alt.Text("total:Q", format=".2f"))
     )
     layers: list[Any] = [bars, totals]
     if threshold is not None:
         line = pd.DataFrame({"threshold": [threshold], "label": [threshold_label]})
         rule = alt.Chart(line).mark_rule(color=THRESHOLD_COLOUR, strokeDash=[6, 4], size=2)
-        layers.append(rule.encode(x="threshold:Q", tooltip=alt.Tooltip("label:N", title=" ")))
+        layers.append(
+            rule.encode(x=alt.X("threshold:Q"), tooltip=alt.Tooltip("label:N", title=" "))
+        )
+        top = alt.YValue(0)  # type: ignore[no-untyped-call]  # Altair leaves it untyped
         layers.append(
             alt.Chart(line)
             .mark_text(color=THRESHOLD_COLOUR, align="left", dx=4, dy=-6, baseline="bottom")
-            .encode(x="threshold:Q", y=alt.value(0), text="label:N")
+            .encode(x=alt.X("threshold:Q"), y=top, text=alt.Text("label:N"))
         )
     chart: alt.LayerChart = alt.LayerChart(layer=layers, height=alt.Step(30), width=width)
     return chart
@@ -121,7 +124,7 @@ def juror_spread(
     ranges = [
         alt.Chart()
         .mark_rule(size=3, color=colour)
-        .encode(y=y, x=alt.X("low:Q", title=t("scoring.share_of_scale", lang)), x2="high:Q")
+        .encode(y=y, x=alt.X("low:Q", title=t("scoring.share_of_scale", lang)), x2=alt.X2("high:Q"))
         .transform_filter(alt.datum.flagged if flagged else ~alt.datum.flagged)
         for flagged, colour in ((False, CALM_COLOUR), (True, FLAG_COLOUR))
     ]
@@ -179,7 +182,7 @@ def stability_intervals(frame: pd.DataFrame, criteria: Sequence[str], lang: str)
                 scale=alt.Scale(domain=[0, 1]),
                 axis=share_axis,
             ),
-            x2="high:Q",
+            x2=alt.X2("high:Q"),
             color=alt.Color(
                 "kept:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=300)
             ),
@@ -196,7 +199,7 @@ def stability_intervals(frame: pd.DataFrame, criteria: Sequence[str], lang: str)
         .mark_tick(color="black", thickness=3, size=26)
         .encode(
             y=y,
-            x="weight:Q",
+            x=alt.X("weight:Q"),
             tooltip=[alt.Tooltip("weight:Q", format=".1%", title=t("scoring.weight_now", lang))],
         )
     )
@@ -237,7 +240,9 @@ def rank_heatmap(frame: pd.DataFrame, projects: Sequence[str], lang: str) -> alt
             y=y,
             x=x,
             text=alt.Text("share:Q", format=".0%"),
-            color=alt.condition(alt.datum.share > 0.5, alt.value("white"), alt.value("black")),
+            color=alt.ColorValue(
+                "black", condition={"test": "(datum.share > 0.5)", "value": "white"}
+            ),
         )
     )
     chart: alt.LayerChart = alt.LayerChart(

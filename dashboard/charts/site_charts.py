@@ -54,7 +54,7 @@ def kpi_sparkline(series: pd.DataFrame, target: float | None, lang: str) -> alt.
             alt.Chart(goal)
             .mark_rule(color=TARGET_COLOUR, strokeDash=[4, 3])
             .encode(
-                y="target:Q",
+                y=alt.Y("target:Q"),
                 tooltip=[
                     alt.Tooltip("label:N", title=" "),
                     alt.Tooltip("target:Q", title=" ", format=",.4~f"),

@@ -478,8 +478,8 @@ def power_interest_chart(points: pd.DataFrame, grouped: bool, lang: str) -> alt.
         )
     )
     rules = pd.DataFrame({"v": [mid]})
-    vrule = alt.Chart(rules).mark_rule(color="#9e9e9e", strokeDash=[4, 4]).encode(x="v:Q")
-    hrule = alt.Chart(rules).mark_rule(color="#9e9e9e", strokeDash=[4, 4]).encode(y="v:Q")
+    vrule = alt.Chart(rules).mark_rule(color="#9e9e9e", strokeDash=[4, 4]).encode(x=alt.X("v:Q"))
+    hrule = alt.Chart(rules).mark_rule(color="#9e9e9e", strokeDash=[4, 4]).encode(y=alt.Y("v:Q"))
     corners: dict[
         str,
         tuple[float, float, Literal["left", "right"], Literal["top", "bottom"]],
@@ -496,7 +496,9 @@ def power_interest_chart(points: pd.DataFrame, grouped: bool, lang: str) -> alt.
             .mark_text(
                 align=align, baseline=baseline, fontSize=13, fontWeight="bold", color="#616161"
             )
-            .encode(x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="text:N")
+            .encode(
+                x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text=alt.Text("text:N")
+            )
         )
     return cast(alt.LayerChart, alt.layer(vrule, hrule, *labels, dots).properties(height=460))
 
@@ -540,11 +542,13 @@ def funnel_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
         alt.Tooltip("category_label:N", title=t("stakeholders.legend_category", lang)),
         alt.Tooltip("stakeholders:Q", title=count_title),
     ]
-    base = alt.Chart(data)
+    # the data given to the layer, not to each part: Altair would hash each part's
+    # frame (through its text form) to move it up
+    base = alt.Chart()
     bars = base.mark_bar().encode(
         y=y,
         x=alt.X("start:Q", title=count_title),
-        x2="end:Q",
+        x2=alt.X2("end:Q"),
         color=alt.Color(
             "legend_label:N",
             title=t("stakeholders.legend_category", lang),
@@ -555,18 +559,21 @@ def funnel_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
                 labelLimit=label_limit(220, share=0.22, narrowest=60),
             ),
         ),
-        opacity=alt.condition("datum.aside", alt.value(DECLINED_OPACITY), alt.value(0.95)),
+        opacity=alt.OpacityValue(
+            0.95, condition={"test": "datum.aside", "value": DECLINED_OPACITY}
+        ),
         tooltip=tooltip,
     )
     wide = f"scale('x', datum.end) - scale('x', datum.start) >= {LETTER_MIN_PX * k:g}"
     letters = base.mark_text(fontSize=round(12 * k), fontWeight="bold").encode(
         y=y,
-        x="mid:Q",
-        text=alt.condition(wide, alt.Text("letter:N"), alt.value("")),
+        x=alt.X("mid:Q"),
+        text=alt.TextValue("", condition={"test": wide, "field": "letter", "type": "nominal"}),
         color=alt.Color("ink:N", scale=None),
         tooltip=tooltip,
     )
-    return cast(alt.LayerChart, alt.layer(bars, letters).properties(height=alt.Step(38 * k)))
+    layered = alt.layer(bars, letters, data=data)
+    return cast(alt.LayerChart, layered.properties(height=alt.Step(38 * k)))
 
 
 def _vega_str(text: str) -> str:
@@ -600,7 +607,7 @@ def coverage_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
         text=[str(n) if n else "·" for n in table["committed"]],
         ink=[text_on(COVERAGE_COLOURS.get(str(s), "#ffffff")) for s in table["state"]],
     )
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(  # the data given to the layer (see funnel_chart)
         x=alt.X(
             "category_label:N",
             title=None,
@@ -632,9 +639,10 @@ def coverage_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
         ],
     )
     labels = base.mark_text(fontSize=round(14 * k), fontWeight="bold").encode(
-        text="text:N", color=alt.Color("ink:N", scale=None)
+        text=alt.Text("text:N"), color=alt.Color("ink:N", scale=None)
     )
-    return cast(alt.LayerChart, alt.layer(cells, labels).properties(height=alt.Step(36 * k)))
+    layered = alt.layer(cells, labels, data=data)
+    return cast(alt.LayerChart, layered.properties(height=alt.Step(36 * k)))
 
 
 # --- table and selection ----------------------------------------------------------------
@@ -693,9 +701,12 @@ def legend_chart(categories: Iterable[object], lang: str) -> alt.VConcatChart:
     font = round(LEGEND_FONT_PX * k)
     axis = alt.Axis(orient="right", domain=False, ticks=False, title=None, labelFontSize=font)
 
-    def column(data: pd.DataFrame, title: str) -> alt.Chart:
+    def column(data: pd.DataFrame | None, title: str) -> alt.Chart:
         return (
-            alt.Chart(data, title=alt.Title(title, fontSize=font, anchor="start"))
+            alt.Chart(
+                alt.Undefined if data is None else data,
+                title=alt.Title(title, fontSize=font, anchor="start"),
+            )
             .encode(
                 y=alt.Y("label:N", sort=None, axis=axis),
                 x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
@@ -705,12 +716,13 @@ def legend_chart(categories: Iterable[object], lang: str) -> alt.VConcatChart:
         )
 
     area = round(170 * k * k)
-    category_column = column(cat_rows, t("stakeholders.legend_category", lang))
+    # the categories' data given to their layer (see funnel_chart)
+    category_column = column(None, t("stakeholders.legend_category", lang))
     swatches = category_column.mark_circle(size=area, opacity=0.9).encode(
         color=alt.Color("fill:N", scale=None)
     )
     letters = category_column.mark_text(fontSize=round(10 * k), fontWeight="bold").encode(
-        text="letter:N", color=alt.Color("ink:N", scale=None)
+        text=alt.Text("letter:N"), color=alt.Color("ink:N", scale=None)
     )
     rings = (
         column(ring_rows, t("stakeholders.legend_engagement", lang))
@@ -723,7 +735,7 @@ def legend_chart(categories: Iterable[object], lang: str) -> alt.VConcatChart:
     site = column(site_rows, " ").mark_circle(
         size=round(170 * k * k), color="white", stroke="#141414", strokeWidth=3.5
     )
-    return alt.vconcat(alt.layer(swatches, letters), rings, site, spacing=6)
+    return alt.vconcat(alt.layer(swatches, letters, data=cat_rows), rings, site, spacing=6)
 
 
 ROW_FILTERS: tuple[str, ...] = ("categories", "territories", "engagements", "communes", "sites")
