@@ -15,9 +15,11 @@ filters in effect.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, partial
@@ -25,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import auth, charts, demo, export
+from dashboard import auth, charts, demo, export, svg_worker
 from dashboard.charts import scoring_charts, site_charts
 from dashboard.charts.gantt import gantt_spec
 from dashboard.contract import DATASET_ORDER
@@ -188,13 +190,12 @@ def file_name(situation: date, role: auth.Role) -> str:
 def _setup() -> frozenset[int]:
     """Register the fonts with ReportLab, svglib and vl-convert once; the code
     points the font covers."""
-    import reportlab
     import vl_convert
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from svglib.svglib import register_font
 
-    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+    folder = svg_worker.font_folder()
     files = {FONT: "Vera.ttf", BOLD: "VeraBd.ttf", ITALIC: "VeraIt.ttf", BOLD_ITALIC: "VeraBI.ttf"}
     for name, path in files.items():
         pdfmetrics.registerFont(TTFont(name, os.path.join(folder, path)))
@@ -422,20 +423,29 @@ def _fix_svg(svg: bytes) -> bytes:
 
 def chart_flowable(chart: Any, width: float, max_height: float) -> Any:
     """A chart (Altair, finished with its locale, or a Vega-Lite dict) as a vector
-    drawing at most `width` x `max_height` points; a PNG if the vector route fails."""
-    from reportlab.platypus import Image
-
+    drawing at most `width` x `max_height` points; a PNG if the vector route fails.
+    The chart is drawn by vl-convert in the worker from now on (`svg_worker`), and
+    made a drawing when the layout first asks for its size."""
     _setup()
-    spec: dict[str, Any] = chart if isinstance(chart, dict) else chart.to_dict()
+    spec: dict[str, Any] = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
     config = dict(spec.get("config") or {})
     config["font"] = SVG_FONT
     spec = {**spec, "config": config}
     if spec.get("width") in (None, "container"):
         spec["width"] = int(width / PX) - 160
+    text = json.dumps(spec)
+    drawn = svg_worker.svg(text)
+    return _later(partial(_chart_drawing, drawn, text, width, max_height))
+
+
+def _chart_drawing(drawn: Future[str], text: str, width: float, max_height: float) -> Any:
+    from reportlab.platypus import Image
+
     try:
         from svglib.svglib import svg2rlg
 
-        drawing = svg2rlg(io.BytesIO(_fix_svg(export.chart_svg(spec))))
+        svg = svg_worker.result(drawn, text).encode("utf-8")
+        drawing = svg2rlg(io.BytesIO(_fix_svg(svg)))
         if drawing is None:
             raise ValueError("svglib read nothing")
         factor = min(width / drawing.width, max_height / drawing.height, 1.0)
@@ -445,13 +455,44 @@ def chart_flowable(chart: Any, width: float, max_height: float) -> Any:
         drawing.hAlign = "LEFT"
         return drawing
     except Exception:
-        png = export.chart_png(spec, scale=2.0)
+        png = export.chart_png(json.loads(text), scale=2.0)
         image = Image(io.BytesIO(png))
         w, h = image.imageWidth / 2 * PX, image.imageHeight / 2 * PX
         factor = min(width / w, max_height / h, 1.0)
         image.drawWidth, image.drawHeight = w * factor, h * factor
         image.hAlign = "LEFT"
         return image
+
+
+def _later(make: Callable[[], Any]) -> Any:
+    """A flowable that `make` makes when the layout first asks for its size (a chart
+    still being drawn in the worker while the pack goes on), drawn left-aligned."""
+    from reportlab.platypus.flowables import Flowable
+
+    class _Later(Flowable):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.hAlign = "LEFT"
+            self._made: Any = None
+
+        def made(self) -> Any:
+            """The flowable itself (made now if the layout has not asked yet)."""
+            if self._made is None:
+                self._made = make()
+            return self._made
+
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            self.width, self.height = self.made().wrap(available_width, available_height)
+            return (self.width, self.height)
+
+        def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+            # the made flowable draws itself where this one stands, as if it were here
+            self.made().drawOn(canvas, x, y, _sW)
+
+        def draw(self) -> None:
+            self.made().drawOn(self.canv, 0, 0)
+
+    return _Later()
 
 
 # --- page furniture -----------------------------------------------------------------------

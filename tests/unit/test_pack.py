@@ -375,7 +375,7 @@ def test_a_chart_keeps_its_font_and_the_paragraphs_their_bold() -> None:
         for child in node.contents if isinstance(node, Group) else []:
             yield from strings(child)
 
-    fonts = {s.fontName for s in strings(pack.chart_flowable(chart, 400, 200))}
+    fonts = {s.fontName for s in strings(pack.chart_flowable(chart, 400, 200).made())}
     assert tt2ps(pack.FONT, 1, 0) == pack.BOLD
     line = Paragraph("<b>gras</b> maigre", ParagraphStyle("t", fontName=pack.FONT))
     assert [(f.text, f.fontName) for f in line.frags] == [

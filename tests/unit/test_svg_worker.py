@@ -1,0 +1,84 @@
+"""The pack's chart worker: the same SVG as vl-convert draws here, answers in the
+order asked, and a worker that dies costs no chart."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import vl_convert
+
+from dashboard import svg_worker
+
+
+def bars(n: int) -> str:
+    return json.dumps(
+        {
+            "data": {"values": [{"k": f"b{i}", "v": i + 1} for i in range(n)]},
+            "mark": "bar",
+            "encoding": {
+                "x": {"field": "k", "type": "nominal"},
+                "y": {"field": "v", "type": "quantitative"},
+            },
+        }
+    )
+
+
+@pytest.fixture
+def fresh() -> Iterator[None]:
+    """A worker of this test's own (the module keeps one per process)."""
+    saved = (svg_worker._worker, svg_worker._failed)
+    svg_worker._worker, svg_worker._failed = None, False
+    yield
+    if svg_worker._worker is not None:
+        svg_worker._worker.stop()
+        svg_worker._worker.process.wait(timeout=30)
+    svg_worker._worker, svg_worker._failed = saved
+
+
+def test_the_worker_draws_what_vl_convert_draws_here(fresh: None) -> None:
+    vl_convert.register_font_directory(svg_worker.font_folder())
+    specs = [bars(n) for n in (1, 5, 12)]
+    asked = [svg_worker.svg(spec) for spec in specs]
+    worker = svg_worker._worker
+    assert worker is not None and worker.process.poll() is None  # a child process drew them
+    for spec, drawn in zip(specs, asked, strict=True):
+        assert svg_worker.result(drawn, spec) == str(vl_convert.vegalite_to_svg(spec))
+
+
+def test_charts_asked_from_several_threads_each_get_their_own(fresh: None) -> None:
+    specs = [bars(n) for n in range(1, 9)]
+    with ThreadPoolExecutor(4) as pool:
+        drawn = list(pool.map(lambda s: svg_worker.result(svg_worker.svg(s), s), specs))
+    for spec, svg in zip(specs, drawn, strict=True):
+        labels = json.loads(spec)["data"]["values"]
+        assert f">{labels[-1]['k']}<" in svg and f">b{len(labels)}<" not in svg
+
+
+def test_a_chart_vl_convert_refuses_is_an_error_not_an_answer(fresh: None) -> None:
+    spec = json.dumps({"mark": "no-such-mark"})
+    drawn = svg_worker.svg(spec)
+    with pytest.raises(ValueError):
+        svg_worker.result(drawn, spec)
+    spec = bars(3)  # and the worker still draws the next one
+    assert "<svg" in svg_worker.result(svg_worker.svg(spec), spec)
+
+
+def test_a_worker_that_dies_costs_no_chart(fresh: None) -> None:
+    spec = bars(4)
+    expected = svg_worker.result(svg_worker.svg(spec), spec)
+    worker = svg_worker._worker
+    assert worker is not None
+    worker.process.kill()
+    worker.process.wait(timeout=30)
+    # asked after its death: drawn here, the same
+    for _ in range(2):
+        assert svg_worker.result(svg_worker.svg(spec), spec) == expected
+    for _ in range(200):  # its answers' reader sees the pipe close
+        if not worker.alive:
+            break
+        time.sleep(0.05)
+    assert worker.alive is False
