@@ -53,6 +53,11 @@ class _Worker:
             encoding="utf-8",
         )
         self.waiting: collections.deque[Future[str]] = collections.deque()
+        # Two locks: `writing` keeps one chart's line whole and in the order of the
+        # queue; `lock` guards the queue, and only for a moment, so that the answers'
+        # reader never waits on a write (a long spec in a full pipe while the worker
+        # writes a long answer would otherwise wait on each other for ever).
+        self.writing = threading.Lock()
         self.lock = threading.Lock()
         self.alive = True
         threading.Thread(target=self._answers, name="svg-worker", daemon=True).start()
@@ -61,12 +66,14 @@ class _Worker:
         drawn: Future[str] = Future()
         stdin = self.process.stdin
         assert stdin is not None
-        with self.lock:
-            if not self.alive:
-                raise OSError("the chart worker has stopped")
-            stdin.write(json.dumps(spec) + "\n")
+        line = json.dumps(spec) + "\n"
+        with self.writing:
+            with self.lock:
+                if not self.alive:
+                    raise OSError("the chart worker has stopped")
+                self.waiting.append(drawn)
+            stdin.write(line)
             stdin.flush()
-            self.waiting.append(drawn)
         return drawn
 
     def _answers(self) -> None:

@@ -4,6 +4,7 @@ order asked, and a worker that dies costs no chart."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -82,3 +83,21 @@ def test_a_worker_that_dies_costs_no_chart(fresh: None) -> None:
             break
         time.sleep(0.05)
     assert worker.alive is False
+
+
+def test_long_charts_asked_in_a_row_do_not_wait_on_each_other(fresh: None) -> None:
+    """Specs and drawings larger than a pipe holds, asked one after the other before
+    any answer is read (as the pack does): every one comes back."""
+    specs = [bars(3000 + n) for n in range(4)]  # each spec and its SVG: hundreds of KiB
+    drawn: list[str] = []
+
+    def ask_all() -> None:
+        asked = [svg_worker.svg(spec) for spec in specs]
+        drawn.extend(svg_worker.result(d, s) for d, s in zip(asked, specs, strict=True))
+
+    asking = threading.Thread(target=ask_all, daemon=True)
+    asking.start()
+    asking.join(timeout=120)
+    assert not asking.is_alive(), "the worker and the pack wait on each other"
+    assert [svg.count("<text") > 3000 for svg in drawn] == [True] * 4
+    assert svg_worker._worker is not None and svg_worker._worker.alive
