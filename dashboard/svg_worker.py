@@ -20,6 +20,7 @@ import collections
 import json
 import logging
 import os
+import queue
 import subprocess
 import sys
 import threading
@@ -42,7 +43,12 @@ def _draw(spec: str) -> str:
 
 
 class _Worker:
-    """The child process and the charts asked of it, answered in the order asked."""
+    """The child process and the charts asked of it, answered in the order asked.
+
+    Asking never waits: a chart's line goes to a queue that a writer thread sends,
+    and its answer is read by a reader thread. So neither a worker busy with a long
+    chart (a full pipe) nor a stuck one holds up a session; a stuck one is stopped
+    by `result`'s timeout."""
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(
@@ -53,28 +59,30 @@ class _Worker:
             encoding="utf-8",
         )
         self.waiting: collections.deque[Future[str]] = collections.deque()
-        # Two locks: `writing` keeps one chart's line whole and in the order of the
-        # queue; `lock` guards the queue, and only for a moment, so that the answers'
-        # reader never waits on a write (a long spec in a full pipe while the worker
-        # writes a long answer would otherwise wait on each other for ever).
-        self.writing = threading.Lock()
-        self.lock = threading.Lock()
+        self.lines: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self.lock = threading.Lock()  # the queue of answers and `alive`, for a moment
         self.alive = True
-        threading.Thread(target=self._answers, name="svg-worker", daemon=True).start()
+        threading.Thread(target=self._questions, name="svg-worker-in", daemon=True).start()
+        threading.Thread(target=self._answers, name="svg-worker-out", daemon=True).start()
 
     def ask(self, spec: str) -> Future[str]:
         drawn: Future[str] = Future()
+        with self.lock:  # the same order in both queues
+            if not self.alive:
+                raise OSError("the chart worker has stopped")
+            self.waiting.append(drawn)
+            self.lines.put(json.dumps(spec) + "\n")
+        return drawn
+
+    def _questions(self) -> None:
         stdin = self.process.stdin
         assert stdin is not None
-        line = json.dumps(spec) + "\n"
-        with self.writing:
-            with self.lock:
-                if not self.alive:
-                    raise OSError("the chart worker has stopped")
-                self.waiting.append(drawn)
-            stdin.write(line)
-            stdin.flush()
-        return drawn
+        try:
+            while (line := self.lines.get()) is not None:
+                stdin.write(line)
+                stdin.flush()
+        except (OSError, ValueError):  # a dead worker: its reader fails what is owed
+            self.stop()
 
     def _answers(self) -> None:
         stdout = self.process.stdout
@@ -91,36 +99,42 @@ class _Worker:
         except (ValueError, IndexError, OSError):
             logging.getLogger("dashboard.pack").exception("the chart worker answered wrong")
         finally:  # the worker is gone: what it still owed is drawn here
+            self.stop()
             with self.lock:
-                self.alive = False
                 while self.waiting:
                     self.waiting.popleft().set_exception(OSError("the chart worker has stopped"))
-            self.stop()
+            self.process.wait()
+            stdout.close()
 
     def stop(self) -> None:
-        if self.process.stdin is not None and not self.process.stdin.closed:
-            self.process.stdin.close()
-        if self.process.poll() is None and not self.alive:
+        """Kill the worker (it keeps nothing): killed first, its pipe closed after, so
+        that a write waiting on a full pipe fails instead of holding the close."""
+        with self.lock:
+            self.alive = False
+        self.lines.put(None)
+        if self.process.poll() is None:
             self.process.kill()
 
 
 _PATIENCE_S = 60.0
+_RESTARTS = 3  # a worker that keeps dying is given up: charts drawn in process
 _started = threading.Lock()
 _worker: _Worker | None = None
-_failed = False
+_starts = 0
 
 
 def _running() -> _Worker | None:
-    global _worker, _failed
+    global _worker, _starts
     with _started:
-        if _worker is None and not _failed:
+        if (_worker is None or not _worker.alive) and _starts < _RESTARTS:
+            _starts += 1
             try:
                 _worker = _Worker()
                 atexit.register(_worker.stop)
             except OSError as exc:
                 logging.getLogger("dashboard.pack").warning("charts drawn in process: %s", exc)
-                _failed = True
-        return _worker
+                _worker = None
+        return _worker if _worker is not None and _worker.alive else None
 
 
 def svg(spec: str) -> Future[str]:
@@ -129,7 +143,7 @@ def svg(spec: str) -> Future[str]:
     if worker is not None:
         try:
             return worker.ask(spec)
-        except (OSError, ValueError):  # stopped, or its pipe closed
+        except OSError:  # stopped in the meantime
             pass
     drawn: Future[str] = Future()
     try:
@@ -141,17 +155,15 @@ def svg(spec: str) -> Future[str]:
 
 def result(drawn: Future[str], spec: str) -> str:
     """The SVG of `svg(spec)`; drawn here if the worker stopped on the way or has
-    not answered within a minute (it is then stopped: the next charts are drawn
-    here)."""
-    global _failed
+    not answered within a minute (it is then stopped; the next chart starts
+    another, up to three in all)."""
     try:
         return drawn.result(timeout=_PATIENCE_S)
     except TimeoutError:
         with _started:
-            _failed = True
-            if _worker is not None:
-                _worker.alive = False
-                _worker.stop()
+            stuck = _worker
+        if stuck is not None:
+            stuck.stop()
         return _draw(spec)
     except OSError:
         return _draw(spec)

@@ -4,6 +4,8 @@ order asked, and a worker that dies costs no chart."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -31,13 +33,13 @@ def bars(n: int) -> str:
 @pytest.fixture
 def fresh() -> Iterator[None]:
     """A worker of this test's own (the module keeps one per process)."""
-    saved = (svg_worker._worker, svg_worker._failed)
-    svg_worker._worker, svg_worker._failed = None, False
+    saved = (svg_worker._worker, svg_worker._starts)
+    svg_worker._worker, svg_worker._starts = None, 0
     yield
     if svg_worker._worker is not None:
         svg_worker._worker.stop()
         svg_worker._worker.process.wait(timeout=30)
-    svg_worker._worker, svg_worker._failed = saved
+    svg_worker._worker, svg_worker._starts = saved
 
 
 def test_the_worker_draws_what_vl_convert_draws_here(fresh: None) -> None:
@@ -101,3 +103,28 @@ def test_long_charts_asked_in_a_row_do_not_wait_on_each_other(fresh: None) -> No
     assert not asking.is_alive(), "the worker and the pack wait on each other"
     assert [svg.count("<text") > 3000 for svg in drawn] == [True] * 4
     assert svg_worker._worker is not None and svg_worker._worker.alive
+
+
+def test_a_stuck_worker_holds_up_no_one(fresh: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that stops answering (here: stopped by a signal) while charts larger
+    than a pipe are asked: asking returns at once, each chart is drawn here after
+    the wait, and the stuck worker is killed."""
+    spec = bars(3000)
+    svg_worker.result(svg_worker.svg(spec), spec)  # started and answering
+    monkeypatch.setattr(svg_worker, "_PATIENCE_S", 2.0)
+    worker = svg_worker._worker
+    assert worker is not None
+    os.kill(worker.process.pid, signal.SIGSTOP)
+    specs = [bars(3000 + n) for n in range(2)]  # each longer than a pipe holds
+    drawn: list[str] = []
+
+    def ask_all() -> None:
+        asked = [svg_worker.svg(s) for s in specs]
+        drawn.extend(svg_worker.result(d, s) for d, s in zip(asked, specs, strict=True))
+
+    asking = threading.Thread(target=ask_all, daemon=True)
+    asking.start()
+    asking.join(timeout=60)
+    assert not asking.is_alive(), "a stuck worker held up the pack"
+    assert drawn == [str(vl_convert.vegalite_to_svg(s)) for s in specs]
+    assert worker.process.wait(timeout=30) == -signal.SIGKILL
