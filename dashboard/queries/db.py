@@ -96,9 +96,17 @@ def open_database(files: Mapping[str, Path | None]) -> duckdb.DuckDBPyConnection
     # GIL): most files are too small for DuckDB to split one read between threads.
     # The largest go first so that the two workers finish together.
     loads.sort(key=lambda load: load[1].stat().st_size, reverse=True)
-    with ThreadPoolExecutor(max_workers=_LOADERS) as pool:
+    pool = ThreadPoolExecutor(max_workers=_LOADERS)
+    try:
         for done in [pool.submit(load_canonical, con, name, path) for name, path in loads]:
             done.result()
+    except BaseException:
+        # a file that does not load: the others not started are not, and the
+        # half-filled database is closed once the running ones are done
+        pool.shutdown(wait=True, cancel_futures=True)
+        con.close()
+        raise
+    pool.shutdown(wait=True)
     return con
 
 
