@@ -30,6 +30,21 @@ def bars(n: int) -> str:
     )
 
 
+def ask_in_a_row(specs: list[str], within_s: float) -> list[str] | None:
+    """Every chart asked before any answer is read, as the pack does, on a thread of
+    its own; their SVGs, or None when they are not all back within `within_s`."""
+    drawn: list[str] = []
+
+    def ask_all() -> None:
+        asked = [svg_worker.svg(spec) for spec in specs]
+        drawn.extend(svg_worker.result(d, s) for d, s in zip(asked, specs, strict=True))
+
+    asking = threading.Thread(target=ask_all, daemon=True)
+    asking.start()
+    asking.join(timeout=within_s)
+    return None if asking.is_alive() else drawn
+
+
 @pytest.fixture
 def fresh() -> Iterator[None]:
     """A worker of this test's own (the module keeps one per process)."""
@@ -91,16 +106,8 @@ def test_long_charts_asked_in_a_row_do_not_wait_on_each_other(fresh: None) -> No
     """Specs and drawings larger than a pipe holds, asked one after the other before
     any answer is read (as the pack does): every one comes back."""
     specs = [bars(3000 + n) for n in range(4)]  # each spec and its SVG: hundreds of KiB
-    drawn: list[str] = []
-
-    def ask_all() -> None:
-        asked = [svg_worker.svg(spec) for spec in specs]
-        drawn.extend(svg_worker.result(d, s) for d, s in zip(asked, specs, strict=True))
-
-    asking = threading.Thread(target=ask_all, daemon=True)
-    asking.start()
-    asking.join(timeout=120)
-    assert not asking.is_alive(), "the worker and the pack wait on each other"
+    drawn = ask_in_a_row(specs, within_s=120)
+    assert drawn is not None, "the worker and the pack wait on each other"
     assert [svg.count("<text") > 3000 for svg in drawn] == [True] * 4
     assert svg_worker._worker is not None and svg_worker._worker.alive
 
@@ -116,15 +123,7 @@ def test_a_stuck_worker_holds_up_no_one(fresh: None, monkeypatch: pytest.MonkeyP
     assert worker is not None
     os.kill(worker.process.pid, signal.SIGSTOP)
     specs = [bars(3000 + n) for n in range(2)]  # each longer than a pipe holds
-    drawn: list[str] = []
-
-    def ask_all() -> None:
-        asked = [svg_worker.svg(s) for s in specs]
-        drawn.extend(svg_worker.result(d, s) for d, s in zip(asked, specs, strict=True))
-
-    asking = threading.Thread(target=ask_all, daemon=True)
-    asking.start()
-    asking.join(timeout=60)
-    assert not asking.is_alive(), "a stuck worker held up the pack"
+    drawn = ask_in_a_row(specs, within_s=60)
+    assert drawn is not None, "a stuck worker held up the pack"
     assert drawn == [str(vl_convert.vegalite_to_svg(s)) for s in specs]
     assert worker.process.wait(timeout=30) == -signal.SIGKILL
