@@ -561,9 +561,6 @@ class Tidy:
         return out
 
 
-tidy = Tidy
-
-
 def pandas_open_actions(actions: pd.DataFrame, situation: pd.Timestamp) -> pd.DataFrame:
     """`sql/views/open_actions_at.sql`: open at the situation date, days overdue."""
     a = actions[
@@ -716,7 +713,7 @@ def app_cards(cards: tuple[Any, ...]) -> Tidy:
     ]
     out = pd.DataFrame(rows, columns=CARD_COLUMNS)
     out["progress"] = out["progress"].astype(float)
-    return tidy(out)
+    return Tidy(out)
 
 
 def pandas_cards(rows: pd.DataFrame) -> Tidy:
@@ -724,7 +721,7 @@ def pandas_cards(rows: pd.DataFrame) -> Tidy:
         site_id=np.where(rows["scope"] == "site", rows["site_id"], site_pages.DESTINATION),
         days_to_go=(rows["milestone_day"] - pd.Timestamp(SITUATION)).dt.days,
     )
-    return tidy(out, CARD_COLUMNS)
+    return Tidy(out, CARD_COLUMNS)
 
 
 def app_overview(con: duckdb.DuckDBPyConnection) -> overview.Model:
@@ -738,7 +735,7 @@ def overview_answer(model: overview.Model) -> dict[str, Any]:
         "sites_total": model.sites_total,
         "destination": app_cards((model.destination,)),
         "cards": app_cards(model.cards),
-        "workstreams": tidy(model.workstreams, ["workstream", "progress", "state", "tasks"]),
+        "workstreams": Tidy(model.workstreams, ["workstream", "progress", "state", "tasks"]),
     }
 
 
@@ -752,7 +749,7 @@ def pandas_workstreams(f: Frames) -> Tidy:
     r = r.assign(place=r["workstream"].map(first)).sort_values("place")
     r["progress"] = r["progress"].fillna(0.0)
     r["state"] = r["state"].replace("", "planned")
-    return tidy(r, ["workstream", "progress", "state", "tasks"])
+    return Tidy(r, ["workstream", "progress", "state", "tasks"])
 
 
 def pandas_overview(f: Frames) -> dict[str, Any]:
@@ -793,9 +790,9 @@ def sites_answer(model: site_pages.Model) -> dict[str, Any]:
     return {
         "card": app_cards((model.detail.card,)),
         "totals": {k: getattr(budget.totals, k) for k in BUDGET_TOTALS},
-        "lines": tidy(budget.lines),
-        "by_site": tidy(by_site.lines),
-        "kpis": tidy(kpis),
+        "lines": Tidy(budget.lines),
+        "by_site": Tidy(by_site.lines),
+        "kpis": Tidy(kpis),
     }
 
 
@@ -815,7 +812,7 @@ def pandas_kpi_latest(kpis: pd.DataFrame, site: str) -> Tidy:
         out.index.isin(last.index), target_known.reindex(out.index), target_first.reindex(out.index)
     )
     out = out.sort_values("kpi_order").reset_index().assign(site_id=site)
-    return tidy(out, KPI_COLUMNS)
+    return Tidy(out, KPI_COLUMNS)
 
 
 def pandas_sites(f: Frames) -> dict[str, Any]:
@@ -850,8 +847,8 @@ def pandas_sites(f: Frames) -> dict[str, Any]:
             "overspend_eur": float(row["overspend_eur"]),
             "overspent": int(row["overspent_tasks"]),
         },
-        "lines": tidy(kept, ["name", "budget_eur", "spent_eur"]),
-        "by_site": tidy(rows.assign(name=names), ["name", "budget_eur", "spent_eur"]),
+        "lines": Tidy(kept, ["name", "budget_eur", "spent_eur"]),
+        "by_site": Tidy(rows.assign(name=names), ["name", "budget_eur", "spent_eur"]),
         "kpis": pandas_kpi_latest(f["kpis"], ""),
     }
 
@@ -876,9 +873,9 @@ def timeline_answer(model: timeline.Model) -> dict[str, Any]:
         "total": model.total,
         "shown": model.shown,
         "collapsed": model.collapsed,
-        "rows": tidy(rows, ROW_COLUMNS),
+        "rows": Tidy(rows, ROW_COLUMNS),
         "watched": model.watched,
-        "watch": tidy(model.watch, WATCH_COLUMNS),
+        "watch": Tidy(model.watch, WATCH_COLUMNS),
     }
 
 
@@ -931,9 +928,9 @@ def pandas_timeline(f: Frames) -> dict[str, Any]:
         "total": len(t),
         "shown": len(shown),
         "collapsed": collapsed,
-        "rows": tidy(rows, ROW_COLUMNS),
+        "rows": Tidy(rows, ROW_COLUMNS),
         "watched": len(watch),
-        "watch": tidy(watch.head(timeline.WATCH_PER_PAGE), WATCH_COLUMNS),
+        "watch": Tidy(watch.head(timeline.WATCH_PER_PAGE), WATCH_COLUMNS),
     }
 
 
@@ -965,11 +962,11 @@ def stakeholders_answer(model: stakeholder_pages.Model) -> dict[str, Any]:
         "committed": model.committed,
         "unscored": model.unscored,
         "quadrants": model.quadrants,
-        "funnel": tidy(model.funnel),
-        "coverage": tidy(model.coverage),
-        "grid": tidy(grid, GRID_COLUMNS),
+        "funnel": Tidy(model.funnel),
+        "coverage": Tidy(model.coverage),
+        "grid": Tidy(grid, GRID_COLUMNS),
         "partners_abroad": model.abroad.partners,
-        "countries": tidy(model.abroad.countries),
+        "countries": Tidy(model.abroad.countries),
     }
 
 
@@ -1071,13 +1068,13 @@ def pandas_stakeholders(f: Frames) -> dict[str, Any]:
         "committed": int(committed.sum()),
         "unscored": int(len(s) - len(scored)),
         "quadrants": {q: int(counts.get(q, 0)) for q in sk.QUADRANTS},
-        "funnel": tidy(funnel),
-        "coverage": tidy(
+        "funnel": Tidy(funnel),
+        "coverage": Tidy(
             coverage, ["territory", "category", "committed", "engaged", "prospects", "state"]
         ),
-        "grid": tidy(grid, GRID_COLUMNS),
+        "grid": Tidy(grid, GRID_COLUMNS),
         "partners_abroad": len(partners),
-        "countries": tidy(countries),
+        "countries": Tidy(countries),
     }
 
 
@@ -1105,7 +1102,7 @@ def actions_answer(model: action_pages.Model) -> dict[str, Any]:
     }
     for name in LISTS:
         table = getattr(model, name)
-        out[name] = (table.total, tidy(table.rows, LIST_COLUMNS))
+        out[name] = (table.total, Tidy(table.rows, LIST_COLUMNS))
     return out
 
 
@@ -1160,7 +1157,7 @@ def pandas_actions(f: Frames) -> dict[str, Any]:
         "overdue_actions": int((open_["days_overdue"] > 0).sum()),
     }
     for name, frame in lists.items():
-        out[name] = (len(frame), tidy(frame.head(action_pages.PER_PAGE), LIST_COLUMNS))
+        out[name] = (len(frame), Tidy(frame.head(action_pages.PER_PAGE), LIST_COLUMNS))
     return out
 
 
