@@ -435,10 +435,12 @@ def chart_flowable(chart: Any, width: float, max_height: float) -> Any:
         spec["width"] = int(width / PX) - 160
     text = json.dumps(spec)
     drawn = svg_worker.svg(text)
-    return _later(partial(_chart_drawing, drawn, text, width, max_height))
+    return _later(partial(_chart_drawing, drawn, spec, text, width, max_height))
 
 
-def _chart_drawing(drawn: Future[str], text: str, width: float, max_height: float) -> Any:
+def _chart_drawing(
+    drawn: Future[str], spec: dict[str, Any], text: str, width: float, max_height: float
+) -> Any:
     from reportlab.platypus import Image
 
     try:
@@ -455,7 +457,7 @@ def _chart_drawing(drawn: Future[str], text: str, width: float, max_height: floa
         drawing.hAlign = "LEFT"
         return drawing
     except Exception:
-        png = export.chart_png(json.loads(text), scale=2.0)
+        png = export.chart_png(spec, scale=2.0)
         image = Image(io.BytesIO(png))
         w, h = image.imageWidth / 2 * PX, image.imageHeight / 2 * PX
         factor = min(width / w, max_height / h, 1.0)
