@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,9 @@ def locale(lang: str) -> str:
     return _LOCALES[normalise_lang(lang)]
 
 
+# A chart's labels repeat the same days (a Gantt names each bar's two days), and
+# Babel takes about 20 µs a date: the days a session shows are kept formatted.
+@lru_cache(maxsize=4096)
 def format_day(value: date, lang: str, style: str = "long") -> str:
     """'15 avril 2020' / '15 April 2020' (style: short, medium, long, full); the
     first of a month in French words is '1er' ('1er décembre 2020')."""

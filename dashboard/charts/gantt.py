@@ -9,12 +9,13 @@ import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
 
 from dashboard.charts import STATE_COLOURS, STATE_MARKS, STATE_TEXT, finish_spec, text_scale
+from dashboard.domain import status
 from dashboard.i18n import format_day, format_number, t
 
 ROW_HEIGHT = 24
@@ -31,14 +32,19 @@ class GanttOptions:
     show_links: bool = True
 
 
-def _iso(days: pd.Series) -> list[str | None]:
-    """Dates as Vega-Lite reads them (midnight), None where missing."""
-    stamps = pd.to_datetime(days)
-    return [None if pd.isna(d) else d.strftime("%Y-%m-%dT00:00:00") for d in stamps]
+def _day(value: object) -> date | None:
+    """A drawn day from what a query or a frame holds (date, Timestamp, text)."""
+    return status.as_day(value)
 
 
-def _days(values: pd.Series) -> list[date | None]:
-    return [None if pd.isna(d) else d.date() for d in pd.to_datetime(values)]
+def _midnight(day: date | None) -> str | None:
+    """A day as Vega-Lite reads it (midnight), None where missing."""
+    return None if day is None else day.isoformat() + "T00:00:00"
+
+
+def _after(day: date | None) -> date | None:
+    """The instant a day ends: a one-day task has a width."""
+    return None if day is None else day + timedelta(days=1)
 
 
 def tick_interval(window: tuple[date, date] | None) -> Any:
@@ -61,111 +67,109 @@ def gantt_rows(bars: pd.DataFrame, options: GanttOptions) -> pd.DataFrame:
     order and bounded (a page of tasks and one summary per collapsed workstream),
     with `critical` and, when a version is compared, `old_start` / `old_end`. Only
     the columns the chart draws are kept.
+
+    Built row by row in plain Python: there are at most a page of bars, and pandas'
+    cost per operation (about thirty of them) was most of the timeline's build.
     """
     lang = options.lang
     if bars.empty:
         return pd.DataFrame(columns=["row", "kind", "task_id"])
-    start = pd.to_datetime(bars["start"])
-    end = pd.to_datetime(bars["end"])
-    after = end + pd.Timedelta(days=1)  # the instant a day ends: a one-day task has a width
-    duration = (after - start).dt.days.clip(lower=1)
-    progress = bars["progress"].astype(float).fillna(0.0)
-    progress_end = (
-        start + pd.to_timedelta(duration * progress.clip(0, 100) / 100, unit="D")
-    ).dt.floor("s")
-    names = bars["name"].astype(str)
-    rows = pd.DataFrame(
-        {
-            "row": names.where(~bars["name_repeated"], names + " (" + bars["task_id"] + ")"),
-            "kind": bars["kind"],
-            "task_id": bars["task_id"],
-            "ws_rank": bars["ws_rank"],
-            "workstream": bars["workstream"],
-            "name": names,
-            "start": _iso(start),
-            "end_at": _iso(after),
-            "start_label": [format_day(d, lang, "medium") if d else "" for d in _days(start)],
-            "end_label": [format_day(d, lang, "medium") if d else "" for d in _days(end)],
-            "milestone": bars["milestone"].astype(bool),
-            "progress_end": [
-                p.isoformat() if f > 0 and not pd.isna(p) else None
-                for p, f in zip(progress_end, progress, strict=True)
-            ],
-            "progress_label": [
-                (format_number(f, lang) + (" %" if lang == "fr" else "%")) if f > 0 else ""
-                for f in progress
-            ],
+    percent = " %" if lang == "fr" else "%"
+    has = set(bars.columns)
+    rows: list[dict[str, Any]] = []
+    for bar in bars.to_dict("records"):
+        start, end = _day(bar["start"]), _day(bar["end"])
+        progress = _progress(bar["progress"])
+        name = str(bar["name"])
+        shown = f"{format_number(progress, lang)}{percent}" if progress > 0 else ""
+        state_label = t(f"state.{bar['state']}", lang)
+        slip = bar["slip"]
+        row: dict[str, Any] = {
+            "row": f"{name} ({bar['task_id']})" if bar["name_repeated"] else name,
+            "kind": bar["kind"],
+            "task_id": bar["task_id"],
+            "ws_rank": bar["ws_rank"],
+            "workstream": bar["workstream"],
+            "name": name,
+            "start": _midnight(start),
+            "end_at": _midnight(_after(end)),
+            "start_label": format_day(start, lang, "medium") if start else "",
+            "end_label": format_day(end, lang, "medium") if end else "",
+            "milestone": bool(bar["milestone"]),
+            "progress_end": _progress_end(start, end, progress),
+            "progress_label": shown,
             # the state's mark, drawn on the bar: states told apart without colour
-            "bar_label": [
-                STATE_MARKS.get(str(s), "")
-                + (
-                    (" " + format_number(f, lang) + (" %" if lang == "fr" else "%"))
-                    if f > 0
-                    else ""
-                )
-                for s, f in zip(bars["state"], progress, strict=True)
-            ],
-            "state_label": [t(f"state.{s}", lang) for s in bars["state"]],
-            "owner": bars["owner"].fillna(""),
-            "critical": bars["critical"].astype(bool) if "critical" in bars else False,
-            "conflict": [c if isinstance(c, str) else "" for c in bars["conflict"]]
-            if "conflict" in bars
-            else "",
-            "slip_label": [
-                _slip_label(None if pd.isna(d) or k != "task" else int(d), lang)
-                for d, k in zip(bars["slip"], bars["kind"], strict=True)
-            ],
+            "bar_label": STATE_MARKS.get(str(bar["state"]), "") + (f" {shown}" if shown else ""),
+            "state_label": state_label,
+            "owner": "" if _missing(bar["owner"]) else bar["owner"],
+            "critical": bool(bar["critical"]) if "critical" in has else False,
+            "conflict": bar["conflict"] if isinstance(bar.get("conflict"), str) else "",
+            "slip_label": _slip_label(
+                None if _missing(slip) or bar["kind"] != "task" else int(slip), lang
+            ),
         }
-    )
-    if options.show_baseline:
-        rows["baseline_start"] = _iso(bars["baseline_start"])
-        rows["baseline_end_at"] = _iso(pd.to_datetime(bars["baseline_end"]) + pd.Timedelta(days=1))
-        rows["baseline_label"] = _span_labels(bars["baseline_start"], bars["baseline_end"], lang)
-    if "old_start" in bars:
-        rows["previous_start"] = _iso(bars["old_start"])
-        rows["previous_end_at"] = _iso(pd.to_datetime(bars["old_end"]) + pd.Timedelta(days=1))
-        rows["previous_label"] = _span_labels(bars["old_start"], bars["old_end"], lang)
-    # what a screen reader says of a bar: words and the days as planned (Vega's own
-    # description would list raw fields and the bar's end instant, the day after)
-    planned = rows["baseline_label"] if "baseline_label" in rows else [""] * len(rows)
-    rows["description"] = [
-        (f"{name} · {first} – {last} · {state}" if first else str(name))
-        + (" · " + t("meeting.aria_baseline", lang, span=base) if base else "")
-        for name, first, last, state, base in zip(
-            rows["name"],
-            rows["start_label"],
-            rows["end_label"],
-            rows["state_label"],
-            planned,
-            strict=True,
-        )
-    ]
-    firsts = rows.drop_duplicates("ws_rank")
-    headers = pd.DataFrame(
-        {
-            "row": GROUP_MARK + firsts["workstream"].astype(str),
-            "kind": "group",
-            "task_id": None,
-            "ws_rank": firsts["ws_rank"],
-        }
-    )
-    out = pd.concat([headers, rows], ignore_index=True)
-    out["_header"] = out["kind"] == "group"
-    out["_at"] = list(range(-len(headers), 0)) + list(range(len(rows)))
-    out = out.sort_values(["ws_rank", "_header", "_at"], ascending=[True, False, True])
-    return out.drop(columns=["_header", "_at", "ws_rank"]).reset_index(drop=True)
+        if options.show_baseline:
+            first, last = _day(bar["baseline_start"]), _day(bar["baseline_end"])
+            row["baseline_start"] = _midnight(first)
+            row["baseline_end_at"] = _midnight(_after(last))
+            row["baseline_label"] = _span_label(first, last, lang)
+        if "old_start" in has:
+            first, last = _day(bar["old_start"]), _day(bar["old_end"])
+            row["previous_start"] = _midnight(first)
+            row["previous_end_at"] = _midnight(_after(last))
+            row["previous_label"] = _span_label(first, last, lang)
+        # what a screen reader says of a bar: words and the days as planned (Vega's own
+        # description would list raw fields and the bar's end instant, the day after)
+        planned = row.get("baseline_label", "")
+        row["description"] = (
+            f"{name} · {row['start_label']} – {row['end_label']} · {state_label}"
+            if row["start_label"]
+            else name
+        ) + (" · " + t("meeting.aria_baseline", lang, span=planned) if planned else "")
+        rows.append(row)
+    columns = [c for c in rows[0] if c != "ws_rank"]
+    out: list[dict[str, Any]] = []
+    # each workstream's header, then its bars in the order given; workstreams by rank
+    for rank in sorted(dict.fromkeys(r["ws_rank"] for r in rows)):
+        part = [r for r in rows if r["ws_rank"] == rank]
+        header = {"row": GROUP_MARK + str(part[0]["workstream"]), "kind": "group", "task_id": None}
+        out.append(header)
+        out.extend(part)
+    return pd.DataFrame.from_records(out, columns=columns)
 
 
-def _span_labels(starts: pd.Series, ends: pd.Series, lang: str) -> list[str]:
-    """'17 janv. 2020 – 30 janv. 2020' per row: the days as planned, formatted here
-    (a browser would read an ISO date as UTC midnight and could show the day before)."""
-    out = []
-    for first, last in zip(_days(starts), _days(ends), strict=True):
-        if first is None or last is None:
-            out.append("")
-        else:
-            out.append(f"{format_day(first, lang, 'medium')} – {format_day(last, lang, 'medium')}")
-    return out
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or value != value
+
+
+def _progress(value: object) -> float:
+    return 0.0 if _missing(value) else float(value)  # type: ignore[arg-type]
+
+
+def _progress_end(start: date | None, end: date | None, progress: float) -> str | None:
+    """Where the bar's filled part ends: that share of its days, to the second."""
+    if progress <= 0 or start is None or end is None:
+        return None
+    days = max((end - start).days + 1, 1)
+    share = days * min(max(progress, 0.0), 100.0) / 100
+    at = datetime.combine(start, time()) + timedelta(seconds=_whole_seconds(share))
+    return at.isoformat()
+
+
+def _whole_seconds(days: float) -> int:
+    """`days` in whole seconds, rounded down the way pandas' `to_timedelta(days,
+    unit="D").floor("s")` does it (nanoseconds first, then whole seconds)."""
+    whole = int(days)
+    nanoseconds = whole * 86_400_000_000_000 + int(round(days - whole, 9) * 86_400_000_000_000)
+    return nanoseconds // 1_000_000_000
+
+
+def _span_label(first: date | None, last: date | None, lang: str) -> str:
+    """'17 janv. 2020 – 30 janv. 2020': the days as planned, formatted here (a
+    browser would read an ISO date as UTC midnight and could show the day before)."""
+    if first is None or last is None:
+        return ""
+    return f"{format_day(first, lang, 'medium')} – {format_day(last, lang, 'medium')}"
 
 
 def _slip_label(days: int | None, lang: str) -> str:
@@ -181,24 +185,20 @@ def link_rows(edges: pd.DataFrame, rows: pd.DataFrame, critical: Iterable[str]) 
     columns = ["from_row", "to_row", "from_at", "to_at", "critical"]
     if rows.empty or edges.empty:
         return pd.DataFrame(columns=columns)
-    drawn = rows[rows["kind"] == "task"].set_index("task_id")[["row", "start", "end_at"]]
-    keep = edges[edges["from_id"].isin(drawn.index) & edges["to_id"].isin(drawn.index)]
-    chain = list(critical)
-    on_chain = set(itertools.pairwise(chain))
-    pred = drawn.loc[keep["from_id"]]
-    succ = drawn.loc[keep["to_id"]]
-    return pd.DataFrame(
-        {
-            "from_row": pred["row"].to_numpy(),
-            "to_row": succ["row"].to_numpy(),
-            "from_at": pred["end_at"].to_numpy(),
-            "to_at": succ["start"].to_numpy(),
-            "critical": [
-                (a, b) in on_chain for a, b in zip(keep["from_id"], keep["to_id"], strict=True)
-            ],
-        },
-        columns=columns,
-    )
+    drawn = {
+        task: (row, start, end_at)
+        for kind, task, row, start, end_at in zip(
+            rows["kind"], rows["task_id"], rows["row"], rows["start"], rows["end_at"], strict=True
+        )
+        if kind == "task"
+    }
+    on_chain = set(itertools.pairwise(critical))
+    links = [
+        (drawn[a][0], drawn[b][0], drawn[a][2], drawn[b][1], (a, b) in on_chain)
+        for a, b in zip(edges["from_id"], edges["to_id"], strict=True)
+        if a in drawn and b in drawn
+    ]
+    return pd.DataFrame.from_records(links, columns=columns)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

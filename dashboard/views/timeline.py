@@ -618,16 +618,13 @@ def _true_labels(rows: pd.DataFrame, bars: pd.DataFrame, lang: str) -> pd.DataFr
     def label(day: date | None, drawn: str) -> str:
         return format_day(day, lang, "medium") if day is not None else drawn
 
-    is_task = rows["kind"] == "task"
     out = rows.copy()
-    out.loc[is_task, "start_label"] = [
-        label(starts.get(str(i)), d)
-        for i, d in zip(out.loc[is_task, "task_id"], out.loc[is_task, "start_label"], strict=True)
-    ]
-    out.loc[is_task, "end_label"] = [
-        label(ends.get(str(i)), d)
-        for i, d in zip(out.loc[is_task, "task_id"], out.loc[is_task, "end_label"], strict=True)
-    ]
+    kinds, drawn_ids = rows["kind"].tolist(), rows["task_id"].tolist()
+    for column, days in (("start_label", starts), ("end_label", ends)):
+        out[column] = [
+            label(days.get(str(i)), drawn) if kind == "task" else drawn
+            for kind, i, drawn in zip(kinds, drawn_ids, rows[column].tolist(), strict=True)
+        ]
     return out
 
 
