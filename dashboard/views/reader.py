@@ -7,6 +7,7 @@ a page nor the pack can send them to a viewer's browser or file.
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Protocol
 
 import duckdb
@@ -55,15 +56,18 @@ def in_english(read: Reader) -> Reader:
     data (names, descriptions, labels, indicators, units, decisions) is given in
     English; where that column is empty the French text is kept with a visible
     "(FR)" mark. Other texts (people's and businesses' names, ids) stay as typed."""
-    pairs: dict[str, str] = {}
+    read_once: list[dict[str, str]] = []
+    lock = threading.Lock()  # a builder's reads may run on several threads at once
 
     def translations() -> dict[str, str]:
-        if not pairs:
-            found = read("content_en")
-            for fr, en in zip(found["fr"], found["en"], strict=True):
-                pairs[str(fr)] = str(en) if isinstance(en, str) else f"{fr}{FRENCH_MARK}"
-            pairs.setdefault("", "")  # read once, even for data without any text
-        return pairs
+        with lock:
+            if not read_once:
+                found = read("content_en")
+                pairs = {"": ""}
+                for fr, en in zip(found["fr"], found["en"], strict=True):
+                    pairs[str(fr)] = str(en) if isinstance(en, str) else f"{fr}{FRENCH_MARK}"
+                read_once.append(pairs)  # whole, or not at all
+            return read_once[0]
 
     def english(name: str, /, **params: Any) -> pd.DataFrame:
         frame = read(name, **params)
