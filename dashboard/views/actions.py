@@ -18,6 +18,7 @@ import pandas as pd
 
 from dashboard.views import figures, paging
 from dashboard.views.reader import Reader
+from dashboard.views.together import together
 
 # The states a row can have, in the order the log's filter offers them.
 STATES: tuple[str, ...] = ("overdue", "open", "done", "cancelled")
@@ -100,34 +101,37 @@ def _table(found: pd.DataFrame, name: str, per_page: int) -> Table:
 
 
 def build(read: Reader, state: State) -> Model:
-    committees = tuple(
-        pd.Timestamp(d).date()
-        for d in read("action_committees", situation=state.situation)["meeting_date"]
-    )
-    committee = state.committee if state.committee in committees else None
-    if committee is None and committees:
-        committee = committees[0]
-    owners = tuple(str(o) for o in read("action_owners", situation=state.situation)["owner"])
-    found = read(
-        "action_lists",
-        situation=state.situation,
-        committee=committee,
-        hidden=list(state.hidden),
-        owners=list(state.owners),
-        states=list(state.states),
-        kinds=list(state.kinds),
-        search=state.search,
-        decisions_page=state.decisions_page,
-        new_page=state.new_page,
-        carried_page=state.carried_page,
-        log_page=state.log_page,
-        per_page=state.per_page,
-    )
+    with together() as start:
+        headline = start(lambda: figures.headline(read, state.situation, state.hidden))
+        owners_read = start(lambda: read("action_owners", situation=state.situation))
+        committees = tuple(
+            pd.Timestamp(d).date()
+            for d in read("action_committees", situation=state.situation)["meeting_date"]
+        )
+        committee = state.committee if state.committee in committees else None
+        if committee is None and committees:
+            committee = committees[0]
+        found = read(
+            "action_lists",
+            situation=state.situation,
+            committee=committee,
+            hidden=list(state.hidden),
+            owners=list(state.owners),
+            states=list(state.states),
+            kinds=list(state.kinds),
+            search=state.search,
+            decisions_page=state.decisions_page,
+            new_page=state.new_page,
+            carried_page=state.carried_page,
+            log_page=state.log_page,
+            per_page=state.per_page,
+        )
+        owners = tuple(str(o) for o in owners_read.get()["owner"])
     return Model(
         committees=committees,
         committee=committee,
         owners=owners,
-        figures=figures.headline(read, state.situation, state.hidden),
+        figures=headline.get(),
         decisions=_table(found, "decisions", state.per_page),
         new_actions=_table(found, "new", state.per_page),
         carried=_table(found, "carried", state.per_page),

@@ -17,6 +17,7 @@ import pandas as pd
 from dashboard.domain import status
 from dashboard.i18n import format_eur, format_number, format_pct, t
 from dashboard.views.reader import Reader
+from dashboard.views.together import together
 
 # The figures, in the order a committee reads them.
 KEYS: tuple[str, ...] = (
@@ -74,8 +75,10 @@ def _float(row: pd.Series, key: str) -> float | None:
 def headline(read: Reader, situation: date, hidden: tuple[str, ...] = ()) -> Headline:
     """Every headline figure at the situation date; `hidden` evaluations (those the
     reader may not see) are left out of the project figures."""
-    row = read("headline_figures", situation=situation, threshold=status.AT_RISK_POINTS).iloc[0]
-    evaluations = read("evaluation_figures", hidden=list(hidden))
+    with together() as start:
+        per_evaluation = start(lambda: read("evaluation_figures", hidden=list(hidden)))
+        row = read("headline_figures", situation=situation, threshold=status.AT_RISK_POINTS).iloc[0]
+        evaluations = per_evaluation.get()
     return Headline(
         situation=situation,
         tasks=_int(row, "tasks"),

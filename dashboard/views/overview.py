@@ -21,6 +21,7 @@ from dashboard.i18n import format_day, format_number, t
 from dashboard.views import figures
 from dashboard.views import sites as site_views
 from dashboard.views.reader import Reader
+from dashboard.views.together import together
 
 # Site cards drawn on the overview (and rows of the pack's site table).
 CARDS = 8
@@ -140,12 +141,17 @@ def _figures(
 
 def build(read: Reader, state: State) -> Model:
     situation, lang = state.situation, state.lang
-    shown, found = _figures(read, situation, lang)
-    event = read("event_window", pattern=mission.EVENT_PATTERN)
-    start = end = None
+    with together() as start:
+        event_read = start(lambda: read("event_window", pattern=mission.EVENT_PATTERN))
+        rollups = start(lambda: site_views.rollups(read, situation))
+        streams = start(
+            lambda: read("workstream_rollups", situation=situation, threshold=status.AT_RISK_POINTS)
+        )
+        shown, found = _figures(read, situation, lang)
+        event, frame = event_read.get(), rollups.get()
+    start_day = end_day = None
     if not event.empty:
-        start, end = event["start"].iloc[0].date(), event["end"].iloc[0].date()
-    frame = site_views.rollups(read, situation)
+        start_day, end_day = event["start"].iloc[0].date(), event["end"].iloc[0].date()
     whole = frame[frame["scope"] == "destination"].iloc[0].to_dict()
     destination = site_views.card(whole, situation, lang)
     places = frame[frame["scope"] == "site"]
@@ -158,8 +164,8 @@ def build(read: Reader, state: State) -> Model:
         situation=situation,
         lang=lang,
         empty=found.tasks == 0 and total == 0,
-        event_value=event_text(start, end, situation, lang),
-        event_help=event_help(start, end, lang),
+        event_value=event_text(start_day, end_day, situation, lang),
+        event_help=event_help(start_day, end_day, lang),
         figures=shown,
         progress=found.progress,
         overdue_actions=found.overdue_actions,
@@ -168,9 +174,7 @@ def build(read: Reader, state: State) -> Model:
         cards=cards,
         sites_total=total,
         cards_caption=caption,
-        workstreams=read(
-            "workstream_rollups", situation=situation, threshold=status.AT_RISK_POINTS
-        ),
+        workstreams=streams.get(),
         states_rule=t(
             "overview.states_rule", lang, threshold=format_number(status.AT_RISK_POINTS, lang)
         ),

@@ -26,6 +26,7 @@ from dashboard.export import neutralise
 from dashboard.i18n import choice_label, format_eur, format_number, format_pct, t
 from dashboard.views import figures, paging
 from dashboard.views.reader import Reader
+from dashboard.views.together import together
 
 ROWS_PER_PAGE = 50
 BARS = 30  # projects drawn as bars; the others are summarised in a caption
@@ -227,29 +228,42 @@ def _official_first(
 def build(read: Reader, state: State) -> Model:
     """The model of one evaluation under `state` (see the module's docstring)."""
     lang = state.lang
-    chosen = setup(read, SetupState(state.hidden, state.evaluation, state.lang))
-    if chosen.evaluation != state.evaluation or not chosen.criteria:
-        raise LookupError(state.evaluation)
-    criteria = chosen.criteria
-    ids = [c.criterion_id for c in criteria]
-    labels = {c.criterion_id: c.label for c in criteria}
-    weights = scoring.live_weights(criteria, state.weights)
-    zero = sum(weights) <= 0
-    if zero:
-        weights = tuple(c.weight for c in criteria)
-    total_weight = sum(weights)
-    shares = np.array([w / total_weight for w in weights], dtype=np.float64)
-    heavy = int(np.argmax(shares))
-    aggregation = state.aggregation if state.aggregation in scoring.AGGREGATIONS else "mean"
-
-    ranking = read(
-        "scoring_ranking",
-        evaluation=state.evaluation,
-        hidden=list(state.hidden),
-        criteria=ids,
-        weights=list(weights),
-        aggregation=aggregation,
-    )
+    with together() as start:
+        # the headline figures and the official ranking need nothing read here first
+        headline_read = start(
+            lambda: figures.headline(read, state.situation or date.today(), state.hidden)
+        )
+        chosen = setup(read, SetupState(state.hidden, state.evaluation, state.lang))
+        if chosen.evaluation != state.evaluation or not chosen.criteria:
+            raise LookupError(state.evaluation)
+        criteria = chosen.criteria
+        ids = [c.criterion_id for c in criteria]
+        labels = {c.criterion_id: c.label for c in criteria}
+        weights = scoring.live_weights(criteria, state.weights)
+        zero = sum(weights) <= 0
+        if zero:
+            weights = tuple(c.weight for c in criteria)
+        total_weight = sum(weights)
+        shares = np.array([w / total_weight for w in weights], dtype=np.float64)
+        heavy = int(np.argmax(shares))
+        aggregation = state.aggregation if state.aggregation in scoring.AGGREGATIONS else "mean"
+        official = tuple(c.weight for c in criteria)
+        scenario = is_scenario(weights, official)
+        official_read = (
+            start(lambda: _official_first(read, state, ids, official, aggregation))
+            if scenario
+            else None
+        )
+        ranking = read(
+            "scoring_ranking",
+            evaluation=state.evaluation,
+            hidden=list(state.hidden),
+            criteria=ids,
+            weights=list(weights),
+            aggregation=aggregation,
+        )
+        headline = headline_read.get()
+        official_ranked = official_read.get() if official_read is not None else None
     n = len(ranking)
     ranked_mask = ranking["rank"].notna().to_numpy()
     ranked = ranking[ranked_mask]
@@ -273,16 +287,13 @@ def build(read: Reader, state: State) -> Model:
         if shortlist.mode == "top"
         else t("scoring.line_score", lang, score=_number(shortlist.value, lang, 0))
     )
-    headline = figures.headline(read, state.situation or date.today(), state.hidden)
     recorded = figures.value_text(headline, "shortlisted", lang, state.evaluation)
 
     first_name = str(ranked["name"].iloc[0]) if len(ranked) else None
     first_total = float(totals[0]) if len(totals) else None
-    official = tuple(c.weight for c in criteria)
-    scenario = is_scenario(weights, official)
     official_first: tuple[str | None, float | None] = (first_name, first_total)
-    if scenario:
-        official_first = _official_first(read, state, ids, official, aggregation)
+    if official_ranked is not None:
+        official_first = official_ranked
     gap = float(totals[0] - totals[1]) if len(totals) >= 2 else None
 
     unranked_rows = ranking[~ranked_mask]

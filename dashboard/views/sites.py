@@ -21,6 +21,7 @@ from dashboard.domain import sites, status
 from dashboard.i18n import format_day, format_eur, format_number, format_pct, t
 from dashboard.views import paging
 from dashboard.views.reader import Reader
+from dashboard.views.together import together
 
 # One row of a query's result, as `DataFrame.to_dict("records")` gives it.
 Row = Mapping[Hashable, Any]
@@ -331,21 +332,29 @@ def detail(
     row = frame[(frame["scope"] == scope) & (frame["site_id"] == _key(site))].iloc[0].to_dict()
     shown = card(row, state.situation, lang)
     found = shown.card
-    late = read(
-        "site_late_tasks",
-        situation=state.situation,
-        threshold=status.AT_RISK_POINTS,
-        site_id=_key(site),
-        everywhere=site == DESTINATION,
-        limit=TABLE_ROWS,
-    )
-    actions = read(
-        "site_actions",
-        situation=state.situation,
-        site_id=_key(site),
-        everywhere=site == DESTINATION,
-        limit=TABLE_ROWS,
-    )
+    with together() as start:
+        late_read = start(
+            lambda: read(
+                "site_late_tasks",
+                situation=state.situation,
+                threshold=status.AT_RISK_POINTS,
+                site_id=_key(site),
+                everywhere=site == DESTINATION,
+                limit=TABLE_ROWS,
+            )
+        )
+        actions_read = start(
+            lambda: read(
+                "site_actions",
+                situation=state.situation,
+                site_id=_key(site),
+                everywhere=site == DESTINATION,
+                limit=TABLE_ROWS,
+            )
+        )
+        budget_read = start(lambda: budget(read, row, state, site))
+        kpis = _kpis(read, latest, state, site)
+        late, actions = late_read.get(), actions_read.get()
     description = row["description"]
     return Detail(
         card=shown,
@@ -359,8 +368,8 @@ def detail(
         if found.overdue_actions
         else None,
         description=None if description is None or pd.isna(description) else str(description),
-        kpis=_kpis(read, latest, state, site),
-        budget=budget(read, row, state, site),
+        kpis=kpis,
+        budget=budget_read.get(),
         by_site=by_site(frame, lang) if site == DESTINATION else None,
         late=sites.late_table(late, lang),
         late_caption=bounded(len(late), found.late_tasks, "sites.rows_bounded", lang),
@@ -403,7 +412,9 @@ def side(frame: pd.DataFrame, latest: pd.DataFrame, state: State) -> Side:
 def build(read: Reader, state: State) -> Model:
     """The sites page at the situation date for `state`'s scope or page of cards."""
     lang = state.lang
-    frame = rollups(read, state.situation)
+    with together() as start:
+        latest_read = start(lambda: read("kpi_latest", situation=state.situation))
+        frame = rollups(read, state.situation)
     places = frame[frame["scope"] == "site"]
     destination = frame[frame["scope"] == "destination"].iloc[0]
     options = (
@@ -414,7 +425,7 @@ def build(read: Reader, state: State) -> Model:
     rules = tuple(sites.rules(lang))
     if int(destination["tasks"]) == 0 and places.empty:
         return Model(state.situation, lang, True, options, site, None, None, rules)
-    latest = read("kpi_latest", situation=state.situation)
+    latest = latest_read.get()
     if state.side:
         return Model(
             state.situation, lang, False, options, site, None, side(frame, latest, state), rules

@@ -23,6 +23,7 @@ from dashboard import charts
 from dashboard.domain import stakeholders as sk
 from dashboard.views import figures, paging
 from dashboard.views.reader import Reader
+from dashboard.views.together import together
 
 # Rows of the list on one page, and of the stakeholders without coordinates.
 PAGE_SIZE = 50
@@ -172,24 +173,26 @@ def _int(value: Any) -> int:
 def _local_map(
     read: Reader, params: dict[str, list[str]], summary: pd.Series, card: dict[str, Any] | None
 ) -> LocalMap:
-    sites = read("sites")
+    with together() as start:
+        sites_read = start(lambda: read("sites"))
+        box = [summary.get(k) for k in ("south", "north", "west", "east")]
+        if any(v is None or pd.isna(v) for v in box):
+            lats, lons = sk.territory_bounds()
+        else:
+            lats, lons = [float(box[0]), float(box[1])], [float(box[2]), float(box[3])]  # type: ignore[arg-type]
+        view = sk.fit_view(lats, lons)
+        located = _int(summary["local_located"])
+        empty = pd.DataFrame()
+        if sk.should_aggregate(located, view.zoom):
+            size = sk.cell_size(view.zoom)
+            cells = read("stakeholders_map_cells", **params, size=size)
+            mode, points = "cells", empty
+        else:
+            points = read("stakeholders_map_points", **params, limit=sk.AGGREGATE_ABOVE)
+            mode, cells = "points", empty
+        sites = sites_read.get()
     sites = sites.loc[sites["lat"].notna() & sites["lon"].notna()]
     sites = sites[[c for c in ("site_id", "name", "kind", "commune", "lat", "lon") if c in sites]]
-    box = [summary.get(k) for k in ("south", "north", "west", "east")]
-    if any(v is None or pd.isna(v) for v in box):
-        lats, lons = sk.territory_bounds()
-    else:
-        lats, lons = [float(box[0]), float(box[1])], [float(box[2]), float(box[3])]  # type: ignore[arg-type]
-    view = sk.fit_view(lats, lons)
-    located = _int(summary["local_located"])
-    empty = pd.DataFrame()
-    if sk.should_aggregate(located, view.zoom):
-        size = sk.cell_size(view.zoom)
-        cells = read("stakeholders_map_cells", **params, size=size)
-        mode, points = "cells", empty
-    else:
-        points = read("stakeholders_map_points", **params, limit=sk.AGGREGATE_ABOVE)
-        mode, cells = "points", empty
     ring = None
     if card is not None and card["located"] and not card["abroad"]:
         ring = (float(card["lon"]), float(card["lat"]), sk.radius(card["influence"]) + 7)
@@ -208,32 +211,18 @@ def _local_map(
 def _abroad(read: Reader, params: dict[str, list[str]], partners: int) -> Abroad:
     placement = {**params, **_placement()}
     grouped = partners > sk.ABROAD_GROUP_ABOVE
-    if grouped:
-        arcs = read("stakeholders_abroad_places", **placement)
-    else:
-        arcs = read("stakeholders_abroad", **placement, limit=sk.ABROAD_GROUP_ABOVE)
-    countries = read("stakeholders_abroad_countries", **placement)
-    return Abroad(partners=partners, grouped=grouped, arcs=arcs, countries=countries)
+    with together() as start:
+        countries = start(lambda: read("stakeholders_abroad_countries", **placement))
+        if grouped:
+            arcs = read("stakeholders_abroad_places", **placement)
+        else:
+            arcs = read("stakeholders_abroad", **placement, limit=sk.ABROAD_GROUP_ABOVE)
+        return Abroad(partners=partners, grouped=grouped, arcs=arcs, countries=countries.get())
 
 
-def build(read: Reader, state: State) -> Model:
-    """The stakeholders page's model for this view state."""
-    params = _filters(state)
-    headline = figures.headline(read, state.situation, state.hidden)
-    summary = read("stakeholders_summary", **params).iloc[0]
-    coverage = read(
-        "stakeholders_coverage",
-        **params,
-        known_territories=list(sk.TERRITORIES),
-        wanted_categories=list(sk.COVERAGE_CATEGORIES),
-    )
-    scored = _int(summary["scored"])
-    grouped = scored > sk.GRID_POINTS_MAX
-    grid = read("stakeholders_grid", **params, points=not grouped, spread=sk.GRID_JITTER)
-    quadrants = grid.groupby("quadrant")["count"].sum()
-    unlocated = read(
-        "stakeholders_unlocated", **params, codes=list(sk.centroids()), limit=UNLOCATED_MAX
-    )
+def _table(read: Reader, state: State, params: dict[str, list[str]]) -> tuple[pd.DataFrame, int]:
+    """The list's page the state asks for (the last one when it asks past the end)
+    and that page's number."""
     words = sk.search_words(state.search)
     contact_ids: list[str] = []
     if state.staff and words:
@@ -256,42 +245,82 @@ def build(read: Reader, state: State) -> Model:
         if not table.empty:
             page = -(-int(table["matches"].iloc[0]) // PAGE_SIZE)
             table = table_page(page)
+    return table, page
+
+
+def _card(read: Reader, state: State, params: dict[str, list[str]]) -> dict[str, Any] | None:
+    """The selected stakeholder, when the filters keep it, and where it is drawn."""
+    if not state.selected:
+        return None
+    rows = read("stakeholder_card", **params, stakeholder_id=state.selected)
+    if rows.empty:
+        return None
+    card = {str(k): v for k, v in rows.iloc[0].items()}
+    if card["located"]:
+        card["placed"] = "exact"
+    elif card["abroad"] and card["country"] in sk.centroids():
+        card["placed"] = "centroid"
+    else:
+        card["placed"] = "missing"
+    return card
+
+
+def build(read: Reader, state: State) -> Model:
+    """The stakeholders page's model for this view state."""
+    params = _filters(state)
+    with together() as start:
+        # what needs no other read first, all at once; then what the counts decide
+        summary_read = start(lambda: read("stakeholders_summary", **params))
+        headline = start(lambda: figures.headline(read, state.situation, state.hidden))
+        coverage = start(
+            lambda: read(
+                "stakeholders_coverage",
+                **params,
+                known_territories=list(sk.TERRITORIES),
+                wanted_categories=list(sk.COVERAGE_CATEGORIES),
+            )
+        )
+        unlocated = start(
+            lambda: read(
+                "stakeholders_unlocated", **params, codes=list(sk.centroids()), limit=UNLOCATED_MAX
+            )
+        )
+        funnel = start(lambda: read("stakeholders_funnel", **params))
+        listed = start(lambda: _table(read, state, params))
+        card = start(lambda: _card(read, state, params))
+        summary = summary_read.get().iloc[0]
+        scored = _int(summary["scored"])
+        grouped = scored > sk.GRID_POINTS_MAX
+        grid_read = start(
+            lambda: read("stakeholders_grid", **params, points=not grouped, spread=sk.GRID_JITTER)
+        )
+        abroad = start(lambda: _abroad(read, params, _int(summary["partners_abroad"])))
+        local = _local_map(read, params, summary, card.get())
+        grid = grid_read.get()
+        table, page = listed.get()
+        lost = unlocated.get()
+    quadrants = grid.groupby("quadrant")["count"].sum()
     matches = int(table["matches"].iloc[0]) if not table.empty else 0
-    card_rows = (
-        read("stakeholder_card", **params, stakeholder_id=state.selected)
-        if state.selected
-        else pd.DataFrame()
-    )
-    card: dict[str, Any] | None = None
-    if not card_rows.empty:
-        card = {str(k): v for k, v in card_rows.iloc[0].items()}
-        if card["located"]:
-            card["placed"] = "exact"
-        elif card["abroad"] and card["country"] in sk.centroids():
-            card["placed"] = "centroid"
-        else:
-            card["placed"] = "missing"
-    funnel = read("stakeholders_funnel", **params)
     return Model(
-        headline=headline,
+        headline=headline.get(),
         shown=_int(summary["shown"]),
         committed=_int(summary["committed"]),
-        gaps=sk.gaps(coverage),
-        funnel=funnel,
-        coverage=coverage,
+        gaps=sk.gaps(coverage.get()),
+        funnel=funnel.get(),
+        coverage=coverage.get(),
         grid=grid,
         grid_grouped=grouped,
         quadrants={q: int(quadrants.get(q, 0)) for q in sk.QUADRANTS},
         unscored=_int(summary["unscored"]),
-        local=_local_map(read, params, summary, card),
-        abroad=_abroad(read, params, _int(summary["partners_abroad"])),
-        unlocated=unlocated.drop(columns="total"),
-        unlocated_total=int(unlocated["total"].iloc[0]) if not unlocated.empty else 0,
+        local=local,
+        abroad=abroad.get(),
+        unlocated=lost.drop(columns="total"),
+        unlocated_total=int(lost["total"].iloc[0]) if not lost.empty else 0,
         table=table.drop(columns="matches"),
         matches=matches,
         page=page,
         pages=paging.pages(matches, PAGE_SIZE),
-        card=card,
+        card=card.get(),
         state=state,
     )
 

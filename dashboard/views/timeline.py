@@ -27,6 +27,7 @@ from dashboard.domain import mission, status
 from dashboard.i18n import format_day, t
 from dashboard.views import paging, workdays
 from dashboard.views.reader import Reader
+from dashboard.views.together import together
 
 # Past this many tasks kept by the filters, the chart shows one summary bar per
 # workstream unless it is expanded: a browser should never get thousands of bars.
@@ -382,9 +383,11 @@ def _critical_caption(tasks: pd.DataFrame, chain: list[str], lang: str) -> str |
 
 def choices(read: Reader, situation: date) -> Choices:
     """The filters' options and the whole-mission window at the situation date."""
-    streams = read("timeline_workstreams")
-    owners = read("task_owners")
-    places = read("sites")
+    with together() as start:
+        owners_read = start(lambda: read("task_owners"))
+        places_read = start(lambda: read("sites"))
+        streams = read("timeline_workstreams")
+        owners, places = owners_read.get(), places_read.get()
     first = status.as_day(streams["first_start"].min()) if not streams.empty else None
     last = status.as_day(streams["last_end"].max()) if not streams.empty else None
     return Choices(
@@ -511,32 +514,53 @@ def build(read: Reader, state: State) -> Model:
     found = choices(read, state.situation)
     window = window_of(state, found)
     filters = _filters(state, window)
-    bars = read(
-        "timeline_rows",
-        **filters,
-        expanded=list(state.expanded),
-        collapse_over=COLLAPSE_THRESHOLD,
-        limit=ROWS_PER_PAGE,
-        offset=(state.page - 1) * ROWS_PER_PAGE,
-    )
-    if found.workstreams_en and state.lang == "en":  # names shown; the keys stay in SQL
-        bars["workstream"] = [found.workstream_label(str(w), "en") for w in bars["workstream"]]
-    shown = int(bars["shown_tasks"].iloc[0]) if not bars.empty else 0
-    detailed = int(bars["detailed_tasks"].iloc[0]) if not bars.empty else 0
-    collapsed = bool(bars["collapsed"].iloc[0]) if not bars.empty else False
+    with together() as start:
+        # the reads that need only the window, at once; links and the critical path's
+        # tasks are read before knowing whether a bar is shown (almost always one is)
+        wanted = state.critical or state.links
+        edges_read = start(lambda: read("task_links")) if wanted else None
+        live_read = (
+            start(
+                lambda: read(
+                    "critical_tasks", situation=state.situation, threshold=status.AT_RISK_POINTS
+                )
+            )
+            if state.critical
+            else None
+        )
+        compared = state.compared
+        changes_read = start(lambda: _changes(read, compared)) if compared is not None else None
+        clashes_read = start(lambda: read("dependency_conflicts"))
+        event_read = start(lambda: _event(read, state.lang))
+        watch_read = start(lambda: watch_rows(read, state, found))
+        bars = read(
+            "timeline_rows",
+            **filters,
+            expanded=list(state.expanded),
+            collapse_over=COLLAPSE_THRESHOLD,
+            limit=ROWS_PER_PAGE,
+            offset=(state.page - 1) * ROWS_PER_PAGE,
+        )
+        if found.workstreams_en and state.lang == "en":  # names shown; the keys stay in SQL
+            bars["workstream"] = [found.workstream_label(str(w), "en") for w in bars["workstream"]]
+        shown = int(bars["shown_tasks"].iloc[0]) if not bars.empty else 0
+        detailed = int(bars["detailed_tasks"].iloc[0]) if not bars.empty else 0
+        collapsed = bool(bars["collapsed"].iloc[0]) if not bars.empty else False
 
-    edges = read("task_links") if (state.critical or state.links) and shown else None
-    chain: list[str] = []
-    caption = None
-    if state.critical and edges is not None:
-        live = read("critical_tasks", situation=state.situation, threshold=status.AT_RISK_POINTS)
-        # the work that remains, in working days (French public holidays off)
-        live = live.assign(duration_days=workdays.remaining(live))
-        chain = critical_path(live, edges)
-        caption = _critical_caption(live, chain, state.lang)
-    changes = _changes(read, state.compared) if state.compared is not None else None
+        edges = edges_read.get() if edges_read is not None and shown else None
+        chain: list[str] = []
+        caption = None
+        if live_read is not None and edges is not None:
+            live = live_read.get()
+            # the work that remains, in working days (French public holidays off)
+            live = live.assign(duration_days=workdays.remaining(live))
+            chain = critical_path(live, edges)
+            caption = _critical_caption(live, chain, state.lang)
+        changes = changes_read.get() if changes_read is not None else None
+        clashes = clashes_read.get()
+        event = event_read.get()
+        watch = watch_read.get()
 
-    clashes = read("dependency_conflicts")
     conflicts = _conflict_texts(clashes, state.lang)
     bars = bars.assign(
         critical=bars["task_id"].isin(chain),
@@ -550,7 +574,7 @@ def build(read: Reader, state: State) -> Model:
         lang=state.lang,
         situation=state.situation,
         window=window,
-        event=_event(read, state.lang),
+        event=event,
         show_baseline=state.baseline,
         show_links=state.links,
     )
@@ -561,7 +585,6 @@ def build(read: Reader, state: State) -> Model:
         rows,
         chain,
     )
-    watch = watch_rows(read, state, found)
     watched = int(watch["watched"].iloc[0]) if not watch.empty else 0
     return Model(
         state=state,
