@@ -12,7 +12,7 @@ from docx import Document
 from streamlit.testing.v1 import AppTest
 
 from tests.app.support import committed, logged, sign_in, start, texts
-from tests.app.test_pack import download, pdf_text
+from tests.app.test_pack import deferred, download, pdf_text
 
 
 def save_button(at: AppTest, form: str) -> Any:
@@ -108,12 +108,14 @@ def test_the_minutes_hold_what_was_just_recorded(demo_dir: Path) -> None:
     at = record(at, "decision", "Six projets présélectionnés")
     at = record(at, "action", "Relancer l'Office de tourisme de Douai", "OT Douai")
     found = {b.key: b for b in at.get("download_button")}
-    name, pdf = download(found["minutes_pdf"])
+    # both files' callables taken before either is made (see `deferred`)
+    make_pdf, make_word = deferred(found["minutes_pdf"]), deferred(found["minutes_docx"])
+    name, pdf = make_pdf()
     assert name == "compte-rendu-2020-04-15.pdf"
     text = " ".join(pdf_text(pdf))
     assert "A33 – Six projets présélectionnés" in text
     assert "A34 – Relancer l'Office de tourisme de Douai" in text
-    name, word = download(found["minutes_docx"])
+    name, word = make_word()
     assert name == "compte-rendu-2020-04-15.docx"
     document = Document(io.BytesIO(word))
     paragraphs = " ".join(p.text for p in document.paragraphs)
