@@ -203,6 +203,20 @@ def is_scenario(weights: Sequence[float], official: Sequence[float]) -> bool:
     return any(abs(w / total - o / base) > 1e-9 for w, o in zip(weights, official, strict=True))
 
 
+def _ranking(
+    read: Reader, state: State, ids: list[str], weights: Sequence[float], aggregation: str
+) -> pd.DataFrame:
+    """Every project of the state's evaluation ranked under `weights`."""
+    return read(
+        "scoring_ranking",
+        evaluation=state.evaluation,
+        hidden=list(state.hidden),
+        criteria=ids,
+        weights=list(weights),
+        aggregation=aggregation,
+    )
+
+
 def _official_first(
     read: Reader,
     state: State,
@@ -211,14 +225,7 @@ def _official_first(
     aggregation: str,
 ) -> tuple[str | None, float | None]:
     """The project first under the official weights, and its total."""
-    ranking = read(
-        "scoring_ranking",
-        evaluation=state.evaluation,
-        hidden=list(state.hidden),
-        criteria=ids,
-        weights=list(official),
-        aggregation=aggregation,
-    )
+    ranking = _ranking(read, state, ids, official, aggregation)
     ranked = ranking[ranking["rank"].notna()]
     if not len(ranked):
         return None, None
@@ -254,14 +261,7 @@ def build(read: Reader, state: State) -> Model:
             if scenario
             else None
         )
-        ranking = read(
-            "scoring_ranking",
-            evaluation=state.evaluation,
-            hidden=list(state.hidden),
-            criteria=ids,
-            weights=list(weights),
-            aggregation=aggregation,
-        )
+        ranking = _ranking(read, state, ids, weights, aggregation)
         headline = headline_read.get()
         official_ranked = official_read.get() if official_read is not None else None
     n = len(ranking)

@@ -246,17 +246,18 @@ def by_site(frame: pd.DataFrame, lang: str) -> BySite | None:
     )
 
 
+def _scope(state: State, site: str) -> dict[str, Any]:
+    """The parameters naming one scope's rows at the situation date: a site's, or
+    every site's and the unassigned ones for the destination."""
+    return {"situation": state.situation, "site_id": _key(site), "everywhere": site == DESTINATION}
+
+
 def budget(read: Reader, row: Row, state: State, site: str) -> Budget | None:
     if int(row["budget_lines"]) == 0:
         return None
     lang = state.lang
     found = read(
-        "site_budget_lines",
-        situation=state.situation,
-        threshold=status.AT_RISK_POINTS,
-        site_id=_key(site),
-        everywhere=site == DESTINATION,
-        limit=LINES,
+        "site_budget_lines", **_scope(state, site), threshold=status.AT_RISK_POINTS, limit=LINES
     )
     planned, spent = float(row["budget_eur"]), float(row["spent_eur"])
     totals = sites.BudgetTotals(
@@ -336,22 +337,12 @@ def detail(
         late_read = start(
             lambda: read(
                 "site_late_tasks",
-                situation=state.situation,
+                **_scope(state, site),
                 threshold=status.AT_RISK_POINTS,
-                site_id=_key(site),
-                everywhere=site == DESTINATION,
                 limit=TABLE_ROWS,
             )
         )
-        actions_read = start(
-            lambda: read(
-                "site_actions",
-                situation=state.situation,
-                site_id=_key(site),
-                everywhere=site == DESTINATION,
-                limit=TABLE_ROWS,
-            )
-        )
+        actions_read = start(lambda: read("site_actions", **_scope(state, site), limit=TABLE_ROWS))
         budget_read = start(lambda: budget(read, row, state, site))
         kpis = _kpis(read, latest, state, site)
         late, actions = late_read.get(), actions_read.get()
