@@ -582,6 +582,11 @@ def test_random_canonical_tables_survive_a_french_excel_round_trip(
             assume(False)  # read as UTF-8 first, as the contract says
         except UnicodeDecodeError:
             pass
+        # Text that reads as UTF-8 decoded twice ("Â¡" is the UTF-8 of "¡") beside a
+        # byte that is not UTF-8 is, byte for byte, a UTF-8 file with a stray byte:
+        # no reader can tell which the spreadsheet meant, and the upload names the
+        # row to retype ("bad_bytes", tested in test_ingest).
+        assume(not ingest.mostly_utf8(french))
     again = ingest.read_bytes(dataset.name, french, FILE)
     assert unexpected(again) == []
     assert ingest.to_canonical(dataset.name, again.frame) == canonical
