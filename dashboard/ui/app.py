@@ -31,7 +31,7 @@ from dashboard.i18n import normalise_lang, t
 from dashboard.queries import db
 from dashboard.store import DataStore, StoreProblem, Version, open_store
 from dashboard.store.base import identity, store_for
-from dashboard.views import past, together
+from dashboard.views import past
 from dashboard.views.reader import Reader, database_reader, in_english, restricted
 
 
@@ -110,14 +110,11 @@ def pinned() -> bool:
 
 
 def cached_reader(root: str, version: str, who: auth.Role) -> Reader:
-    """Named queries of one data version, cached, as `who` may read them."""
-    con = _database(root, version)
+    """Named queries of one data version, cached, as `who` may read them. A
+    builder's reads may run on its workers (`views.together`): the cache is
+    global, not per session, so it needs no script run there."""
 
     def run(name: str, /, **params: Any) -> pd.DataFrame:
-        if together.in_worker():
-            # a builder's read started on a worker (`views.together`): that thread
-            # belongs to no script run, so it reads the database without the cache
-            return db.query(con, name, **params)
         return _query(root, version, name, tuple(sorted(params.items())))
 
     return restricted(run, who)

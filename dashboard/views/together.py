@@ -89,7 +89,7 @@ def in_worker() -> bool:
 
 
 def _in_worker(context: contextvars.Context, job: Callable[[], T]) -> T:
-    _inside.worker = True
+    _inside.worker = True  # never unset: the pool's threads run nothing but jobs
     return context.run(job)
 
 
