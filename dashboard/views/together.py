@@ -51,36 +51,29 @@ class Pending(Generic[T]):
         self._job = job
         self._future = future
         self._lock = threading.Lock()
-        self._done = False
-        self._value: T | None = None
-        self._error: BaseException | None = None
 
     def get(self) -> T:
         with self._lock:
-            if not self._done:
-                self._settle()
-        if self._error is not None:
-            raise self._error
-        return self._value  # type: ignore[return-value]
-
-    def _settle(self) -> None:
-        # Not begun by a worker: the caller runs it now rather than wait in line.
-        if self._future is None or self._future.cancel():
-            try:
-                self._value = self._job()
-            except BaseException as error:  # handed to whoever asks, as the job raised it
-                self._error = error
-        else:
-            try:
-                self._value = self._future.result()
-            except BaseException as error:
-                self._error = error
-        self._done = True
+            # Not begun by a worker (or never sent to one): the caller runs it now
+            # rather than wait in line. A finished future cannot be cancelled.
+            if self._future is None or self._future.cancel():
+                self._future = _run_here(self._job)
+        return self._future.result()
 
     def _wait(self) -> None:
         """Let a job a worker has begun finish; one not begun is not run."""
         if self._future is not None and not self._future.cancel():
             self._future.exception()
+
+
+def _run_here(job: Callable[[], T]) -> Future[T]:
+    """`job` run in this thread, its result or error held as a finished future."""
+    done: Future[T] = Future()
+    try:
+        done.set_result(job())
+    except BaseException as error:  # handed to whoever asks, as the job raised it
+        done.set_exception(error)
+    return done
 
 
 def in_worker() -> bool:
