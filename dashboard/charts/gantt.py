@@ -32,11 +32,6 @@ class GanttOptions:
     show_links: bool = True
 
 
-def _day(value: object) -> date | None:
-    """A drawn day from what a query or a frame holds (date, Timestamp, text)."""
-    return status.as_day(value)
-
-
 def _midnight(day: date | None) -> str | None:
     """A day as Vega-Lite reads it (midnight), None where missing."""
     return None if day is None else day.isoformat() + "T00:00:00"
@@ -78,7 +73,7 @@ def gantt_rows(bars: pd.DataFrame, options: GanttOptions) -> pd.DataFrame:
     has = set(bars.columns)
     rows: list[dict[str, Any]] = []
     for bar in bars.to_dict("records"):
-        start, end = _day(bar["start"]), _day(bar["end"])
+        start, end = status.as_day(bar["start"]), status.as_day(bar["end"])
         progress = _progress(bar["progress"])
         name = str(bar["name"])
         shown = f"{format_number(progress, lang)}{percent}" if progress > 0 else ""
@@ -101,20 +96,20 @@ def gantt_rows(bars: pd.DataFrame, options: GanttOptions) -> pd.DataFrame:
             # the state's mark, drawn on the bar: states told apart without colour
             "bar_label": STATE_MARKS.get(str(bar["state"]), "") + (f" {shown}" if shown else ""),
             "state_label": state_label,
-            "owner": "" if _missing(bar["owner"]) else bar["owner"],
+            "owner": "" if status.missing(bar["owner"]) else bar["owner"],
             "critical": bool(bar["critical"]) if "critical" in has else False,
             "conflict": bar["conflict"] if isinstance(bar.get("conflict"), str) else "",
             "slip_label": _slip_label(
-                None if _missing(slip) or bar["kind"] != "task" else int(slip), lang
+                None if status.missing(slip) or bar["kind"] != "task" else int(slip), lang
             ),
         }
         if options.show_baseline:
-            first, last = _day(bar["baseline_start"]), _day(bar["baseline_end"])
+            first, last = status.as_day(bar["baseline_start"]), status.as_day(bar["baseline_end"])
             row["baseline_start"] = _midnight(first)
             row["baseline_end_at"] = _midnight(_after(last))
             row["baseline_label"] = _span_label(first, last, lang)
         if "old_start" in has:
-            first, last = _day(bar["old_start"]), _day(bar["old_end"])
+            first, last = status.as_day(bar["old_start"]), status.as_day(bar["old_end"])
             row["previous_start"] = _midnight(first)
             row["previous_end_at"] = _midnight(_after(last))
             row["previous_label"] = _span_label(first, last, lang)
@@ -138,12 +133,8 @@ def gantt_rows(bars: pd.DataFrame, options: GanttOptions) -> pd.DataFrame:
     return pd.DataFrame.from_records(out, columns=columns)
 
 
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or value != value
-
-
 def _progress(value: object) -> float:
-    return 0.0 if _missing(value) else float(value)  # type: ignore[arg-type]
+    return 0.0 if status.missing(value) else float(value)  # type: ignore[arg-type]
 
 
 def _progress_end(start: date | None, end: date | None, progress: float) -> str | None:

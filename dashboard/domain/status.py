@@ -35,15 +35,20 @@ STATE_ICONS = {
 }
 
 
-def as_day(value: object) -> date | None:
-    """A date from what a query or a frame holds (Timestamp, date, text); None for a
-    missing value."""
-    if (
+def missing(value: object) -> bool:
+    """Whether a value a query or a frame holds is missing (None, NaN, NaT, NA)."""
+    return (
         value is None
         or value is pd.NaT
         or value is pd.NA
         or (isinstance(value, float) and value != value)
-    ):
+    )
+
+
+def as_day(value: object) -> date | None:
+    """A date from what a query or a frame holds (Timestamp, date, text); None for a
+    missing value."""
+    if missing(value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.date()
